@@ -1,0 +1,99 @@
+"""Who may see and change what. Every view, import and command asks here, nowhere else.
+
+- administrators (Django superusers) and provincial staff see and change everything;
+- leadership and steering-committee members see everything and change nothing;
+- federation staff see and change only their own federation's CĐCS and figures;
+- anyone else (no profile) sees nothing but the login page."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import GrassrootsUnion, MonthlyFigure, Organisation, Role
+
+
+def role_of(user) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.PROVINCIAL_STAFF
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def is_provincial(user) -> bool:
+    return role_of(user) == Role.PROVINCIAL_STAFF
+
+
+def _own_federation_id(user) -> int | None:
+    return user.profile.federation_id if role_of(user) == Role.FEDERATION_STAFF else None
+
+
+def orgs_visible_to(user) -> QuerySet[Organisation]:
+    """Organisations whose figures the user may read: the province and every federation,
+    or only their own federation."""
+    role = role_of(user)
+    if role in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP):
+        return Organisation.objects.all()
+    if role == Role.FEDERATION_STAFF:
+        return Organisation.objects.filter(pk=_own_federation_id(user))
+    return Organisation.objects.none()
+
+
+def can_read(user, org: Organisation) -> bool:
+    role = role_of(user)
+    if role in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP):
+        return True
+    return role == Role.FEDERATION_STAFF and org.pk == _own_federation_id(user)
+
+
+def can_write(user, federation: Organisation) -> bool:
+    """May the user change the CĐCS and figures of this federation?"""
+    role = role_of(user)
+    if role == Role.PROVINCIAL_STAFF:
+        return True
+    return role == Role.FEDERATION_STAFF and federation.pk == _own_federation_id(user)
+
+
+def require_write(user, federation: Organisation) -> None:
+    """For services: refuse a change the user may not make. user=None is the system itself
+    (demo data, migrations), which is trusted."""
+    if user is not None and not can_write(user, federation):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
+
+
+def require_provincial(user) -> None:
+    if user is not None and not is_provincial(user):
+        raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức LĐLĐ tỉnh được làm việc này."))
+
+
+def access_org(user, code: str, *, write: bool = False) -> Organisation:
+    """The organisation with this code if the user may see it (else 404, so that codes of other
+    federations cannot be probed) and, with write=True, change it (else 403)."""
+    org = orgs_visible_to(user).filter(code=code).first()
+    if org is None:
+        raise Http404(_("Không tìm thấy đơn vị."))
+    if write:
+        require_write(user, org)
+    return org
+
+
+def cdcs_visible_to(user) -> QuerySet[GrassrootsUnion]:
+    """CĐCS the user may read: for federation staff, those that are or were under their federation."""
+    role = role_of(user)
+    if role in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP):
+        return GrassrootsUnion.objects.all()
+    if role == Role.FEDERATION_STAFF:
+        return GrassrootsUnion.objects.filter(affiliations__federation_id=_own_federation_id(user)).distinct()
+    return GrassrootsUnion.objects.none()
+
+
+def figures_visible_to(user) -> QuerySet[MonthlyFigure]:
+    """Monthly rows the user may read: for federation staff, the months their federation reported."""
+    role = role_of(user)
+    if role in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP):
+        return MonthlyFigure.objects.all()
+    if role == Role.FEDERATION_STAFF:
+        return MonthlyFigure.objects.filter(federation_id=_own_federation_id(user))
+    return MonthlyFigure.objects.none()

@@ -1,0 +1,415 @@
+"""The organisation tree, grassroots unions (CĐCS), their monthly figures and who may use them.
+
+Months are stored as the date of their first day (see unionportal.lib.months)."""
+
+from functools import reduce
+from operator import add
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from unionportal.lib.months import Month
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", _("Cơ quan hành chính, đơn vị sự nghiệp")
+    SOE = "soe", _("Doanh nghiệp nhà nước")
+    PRIVATE = "private", _("Doanh nghiệp ngoài nhà nước")
+    FDI = "fdi", _("Doanh nghiệp có vốn đầu tư nước ngoài")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    OTHER = "other", _("Khác (nghiệp đoàn, …)")
+
+
+class SectorGroup(models.TextChoices):
+    STATE = "state", _("Khu vực nhà nước")
+    NON_STATE = "non_state", _("Khu vực ngoài nhà nước")
+
+
+SECTORS_OF_GROUP = {
+    SectorGroup.STATE: (Sector.PUBLIC, Sector.SOE),
+    SectorGroup.NON_STATE: (Sector.PRIVATE, Sector.FDI, Sector.COOPERATIVE, Sector.OTHER),
+}
+
+
+class LossReason(models.TextChoices):
+    JOB = "job", _("Nghỉ việc, chuyển công tác")
+    RETIRED = "retired", _("Nghỉ hưu")
+    ENTERPRISE_CLOSED = "enterprise_closed", _("Doanh nghiệp giải thể, phá sản")
+    LEFT = "left", _("Ra khỏi tổ chức, xóa tên")
+    DIED = "died", _("Từ trần")
+    TRANSFERRED_OUT = "transferred_out", _("Chuyển đi")
+    CDCS_DISSOLVED = "cdcs_dissolved", _("CĐCS giải thể")
+
+
+# One column per reason: MonthlyFigure.lost_job, .lost_retired, …
+LOSS_FIELDS = {reason: f"lost_{reason.value}" for reason in LossReason}
+FLOW_FIELDS = ("admitted", "transferred_in", *LOSS_FIELDS.values())
+
+
+def _first_of_month(field: str) -> Q:
+    return Q(**{f"{field}__day": 1})
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def federations(self):
+        return self.exclude(kind=Organisation.Kind.PROVINCE)
+
+    def active_between(self, start: Month, end: Month):
+        """Federations that existed at some time in the months start..end."""
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=end.last_day),
+            Q(active_to__isnull=True) | Q(active_to__gte=start.first_day),
+        )
+
+
+class Organisation(models.Model):
+    """The province federation (the root) and the federations under it."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("LĐLĐ tỉnh")
+        DISTRICT = "district", _("LĐLĐ huyện, thành phố, thị xã")
+        SECTOR = "sector", _("Công đoàn ngành")
+        INDUSTRIAL_ZONE = "industrial_zone", _("Công đoàn các Khu công nghiệp")
+        CORPORATE = "corporate", _("Công đoàn tổng công ty")
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("thứ tự hiển thị"), default=0)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("trực thuộc"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    active_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
+    active_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("hợp nhất vào"), null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed"
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức công đoàn")
+        verbose_name_plural = _("tổ chức công đoàn")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="province"),
+                name="org_single_province",
+                violation_error_message=_("Chỉ có một LĐLĐ tỉnh."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="province", parent__isnull=True) | (~Q(kind="province") & Q(parent__isnull=False)),
+                name="org_only_province_is_root",
+                violation_error_message=_(
+                    "LĐLĐ tỉnh là gốc; mọi công đoàn cấp trên cơ sở phải trực thuộc một tổ chức."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_from__isnull=True) | Q(active_to__gte=F("active_from")),
+                name="org_active_dates_in_order",
+                violation_error_message=_("Ngày kết thúc hoạt động không được trước ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(active_to__isnull=False),
+                name="org_merged_has_end_date",
+                violation_error_message=_("Tổ chức đã hợp nhất phải có ngày kết thúc hoạt động."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_province(self) -> bool:
+        return self.kind == self.Kind.PROVINCE
+
+
+class GrassrootsUnionQuerySet(models.QuerySet):
+    def active_in(self, month: Month):
+        """CĐCS that exist at some time during the month."""
+        return self.filter(founded_on__lte=month.last_day).exclude(dissolved_on__lt=month.first_day)
+
+    def with_federation_at(self, month: Month):
+        """Annotate federation_at_id: the federation each CĐCS belonged to in that month."""
+        return self.annotate(federation_at_id=Subquery(federation_at_subquery(OuterRef("pk"), month.first_day)))
+
+
+class GrassrootsUnion(models.Model):
+    """Công đoàn cơ sở (CĐCS). Its federation changes over time: see Affiliation."""
+
+    code = models.CharField(_("mã CĐCS"), max_length=20, unique=True)
+    name = models.CharField(_("tên CĐCS"), max_length=255)
+    employer = models.CharField(_("cơ quan, đơn vị, doanh nghiệp"), max_length=255)
+    sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
+    workers = models.PositiveIntegerField(_("số lao động"), default=0)
+    founded_on = models.DateField(_("ngày thành lập"))
+    founding_decision = models.CharField(_("số quyết định thành lập"), max_length=100, blank=True)
+    dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    dissolution_reason = models.CharField(_("lý do giải thể"), max_length=255, blank=True)
+
+    objects = GrassrootsUnionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("công đoàn cơ sở")
+        verbose_name_plural = _("công đoàn cơ sở")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
+                name="cdcs_dissolved_not_before_founded",
+                violation_error_message=_("Ngày giải thể không được trước ngày thành lập."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | ~Q(dissolution_reason=""),
+                name="cdcs_dissolution_has_reason",
+                violation_error_message=_("Giải thể CĐCS phải ghi lý do."),
+            ),
+        ]
+        indexes = [models.Index(fields=["founded_on"]), models.Index(fields=["dissolved_on"])]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    @property
+    def sector_group(self) -> str:
+        return SectorGroup.STATE if self.sector in SECTORS_OF_GROUP[SectorGroup.STATE] else SectorGroup.NON_STATE
+
+    def is_active_in(self, month: Month) -> bool:
+        return self.founded_on <= month.last_day and (self.dissolved_on is None or self.dissolved_on >= month.first_day)
+
+
+class Affiliation(models.Model):
+    """A CĐCS belongs to `federation` from the month `valid_from` until its next affiliation."""
+
+    cdcs = models.ForeignKey(GrassrootsUnion, on_delete=models.CASCADE, related_name="affiliations")
+    federation = models.ForeignKey(
+        Organisation, verbose_name=_("công đoàn cấp trên"), on_delete=models.PROTECT, related_name="affiliations"
+    )
+    valid_from = models.DateField(_("từ tháng"))
+
+    class Meta:
+        verbose_name = _("quá trình trực thuộc")
+        verbose_name_plural = _("quá trình trực thuộc")
+        ordering = ["cdcs", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["cdcs", "valid_from"], name="affiliation_one_per_month"),
+            models.CheckConstraint(condition=_first_of_month("valid_from"), name="affiliation_starts_on_first"),
+        ]
+
+    def __str__(self):
+        return f"{self.cdcs.code} → {self.federation.code} ({Month.of(self.valid_from)})"
+
+
+def federation_at_subquery(cdcs_ref, first_day):
+    """The federation id of the CĐCS `cdcs_ref` in the month starting on `first_day` (expression or date)."""
+    return (
+        Affiliation.objects.filter(cdcs=cdcs_ref, valid_from__lte=first_day)
+        .order_by("-valid_from")
+        .values("federation_id")[:1]
+    )
+
+
+def _stock_identity() -> Q:
+    lost = reduce(add, (F(field) for field in LOSS_FIELDS.values()))
+    return Q(members_end=F("members_start") + F("admitted") + F("transferred_in") - lost)
+
+
+class MonthlyFigure(models.Model):
+    """One CĐCS, one month. `federation` is the federation the CĐCS belonged to in that month,
+    so history stays where it happened when CĐCS move and federations merge."""
+
+    cdcs = models.ForeignKey(GrassrootsUnion, verbose_name=_("CĐCS"), on_delete=models.PROTECT, related_name="figures")
+    month = models.DateField(_("tháng"))
+    federation = models.ForeignKey(
+        Organisation, verbose_name=_("công đoàn cấp trên"), on_delete=models.PROTECT, related_name="figures"
+    )
+    members_start = models.PositiveIntegerField(_("đoàn viên đầu kỳ"), default=0)
+    admitted = models.PositiveIntegerField(_("kết nạp mới"), default=0)
+    transferred_in = models.PositiveIntegerField(_("chuyển đến"), default=0)
+    lost_job = models.PositiveIntegerField(LossReason.JOB.label, default=0)
+    lost_retired = models.PositiveIntegerField(LossReason.RETIRED.label, default=0)
+    lost_enterprise_closed = models.PositiveIntegerField(LossReason.ENTERPRISE_CLOSED.label, default=0)
+    lost_left = models.PositiveIntegerField(LossReason.LEFT.label, default=0)
+    lost_died = models.PositiveIntegerField(LossReason.DIED.label, default=0)
+    lost_transferred_out = models.PositiveIntegerField(LossReason.TRANSFERRED_OUT.label, default=0)
+    lost_cdcs_dissolved = models.PositiveIntegerField(LossReason.CDCS_DISSOLVED.label, default=0)
+    members_end = models.PositiveIntegerField(_("đoàn viên cuối kỳ"), default=0)
+    workers = models.PositiveIntegerField(_("số lao động"), default=0)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("số liệu tháng của CĐCS")
+        verbose_name_plural = _("số liệu tháng của CĐCS")
+        ordering = ["month", "cdcs"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cdcs", "month"],
+                name="figure_one_per_cdcs_month",
+                violation_error_message=_("CĐCS này đã có số liệu của tháng đó."),
+            ),
+            models.CheckConstraint(condition=_first_of_month("month"), name="figure_month_starts_on_first"),
+            models.CheckConstraint(
+                condition=_stock_identity(),
+                name="figure_stock_identity",
+                violation_error_message=_("Cuối kỳ phải bằng đầu kỳ + kết nạp mới + chuyển đến − giảm."),
+            ),
+        ]
+        indexes = [models.Index(fields=["federation", "month"]), models.Index(fields=["month"])]
+
+    def __str__(self):
+        return f"{self.cdcs.code} {Month.of(self.month)}"
+
+    @property
+    def lost(self) -> int:
+        return sum(getattr(self, field) for field in LOSS_FIELDS.values())
+
+
+class MonthlyReturn(models.Model):
+    """A federation's month (its submission): draft → submitted → approved (locked)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang nhập")
+        SUBMITTED = "submitted", _("Đã gửi")
+        APPROVED = "approved", _("Đã duyệt, khóa số liệu")
+
+    federation = models.ForeignKey(
+        Organisation, verbose_name=_("công đoàn cấp trên"), on_delete=models.PROTECT, related_name="returns"
+    )
+    month = models.DateField(_("tháng"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Bumped on every change to the month's figures, so that a later save can tell it worked on a stale copy.
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(_("mở khóa lúc"), null=True, blank=True)
+    unlock_reason = models.TextField(_("lý do mở khóa"), blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo tháng của công đoàn cấp trên")
+        verbose_name_plural = _("báo cáo tháng của công đoàn cấp trên")
+        ordering = ["-month", "federation"]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "month"], name="return_one_per_federation_month"),
+            models.CheckConstraint(condition=_first_of_month("month"), name="return_month_starts_on_first"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False), name="return_approved_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.federation.code} {Month.of(self.month)} ({self.get_status_display()})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class Role(models.TextChoices):
+    PROVINCIAL_STAFF = "provincial_staff", _("Cán bộ Ban Tổ chức LĐLĐ tỉnh")
+    FEDERATION_STAFF = "federation_staff", _("Cán bộ công đoàn cấp trên trực tiếp cơ sở")
+    LEADERSHIP = "leadership", _("Lãnh đạo, thành viên Ban Chỉ đạo")
+
+
+class UserProfile(models.Model):
+    """What a user does in the portal. Administrators are Django superusers and need no profile."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    federation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("công đoàn cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("Chỉ với cán bộ công đoàn cấp trên: đơn vị mà người này nhập và xem số liệu."),
+    )
+    followed_federations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("đơn vị phụ trách (Ban Chỉ đạo)"),
+        blank=True,
+        related_name="followers",
+        help_text=_("Thành viên Ban Chỉ đạo: các đơn vị được phân công theo dõi, đôn đốc."),
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ người dùng")
+        verbose_name_plural = _("hồ sơ người dùng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="federation_staff", federation__isnull=False)
+                | (~Q(role="federation_staff") & Q(federation__isnull=True)),
+                name="profile_federation_only_for_federation_staff",
+                violation_error_message=_(
+                    "Cán bộ công đoàn cấp trên phải gắn với đúng một đơn vị; vai trò khác thì không."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when and from where. Written by services only."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("trình duyệt")
+        ADMIN = "admin", _("trang quản trị")
+        UPLOAD = "upload", _("tải tệp Excel")
+        COMMAND = "command", _("dòng lệnh")
+        SYSTEM = "system", _("hệ thống")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("hành động"), max_length=50, db_index=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.WEB)
+    object_type = models.CharField(_("loại đối tượng"), max_length=50, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=50, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    federation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("công đoàn cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    month = models.DateField(_("tháng"), null=True, blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"

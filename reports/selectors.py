@@ -1,0 +1,365 @@
+"""The report computation: one function, a fixed number of queries, whatever the number of
+federations or months. Formulas as ../shared/domain.md defines them:
+
+- new members (kết nạp mới) = Σ admitted
+- decrease (giảm) = Σ lost − Σ transferred in
+- net members (tăng tuyệt đối) = Σ admitted + Σ transferred in − Σ lost
+- new / lost unions = CĐCS founded / dissolved in the range, counted for the federation they
+  belonged to in that month
+- stocks at the start and end of the range, and, for one federation, the CĐCS that moved in
+  or out during the range with the members they carried, so that
+  start + net + moved in − moved out = end."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from members.models import (
+    LOSS_FIELDS,
+    SECTORS_OF_GROUP,
+    Affiliation,
+    GrassrootsUnion,
+    LossReason,
+    MonthlyFigure,
+    Organisation,
+    federation_at_subquery,
+)
+from targets.models import Programme, Quota
+from unionportal.lib.months import Month
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which CĐCS a report covers: the whole province or one federation, optionally one sector group."""
+
+    org: Organisation
+    sector_group: str | None = None
+
+    @property
+    def federation_id(self) -> int | None:
+        return None if self.org.is_province else self.org.pk
+
+    def cdcs_filter(self, prefix: str = "") -> Q:
+        if self.sector_group is None:
+            return Q()
+        return Q(**{f"{prefix}sector__in": SECTORS_OF_GROUP[self.sector_group]})
+
+
+@dataclass
+class Figures:
+    admitted: int = 0
+    transferred_in: int = 0
+    lost_by_reason: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LossReason.values, 0))
+    unions_founded: int = 0
+    unions_dissolved: int = 0
+    members_start: int = 0
+    members_end: int = 0
+    unions_start: int = 0
+    unions_end: int = 0
+    members_moved_in: int = 0
+    members_moved_out: int = 0
+    unions_moved_in: int = 0
+    unions_moved_out: int = 0
+
+    @property
+    def lost(self) -> int:
+        return sum(self.lost_by_reason.values())
+
+    @property
+    def decrease(self) -> int:
+        return self.lost - self.transferred_in
+
+    @property
+    def net_members(self) -> int:
+        return self.admitted - self.decrease
+
+    @property
+    def net_unions(self) -> int:
+        return self.unions_founded - self.unions_dissolved
+
+    @property
+    def members_moved(self) -> int:
+        return self.members_moved_in - self.members_moved_out
+
+    @property
+    def unions_moved(self) -> int:
+        return self.unions_moved_in - self.unions_moved_out
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """Actual against quota, and whether it keeps pace with the share of the period elapsed."""
+
+    actual: int
+    quota: int | None
+    elapsed: float
+
+    @property
+    def percent(self) -> float | None:
+        return self.actual * 100 / self.quota if self.quota else None
+
+    @property
+    def expected_percent(self) -> float:
+        return self.elapsed * 100
+
+    @property
+    def on_track(self) -> bool | None:
+        return None if self.percent is None else self.percent >= self.expected_percent
+
+
+@dataclass
+class Row:
+    org: Organisation
+    figures: Figures
+    year_members: Attainment
+    year_unions: Attainment
+    programme_members: Attainment
+    programme_unions: Attainment
+
+
+@dataclass
+class ProgressReport:
+    start: Month
+    end: Month
+    scope: Scope
+    programme: Programme | None
+    total: Row
+    rows: list[Row]
+    federation_quota_sums: dict[str, int | None]
+
+    @property
+    def year(self) -> int:
+        return self.end.year
+
+
+def programme_for(end: Month) -> Programme | None:
+    """The programme whose years cover the end of the range (the newest when two overlap)."""
+    return Programme.objects.covering(end.year).order_by("-first_year", "-pk").first()
+
+
+def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport:
+    if start > end:
+        raise ValueError("start after end")
+    programme = programme_for(end)
+    year_start = Month(end.year, 1)
+    programme_start = Month(programme.first_year, 1) if programme else year_start
+    flows_from = min(start, year_start, programme_start)
+
+    federations = list(Organisation.objects.federations().active_between(start, end))
+    if scope.federation_id:
+        federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
+
+    flows = _flows(scope, flows_from, start, year_start, programme_start, end)
+    events = _union_events(scope, flows_from, start, year_start, programme_start, end)
+    stock_start = _stock_at(scope, start - 1)
+    stock_end = _stock_at(scope, end)
+    moves = _moves(scope, start, end)
+    quotas = _quotas(programme, end.year)
+
+    year_elapsed = end.month / 12
+    programme_elapsed = (
+        min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else year_elapsed
+    )
+
+    def row_for(org: Organisation, key) -> Row:
+        """key: a federation id, or None for every CĐCS in scope."""
+        figures = Figures()
+        keys = [k for k in set(flows) | set(stock_start) | set(stock_end) | set(events) if key is None or k == key]
+        for k in keys:
+            _add_into(figures, flows.get(k), events.get(k), stock_start.get(k), stock_end.get(k))
+        if key is not None:
+            moved_in = [m for m in moves if m["to"] == key]
+            moved_out = [m for m in moves if m["from"] == key]
+            figures.members_moved_in = sum(m["members"] for m in moved_in)
+            figures.members_moved_out = sum(m["members"] for m in moved_out)
+            figures.unions_moved_in = sum(1 for m in moved_in if m["active"])
+            figures.unions_moved_out = sum(1 for m in moved_out if m["active"])
+        actual = _actuals(flows, events, key)
+        quota = quotas.get(org.pk, {}) if scope.sector_group is None else {}
+        return Row(
+            org=org,
+            figures=figures,
+            year_members=Attainment(actual["admitted_year"], quota.get("year_members"), year_elapsed),
+            year_unions=Attainment(actual["founded_year"], quota.get("year_unions"), year_elapsed),
+            programme_members=Attainment(
+                actual["admitted_programme"], quota.get("programme_members"), programme_elapsed
+            ),
+            programme_unions=Attainment(actual["founded_programme"], quota.get("programme_unions"), programme_elapsed),
+        )
+
+    rows = [row_for(org, org.pk) for org in federations]
+    total = row_for(scope.org, scope.federation_id)
+    quota_sums = (
+        {
+            name: sum(quotas.get(org.pk, {}).get(name) or 0 for org in federations)
+            for name in ("year_members", "year_unions", "programme_members", "programme_unions")
+        }
+        if programme
+        else {}
+    )
+    return ProgressReport(
+        start=start, end=end, scope=scope, programme=programme, total=total, rows=rows, federation_quota_sums=quota_sums
+    )
+
+
+# --- the queries --------------------------------------------------------------------------
+
+_ZERO = Value(0, output_field=IntegerField())
+
+
+def _flows(scope: Scope, flows_from: Month, start: Month, year_start: Month, programme_start: Month, end: Month):
+    """Σ of every flow column per federation of the month, for the range; Σ admitted since the
+    start of the year and of the programme (for attainment). One query."""
+    in_range = Q(month__gte=start.first_day)
+    columns = ("admitted", "transferred_in", *LOSS_FIELDS.values())
+    # Annotations may not reuse a field's name, hence the "sum_" prefix.
+    sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in columns}
+    sums["sum_admitted_year"] = Coalesce(Sum("admitted", filter=Q(month__gte=year_start.first_day)), _ZERO)
+    sums["sum_admitted_programme"] = Coalesce(Sum("admitted", filter=Q(month__gte=programme_start.first_day)), _ZERO)
+    rows = MonthlyFigure.objects.filter(
+        scope.cdcs_filter("cdcs__"), month__gte=flows_from.first_day, month__lte=end.first_day
+    )
+    if scope.federation_id:
+        rows = rows.filter(federation_id=scope.federation_id)
+    return {
+        row.pop("federation_id"): {name.removeprefix("sum_"): value for name, value in row.items()}
+        for row in rows.order_by().values("federation_id").annotate(**sums)
+    }
+
+
+def _union_events(scope: Scope, flows_from: Month, start: Month, year_start: Month, programme_start: Month, end: Month):
+    """CĐCS founded and dissolved, counted for the federation they belonged to that month. One query."""
+    founded_window = (flows_from.first_day, end.last_day)
+    dissolved_window = (start.first_day, end.last_day)
+    unions = (
+        GrassrootsUnion.objects.filter(scope.cdcs_filter())
+        .filter(Q(founded_on__range=founded_window) | Q(dissolved_on__range=dissolved_window))
+        .annotate(
+            founded_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("founded_on"))),
+            dissolved_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("dissolved_on"))),
+        )
+        .values_list("founded_on", "dissolved_on", "founded_in", "dissolved_in")
+    )
+    counts = defaultdict(lambda: defaultdict(int))
+    for founded_on, dissolved_on, founded_in, dissolved_in in unions:
+        if scope.federation_id is None or founded_in == scope.federation_id:
+            for name, since in (
+                ("founded", start),
+                ("founded_year", year_start),
+                ("founded_programme", programme_start),
+            ):
+                if since.first_day <= founded_on <= end.last_day:
+                    counts[founded_in][name] += 1
+        if dissolved_on and dissolved_window[0] <= dissolved_on <= dissolved_window[1]:
+            if scope.federation_id is None or dissolved_in == scope.federation_id:
+                counts[dissolved_in]["dissolved"] += 1
+    return counts
+
+
+def _stock_at(scope: Scope, month: Month):
+    """Members and CĐCS at the end of `month`, per federation of that month. A CĐCS's members are
+    the end stock of its latest month on record up to then or, before its first month on record,
+    the opening balance that month starts from. One query."""
+    latest = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lte=month.first_day)
+        .order_by("-month")
+        .values("members_end")[:1]
+    )
+    opening = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__gt=month.first_day)
+        .order_by("month")
+        .values("members_start")[:1]
+    )
+    unions = (
+        GrassrootsUnion.objects.filter(scope.cdcs_filter(), founded_on__lte=month.last_day)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month.last_day))
+        .annotate(
+            federation_then=Subquery(federation_at_subquery(OuterRef("pk"), month.first_day)),
+            stock=Coalesce(
+                Subquery(latest, output_field=IntegerField()), Subquery(opening, output_field=IntegerField()), _ZERO
+            ),
+        )
+    )
+    if scope.federation_id:
+        unions = unions.filter(federation_then=scope.federation_id)
+    grouped = unions.order_by().values("federation_then").annotate(members=Sum("stock"), unions=Count("pk"))
+    return {row["federation_then"]: (row["members"], row["unions"]) for row in grouped}
+
+
+def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
+    """CĐCS that changed federation in a month of the range, with the members they carried
+    (their stock at the end of the month before). One query."""
+    previous_federation = (
+        Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from"))
+        .order_by("-valid_from")
+        .values("federation_id")[:1]
+    )
+    carried = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("cdcs"), month__lt=OuterRef("valid_from"))
+        .order_by("-month")
+        .values("members_end")[:1]
+    )
+    moves = (
+        Affiliation.objects.filter(
+            scope.cdcs_filter("cdcs__"), valid_from__gte=start.first_day, valid_from__lte=end.first_day
+        )
+        .annotate(
+            from_federation=Subquery(previous_federation),
+            members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
+        )
+        .filter(from_federation__isnull=False)
+        .exclude(from_federation=F("federation_id"))
+        .values_list("federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on")
+    )
+    return [
+        {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}
+        for to, from_, members, valid_from, dissolved_on in moves
+    ]
+
+
+def _quotas(programme: Programme | None, year: int) -> dict[int, dict[str, int]]:
+    """Per organisation: the year's quotas and the whole programme's. One query."""
+    if programme is None:
+        return {}
+    quotas = defaultdict(lambda: defaultdict(int))
+    for org_id, quota_year, new_members, new_unions in Quota.objects.filter(programme=programme).values_list(
+        "organisation_id", "year", "new_members", "new_unions"
+    ):
+        quotas[org_id]["programme_members"] += new_members
+        quotas[org_id]["programme_unions"] += new_unions
+        if quota_year == year:
+            quotas[org_id]["year_members"] += new_members
+            quotas[org_id]["year_unions"] += new_unions
+    return quotas
+
+
+def _add_into(figures: Figures, flows, events, stock_start, stock_end) -> None:
+    if flows:
+        figures.admitted += flows["admitted"]
+        figures.transferred_in += flows["transferred_in"]
+        for reason, column in LOSS_FIELDS.items():
+            figures.lost_by_reason[reason.value] += flows[column]
+    if events:
+        figures.unions_founded += events.get("founded", 0)
+        figures.unions_dissolved += events.get("dissolved", 0)
+    if stock_start:
+        figures.members_start += stock_start[0]
+        figures.unions_start += stock_start[1]
+    if stock_end:
+        figures.members_end += stock_end[0]
+        figures.unions_end += stock_end[1]
+
+
+def _actuals(flows, events, key) -> dict[str, int]:
+    actual = defaultdict(int)
+    for k, row in flows.items():
+        if key is None or k == key:
+            actual["admitted_year"] += row["admitted_year"]
+            actual["admitted_programme"] += row["admitted_programme"]
+    for k, counts in events.items():
+        if key is None or k == key:
+            actual["founded_year"] += counts.get("founded_year", 0)
+            actual["founded_programme"] += counts.get("founded_programme", 0)
+    return actual

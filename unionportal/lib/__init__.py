@@ -1,0 +1,1 @@
+"""Small helpers shared by every app. Nothing in here imports an app."""

@@ -1,0 +1,70 @@
+"""Months are the unit of every figure. The database stores a month as the date of its first day."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_VIETNAMESE = re.compile(r"^\s*(\d{1,2})/(\d{4})\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self):
+        if not 1 <= self.month <= 12 or not 1900 <= self.year <= 2999:
+            raise ValueError(f"invalid month {self.month}/{self.year}")
+
+    @classmethod
+    def parse(cls, text: str) -> "Month":
+        """Read "2021-03" (ISO, as <input type=month> sends it) or "03/2021" (as people write it)."""
+        if match := _ISO.match(text):
+            year, month = match.groups()
+        elif match := _VIETNAMESE.match(text):
+            month, year = match.groups()
+        else:
+            raise ValueError(f"not a month: {text!r}")
+        return cls(int(year), int(month))
+
+    @classmethod
+    def of(cls, day: date) -> "Month":
+        return cls(day.year, day.month)
+
+    @classmethod
+    def last_complete(cls, today: date) -> "Month":
+        return cls.of(today) - 1
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}/{self.year:04d}"
+
+    def __add__(self, months: int) -> "Month":
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    def __sub__(self, other):
+        if isinstance(other, Month):
+            return (self.year - other.year) * 12 + self.month - other.month
+        return self + (-other)
+
+
+def month_range(start: Month, end: Month):
+    """Every month from start to end, both included."""
+    current = start
+    while current <= end:
+        yield current
+        current += 1
