@@ -147,7 +147,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     programme_start = Month(programme.first_year, 1) if programme else year_start
     flows_from = min(start, year_start, programme_start)
 
-    federations = list(Organisation.objects.federations().active_between(start, end))
+    federations = list(Organisation.objects.federations().active_between(start, end).select_related("merged_into"))
     if scope.federation_id:
         federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
 

@@ -1,0 +1,90 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.access import orgs_visible_to
+from members.models import LossReason, SectorGroup
+from unionportal.lib.months import Month
+
+from .forms import ProgressForm
+from .selectors import ProgressReport, Scope, programme_for, progress_report
+from .texts import progress_sentence
+
+
+def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
+    """Ranges asked for most (this year, the last twelve months, the programme so far), as links
+    that keep the chosen organisation and sector group."""
+    ranges = [(_("Năm nay"), Month(latest.year, 1)), (_("12 tháng gần nhất"), latest - 11)]
+    programme = programme_for(latest)
+    if programme:
+        ranges.append(
+            (
+                _("Từ đầu chương trình %(number)s") % {"number": programme.document_number},
+                Month(programme.first_year, 1),
+            )
+        )
+    keep = {key: value for key, value in keep.items() if value}
+    return [(label, "?" + urlencode({"start": start.iso, "end": latest.iso, **keep})) for label, start in ranges]
+
+
+@login_required
+def progress(request):
+    """The report page: a range, an organisation, the six figures, attainment and the sentence."""
+    orgs = list(orgs_visible_to(request.user))
+    if not orgs:
+        raise PermissionDenied(
+            _("Tài khoản của bạn chưa được phân quyền xem báo cáo. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh.")
+        )
+    today = timezone.localdate()
+    latest_complete = Month.last_complete(today)
+    default_org = next((org for org in orgs if org.is_province), orgs[0])
+    data = request.GET or {
+        "start": Month(latest_complete.year, 1).iso,
+        "end": latest_complete.iso,
+        "org": default_org.code,
+    }
+    form = ProgressForm(data, orgs=orgs, latest=Month.of(today))
+    context = {
+        "form": form,
+        "presets": _presets(latest_complete, org=data.get("org"), sector_group=data.get("sector_group")),
+    }
+    if form.is_valid():
+        report = progress_report(
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            scope=Scope(form.cleaned_data["organisation"], form.cleaned_data["sector_group"] or None),
+        )
+        context.update(_report_context(report))
+    return render(request, "reports/progress.html", context)
+
+
+def _report_context(report: ProgressReport) -> dict:
+    total = report.total
+    with_quotas = report.programme is not None and report.scope.sector_group is None
+    context = {
+        "report": report,
+        "sentence": progress_sentence(report),
+        "scope_label": SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
+        "lost_rows": [
+            (reason, LossReason(reason).label, count) for reason, count in total.figures.lost_by_reason.items()
+        ],
+        "quota_mismatch": with_quotas
+        and report.scope.org.is_province
+        and (
+            report.federation_quota_sums["year_members"] != total.year_members.quota
+            or report.federation_quota_sums["year_unions"] != total.year_unions.quota
+        ),
+    }
+    if with_quotas and len(report.rows) > 1:
+        context["chart"] = {
+            "labels": [row.org.name for row in report.rows],
+            "percent": [round(row.year_members.percent or 0, 1) for row in report.rows],
+            "expected": round(total.year_members.expected_percent, 1),
+            "label_percent": _("Tỷ lệ đạt (%)"),
+            "label_expected": _("Thời gian đã qua (%)"),
+        }
+    return context
