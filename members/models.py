@@ -126,6 +126,11 @@ class Organisation(models.Model):
     def is_province(self) -> bool:
         return self.kind == self.Kind.PROVINCE
 
+    @property
+    def merged_from(self) -> Month | None:
+        """The first month in which this federation's CĐCS belong to the one it merged into."""
+        return Month.of(self.active_to) + 1 if self.merged_into_id and self.active_to else None
+
 
 class GrassrootsUnionQuerySet(models.QuerySet):
     def active_in(self, month: Month):

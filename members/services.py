@@ -139,6 +139,9 @@ def figures_record(
     if errors:
         raise ValidationError(errors)
 
+    # Read the CĐCS afresh and hold it: the caller's copy may predate a dissolution, and two
+    # saves of the same CĐCS must not interleave their carry-forward.
+    cdcs = GrassrootsUnion.objects.select_for_update().get(pk=cdcs.pk)
     if not cdcs.is_active_in(month):
         raise ValidationError(
             _("%(cdcs)s không hoạt động trong tháng %(month)s (thành lập %(founded)s%(dissolved)s).")

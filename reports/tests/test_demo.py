@@ -1,0 +1,115 @@
+"""The demo province reproduces the report of 7 April 2021 exactly, and holds together."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from members.models import GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
+from reports.selectors import Scope, progress_report
+from reports.texts import progress_sentence
+from targets.models import Quota
+from unionportal.lib.months import Month
+
+END = Month(2026, 10)
+SENTENCE = (
+    "Từ đầu năm 2018 đến nay đã kết nạp mới 30.018 đoàn viên; giảm 10.979 đoàn viên "
+    "(tăng tuyệt đối 19.039 đoàn viên); thành lập mới 67 CĐCS, giảm 64 CĐCS (tăng tuyệt đối 03 CĐCS)."
+)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo province, built once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", until=END.iso, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def province(demo, db):
+    return Organisation.objects.get(kind=Organisation.Kind.PROVINCE)
+
+
+def test_the_report_of_7_april_2021_shows_the_seed_figures(province):
+    report = progress_report(start=Month(2018, 1), end=Month(2021, 3), scope=Scope(province))
+    figures = report.total.figures
+    assert (figures.admitted, figures.decrease, figures.net_members) == (30_018, 10_979, 19_039)
+    assert (figures.unions_founded, figures.unions_dissolved, figures.net_unions) == (67, 64, 3)
+    assert progress_sentence(report) == SENTENCE
+
+
+def test_the_report_command_prints_the_table_and_the_sentence(province):
+    out = StringIO()
+    call_command("report", "--from", "2018-01", "--to", "2021-03", stdout=out)
+    text = out.getvalue()
+    assert SENTENCE in text
+    assert "Kết nạp mới / thành lập mới             30.018      67" in text
+    assert "Giảm                                    10.979      64" in text
+    assert "Tăng tuyệt đối                          19.039       3" in text
+
+
+def test_the_report_command_speaks_json_for_one_federation(province):
+    out = StringIO()
+    call_command("report", "--from", "2018-01", "--to", "2021-03", "--org", "KCN", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    federation = Organisation.objects.get(code="KCN")
+    expected = progress_report(start=Month(2018, 1), end=Month(2021, 3), scope=Scope(federation)).total.figures
+    assert data["organisation"] == "KCN" and data["programme"]["document_number"] == "04/CTr-LĐLĐ"
+    assert (data["total"]["admitted"], data["total"]["decrease"]) == (expected.admitted, expected.decrease)
+    assert data["total"]["members_start"] + data["total"]["net_members"] + data["total"]["members_moved_in"] \
+        - data["total"]["members_moved_out"] == data["total"]["members_end"]  # fmt: skip
+
+
+def test_every_federation_balances_over_any_range_including_moves_and_the_merge(province):
+    for start, end in ((Month(2018, 1), Month(2021, 3)), (Month(2019, 7), Month(2019, 7)), (Month(2024, 1), END)):
+        report = progress_report(start=start, end=end, scope=Scope(province))
+        for row in [*report.rows, report.total]:
+            f = row.figures
+            assert f.members_start + f.net_members + f.members_moved == f.members_end, (row.org.code, start, end)
+            assert f.unions_start + f.net_unions + f.unions_moved == f.unions_end, (row.org.code, start, end)
+        assert sum(row.figures.members_end for row in report.rows) == report.total.figures.members_end
+        assert sum(row.figures.admitted for row in report.rows) == report.total.figures.admitted
+
+
+def test_the_demo_is_province_sized_with_history(province):
+    assert Organisation.objects.federations().count() == 13
+    assert 1_400 <= GrassrootsUnion.objects.count() <= 1_700
+    assert MonthlyFigure.objects.filter(month=END.first_day).exists()
+    assert not MonthlyFigure.objects.filter(month__gt=END.first_day).exists()
+    merged = Organisation.objects.get(code="DHY")
+    assert merged.merged_into.code == "TPTN" and MonthlyFigure.objects.filter(federation=merged).exists()
+    assert MonthlyReturn.objects.filter(month=END.first_day, status=MonthlyReturn.Status.DRAFT).exists()
+    assert MonthlyReturn.objects.filter(month=(END - 2).first_day).exclude(status="approved").count() == 0
+
+
+def test_federation_quotas_add_up_to_the_province_every_year(province):
+    for quota in Quota.objects.filter(organisation=province):
+        parts = Quota.objects.filter(programme=quota.programme, year=quota.year).exclude(organisation=province)
+        assert sum(parts.values_list("new_members", flat=True)) == quota.new_members
+        assert sum(parts.values_list("new_unions", flat=True)) == quota.new_unions
+
+
+def test_seeding_twice_changes_nothing(province):
+    before = (GrassrootsUnion.objects.count(), MonthlyFigure.objects.count(), Quota.objects.count())
+    out = StringIO()
+    call_command("seed_demo", until=END.iso, stdout=out)
+    assert "không thay đổi gì" in out.getvalue()
+    assert "bantochuc" in out.getvalue()
+    assert (GrassrootsUnion.objects.count(), MonthlyFigure.objects.count(), Quota.objects.count()) == before
+
+
+def test_the_2021_window_does_not_depend_on_the_day_the_demo_is_built():
+    from reports.demo import WINDOW, _Builder
+
+    def window_rows(end):
+        builder = _Builder(end)
+        builder.build()
+        return {
+            (u.code, m): tuple(sorted(r.items())) for u in builder.unions for m, r in u.rows.items() if m <= WINDOW[1]
+        }
+
+    assert window_rows(Month(2021, 3)) == window_rows(Month(2026, 10))
