@@ -30,8 +30,9 @@ def province(db):
 @pytest.fixture
 def make_federation(province):
     def make(code: str, name: str | None = None, kind=Organisation.Kind.DISTRICT, **extra) -> Organisation:
-        return Organisation.objects.create(code=code, name=name or f"LĐLĐ huyện {code}", kind=kind, parent=province,
-                                           **extra)  # fmt: skip
+        return Organisation.objects.create(
+            code=code, name=name or f"LĐLĐ huyện {code}", kind=kind, parent=province, **extra
+        )
 
     return make
 
@@ -51,13 +52,28 @@ def make_cdcs():
     """A CĐCS founded through the service; with `opening`, it also gets its first month of figures."""
     counter = iter(range(1, 10_000))
 
-    def make(federation, *, founded_on=date(2010, 1, 1), sector=Sector.PRIVATE, workers=100, opening=None,
-             first_month=Month(2018, 1), code=None, name=None) -> GrassrootsUnion:  # fmt: skip
+    def make(
+        federation,
+        *,
+        founded_on=date(2010, 1, 1),
+        sector=Sector.PRIVATE,
+        workers=100,
+        opening=None,
+        first_month=Month(2018, 1),
+        code=None,
+        name=None,
+    ) -> GrassrootsUnion:
         number = next(counter)
         cdcs = cdcs_found(
-            code=code or f"T{number:04d}", name=name or f"CĐCS Công ty {number}", employer=f"Công ty {number}",
-            sector=sector, workers=workers, founded_on=founded_on, federation=federation, user=None,
-        )  # fmt: skip
+            code=code or f"T{number:04d}",
+            name=name or f"CĐCS Công ty {number}",
+            employer=f"Công ty {number}",
+            sector=sector,
+            workers=workers,
+            founded_on=founded_on,
+            federation=federation,
+            user=None,
+        )
         if opening is not None:
             figures_record(cdcs=cdcs, month=first_month, members_start=opening, user=None)
         return cdcs
@@ -122,6 +138,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"],
-    }  # fmt: skip
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -83,10 +83,17 @@ class GrassrootsUnionAdmin(admin.ModelAdmin):
             return
         data = form.cleaned_data
         found = services.cdcs_found(
-            code=data["code"], name=data["name"], employer=data["employer"], sector=data["sector"],
-            workers=data["workers"], founded_on=data["founded_on"], founding_decision=data["founding_decision"],
-            federation=data["federation"], user=request.user, source=Source.ADMIN,
-        )  # fmt: skip
+            code=data["code"],
+            name=data["name"],
+            employer=data["employer"],
+            sector=data["sector"],
+            workers=data["workers"],
+            founded_on=data["founded_on"],
+            founding_decision=data["founding_decision"],
+            federation=data["federation"],
+            user=request.user,
+            source=Source.ADMIN,
+        )
         obj.pk = found.pk
 
 
@@ -103,12 +110,16 @@ class FigureForm(forms.ModelForm):
         data = self.cleaned_data
         cdcs, month = data.get("cdcs") or self.instance.cdcs, data.get("month") or self.instance.month
         return services.figures_record(
-            cdcs=cdcs, month=Month.of(month), admitted=data["admitted"],
+            cdcs=cdcs,
+            month=Month.of(month),
+            admitted=data["admitted"],
             transferred_in=data["transferred_in"],
             lost={reason.value: data[field] for reason, field in LOSS_FIELDS.items()},
             members_start=data["members_start"] if not self.instance.pk else None,
-            workers=data["workers"], user=user, source=Source.ADMIN,
-        )  # fmt: skip
+            workers=data["workers"],
+            user=user,
+            source=Source.ADMIN,
+        )
 
     def clean(self):
         data = super().clean()
@@ -154,8 +165,16 @@ class MonthlyFigureAdmin(admin.ModelAdmin):
 
 @admin.register(MonthlyReturn)
 class MonthlyReturnAdmin(admin.ModelAdmin):
-    list_display = ["federation", "month", "status", "version", "submitted_by", "submitted_at", "approved_by",
-                    "approved_at"]  # fmt: skip
+    list_display = [
+        "federation",
+        "month",
+        "status",
+        "version",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+    ]
     list_filter = ["status", "federation", ("month", admin.DateFieldListFilter)]
     search_fields = ["federation__code", "federation__name"]
     date_hierarchy = "month"
@@ -175,8 +194,12 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
         count = 0
         for monthly_return in queryset.select_related("federation"):
             try:
-                service(federation=monthly_return.federation, month=Month.of(monthly_return.month),
-                        user=request.user, source=Source.ADMIN)  # fmt: skip
+                service(
+                    federation=monthly_return.federation,
+                    month=Month.of(monthly_return.month),
+                    user=request.user,
+                    source=Source.ADMIN,
+                )
                 count += 1
             except (ValidationError, PermissionDenied) as error:
                 self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)

@@ -31,7 +31,11 @@ class QuotaAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         quota = services.quota_set(
-            programme=obj.programme, organisation=obj.organisation, year=obj.year,
-            new_members=obj.new_members, new_unions=obj.new_unions, user=request.user,
-        )  # fmt: skip
+            programme=obj.programme,
+            organisation=obj.organisation,
+            year=obj.year,
+            new_members=obj.new_members,
+            new_unions=obj.new_unions,
+            user=request.user,
+        )
         obj.pk = quota.pk

@@ -10,8 +10,13 @@ MARCH = Month(2021, 3)
 
 
 def _post_figure(client, row, **changes):
-    data = {"admitted": row.admitted, "transferred_in": row.transferred_in, "workers": row.workers,
-            **{field: getattr(row, field) for field in LOSS_FIELDS.values()}, **changes}  # fmt: skip
+    data = {
+        "admitted": row.admitted,
+        "transferred_in": row.transferred_in,
+        "workers": row.workers,
+        **{field: getattr(row, field) for field in LOSS_FIELDS.values()},
+        **changes,
+    }
     return client.post(reverse("admin:members_monthlyfigure_change", args=[row.pk]), data)
 
 
@@ -25,8 +30,9 @@ def test_admin_edit_of_figures_goes_through_the_service(client, superuser, feder
     assert AuditEntry.objects.filter(action="figures.record", source=AuditEntry.Source.ADMIN).count() == 1
 
 
-def test_admin_cannot_change_a_locked_month(client, superuser, federation, make_cdcs, federation_user,
-                                            provincial_staff):  # fmt: skip
+def test_admin_cannot_change_a_locked_month(
+    client, superuser, federation, make_cdcs, federation_user, provincial_staff
+):
     row = make_cdcs(federation, opening=100, first_month=MARCH).figures.get()
     return_submit(federation=federation, month=MARCH, user=federation_user)
     return_approve(federation=federation, month=MARCH, user=provincial_staff)

@@ -39,13 +39,20 @@ def _approve(federation, month, *, submitter, approver):
 
 def test_month_end_is_computed_from_the_flows(federation, make_cdcs, federation_user):
     cdcs = make_cdcs(federation, opening=100, first_month=MARCH)
-    row = figures_record(cdcs=cdcs, month=APRIL, admitted=12, transferred_in=3,
-                         lost={LossReason.RETIRED: 4, LossReason.JOB: 1}, user=federation_user)  # fmt: skip
+    row = figures_record(
+        cdcs=cdcs,
+        month=APRIL,
+        admitted=12,
+        transferred_in=3,
+        lost={LossReason.RETIRED: 4, LossReason.JOB: 1},
+        user=federation_user,
+    )
     assert (row.members_start, row.members_end, row.lost, row.federation) == (100, 110, 5, federation)
 
 
-def test_typed_month_end_that_breaks_the_identity_is_refused_and_nothing_written(federation, make_cdcs,
-                                                                                  federation_user):  # fmt: skip
+def test_typed_month_end_that_breaks_the_identity_is_refused_and_nothing_written(
+    federation, make_cdcs, federation_user
+):
     cdcs = make_cdcs(federation, opening=100, first_month=MARCH)
     with pytest.raises(ValidationError) as error:
         figures_record(cdcs=cdcs, month=APRIL, admitted=12, members_end=120, user=federation_user)
@@ -166,17 +173,30 @@ def test_each_change_bumps_the_version_of_the_federation_month(federation, make_
 
 
 def test_founding_records_the_federation_from_the_founding_month(federation, federation_user):
-    cdcs = cdcs_found(code="N1", name="CĐCS Công ty May Tân Cương", employer="Công ty May Tân Cương",
-                      sector="private", founded_on=date(2021, 4, 12), federation=federation,
-                      user=federation_user)  # fmt: skip
+    cdcs = cdcs_found(
+        code="N1",
+        name="CĐCS Công ty May Tân Cương",
+        employer="Công ty May Tân Cương",
+        sector="private",
+        founded_on=date(2021, 4, 12),
+        federation=federation,
+        user=federation_user,
+    )
     assert list(cdcs.affiliations.values_list("federation", "valid_from")) == [(federation.pk, date(2021, 4, 1))]
     assert AuditEntry.objects.filter(action="cdcs.found", object_id=str(cdcs.pk)).exists()
 
 
 def test_founding_under_the_province_itself_is_refused(province, provincial_staff):
     with pytest.raises(ValidationError):
-        cdcs_found(code="N1", name="CĐCS A", employer="A", sector="private", founded_on=date(2021, 4, 12),
-                   federation=province, user=provincial_staff)  # fmt: skip
+        cdcs_found(
+            code="N1",
+            name="CĐCS A",
+            employer="A",
+            sector="private",
+            founded_on=date(2021, 4, 12),
+            federation=province,
+            user=provincial_staff,
+        )
 
 
 def test_dissolving_a_cdcs_records_its_remaining_members_as_lost(federation, make_cdcs, federation_user):
@@ -254,8 +274,15 @@ def test_merging_federations_moves_their_cdcs_and_keeps_their_history(
     assert (_row(staying, MARCH).federation, _row(staying, APRIL).federation) == (federation, other_federation)
     assert not dissolved.affiliations.filter(federation=other_federation).exists()
     with pytest.raises(ValidationError):  # nothing can be founded in a federation that no longer exists
-        cdcs_found(code="N9", name="CĐCS B", employer="B", sector="private", founded_on=date(2021, 6, 1),
-                   federation=federation, user=provincial_staff)  # fmt: skip
+        cdcs_found(
+            code="N9",
+            name="CĐCS B",
+            employer="B",
+            sector="private",
+            founded_on=date(2021, 6, 1),
+            federation=federation,
+            user=provincial_staff,
+        )
 
 
 # --- the workflow -------------------------------------------------------------------------------
@@ -282,9 +309,11 @@ def test_submit_approve_unlock(federation, make_cdcs, federation_user, provincia
         return_unlock(federation=federation, month=MARCH, reason="  ", user=provincial_staff)
     unlocked = return_unlock(federation=federation, month=MARCH, reason="Sai số kết nạp CĐCS A", user=provincial_staff)
     assert (unlocked.status, unlocked.unlock_reason) == (MonthlyReturn.Status.DRAFT, "Sai số kết nạp CĐCS A")
-    assert list(AuditEntry.objects.filter(federation=federation, action__startswith="return.")
-                .order_by("at", "id").values_list("action", flat=True)) == [
-        "return.submit", "return.approve", "return.unlock"]  # fmt: skip
+    assert list(
+        AuditEntry.objects.filter(federation=federation, action__startswith="return.")
+        .order_by("at", "id")
+        .values_list("action", flat=True)
+    ) == ["return.submit", "return.approve", "return.unlock"]
 
 
 def test_an_unsubmitted_month_cannot_be_approved(federation, make_cdcs, provincial_staff):

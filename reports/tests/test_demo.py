@@ -60,8 +60,13 @@ def test_the_report_command_speaks_json_for_one_federation(province):
     expected = progress_report(start=Month(2018, 1), end=Month(2021, 3), scope=Scope(federation)).total.figures
     assert data["organisation"] == "KCN" and data["programme"]["document_number"] == "04/CTr-LĐLĐ"
     assert (data["total"]["admitted"], data["total"]["decrease"]) == (expected.admitted, expected.decrease)
-    assert data["total"]["members_start"] + data["total"]["net_members"] + data["total"]["members_moved_in"] \
-        - data["total"]["members_moved_out"] == data["total"]["members_end"]  # fmt: skip
+    assert (
+        data["total"]["members_start"]
+        + data["total"]["net_members"]
+        + data["total"]["members_moved_in"]
+        - data["total"]["members_moved_out"]
+        == data["total"]["members_end"]
+    )
 
 
 def test_every_federation_balances_over_any_range_including_moves_and_the_merge(province):

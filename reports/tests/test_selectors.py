@@ -32,8 +32,14 @@ def _balanced(figures) -> bool:
 
 def test_decrease_and_net_follow_domain_formulas(province, federation, make_cdcs):
     cdcs = make_cdcs(federation, opening=100, first_month=Month(2021, 2))
-    figures_record(cdcs=cdcs, month=MARCH, admitted=20, transferred_in=4,
-                   lost={LossReason.JOB: 7, LossReason.RETIRED: 2, LossReason.TRANSFERRED_OUT: 1}, user=None)  # fmt: skip
+    figures_record(
+        cdcs=cdcs,
+        month=MARCH,
+        admitted=20,
+        transferred_in=4,
+        lost={LossReason.JOB: 7, LossReason.RETIRED: 2, LossReason.TRANSFERRED_OUT: 1},
+        user=None,
+    )
     figures = _report(province).total.figures
     assert (figures.admitted, figures.transferred_in, figures.lost) == (20, 4, 10)
     assert figures.decrease == 10 - 4
@@ -42,8 +48,7 @@ def test_decrease_and_net_follow_domain_formulas(province, federation, make_cdcs
     assert (figures.members_start, figures.members_end) == (100, 114)
 
 
-def test_transfers_between_federations_cancel_in_the_province_total(province, federation, other_federation,
-                                                                    make_cdcs):  # fmt: skip
+def test_transfers_between_federations_cancel_in_the_province_total(province, federation, other_federation, make_cdcs):
     sender = make_cdcs(federation, opening=50, first_month=Month(2021, 2))
     receiver = make_cdcs(other_federation, opening=50, first_month=Month(2021, 2))
     figures_record(cdcs=sender, month=APRIL, lost={LossReason.TRANSFERRED_OUT: 6}, user=None)
@@ -117,13 +122,19 @@ def test_sector_group_scope_keeps_only_its_cdcs(province, federation, make_cdcs)
 
 @pytest.fixture
 def programme(province, federation, other_federation):
-    programme = Programme.objects.create(name="Chương trình thử", document_number="01/CTr", first_year=2020,
-                                         last_year=2022, document_date=date(2020, 1, 10))  # fmt: skip
+    programme = Programme.objects.create(
+        name="Chương trình thử",
+        document_number="01/CTr",
+        first_year=2020,
+        last_year=2022,
+        document_date=date(2020, 1, 10),
+    )
     for year in (2020, 2021, 2022):
         Quota.objects.create(programme=programme, organisation=province, year=year, new_members=1200, new_unions=4)
         Quota.objects.create(programme=programme, organisation=federation, year=year, new_members=700, new_unions=3)
-        Quota.objects.create(programme=programme, organisation=other_federation, year=year, new_members=500,
-                             new_unions=1)  # fmt: skip
+        Quota.objects.create(
+            programme=programme, organisation=other_federation, year=year, new_members=500, new_unions=1
+        )
     return programme
 
 

@@ -14,8 +14,15 @@ def _report(start, **figures) -> ProgressReport:
     f.lost_by_reason["job"] = lost
     empty = Attainment(0, None, 0)
     org = Organisation(code="TN", name="LĐLĐ tỉnh", kind=Organisation.Kind.PROVINCE)
-    return ProgressReport(start=start, end=Month(2021, 3), scope=Scope(org), programme=None,
-                          total=Row(org, f, empty, empty, empty, empty), rows=[], federation_quota_sums={})  # fmt: skip
+    return ProgressReport(
+        start=start,
+        end=Month(2021, 3),
+        scope=Scope(org),
+        programme=None,
+        total=Row(org, f, empty, empty, empty, empty),
+        rows=[],
+        federation_quota_sums={},
+    )
 
 
 def test_a_range_not_starting_in_january_names_its_first_month():

@@ -47,8 +47,13 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def users(federation_user, leader, provincial_staff, superuser, no_role_user):
-    return {"no_role": no_role_user, "federation": federation_user, "leader": leader,
-            "provincial": provincial_staff, "superuser": superuser}  # fmt: skip
+    return {
+        "no_role": no_role_user,
+        "federation": federation_user,
+        "leader": leader,
+        "provincial": provincial_staff,
+        "superuser": superuser,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
