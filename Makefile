@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything else is what they use.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test migrate demo lint messages bench clean
+
+# Settings may come from a .env file (see .env.example) as well as from the environment.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)); đặt PYTHON=/đường/dẫn/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "UnionPortal: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location file
+	$(PY) manage.py compilemessages -l en
+
+bench: demo
+	$(PY) bench/report_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-results .ci/out

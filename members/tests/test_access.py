@@ -1,0 +1,67 @@
+"""The one access helper: what each role may see and change."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from members.access import access_org, can_write, cdcs_visible_to, figures_visible_to, orgs_visible_to
+from members.services import cdcs_move, figures_record
+from unionportal.lib.months import Month
+
+
+@pytest.fixture
+def two_federations(federation, other_federation, make_cdcs):
+    return make_cdcs(federation, opening=10, first_month=Month(2021, 1)), make_cdcs(
+        other_federation, opening=20, first_month=Month(2021, 1)
+    )
+
+
+def test_federation_staff_see_only_their_own_federation(two_federations, federation, federation_user):
+    own, _other = two_federations
+    assert list(orgs_visible_to(federation_user)) == [federation]
+    assert list(cdcs_visible_to(federation_user)) == [own]
+    assert {row.cdcs for row in figures_visible_to(federation_user)} == {own}
+
+
+def test_province_wide_roles_see_everything(two_federations, leader, provincial_staff, superuser):
+    for user in (leader, provincial_staff, superuser):
+        assert orgs_visible_to(user).count() == 3
+        assert cdcs_visible_to(user).count() == 2
+        assert figures_visible_to(user).count() == 2
+
+
+def test_users_without_a_role_and_inactive_users_see_nothing(two_federations, no_role_user, leader):
+    leader.is_active = False
+    for user in (no_role_user, leader):
+        assert not orgs_visible_to(user).exists()
+        assert not cdcs_visible_to(user).exists()
+        assert not figures_visible_to(user).exists()
+
+
+def test_only_provincial_staff_and_the_federations_own_staff_may_write(
+    federation, other_federation, federation_user, leader, provincial_staff
+):
+    assert can_write(federation_user, federation) and not can_write(federation_user, other_federation)
+    assert not can_write(leader, federation)
+    assert can_write(provincial_staff, federation) and can_write(provincial_staff, other_federation)
+
+
+def test_another_federations_code_is_not_found_rather_than_forbidden(
+    federation, other_federation, federation_user, leader
+):
+    assert access_org(federation_user, "DT", write=True) == federation
+    with pytest.raises(Http404):
+        access_org(federation_user, "PB")
+    assert access_org(leader, "PB") == other_federation
+    with pytest.raises(PermissionDenied):
+        access_org(leader, "PB", write=True)
+
+
+def test_a_cdcs_that_moved_away_keeps_its_history_visible_to_its_old_federation_only_for_those_months(
+    two_federations, federation, other_federation, federation_user, other_federation_user, provincial_staff
+):
+    own, _other = two_federations
+    cdcs_move(cdcs=own, federation=other_federation, from_month=Month(2021, 2), user=provincial_staff)
+    figures_record(cdcs=own, month=Month(2021, 2), admitted=1, user=other_federation_user)
+    assert [row.month.month for row in figures_visible_to(federation_user)] == [1]
+    assert sorted(row.month.month for row in figures_visible_to(other_federation_user).filter(cdcs=own)) == [2]
