@@ -39,8 +39,8 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --no-obsolete --add-location file
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location file -i ".venv/*" -i "bench/*"
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 bench: demo
 	$(PY) bench/report_speed.py

@@ -505,7 +505,9 @@ def organisation_merge(
 def _return_for_update(federation: Organisation, month: Month) -> MonthlyReturn:
     monthly_return, _created = MonthlyReturn.objects.get_or_create(federation=federation, month=month.first_day)
     return (
-        MonthlyReturn.objects.select_for_update(of=("self",)).select_related("federation", "approved_by").get(pk=monthly_return.pk)
+        MonthlyReturn.objects.select_for_update(of=("self",))
+        .select_related("federation", "approved_by")
+        .get(pk=monthly_return.pk)
     )
 
 

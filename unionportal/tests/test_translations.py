@@ -1,0 +1,38 @@
+"""English is one click away: every Vietnamese string has its English, compiled."""
+
+import gettext
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+ENTRY = re.compile(r'^(#, [^\n]*\n)?(?:msgctxt "(?:[^"\\]|\\.)*"\n)?msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n?)+)',
+                   re.M)  # fmt: skip
+
+
+def _text(quoted: str) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', quoted)).encode().decode("unicode_escape").encode(
+        "latin-1").decode()  # fmt: skip
+
+
+def _entries():
+    source = (CATALOG / "django.po").read_text(encoding="utf-8")
+    for match in ENTRY.finditer(source):
+        flags, msgid, msgstr = match.group(1) or "", _text(match.group(2)), _text(match.group(3))
+        if msgid:
+            yield flags, msgid, msgstr
+
+
+def test_every_string_has_an_english_translation():
+    entries = list(_entries())
+    assert len(entries) > 200
+    assert [msgid for _flags, msgid, msgstr in entries if not msgstr] == []
+    assert [msgid for flags, msgid, _msgstr in entries if "fuzzy" in flags] == []
+
+
+def test_the_compiled_catalog_matches_the_source():
+    with open(CATALOG / "django.mo", "rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    stale = [msgid for _flags, msgid, msgstr in _entries() if catalog.gettext(msgid) != msgstr]
+    assert stale == [], "run `make messages` (compilemessages)"
