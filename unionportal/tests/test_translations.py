@@ -7,8 +7,11 @@ from pathlib import Path
 from django.conf import settings
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
-ENTRY = re.compile(r'^(#, [^\n]*\n)?(?:msgctxt "(?:[^"\\]|\\.)*"\n)?msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n?)+)',
-                   re.M)  # fmt: skip
+QUOTED = r'"(?:[^"\\]|\\.)*"'
+ENTRY = re.compile(
+    rf"^(#, [^\n]*\n)?(?:msgctxt {QUOTED}\n)?msgid ((?:{QUOTED}\n)+)msgstr ((?:{QUOTED}\n?)+)",
+    re.M,
+)
 
 
 def _text(quoted: str) -> str:
