@@ -215,38 +215,33 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
         self._run(request, queryset, services.return_approve, _("Đã duyệt và khóa %(count)s báo cáo tháng."))
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that only services write: they can be searched and read, not edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(ReadOnlyAdmin):
     list_display = ["cdcs", "federation", "valid_from"]
     list_filter = ["federation"]
     search_fields = ["cdcs__code", "cdcs__name"]
     list_select_related = ["cdcs", "federation"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "action", "source", "object_repr", "federation", "month"]
     list_filter = ["action", "source", "federation"]
     search_fields = ["username", "object_repr", "action"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UserProfileInline(admin.StackedInline):

@@ -43,31 +43,19 @@ def test_month_is_stored_as_its_first_day(federation, make_cdcs):
     _refused(row.save)
 
 
-def test_dissolution_not_before_founding(db):
-    _refused(
-        lambda: GrassrootsUnion.objects.create(
-            code="X1",
-            name="CĐCS X",
-            employer="X",
-            sector=Sector.PRIVATE,
-            founded_on=date(2020, 5, 1),
-            dissolved_on=date(2020, 4, 30),
-            dissolution_reason="Phá sản",
-        )
+def _dissolved_union(**dissolution):
+    return GrassrootsUnion.objects.create(
+        code="X1", name="CĐCS X", employer="X", sector=Sector.PRIVATE, founded_on=date(2020, 5, 1), **dissolution
     )
+
+
+def test_dissolution_not_before_founding(db):
+    _refused(lambda: _dissolved_union(dissolved_on=date(2020, 4, 30), dissolution_reason="Phá sản"))
 
 
 def test_dissolution_needs_a_reason(db):
-    _refused(
-        lambda: GrassrootsUnion.objects.create(
-            code="X1",
-            name="CĐCS X",
-            employer="X",
-            sector=Sector.PRIVATE,
-            founded_on=date(2020, 5, 1),
-            dissolved_on=date(2021, 1, 1),
-        )
-    )
+    _refused(lambda: _dissolved_union(dissolved_on=date(2021, 1, 1)))
+    assert _dissolved_union(dissolved_on=date(2021, 1, 1), dissolution_reason="Phá sản").dissolved_on
 
 
 def test_only_one_province_and_it_is_the_root(province):

@@ -29,6 +29,18 @@ def _row(cdcs, month):
     return MonthlyFigure.objects.get(cdcs=cdcs, month=month.first_day)
 
 
+def _found(federation, user, **fields):
+    values = {
+        "code": "N1",
+        "name": "CĐCS Công ty May Tân Cương",
+        "employer": "Công ty May Tân Cương",
+        "sector": "private",
+        "founded_on": date(2021, 4, 12),
+        **fields,
+    }
+    return cdcs_found(federation=federation, user=user, **values)
+
+
 def _approve(federation, month, *, submitter, approver):
     return_submit(federation=federation, month=month, user=submitter)
     return return_approve(federation=federation, month=month, user=approver)
@@ -173,30 +185,14 @@ def test_each_change_bumps_the_version_of_the_federation_month(federation, make_
 
 
 def test_founding_records_the_federation_from_the_founding_month(federation, federation_user):
-    cdcs = cdcs_found(
-        code="N1",
-        name="CĐCS Công ty May Tân Cương",
-        employer="Công ty May Tân Cương",
-        sector="private",
-        founded_on=date(2021, 4, 12),
-        federation=federation,
-        user=federation_user,
-    )
+    cdcs = _found(federation, federation_user, founded_on=date(2021, 4, 12))
     assert list(cdcs.affiliations.values_list("federation", "valid_from")) == [(federation.pk, date(2021, 4, 1))]
     assert AuditEntry.objects.filter(action="cdcs.found", object_id=str(cdcs.pk)).exists()
 
 
 def test_founding_under_the_province_itself_is_refused(province, provincial_staff):
     with pytest.raises(ValidationError):
-        cdcs_found(
-            code="N1",
-            name="CĐCS A",
-            employer="A",
-            sector="private",
-            founded_on=date(2021, 4, 12),
-            federation=province,
-            user=provincial_staff,
-        )
+        _found(province, provincial_staff)
 
 
 def test_dissolving_a_cdcs_records_its_remaining_members_as_lost(federation, make_cdcs, federation_user):
@@ -274,15 +270,7 @@ def test_merging_federations_moves_their_cdcs_and_keeps_their_history(
     assert (_row(staying, MARCH).federation, _row(staying, APRIL).federation) == (federation, other_federation)
     assert not dissolved.affiliations.filter(federation=other_federation).exists()
     with pytest.raises(ValidationError):  # nothing can be founded in a federation that no longer exists
-        cdcs_found(
-            code="N9",
-            name="CĐCS B",
-            employer="B",
-            sector="private",
-            founded_on=date(2021, 6, 1),
-            federation=federation,
-            user=provincial_staff,
-        )
+        _found(federation, provincial_staff, founded_on=date(2021, 6, 1))
 
 
 # --- the workflow -------------------------------------------------------------------------------
