@@ -41,13 +41,6 @@ def orgs_visible_to(user) -> QuerySet[Organisation]:
     return Organisation.objects.none()
 
 
-def can_read(user, org: Organisation) -> bool:
-    role = role_of(user)
-    if role in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP):
-        return True
-    return role == Role.FEDERATION_STAFF and org.pk == _own_federation_id(user)
-
-
 def can_write(user, federation: Organisation) -> bool:
     """May the user change the CĐCS and figures of this federation?"""
     role = role_of(user)

@@ -1,15 +1,16 @@
 """The report in words, as a Ban Tổ chức officer would write it for the steering committee."""
 
-from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from unionportal.lib.formatting import count
 
 from .selectors import ProgressReport
 
 
 def _count(number: int) -> str:
     """30018 → "30.018"; in Vietnamese, counts below ten are written with two digits ("03")."""
-    text = formats.number_format(abs(number), force_grouping=True)
+    text = count(abs(number))
     if (get_language() or "vi").startswith("vi") and abs(number) < 10:
         text = text.zfill(2)
     return text

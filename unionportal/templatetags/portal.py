@@ -1,7 +1,6 @@
 from django import template
 
 from unionportal.lib import formatting
-from unionportal.lib.months import Month
 
 register = template.Library()
 
@@ -23,11 +22,3 @@ def signed(value):
         return "–"
     text = formatting.count(abs(value))
     return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
-
-
-@register.filter
-def month(value):
-    """A date or Month as 03/2021."""
-    if value in (None, ""):
-        return ""
-    return str(value if isinstance(value, Month) else Month.of(value))
