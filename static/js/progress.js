@@ -9,7 +9,7 @@ const canvas = document.getElementById("attainment-chart");
 if (source && canvas && window.Chart) {
   const data = JSON.parse(source.textContent);
   const colours = data.percent.map((p) => (p >= data.expected ? "#198754" : "#e0a800"));
-  new Chart(canvas, {
+  const chart = new Chart(canvas, {
     data: {
       labels: data.labels,
       datasets: [
@@ -28,4 +28,7 @@ if (source && canvas && window.Chart) {
       plugins: { legend: { position: "bottom" } },
     },
   });
+  // Printed pages are narrower than the screen: redraw to fit them, then back.
+  window.addEventListener("beforeprint", () => chart.resize());
+  window.addEventListener("afterprint", () => chart.resize());
 }
