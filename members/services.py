@@ -13,6 +13,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
 from .access import require_provincial, require_write
@@ -31,10 +32,16 @@ from .models import (
 )
 
 Source = AuditEntry.Source
+# What the audit trail compares before and after a monthly figure is written.
+AUDITED_FIGURES = (*FLOW_FIELDS, "members_start", "members_end", "workers")
 
 
 def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _day(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _who(user) -> str:
@@ -148,10 +155,8 @@ def figures_record(
             % {
                 "cdcs": cdcs.name,
                 "month": month,
-                "founded": formats.date_format(cdcs.founded_on, "SHORT_DATE_FORMAT"),
-                "dissolved": _(", giải thể %s") % formats.date_format(cdcs.dissolved_on, "SHORT_DATE_FORMAT")
-                if cdcs.dissolved_on
-                else "",
+                "founded": _day(cdcs.founded_on),
+                "dissolved": _(", giải thể %s") % _day(cdcs.dissolved_on) if cdcs.dissolved_on else "",
             }
         )
     federation = federation_of(cdcs, month)
@@ -172,7 +177,7 @@ def figures_record(
                 {
                     "members_start": [
                         _("Đầu kỳ phải bằng cuối kỳ tháng %(prev)s (%(stock)s).")
-                        % {"prev": Month.of(previous.month), "stock": formats.number_format(start)}
+                        % {"prev": Month.of(previous.month), "stock": count(start)}
                     ]
                 }
             )
@@ -202,8 +207,8 @@ def figures_record(
                 LOSS_FIELDS[LossReason.JOB]: [
                     _("Tổng số giảm (%(lost)s) lớn hơn số đoàn viên có trong tháng (%(available)s).")
                     % {
-                        "lost": formats.number_format(total_lost),
-                        "available": formats.number_format(start + admitted + transferred_in),
+                        "lost": count(total_lost),
+                        "available": count(start + admitted + transferred_in),
                     }
                 ]
             }
@@ -217,12 +222,12 @@ def figures_record(
                         "− giảm %(lost)s = %(computed)s."
                     )
                     % {
-                        "typed": formats.number_format(members_end),
-                        "start": formats.number_format(start),
-                        "admitted": formats.number_format(admitted),
-                        "in": formats.number_format(transferred_in),
-                        "lost": formats.number_format(total_lost),
-                        "computed": formats.number_format(computed_end),
+                        "typed": count(members_end),
+                        "start": count(start),
+                        "admitted": count(admitted),
+                        "in": count(transferred_in),
+                        "lost": count(total_lost),
+                        "computed": count(computed_end),
                     }
                 ]
             }
@@ -245,11 +250,7 @@ def figures_record(
     )
 
     row = existing or MonthlyFigure(cdcs=cdcs, month=month.first_day)
-    before = (
-        {field: getattr(row, field) for field in (*FLOW_FIELDS, "members_start", "members_end", "workers")}
-        if existing
-        else None
-    )
+    before = {field: getattr(row, field) for field in AUDITED_FIGURES} if existing else None
     row.federation = federation
     row.members_start = start
     for field, value in flows.items():
@@ -265,7 +266,7 @@ def figures_record(
     if workers is not None and not cdcs.figures.filter(month__gt=month.first_day).exists():
         GrassrootsUnion.objects.filter(pk=cdcs.pk).update(workers=workers)
     _touch_returns([(federation.pk, month.first_day)], user)
-    after = {field: getattr(row, field) for field in (*FLOW_FIELDS, "members_start", "members_end", "workers")}
+    after = {field: getattr(row, field) for field in AUDITED_FIGURES}
     changes = {f: [before[f] if before else None, after[f]] for f in after if not before or before[f] != after[f]}
     audit_log(user, "figures.record", row, source=source, federation=federation, month=month, changes=changes)
     return row
@@ -277,12 +278,12 @@ def _carry_forward(*, cdcs: GrassrootsUnion, month: Month, delta: int, user) -> 
     if delta == 0:
         return
     later = cdcs.figures.filter(month__gt=month.first_day)
-    pairs = list(later.values_list("federation_id", "month"))
-    if not pairs:
+    rows = list(later.values_list("federation_id", "month", "members_start", "members_end"))
+    if not rows:
         return
+    pairs = [(federation_id, first_day) for federation_id, first_day, _start, _end in rows]
     ensure_months_open(pairs)
-    lowest = min(min(row.members_start, row.members_end) for row in later.only("members_start", "members_end"))
-    if lowest + delta < 0:
+    if min(min(start, end) for _fed, _month, start, end in rows) + delta < 0:
         raise ValidationError(_("Sửa như vậy làm số đoàn viên của các tháng sau bị âm; hãy sửa các tháng sau trước."))
     later.update(members_start=F("members_start") + delta, members_end=F("members_end") + delta)
     _touch_returns(pairs, user)
@@ -295,10 +296,7 @@ def _require_federation(org: Organisation, on: date) -> None:
     if org.is_province:
         raise ValidationError(_("CĐCS phải trực thuộc một công đoàn cấp trên trực tiếp cơ sở, không phải LĐLĐ tỉnh."))
     if (org.active_from and org.active_from > on) or (org.active_to and org.active_to < on):
-        raise ValidationError(
-            _("%(org)s không hoạt động vào ngày %(day)s.")
-            % {"org": org.name, "day": formats.date_format(on, "SHORT_DATE_FORMAT")}
-        )
+        raise ValidationError(_("%(org)s không hoạt động vào ngày %(day)s.") % {"org": org.name, "day": _day(on)})
 
 
 @transaction.atomic
@@ -348,8 +346,7 @@ def cdcs_dissolve(*, cdcs: GrassrootsUnion, on: date, reason: str, user, source:
     require_write(user, federation)
     if cdcs.dissolved_on:
         raise ValidationError(
-            _("%(cdcs)s đã giải thể ngày %(day)s.")
-            % {"cdcs": cdcs.name, "day": formats.date_format(cdcs.dissolved_on, "SHORT_DATE_FORMAT")}
+            _("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": _day(cdcs.dissolved_on)}
         )
     if not reason.strip():
         raise ValidationError({"dissolution_reason": [_("Cần ghi lý do giải thể.")]})
