@@ -325,9 +325,6 @@ class _Union:
                 current = code
         return current
 
-    def serial_in_year(self, unions: list["_Union"]) -> int:
-        return sum(1 for u in unions if u.founded_on.year == self.founded_on.year and u.founding_decision) + 1
-
     def active_in(self, month: Month) -> bool:
         return self.founded_on <= month.last_day and (self.dissolved_on is None or self.dissolved_on >= month.first_day)
 
@@ -357,6 +354,7 @@ class _Builder:
         self.unions: list[_Union] = []
         self.serial = 0
         self.used_names = defaultdict(int)
+        self.decisions = defaultdict(int)  # founding decisions issued so far, per year
 
     # --- the register ---------------------------------------------------------------------
 
@@ -494,7 +492,8 @@ class _Builder:
                 if code == MERGE[0] and month >= MERGE[2]:
                     code = MERGE[1]
                 union = self._new_union(code, sector, _random_day(rng, month))
-                union.founding_decision = f"{union.serial_in_year(self.unions)}/QĐ-{code}"
+                self.decisions[union.founded_on.year] += 1
+                union.founding_decision = f"{self.decisions[union.founded_on.year]}/QĐ-{code}"
             for union, code in moves.get(month, []):
                 union.affiliations.append((month, code))
             if month == MERGE[2]:

@@ -1,4 +1,5 @@
 import json
+from dataclasses import asdict
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -46,25 +47,8 @@ class Command(BaseCommand):
 
 
 def _figures_json(figures: Figures) -> dict:
-    return {
-        "admitted": figures.admitted,
-        "transferred_in": figures.transferred_in,
-        "lost": figures.lost,
-        "lost_by_reason": figures.lost_by_reason,
-        "decrease": figures.decrease,
-        "net_members": figures.net_members,
-        "unions_founded": figures.unions_founded,
-        "unions_dissolved": figures.unions_dissolved,
-        "net_unions": figures.net_unions,
-        "members_start": figures.members_start,
-        "members_end": figures.members_end,
-        "unions_start": figures.unions_start,
-        "unions_end": figures.unions_end,
-        "members_moved_in": figures.members_moved_in,
-        "members_moved_out": figures.members_moved_out,
-        "unions_moved_in": figures.unions_moved_in,
-        "unions_moved_out": figures.unions_moved_out,
-    }
+    derived = ("lost", "decrease", "net_members", "net_unions")
+    return {**asdict(figures), **{name: getattr(figures, name) for name in derived}}
 
 
 def _row_json(row) -> dict:
