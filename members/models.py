@@ -154,6 +154,15 @@ class GrassrootsUnion(models.Model):
     founding_decision = models.CharField(_("số quyết định thành lập"), max_length=100, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     dissolution_reason = models.CharField(_("lý do giải thể"), max_length=255, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("hợp nhất vào"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+        help_text=_("Khi CĐCS này được hợp nhất vào một CĐCS khác: đoàn viên của nó đã chuyển sang đó."),
+    )
 
     objects = GrassrootsUnionQuerySet.as_manager()
 
@@ -243,6 +252,9 @@ class MonthlyFigure(models.Model):
     lost_cdcs_dissolved = models.PositiveIntegerField(LossReason.CDCS_DISSOLVED.label, default=0)
     members_end = models.PositiveIntegerField(_("đoàn viên cuối kỳ"), default=0)
     workers = models.PositiveIntegerField(_("số lao động"), default=0)
+    # Data-quality warnings (codes of members.grid.WARNINGS) that someone checked and let stand
+    # for these very figures; cleared whenever the figures change.
+    acknowledged_warnings = models.JSONField(_("cảnh báo đã kiểm tra"), default=list, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,6 +307,15 @@ class MonthlyReturn(models.Model):
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Bumped on every change to the month's figures, so that a later save can tell it worked on a stale copy.
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa gần nhất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("sửa lần cuối lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

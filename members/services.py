@@ -98,7 +98,9 @@ def _touch_returns(pairs, user) -> None:
     """A change to a federation's month bumps its version (and creates its draft return)."""
     for federation_id, first_day in set(pairs):
         monthly_return, _created = MonthlyReturn.objects.get_or_create(federation_id=federation_id, month=first_day)
-        MonthlyReturn.objects.filter(pk=monthly_return.pk).update(version=F("version") + 1)
+        MonthlyReturn.objects.filter(pk=monthly_return.pk).update(
+            version=F("version") + 1, changed_by=user, changed_at=timezone.now()
+        )
 
 
 # --- monthly figures ----------------------------------------------------------------------

@@ -109,6 +109,13 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT") or BASE_DIR / "staticfiles")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Monthly returns are due on this day of the following month (the submission board counts
+# a return submitted after it as late).
+RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
+# The entry grid warns when a CĐCS's admitted or lost is more than this many times its own
+# largest monthly figure of the last twelve months.
+GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
+
 LOG_LEVEL = envstr("LOG_LEVEL") or "INFO"
 LOGGING = {
     "version": 1,

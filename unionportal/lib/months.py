@@ -68,3 +68,15 @@ def month_range(start: Month, end: Month):
     while current <= end:
         yield current
         current += 1
+
+
+class MonthConverter:
+    """URL converter: /figures/DT/2021-03/ gives the view a Month."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> Month:
+        return Month.parse(value)  # a ValueError (month 13) makes the URL not match: a 404
+
+    def to_url(self, value) -> str:
+        return value.iso if isinstance(value, Month) else Month.parse(value).iso

@@ -1,0 +1,29 @@
+from django.urls import path, register_converter
+
+from unionportal.lib.months import MonthConverter
+
+from .views import board, grid, history, register
+
+register_converter(MonthConverter, "month")
+
+app_name = "members"
+
+urlpatterns = [
+    # the entry grid and the federation-month workflow
+    path("figures/", grid.grid_start, name="grid_start"),
+    path("figures/<str:code>/<month:month>/", grid.grid, name="grid"),
+    path("figures/<str:code>/<month:month>/submit/", grid.submit, name="return_submit"),
+    path("figures/<str:code>/<month:month>/approve/", grid.approve, name="return_approve"),
+    path("figures/<str:code>/<month:month>/unlock/", grid.unlock, name="return_unlock"),
+    path("figures/<str:code>/<month:month>/history/", history.return_history, name="return_history"),
+    # the submission board
+    path("board/", board.board, name="board"),
+    # the CĐCS register
+    path("cdcs/", register.cdcs_list, name="cdcs_list"),
+    path("cdcs/new/", register.cdcs_new, name="cdcs_new"),
+    path("cdcs/<str:code>/", register.cdcs_detail, name="cdcs_detail"),
+    path("cdcs/<str:code>/dissolve/", register.cdcs_dissolve, name="cdcs_dissolve"),
+    path("cdcs/<str:code>/move/", register.cdcs_move, name="cdcs_move"),
+    path("cdcs/<str:code>/merge/", register.cdcs_merge, name="cdcs_merge"),
+    path("cdcs/<str:code>/<month:month>/history/", history.figure_history, name="figure_history"),
+]
