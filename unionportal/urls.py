@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("reports.urls")),
-    path("units/", include("members.urls")),
+    path("", include("members.urls")),
     path("quotas/", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]
