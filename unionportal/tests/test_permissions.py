@@ -3,13 +3,17 @@
 A URL added without a line here fails test_every_url_is_in_the_matrix, so that nobody ships a
 page whose access nobody thought about."""
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from unionportal.lib.months import Month
+
 ROLES = ["anonymous", "no_role", "federation", "leader", "provincial", "superuser"]
 LOGIN = "login"  # a redirect to the login page
-OK, REDIRECT, FORBIDDEN, NOT_ALLOWED = 200, 302, 403, 405
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 
 
 def _everyone(status):
@@ -20,13 +24,56 @@ def _signed_in(status, *, anonymous=LOGIN, no_role=None):
     return {**_everyone(status), "anonymous": anonymous, "no_role": status if no_role is None else no_role}
 
 
-# url name → (method, expected status per role)
+def _provincial_only(status):
+    """Provincial staff and administrators only; no_role users cannot even see the federation."""
+    return {**_signed_in(FORBIDDEN, no_role=NOT_FOUND), "provincial": status, "superuser": status}
+
+
+# Objects the URLs below point at, made by the `world` fixture: the federation user's own
+# federation DT with its CĐCS DT01, and another federation PB with PB01.
+OWN = {"code": "DT", "month": "2021-03"}
+OWN_CDCS = {"code": "DT01"}
+OWN_ROW = {"code": "DT01", "month": "2021-03"}
+
+# url name → (method, expected status per role, URL arguments)
 MATRIX = {
-    "home": ("get", _signed_in(REDIRECT)),
-    "login": ("get", {**_everyone(REDIRECT), "anonymous": OK}),
-    "logout": ("get", _everyone(NOT_ALLOWED)),
-    "set_language": ("get", _everyone(REDIRECT)),  # only a POST changes the language
-    "reports:progress": ("get", _signed_in(OK, no_role=FORBIDDEN)),
+    "home": ("get", _signed_in(REDIRECT), {}),
+    "login": ("get", {**_everyone(REDIRECT), "anonymous": OK}, {}),
+    "logout": ("get", _everyone(NOT_ALLOWED), {}),
+    "set_language": ("get", _everyone(REDIRECT), {}),  # only a POST changes the language
+    "reports:progress": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    # the entry grid and the workflow: no_role users see no federation at all, so a 404
+    "members:grid_start": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "federation": REDIRECT}, {}),
+    "members:grid": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
+    "members:return_submit": ("post", {**_signed_in(REDIRECT, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN),
+    "members:return_approve": ("post", _provincial_only(REDIRECT), OWN),
+    "members:return_unlock": ("post", _provincial_only(REDIRECT), OWN),
+    "members:return_history": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
+    "members:board": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    # the CĐCS register
+    "members:cdcs_list": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    "members:cdcs_new": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "leader": FORBIDDEN}, {}),
+    "members:cdcs_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_CDCS),
+    "members:cdcs_dissolve": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_CDCS),
+    "members:cdcs_move": ("get", _provincial_only(OK), OWN_CDCS),
+    "members:cdcs_merge": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_CDCS),
+    "members:figure_history": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_ROW),
+    # quotas: everyone with a role reads them, provincial staff change them
+    "targets:programme_list": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    "targets:programme_new": ("get", {**_provincial_only(OK), "no_role": FORBIDDEN}, {}),
+    "targets:quotas": ("get", _signed_in(OK, no_role=FORBIDDEN), {"pk": lambda world: world["programme"].pk}),
+}
+
+# Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
+OTHER = {"code": "PB", "month": "2021-03"}
+OTHER_FEDERATIONS = {
+    "members:grid": ("get", OTHER),
+    "members:return_submit": ("post", OTHER),
+    "members:return_history": ("get", OTHER),
+    "members:cdcs_detail": ("get", {"code": "PB01"}),
+    "members:cdcs_dissolve": ("get", {"code": "PB01"}),
+    "members:cdcs_merge": ("get", {"code": "PB01"}),
+    "members:figure_history": ("get", {"code": "PB01", "month": "2021-03"}),
 }
 
 
@@ -46,7 +93,25 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def users(federation_user, leader, provincial_staff, superuser, no_role_user):
+def world(federation, other_federation, make_cdcs, province):
+    """Two federations with a CĐCS each and a month of figures, and a programme with quotas."""
+    from targets.models import Programme
+
+    make_cdcs(federation, code="DT01", opening=50, first_month=Month(2021, 3))
+    make_cdcs(other_federation, code="PB01", opening=40, first_month=Month(2021, 3))
+    programme = Programme.objects.create(
+        name="Chương trình thử", document_number="04/CTr-LĐLĐ", document_date=date(2018, 7, 11),
+        first_year=2018, last_year=2023,
+    )  # fmt: skip
+    return {"programme": programme}
+
+
+def _kwargs(kwargs, world):
+    return {key: value(world) if callable(value) else value for key, value in kwargs.items()}
+
+
+@pytest.fixture
+def users(world, federation_user, leader, provincial_staff, superuser, no_role_user):
     return {
         "no_role": no_role_user,
         "federation": federation_user,
@@ -58,16 +123,24 @@ def users(federation_user, leader, provincial_staff, superuser, no_role_user):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_it_should(client, users, role, name):
-    method, expected = MATRIX[name]
+def test_url_answers_each_role_as_it_should(client, users, world, role, name):
+    method, expected, kwargs = MATRIX[name]
     if role != "anonymous":
         client.force_login(users[role])
-    response = getattr(client, method)(reverse(name))
+    response = getattr(client, method)(reverse(name, kwargs=_kwargs(kwargs, world)))
     want = expected[role]
     if want == LOGIN:
         assert response.status_code == 302 and response.url.startswith(reverse("login")), response
     else:
         assert response.status_code == want
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_FEDERATIONS))
+def test_federation_staff_cannot_reach_another_federations_pages(client, users, world, name):
+    method, kwargs = OTHER_FEDERATIONS[name]
+    client.force_login(users["federation"])
+    response = getattr(client, method)(reverse(name, kwargs=_kwargs(kwargs, world)))
+    assert response.status_code == 404
 
 
 # Rows of these are born from services (the workflow, affiliations, the audit trail): no add form.
