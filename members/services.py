@@ -7,9 +7,9 @@ when one is raised (every service runs in one transaction)."""
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,11 @@ def _who(user) -> str:
     if user is None:
         return _("hệ thống")
     return user.get_full_name() or user.get_username()
+
+
+def who_and_when(user, moment) -> dict[str, str]:
+    """{"who": …, "when": …} for messages such as "X đã lưu … lúc Y"."""
+    return {"who": _who(user), "when": _when(moment) if moment else "–"}
 
 
 def federation_of(cdcs: GrassrootsUnion, month: Month) -> Organisation | None:
@@ -95,11 +100,18 @@ def ensure_month_open(federation: Organisation, month: Month) -> None:
 
 
 def _touch_returns(pairs, user) -> None:
-    """A change to a federation's month bumps its version (and creates its draft return)."""
+    """A change to a federation's month bumps its version (and creates its draft return). A month
+    already submitted goes back to draft: what is approved must be what was submitted."""
     for federation_id, first_day in set(pairs):
         monthly_return, _created = MonthlyReturn.objects.get_or_create(federation_id=federation_id, month=first_day)
         MonthlyReturn.objects.filter(pk=monthly_return.pk).update(
-            version=F("version") + 1, changed_by=user, changed_at=timezone.now()
+            version=F("version") + 1,
+            changed_by=user,
+            changed_at=timezone.now(),
+            status=Case(
+                When(status=MonthlyReturn.Status.SUBMITTED, then=Value(MonthlyReturn.Status.DRAFT)),
+                default=F("status"),
+            ),
         )
 
 
@@ -263,6 +275,8 @@ def figures_record(
     elif existing is None:
         row.workers = previous.workers if previous else cdcs.workers
     row.updated_by = user
+    if before and any(before[field] != getattr(row, field) for field in FLOW_FIELDS):
+        row.acknowledged_warnings = []  # they were checked for other figures
     row.save()
 
     if workers is not None and not cdcs.figures.filter(month__gt=month.first_day).exists():
@@ -498,10 +512,147 @@ def organisation_merge(
     return source_org
 
 
+# --- the CĐCS register: merging one CĐCS into another -------------------------------------
+
+
+@transaction.atomic
+def cdcs_merge(
+    *, absorbed: GrassrootsUnion, into: GrassrootsUnion, on: date, user, source: str = Source.WEB
+) -> GrassrootsUnion:
+    """Merge a CĐCS into another on a day. In that month the members it still has leave it as
+    transferred out and arrive in `into` as transferred in, so that province-wide the members do
+    not change; then it is dissolved, which the reports count as one CĐCS lost."""
+    if absorbed.pk == into.pk:
+        raise ValidationError({"into": [_("Không thể hợp nhất một CĐCS vào chính nó.")]})
+    absorbed = GrassrootsUnion.objects.select_for_update().get(pk=absorbed.pk)
+    into = GrassrootsUnion.objects.select_for_update().get(pk=into.pk)
+    month = Month.of(on)
+    federations = {}
+    for cdcs, field in ((absorbed, NON_FIELD_ERRORS), (into, "into")):
+        if cdcs.dissolved_on:
+            raise ValidationError(
+                {field: [_("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": _day(cdcs.dissolved_on)}]}
+            )
+        if cdcs.founded_on > on:
+            raise ValidationError(
+                {
+                    field: [
+                        _("%(cdcs)s thành lập ngày %(founded)s, sau ngày hợp nhất %(day)s.")
+                        % {"cdcs": cdcs.name, "founded": _day(cdcs.founded_on), "day": _day(on)}
+                    ]
+                }
+            )
+        federation = federation_of(cdcs, month)
+        if federation is None:
+            raise ValidationError(
+                {
+                    field: [
+                        _("%(cdcs)s chưa trực thuộc công đoàn cấp trên nào trong tháng %(month)s.")
+                        % {"cdcs": cdcs.name, "month": month}
+                    ]
+                }
+            )
+        require_write(user, federation)
+        federations[cdcs.pk] = federation
+    later = absorbed.figures.filter(month__gt=month.first_day).order_by("month").first()
+    if later is not None:
+        raise ValidationError(
+            _("%(cdcs)s đã có số liệu tháng %(later)s, sau tháng giải thể %(month)s.")
+            % {"cdcs": absorbed.name, "later": Month.of(later.month), "month": month}
+        )
+    pairs = [(federation.pk, month.first_day) for federation in federations.values()]
+    ensure_months_open(pairs)
+
+    # Figures first: once dissolved_on is set, figures_record insists the month ends at zero,
+    # which is only true after the members have left.
+    moved = _transfer_out_remaining(absorbed, month=month, user=user, source=source)
+    if moved:
+        _transfer_in(into, month=month, members=moved, user=user, source=source)
+    absorbed.dissolved_on = on
+    absorbed.dissolution_reason = (_("Hợp nhất vào %(into)s") % {"into": into})[:255]
+    absorbed.merged_into = into
+    absorbed.full_clean()
+    absorbed.save(update_fields=["dissolved_on", "dissolution_reason", "merged_into"])
+    _touch_returns(pairs, user)
+    audit_log(
+        user,
+        "cdcs.merge",
+        absorbed,
+        source=source,
+        federation=federations[absorbed.pk],
+        month=month,
+        absorbed=absorbed.code,
+        into=into.code,
+        members=moved,
+    )
+    return absorbed
+
+
+def _losses(row: MonthlyFigure) -> dict[str, int]:
+    return {reason: getattr(row, field) for reason, field in LOSS_FIELDS.items()}
+
+
+def _transfer_out_remaining(cdcs: GrassrootsUnion, *, month: Month, user, source: str) -> int:
+    """Record every member the CĐCS still has in `month` as transferred out; return how many."""
+    row = cdcs.figures.filter(month=month.first_day).first()
+    if row is not None:
+        remaining = row.members_end
+        if remaining:
+            lost = _losses(row)
+            lost[LossReason.TRANSFERRED_OUT] += remaining
+            figures_record(
+                cdcs=cdcs,
+                month=month,
+                admitted=row.admitted,
+                transferred_in=row.transferred_in,
+                lost=lost,
+                workers=row.workers,
+                user=user,
+                source=source,
+            )
+        return remaining
+    previous = cdcs.figures.filter(month__lt=month.first_day).order_by("-month").first()
+    if previous is None:
+        return 0  # no figures were ever entered for it: nobody to move
+    figures_record(
+        cdcs=cdcs,
+        month=month,
+        lost={LossReason.TRANSFERRED_OUT: previous.members_end},
+        workers=0,
+        user=user,
+        source=source,
+    )
+    return previous.members_end
+
+
+def _transfer_in(cdcs: GrassrootsUnion, *, month: Month, members: int, user, source: str) -> None:
+    """Add `members` to the CĐCS's transfers in for `month`, keeping its other figures of the month."""
+    row = cdcs.figures.filter(month=month.first_day).first()
+    if row is not None:
+        figures_record(
+            cdcs=cdcs,
+            month=month,
+            admitted=row.admitted,
+            transferred_in=row.transferred_in + members,
+            lost=_losses(row),
+            user=user,
+            source=source,
+        )
+        return
+    opening = {}
+    if cdcs.founded_on < month.first_day and not cdcs.figures.filter(month__lt=month.first_day).exists():
+        # Its first month in the portal: it starts from the opening balance of a later month
+        # entered already, or else from nothing.
+        later = cdcs.figures.filter(month__gt=month.first_day).order_by("month").first()
+        opening["members_start"] = later.members_start if later else 0
+    figures_record(cdcs=cdcs, month=month, transferred_in=members, user=user, source=source, **opening)
+
+
 # --- the federation-month workflow --------------------------------------------------------
 
 
-def _return_for_update(federation: Organisation, month: Month) -> MonthlyReturn:
+def return_for_update(federation: Organisation, month: Month) -> MonthlyReturn:
+    """The federation-month's return, created if need be, locked until the transaction ends."""
     monthly_return, _created = MonthlyReturn.objects.get_or_create(federation=federation, month=month.first_day)
     return (
         MonthlyReturn.objects.select_for_update(of=("self",))
@@ -524,7 +675,7 @@ def missing_cdcs(federation: Organisation, month: Month) -> list[GrassrootsUnion
 @transaction.atomic
 def return_submit(*, federation: Organisation, month: Month, user, source: str = Source.WEB) -> MonthlyReturn:
     require_write(user, federation)
-    monthly_return = _return_for_update(federation, month)
+    monthly_return = return_for_update(federation, month)
     if monthly_return.status != MonthlyReturn.Status.DRAFT:
         raise ValidationError(
             _("Báo cáo tháng %(month)s của %(org)s đang ở trạng thái “%(status)s”, không gửi lại được.")
@@ -548,7 +699,7 @@ def return_submit(*, federation: Organisation, month: Month, user, source: str =
 def return_approve(*, federation: Organisation, month: Month, user, source: str = Source.WEB) -> MonthlyReturn:
     """Approve a submitted month; from now on nobody can change its figures until it is unlocked."""
     require_provincial(user)
-    monthly_return = _return_for_update(federation, month)
+    monthly_return = return_for_update(federation, month)
     if monthly_return.status != MonthlyReturn.Status.SUBMITTED:
         raise ValidationError(
             _("Chỉ duyệt được báo cáo đã gửi; báo cáo tháng %(month)s của %(org)s đang “%(status)s”.")
@@ -569,7 +720,7 @@ def return_unlock(
     require_provincial(user)
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần ghi lý do mở khóa.")]})
-    monthly_return = _return_for_update(federation, month)
+    monthly_return = return_for_update(federation, month)
     if monthly_return.status != MonthlyReturn.Status.APPROVED:
         raise ValidationError(
             _("Báo cáo tháng %(month)s của %(org)s chưa bị khóa.") % {"month": month, "org": federation.name}

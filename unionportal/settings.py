@@ -109,6 +109,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT") or BASE_DIR / "staticfiles")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The entry grid posts a dozen fields per CĐCS: a 2,000-CĐCS federation sends 26,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 40_000
+
 # Monthly returns are due on this day of the following month (the submission board counts
 # a return submitted after it as late).
 RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)

@@ -1,10 +1,213 @@
-"""(to be written)"""
+"""The entry grid of a federation-month and its workflow buttons: submit, approve, unlock."""
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from unionportal.lib.forms import MonthField
+from unionportal.lib.months import Month
+
+from .. import services
+from ..access import access_org, can_write, is_provincial, orgs_visible_to, role_of
+from ..grid import (
+    FLOW_COLUMNS,
+    SHORT_LABELS,
+    GridConflict,
+    GridInvalid,
+    apply_post,
+    column_label,
+    conflict_text,
+    grid_read,
+    grid_save,
+    mark_conflicts,
+)
+from ..models import MonthlyReturn, Role
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+class GridPickForm(forms.Form):
+    org = forms.ChoiceField(label=gettext_lazy("Công đoàn cấp trên"))
+    month = MonthField(label=gettext_lazy("Tháng"))
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [(org.code, org.name) for org in orgs]
 
 
-grid_start = grid = submit = approve = unlock = _todo
+def _federations_for(user):
+    return list(orgs_visible_to(user).federations().filter(merged_into__isnull=True))
+
+
+@login_required
+def grid_start(request):
+    """Federation staff go straight to their last complete month; others pick a federation."""
+    latest = Month.last_complete(timezone.localdate())
+    if role_of(request.user) == Role.FEDERATION_STAFF:
+        return redirect("members:grid", code=request.user.profile.federation.code, month=latest)
+    federations = _federations_for(request.user)
+    if not federations:
+        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
+    form = GridPickForm(request.GET or None, orgs=federations, initial={"month": latest})
+    if form.is_bound and form.is_valid():
+        return redirect("members:grid", code=form.cleaned_data["org"], month=form.cleaned_data["month"])
+    return render(request, "members/grid_start.html", {"form": form})
+
+
+def _unavailable(org, month: Month) -> str | None:
+    """Why there is no grid for this federation-month, if there is none."""
+    if org.is_province:
+        return _("Số liệu được nhập theo từng công đoàn cấp trên trực tiếp cơ sở, không nhập cho LĐLĐ tỉnh.")
+    if month > Month.of(timezone.localdate()):
+        return _("Tháng %(month)s chưa đến.") % {"month": month}
+    if org.active_to and org.active_to < month.first_day:
+        if org.merged_into_id:
+            return _("%(org)s đã hợp nhất vào %(into)s từ tháng %(from)s: hãy nhập số liệu ở đơn vị đó.") % {
+                "org": org.name,
+                "into": org.merged_into.name,
+                "from": org.merged_from,
+            }
+        return _("%(org)s không còn hoạt động trong tháng %(month)s.") % {"org": org.name, "month": month}
+    if org.active_from and org.active_from > month.last_day:
+        return _("%(org)s chưa hoạt động trong tháng %(month)s.") % {"org": org.name, "month": month}
+    return None
+
+
+@login_required
+def grid(request, code: str, month: Month):
+    org = access_org(request.user, code)
+    context = {"org": org, "month": month, "previous": month - 1, "next": month + 1}
+    context["is_current_or_past"] = month + 1 <= Month.of(timezone.localdate())
+    reason = _unavailable(org, month)
+    if reason:
+        context["unavailable"] = reason
+        return render(request, "members/grid.html", context)
+
+    grid = grid_read(federation=org, month=month)
+    writable = can_write(request.user, org) and not grid.monthly_return.is_locked
+    if request.method == "POST":
+        if not can_write(request.user, org):
+            raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": org.name})
+        apply_post(grid, request.POST)
+        version = _int(request.POST.get("version"))
+        try:
+            written = grid_save(grid=grid, version=version, user=request.user)
+        except GridInvalid:
+            context["error"] = _(
+                "Chưa lưu gì: %(count)s dòng có lỗi (đánh dấu đỏ bên dưới). Sửa các dòng đó rồi bấm Lưu lần nữa."
+            ) % {"count": sum(1 for row in grid.rows if row.errors)}
+        except GridConflict as conflict:
+            saved = grid_read(federation=org, month=month)
+            mark_conflicts(grid, saved)
+            grid.monthly_return = saved.monthly_return  # saving again now replaces what the other person saved
+            context["error"] = conflict.messages[0]
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            grid.monthly_return = grid_read(federation=org, month=month).monthly_return
+            writable = can_write(request.user, org) and not grid.monthly_return.is_locked
+        else:
+            if written:
+                messages.success(
+                    request, _("Đã lưu số liệu tháng %(month)s: %(count)s dòng.") % {"month": month, "count": written}
+                )
+            else:
+                messages.info(request, _("Không có gì thay đổi."))
+            return redirect("members:grid", code=org.code, month=month)
+
+    context.update(_grid_context(request, grid, writable))
+    return render(request, "members/grid.html", context, status=200)
+
+
+def _blank(value) -> str | int:
+    return "" if value is None else value
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _grid_context(request, grid, writable: bool) -> dict:
+    monthly_return = grid.monthly_return
+    provincial = is_provincial(request.user)
+    for row in grid.rows:
+        row.conflict_text = conflict_text(row.conflict) if row.conflict else ""
+        typed = {column: row.raw.get(column, _blank(row.values.get(column))) for column in row.values}
+        row.cells = [(column, typed.get(column, "")) for column in FLOW_COLUMNS]
+        row.typed = typed
+    totals = grid.totals
+    heads = [(column, SHORT_LABELS[column], column_label(column)) for column in FLOW_COLUMNS]
+    return {
+        "grid": grid,
+        "totals": totals,
+        "total_cells": [(column, totals[column]) for column in FLOW_COLUMNS],
+        "head_flows": heads[:2],
+        "head_losses": heads[2:],
+        "writable": writable,
+        "monthly_return": monthly_return,
+        "locked_message": services.locked_message(monthly_return) if monthly_return.is_locked else "",
+        "can_submit": can_write(request.user, grid.federation)
+        and monthly_return.status == MonthlyReturn.Status.DRAFT
+        and grid.rows,
+        "can_approve": provincial and monthly_return.status == MonthlyReturn.Status.SUBMITTED,
+        "can_unlock": provincial and monthly_return.is_locked,
+        "history_url": reverse("members:return_history", kwargs={"code": grid.federation.code, "month": grid.month}),
+    }
+
+
+def _workflow(request, code: str, month: Month, action, success: str, *, write: bool = True):
+    org = access_org(request.user, code, write=write)
+    try:
+        action(org)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success % {"month": month, "org": org.name})
+    return redirect("members:grid", code=org.code, month=month)
+
+
+@require_POST
+@login_required
+def submit(request, code: str, month: Month):
+    return _workflow(
+        request,
+        code,
+        month,
+        lambda org: services.return_submit(federation=org, month=month, user=request.user),
+        _("Đã gửi báo cáo tháng %(month)s của %(org)s. Ban Tổ chức LĐLĐ tỉnh sẽ duyệt."),
+    )
+
+
+@require_POST
+@login_required
+def approve(request, code: str, month: Month):
+    return _workflow(
+        request,
+        code,
+        month,
+        lambda org: services.return_approve(federation=org, month=month, user=request.user),
+        _("Đã duyệt và khóa số liệu tháng %(month)s của %(org)s."),
+        write=False,  # the service itself admits provincial staff only (403 for others)
+    )
+
+
+@require_POST
+@login_required
+def unlock(request, code: str, month: Month):
+    return _workflow(
+        request,
+        code,
+        month,
+        lambda org: services.return_unlock(
+            federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
+        ),
+        _("Đã mở khóa số liệu tháng %(month)s của %(org)s; đơn vị sẽ thấy lý do mở khóa."),
+        write=False,
+    )

@@ -1,0 +1,125 @@
+// The entry grid: live totals and month-end stock, Enter to go down a column, a warning before
+// leaving with unsaved figures. Works on the column and row of the cell typed in, so a grid of
+// a thousand CĐCS stays instant.
+(function () {
+  "use strict";
+
+  const table = document.getElementById("grid");
+  const form = document.getElementById("grid-form");
+  const grouping = new Intl.NumberFormat(document.documentElement.lang || "vi");
+
+  // A count as people type it: "1.234" (Vietnamese grouping), " 12 ". Not a count: NaN.
+  function parse(text) {
+    text = (text || "").replace(/\s/g, "");
+    if (text === "") return 0;
+    if (!/^\d{1,3}(\.\d{3})+$|^\d+$/.test(text)) return NaN;
+    return parseInt(text.replace(/\./g, ""), 10);
+  }
+
+  function format(value) {
+    return Number.isNaN(value) ? "?" : grouping.format(value);
+  }
+
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  if (!table || !table.classList.contains("is-writable")) return;
+
+  const flows = ["admitted", "transferred_in"];
+  const losses = ["lost_job", "lost_retired", "lost_enterprise_closed", "lost_left", "lost_died",
+                  "lost_transferred_out", "lost_cdcs_dissolved"];
+  const rows = Array.from(table.tBodies[0].rows);
+  table.querySelectorAll("input.g").forEach(function (input) { input.inputMode = "numeric"; });
+
+  function columnOf(input) {
+    return input.name.replace(/^r\d+-/, "");
+  }
+
+  function cell(row, column) {
+    return row.querySelector('input[name$="-' + column + '"]');
+  }
+
+  function rowEnd(row) {
+    const opening = row.querySelector("input.opening");
+    let stock = opening ? parse(opening.value) : parse(row.dataset.start);
+    flows.forEach(function (column) { stock += parse(cell(row, column).value); });
+    losses.forEach(function (column) { stock -= parse(cell(row, column).value); });
+    return stock;
+  }
+
+  function showEnd(row) {
+    const end = rowEnd(row);
+    const input = cell(row, "members_end");
+    input.placeholder = Number.isNaN(end) ? "" : String(end);
+    const typed = input.value.trim();
+    const mismatch = typed !== "" && parse(typed) !== end;
+    input.classList.toggle("is-invalid", mismatch || end < 0);
+    input.title = mismatch ? "≠ " + format(end) : "";
+    return end;
+  }
+
+  function total(column) {
+    let sum = 0;
+    rows.forEach(function (row) {
+      const input = cell(row, column);
+      sum += parse(input ? input.value : "");
+    });
+    return sum;
+  }
+
+  function showTotal(column) {
+    const target = table.querySelector('[data-total="' + column + '"]');
+    if (target) target.textContent = format(total(column));
+  }
+
+  function showEndTotal() {
+    let sum = 0;
+    rows.forEach(function (row) { sum += rowEnd(row); });
+    table.querySelector('[data-total="members_end"]').textContent = format(sum);
+  }
+
+  let dirty = false;
+  table.addEventListener("input", function (event) {
+    const input = event.target;
+    if (!input.classList.contains("g")) return;
+    const row = input.closest("tr");
+    input.classList.toggle("is-invalid", Number.isNaN(parse(input.value)));
+    const column = columnOf(input);
+    if (column !== "members_end" && column !== "members_start") showTotal(column);
+    showEnd(row);
+    showEndTotal();
+    if (!dirty) {
+      dirty = true;
+      const note = document.getElementById("dirty-note");
+      if (note) note.hidden = false;
+    }
+  });
+
+  // Enter goes down the column (Shift+Enter up), as in a spreadsheet; Tab stays the browser's.
+  table.addEventListener("keydown", function (event) {
+    const input = event.target;
+    if (event.key !== "Enter" || !input.classList.contains("g")) return;
+    event.preventDefault();
+    const name = columnOf(input);
+    let row = input.closest("tr");
+    do {
+      row = event.shiftKey ? row.previousElementSibling : row.nextElementSibling;
+    } while (row && !row.querySelector('input[name$="-' + name + '"]'));
+    if (row) {
+      const next = row.querySelector('input[name$="-' + name + '"]');
+      next.focus();
+      next.select();
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  form.addEventListener("submit", function () { dirty = false; });
+})();
