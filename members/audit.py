@@ -7,7 +7,7 @@ from unionportal.lib.months import Month
 from .models import AuditEntry
 
 
-def audit_log(
+def audit_entry(
     user,
     action: str,
     obj: models.Model | None = None,
@@ -17,8 +17,9 @@ def audit_log(
     month: Month | None = None,
     **data,
 ) -> AuditEntry:
+    """An unsaved entry: audit_log saves one, audit_many saves many at once."""
     user = user if user is not None and user.is_authenticated else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         user=user,
         username=user.get_username() if user else "",
         action=action,
@@ -30,3 +31,14 @@ def audit_log(
         month=month.first_day if month else None,
         data=data,
     )
+
+
+def audit_log(user, action: str, obj: models.Model | None = None, **kwargs) -> AuditEntry:
+    entry = audit_entry(user, action, obj, **kwargs)
+    entry.save()
+    return entry
+
+
+def audit_many(entries) -> list[AuditEntry]:
+    """Bulk writes are audited like single ones, one entry per object, in one insert."""
+    return AuditEntry.objects.bulk_create(list(entries))

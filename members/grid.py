@@ -1,9 +1,9 @@
 """The entry grid (nhập số liệu tháng): a federation-month read as one row per CĐCS, checked,
 and saved all at once.
 
-Reading takes a fixed number of queries whatever the number of CĐCS; saving goes row by row
-through services.figures_record (so every rule and the audit trail apply as everywhere else)
-inside one transaction that is rolled back whole when any row is refused."""
+Reading takes a fixed number of queries whatever the number of CĐCS; saving goes through
+services.figures_record_many (so every rule and the audit trail apply as everywhere else, in a
+fixed number of queries) inside one transaction that is rolled back whole when any row is refused."""
 
 import re
 from dataclasses import dataclass, field
@@ -22,9 +22,17 @@ from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
 from .access import require_write
-from .audit import audit_log
+from .audit import audit_entry, audit_many
 from .models import LOSS_FIELDS, GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
-from .services import Source, figures_record, locked_message, return_for_update, who_and_when
+from .services import (
+    FigureEntry,
+    RowErrors,
+    Source,
+    figures_record_many,
+    locked_message,
+    return_for_update,
+    who_and_when,
+)
 
 # The grid's columns, in the order Tab walks them.
 FLOW_COLUMNS = ("admitted", "transferred_in", *LOSS_FIELDS.values())
@@ -278,50 +286,58 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> in
                 **who_and_when(monthly_return.changed_by, monthly_return.changed_at),
             }
         )
-    written = 0
-    for row in grid.rows:
-        if row.errors:
-            continue
-        if _changed(row):
-            try:
-                row.figure = figures_record(
-                    cdcs=row.cdcs,
-                    month=month,
-                    admitted=row.values.get("admitted") or 0,
-                    transferred_in=row.values.get("transferred_in") or 0,
-                    lost={reason: row.values.get(column) or 0 for reason, column in LOSS_FIELDS.items()},
-                    members_end=row.values.get("members_end"),
-                    members_start=row.values.get("members_start") if row.needs_opening else None,
-                    workers=row.values.get("workers"),
-                    user=user,
-                    source=source,
-                )
-            except ValidationError as error:
-                row.errors.extend(_row_messages(error))
-                continue
-            written += 1
-        _acknowledge(row, user=user, source=source)
+    rows = [row for row in grid.rows if not row.errors and _changed(row)]
+    entries = [
+        FigureEntry(
+            cdcs=row.cdcs,
+            admitted=row.values.get("admitted") or 0,
+            transferred_in=row.values.get("transferred_in") or 0,
+            lost={reason: row.values.get(column) or 0 for reason, column in LOSS_FIELDS.items()},
+            members_end=row.values.get("members_end"),
+            members_start=row.values.get("members_start") if row.needs_opening else None,
+            workers=row.values.get("workers"),
+        )
+        for row in rows
+    ]
+    try:
+        figures = figures_record_many(month=month, entries=entries, user=user, source=source) if entries else []
+    except RowErrors as refused:
+        for row in rows:
+            if row.cdcs.pk in refused.by_cdcs:
+                row.errors.extend(_row_messages(refused.by_cdcs[row.cdcs.pk]))
+        raise GridInvalid from None
     if grid.has_errors:
         raise GridInvalid
-    return written
+    for row, figure in zip(rows, figures, strict=True):
+        row.figure = figure
+    _acknowledge(grid.rows, federation=federation, user=user, source=source)
+    return len(entries)
 
 
-def _acknowledge(row: GridRow, *, user, source: str) -> None:
-    wanted = sorted(row.warnings) if row.acknowledged else []
-    if row.figure is None or wanted == sorted(row.figure.acknowledged_warnings):
+def _acknowledge(rows: list[GridRow], *, federation: Organisation, user, source: str) -> None:
+    """Keep, on each row's figures, which of its warnings someone ticked as checked."""
+    changed = []
+    for row in rows:
+        wanted = sorted(row.warnings) if row.acknowledged else []
+        if row.figure is not None and wanted != sorted(row.figure.acknowledged_warnings):
+            row.figure.acknowledged_warnings = wanted
+            changed.append(row.figure)
+    if not changed:
         return
-    MonthlyFigure.objects.filter(pk=row.figure.pk).update(acknowledged_warnings=wanted)
-    row.figure.acknowledged_warnings = wanted
-    if wanted:
-        audit_log(
+    MonthlyFigure.objects.bulk_update(changed, ["acknowledged_warnings"])
+    audit_many(
+        audit_entry(
             user,
             "figures.acknowledge",
-            row.figure,
+            figure,
             source=source,
-            federation=row.figure.federation,
-            month=Month.of(row.figure.month),
-            warnings=wanted,
+            federation=federation,
+            month=Month.of(figure.month),
+            warnings=figure.acknowledged_warnings,
         )
+        for figure in changed
+        if figure.acknowledged_warnings
+    )
 
 
 def _row_messages(error: ValidationError) -> list[str]:

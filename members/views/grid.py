@@ -29,6 +29,7 @@ from ..grid import (
     mark_conflicts,
 )
 from ..models import MonthlyReturn, Role
+from .grid_rows import render_rows
 
 
 class GridPickForm(forms.Form):
@@ -146,6 +147,7 @@ def _grid_context(request, grid, writable: bool) -> dict:
     heads = [(column, SHORT_LABELS[column], column_label(column)) for column in FLOW_COLUMNS]
     return {
         "grid": grid,
+        "grid_body": render_rows(grid, writable=writable),
         "totals": totals,
         "total_cells": [(column, totals[column]) for column in FLOW_COLUMNS],
         "head_flows": heads[:2],

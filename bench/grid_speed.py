@@ -1,0 +1,140 @@
+"""How fast the entry grid is for a 1,000-CĐCS federation-month, and how many queries it runs.
+
+    .venv/bin/python bench/grid_speed.py                       # SQLite (a scratch file, removed after)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_bench .venv/bin/python bench/grid_speed.py
+
+Builds its own federation of N CĐCS (default 1,000; BENCH_CDCS=… to change) in a scratch
+database, each with an opening month, then times: opening the grid page, saving it with every
+row new, saving it with every row changed, and saving it with ten rows changed. Prints figures;
+asserts nothing."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/grid-bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
+from unionportal.lib.months import Month  # noqa: E402
+
+SIZE = int(os.environ.get("BENCH_CDCS", "1000"))
+OPENING, MONTH = Month(2021, 2), Month(2021, 3)
+
+
+def build():
+    """A province, one federation of SIZE CĐCS with February figures, and its staff user."""
+    call_command("flush", interactive=False, verbosity=0)
+    province = Organisation.objects.create(code="TN", name="LĐLĐ tỉnh", kind=Organisation.Kind.PROVINCE)
+    federation = Organisation.objects.create(code="BIG", name="LĐLĐ lớn", kind="district", parent=province)
+    unions = GrassrootsUnion.objects.bulk_create(
+        GrassrootsUnion(
+            code=f"B{i:05d}",
+            name=f"CĐCS Công ty {i}",
+            employer=f"Công ty {i}",
+            sector="private",
+            workers=200,
+            founded_on=date(2015, 1, 1),
+        )  # fmt: skip
+        for i in range(SIZE)
+    )
+    Affiliation.objects.bulk_create(
+        Affiliation(cdcs=cdcs, federation=federation, valid_from=date(2015, 1, 1)) for cdcs in unions
+    )
+    MonthlyFigure.objects.bulk_create(
+        MonthlyFigure(
+            cdcs=cdcs, federation=federation, month=OPENING.first_day, members_start=100, members_end=100, workers=200
+        )
+        for cdcs in unions
+    )
+    user = get_user_model().objects.create_user("canbo.big", password="bench-2021")
+    UserProfile.objects.create(user=user, role=Role.FEDERATION_STAFF, federation=federation)
+    return federation, user, unions
+
+
+def form_of(client, url) -> dict[str, str]:
+    response = client.get(url)
+    grid = response.context["grid"]
+    data = {"version": str(grid.monthly_return.version)}
+    for row in grid.rows:
+        for column, value in row.cells:
+            data[f"r{row.cdcs.pk}-{column}"] = str(value)
+        data[f"r{row.cdcs.pk}-workers"] = str(row.values.get("workers") or "")
+    return data
+
+
+def post(client, url, data):
+    """As a browser posts a form: urlencoded (the test client's default, multipart, is slower)."""
+    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
+def timed_ms(action) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def main():
+    setup_test_environment()  # the test client's response.context, and "testserver" as a host
+    call_command("migrate", verbosity=0)
+    federation, user, unions = build()
+    client = Client()
+    client.force_login(user)
+    url = reverse("members:grid", kwargs={"code": federation.code, "month": MONTH})
+    engine = connection.vendor
+    print(f"Entry grid, {SIZE} CĐCS, {engine}")
+
+    client.get(url)  # warm-up
+    samples = [timed_ms(lambda: client.get(url)) for _ in range(5)]
+    with CaptureQueriesContext(connection) as page_queries:
+        response = client.get(url)
+    print(
+        f"  open the grid page:      median {statistics.median(samples):7.0f} ms, "
+        f"{len(page_queries.captured_queries)} queries, {len(response.content) / 1024:.0f} KiB of HTML"
+    )
+
+    data = form_of(client, url)
+    for cdcs in unions:
+        data[f"r{cdcs.pk}-admitted"] = "3"
+    elapsed = timed_ms(lambda: post(client, url, data))
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day).count() == SIZE, "first save did not write every row"
+    print(f"  save, every row new:     {elapsed:7.0f} ms  ({elapsed / SIZE:.1f} ms a row)")
+
+    data = form_of(client, url)
+    for cdcs in unions:
+        data[f"r{cdcs.pk}-lost_job"] = "1"
+    elapsed = timed_ms(lambda: post(client, url, data))
+    print(f"  save, every row changed: {elapsed:7.0f} ms  ({elapsed / SIZE:.1f} ms a row)")
+
+    data = form_of(client, url)
+    for cdcs in unions[:10]:
+        data[f"r{cdcs.pk}-transferred_in"] = "2"
+    elapsed = timed_ms(lambda: post(client, url, data))
+    print(f"  save, ten rows changed:  {elapsed:7.0f} ms")
+
+    data = form_of(client, url)
+    elapsed = timed_ms(lambda: post(client, url, data))
+    print(f"  save, nothing changed:   {elapsed:7.0f} ms")
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=102).count() == SIZE - 10
+
+
+if __name__ == "__main__":
+    main()
