@@ -1,0 +1,144 @@
+"""Audit entries and return statuses in words: who, which action, what changed."""
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from unionportal.lib.formatting import count
+
+from ..models import MonthlyFigure
+
+register = template.Library()
+
+ACTIONS = {
+    "figures.record": gettext_lazy("Ghi số liệu"),
+    "cdcs.found": gettext_lazy("Thành lập CĐCS"),
+    "cdcs.dissolve": gettext_lazy("Giải thể CĐCS"),
+    "cdcs.move": gettext_lazy("Chuyển CĐCS sang đơn vị khác"),
+    "cdcs.merge": gettext_lazy("Hợp nhất CĐCS"),
+    "organisation.merge": gettext_lazy("Hợp nhất công đoàn cấp trên"),
+    "return.submit": gettext_lazy("Gửi báo cáo tháng"),
+    "return.approve": gettext_lazy("Duyệt, khóa số liệu tháng"),
+    "return.unlock": gettext_lazy("Mở khóa số liệu tháng"),
+    "quota.set": gettext_lazy("Giao chỉ tiêu"),
+    "programme.create": gettext_lazy("Tạo chương trình"),
+    "programme.copy": gettext_lazy("Sao chép chương trình"),
+    "sheet.import": gettext_lazy("Nhập số liệu từ tệp Excel"),
+    "figures.acknowledge": gettext_lazy("Xác nhận đã kiểm tra cảnh báo"),
+    "demo.seed": gettext_lazy("Dựng dữ liệu mẫu"),
+}
+
+# Labels of the keys of AuditEntry.data other than "changes"; unknown keys show as they are.
+DATA_KEYS = {
+    "reason": gettext_lazy("Lý do"),
+    "from_federation": gettext_lazy("Từ đơn vị"),
+    "to_federation": gettext_lazy("Sang đơn vị"),
+    "into": gettext_lazy("Hợp nhất vào"),
+    "cdcs_moved": gettext_lazy("Số CĐCS chuyển theo"),
+    "before": gettext_lazy("Trước"),
+    "after": gettext_lazy("Sau"),
+    "absorbed": gettext_lazy("CĐCS được hợp nhất"),
+    "members": gettext_lazy("Số đoàn viên chuyển theo"),
+    "warnings": gettext_lazy("Cảnh báo đã kiểm tra"),
+    "copied_from": gettext_lazy("Sao chép từ"),
+    "organisations": gettext_lazy("Số đơn vị"),
+    "quotas": gettext_lazy("Số chỉ tiêu"),
+    "with_values": gettext_lazy("Sao chép cả số giao"),
+}
+# Keys kept for machines, not people.
+HIDDEN_KEYS = {"changes", "copied_from_id"}
+
+STATUS_BADGES = {
+    "empty": "text-bg-light border",
+    "draft": "text-bg-warning",
+    "submitted": "text-bg-primary",
+    "approved": "text-bg-success",
+}
+TIMELINESS_BADGES = {
+    "on_time": "text-bg-success",
+    "late": "text-bg-warning",
+    "missing": "text-bg-danger",
+    "not_due": "text-bg-light border",
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+@register.filter
+def who(user) -> str:
+    if user is None:
+        return _("hệ thống")
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def entry_user(entry) -> str:
+    """The person behind an entry; the stored username when the account was deleted since."""
+    if entry.user is not None:
+        return who(entry.user)
+    return entry.username or _("hệ thống")
+
+
+def _value(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    if isinstance(value, int | float):
+        return count(value)
+    if isinstance(value, list | tuple):
+        return " / ".join(_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_value(item)}" for key, item in value.items())
+    return str(value)
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(MonthlyFigure._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
+# Figures in the order of the grid's columns (the database may keep JSON keys in another order).
+_FIELD_ORDER = {field.name: index for index, field in enumerate(MonthlyFigure._meta.fields)}
+_KEY_ORDER = {key: index for index, key in enumerate(DATA_KEYS)}
+
+
+@register.filter
+def audit_details(entry) -> list[str]:
+    """The entry's data as lines: "Kết nạp mới: 3 → 5" for each changed figure, "Lý do: …" for the rest."""
+    data = entry.data if isinstance(entry.data, dict) else {}
+    lines = []
+    changes = data.get("changes") or {}
+    for field in sorted(changes, key=lambda f: (_FIELD_ORDER.get(f, len(_FIELD_ORDER)), f)):
+        change = changes[field]
+        before, after = change if isinstance(change, list | tuple) and len(change) == 2 else (None, change)
+        label = _field_label(field)
+        lines.append(f"{label[:1].upper()}{label[1:]}: {_value(before)} → {_value(after)}")
+    for key in sorted(data, key=lambda k: (_KEY_ORDER.get(k, len(_KEY_ORDER)), k)):
+        if key == "warnings" and isinstance(data[key], list):
+            lines.append(f"{DATA_KEYS[key]}: {'; '.join(_warning(code) for code in data[key])}")
+        elif key not in HIDDEN_KEYS:
+            lines.append(f"{DATA_KEYS.get(key, key)}: {_value(data[key])}")
+    return lines
+
+
+def _warning(code: str) -> str:
+    from ..grid import WARNINGS  # late: the entry grid is a large module that pages without warnings never need
+
+    return str(WARNINGS.get(code, code))
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def timeliness_badge(value: str) -> str:
+    return TIMELINESS_BADGES.get(value, "text-bg-secondary")

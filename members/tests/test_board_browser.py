@@ -1,0 +1,42 @@
+"""The submission board in a real browser: a steering-committee member narrows it to their federations."""
+
+import pytest
+from django.utils import timezone
+
+from conftest import PASSWORD
+from members.models import UserProfile
+from members.services import return_submit
+from unionportal.lib.months import Month
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/board/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def test_a_steering_committee_member_narrows_the_board_to_the_federations_they_follow(
+    live_server, page, leader, federation, other_federation, make_cdcs, provincial_staff
+):
+    month = Month.last_complete(timezone.localdate())
+    for org in (federation, other_federation):
+        make_cdcs(org, opening=30, first_month=month)
+    return_submit(federation=federation, month=month, user=provincial_staff)
+    UserProfile.objects.get(user=leader).followed_federations.set([federation])
+
+    _log_in(page, live_server, leader)
+    assert "Theo dõi nộp báo cáo tháng" in page.locator("h1").inner_text()
+    assert page.locator("#board tbody tr[data-federation]").count() == 2
+
+    page.select_option("select[name=follower]", label="Các đơn vị tôi theo dõi")
+    page.click("main form button[type=submit]")
+
+    rows = page.locator("#board tbody tr[data-federation]")
+    assert rows.count() == 1
+    assert "LĐLĐ huyện Đại Từ" in rows.first.inner_text()
+    assert "Đã gửi" in rows.first.locator("td").nth(1).inner_text()
+    assert "follower=me" in page.url
+    assert page.locator("select[name=follower]").input_value() == "me"
