@@ -1,14 +1,27 @@
 """Every write to programmes and quotas."""
 
+import re
+from collections.abc import Mapping
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from members.access import require_provincial
 from members.audit import audit_log
 from members.models import Organisation
 
 from .models import Programme, Quota
+from .selectors import QUOTA_KINDS, active_in_year
+
+# A programme covers one union term (five years) or a little more when terms overlap.
+MAX_PROGRAMME_YEARS = 10
+# What a PositiveIntegerField holds on every database.
+MAX_QUOTA = 2_147_483_647
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
 @transaction.atomic
@@ -23,9 +36,74 @@ def programme_create(
         first_year=first_year,
         last_year=last_year,
     )
+    errors = {}
+    if first_year and last_year and last_year < first_year:
+        errors["last_year"] = _("Năm kết thúc không được trước năm bắt đầu.")
+    elif first_year and last_year and last_year - first_year + 1 > MAX_PROGRAMME_YEARS:
+        errors["last_year"] = _("Một chương trình kéo dài tối đa %(n)s năm.") % {"n": MAX_PROGRAMME_YEARS}
+    if Programme.objects.filter(document_number=programme.document_number, document_date=document_date).exists():
+        errors["document_number"] = _("Đã có chương trình số %(number)s ban hành ngày %(date)s.") % {
+            "number": programme.document_number,
+            "date": formats.date_format(document_date, "SHORT_DATE_FORMAT"),
+        }
+    if errors:
+        raise ValidationError(errors)
     programme.full_clean()
     programme.save()
     audit_log(user, "programme.create", programme)
+    return programme
+
+
+@transaction.atomic
+def programme_copy(
+    *,
+    source: Programme,
+    name: str,
+    document_number: str,
+    document_date: date,
+    first_year: int,
+    last_year: int,
+    copy_values: bool = False,
+    user,
+) -> Programme:
+    """Create a programme with the structure of `source`: a quota row for every year of the new
+    programme for each organisation that had quotas in `source` and is still active (not merged,
+    not ended before the new programme starts). The quotas are zero or, with copy_values, the
+    source's last-year quotas, as a starting point to edit."""
+    programme = programme_create(
+        name=name,
+        document_number=document_number,
+        document_date=document_date,
+        first_year=first_year,
+        last_year=last_year,
+        user=user,
+    )
+    still_active = Q(organisation__active_to__isnull=True) | Q(organisation__active_to__gte=date(first_year, 1, 1))
+    last_year_values: dict[int, tuple[int, int]] = {}
+    for org_id, year, new_members, new_unions in (
+        Quota.objects.filter(still_active, programme=source, organisation__merged_into__isnull=True)
+        .order_by("organisation_id", "year")
+        .values_list("organisation_id", "year", "new_members", "new_unions")
+    ):
+        last_year_values.setdefault(org_id, (0, 0))
+        if copy_values and year == source.last_year:
+            last_year_values[org_id] = (new_members, new_unions)
+    quotas = Quota.objects.bulk_create(
+        Quota(programme=programme, organisation_id=org_id, year=year, new_members=members, new_unions=unions)
+        for org_id, (members, unions) in last_year_values.items()
+        for year in programme.years
+    )
+    # One entry for the whole copy: the rows are derived from the source, not typed by anyone.
+    audit_log(
+        user,
+        "programme.copy",
+        programme,
+        copied_from=str(source),
+        copied_from_id=source.pk,
+        organisations=len(last_year_values),
+        quotas=len(quotas),
+        with_values=copy_values,
+    )
     return programme
 
 
@@ -51,3 +129,75 @@ def quota_set(
         after=[new_members, new_unions],
     )
     return quota
+
+
+def _whole_number(raw) -> tuple[int | None, str]:
+    """(value, "") or (None, the reason it is refused). Empty means 0."""
+    if raw is None:
+        return 0, ""
+    if isinstance(raw, bool):
+        return None, _("Phải là số nguyên.")
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if not text:
+            return 0, ""
+        if not _WHOLE_NUMBER.fullmatch(text):
+            return None, _("Phải là số nguyên.")
+        value = int(text)
+    if value < 0:
+        return None, _("Không được âm.")
+    if value > MAX_QUOTA:
+        return None, _("Số quá lớn.")
+    return value, ""
+
+
+@transaction.atomic
+def quotas_save(*, programme: Programme, values: Mapping[tuple[int, int], tuple], user) -> int:
+    """Save a whole grid of quotas: values maps (organisation id, year) to (new members, new
+    unions), each an int or the text typed (empty means 0). Everything is checked first; a
+    ValidationError keyed by (organisation id, year, kind) lists every bad number and nothing is
+    written. Only cells whose numbers change are written (each through quota_set, so audited).
+    Returns how many (organisation, year) cells changed."""
+    require_provincial(user)
+    # Two people saving the same grid at once: one waits for the other.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    orgs = Organisation.objects.in_bulk({org_id for org_id, _year in values})
+    if any(org_id not in orgs or year not in programme.years for org_id, year in values):
+        raise ValidationError(_("Có ô chỉ tiêu không thuộc chương trình này. Hãy tải lại trang."))
+    existing = {(quota.organisation_id, quota.year): quota for quota in Quota.objects.filter(programme=programme)}
+
+    errors, changes = {}, []
+    for (org_id, year), raw in values.items():
+        numbers = []
+        for kind, raw_value in zip(QUOTA_KINDS, raw, strict=True):
+            value, error = _whole_number(raw_value)
+            if error:
+                errors[(org_id, year, kind)] = [error]
+            numbers.append(value)
+        if None in numbers:
+            continue
+        org, quota = orgs[org_id], existing.get((org_id, year))
+        before = [quota.new_members, quota.new_unions] if quota else [0, 0]
+        if numbers == before:
+            continue
+        if quota is None and not org.is_province and not active_in_year(org, year):
+            errors[(org_id, year, QUOTA_KINDS[0])] = [
+                _("%(org)s không hoạt động trong năm %(year)s.") % {"org": org.name, "year": year}
+            ]
+            continue
+        changes.append((org, year, numbers))
+    if errors:
+        raise ValidationError(errors)
+
+    for org, year, (new_members, new_unions) in changes:
+        quota_set(
+            programme=programme,
+            organisation=org,
+            year=year,
+            new_members=new_members,
+            new_unions=new_unions,
+            user=user,
+        )
+    return len(changes)

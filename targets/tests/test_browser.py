@@ -1,0 +1,88 @@
+"""The quota pages in a real browser: Debian's Chromium driven by Playwright against the live server."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD
+from targets.models import Programme, Quota
+from targets.services import programme_create, quota_set
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def programme(transactional_db, province, federation, other_federation):
+    programme = programme_create(
+        name="Chương trình phát triển đoàn viên, thành lập CĐCS nhiệm kỳ 2023–2028",
+        document_number="01/CTr-LĐLĐ",
+        document_date=date(2024, 1, 15),
+        first_year=2024,
+        last_year=2028,
+        user=None,
+    )
+    for year in programme.years:
+        for org, members, unions in [(province, 5000, 10), (federation, 3000, 6), (other_federation, 2000, 4)]:
+            quota_set(
+                programme=programme, organisation=org, year=year, new_members=members, new_unions=unions, user=None
+            )
+    return programme
+
+
+def _log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
+    programme, federation, provincial_staff, live_server, page, output_path
+):
+    _log_in(page, live_server, provincial_staff)
+    page.goto(f"{live_server.url}/quotas/")
+    page.click(f"text={programme.name}")
+
+    members_2025 = page.locator("[data-sum][data-year='2025'][data-kind='new_members']")
+    assert " ".join(members_2025.inner_text().split()) == "5.000 ✓"
+    page.fill(f"input[name=q-{federation.pk}-2025-new_members]", "3250")
+    # the sum line follows the typing, before anything is saved
+    assert " ".join(members_2025.inner_text().split()) == "5.250 / 5.000 (+250)"
+    assert "table-warning" in members_2025.get_attribute("class")
+    assert (
+        page.locator(f"[data-row-total][data-org='{federation.pk}'][data-kind='new_members']").inner_text() == "15.250"
+    )
+    page.screenshot(path=Path(output_path) / "quotas-grid-typing.png", full_page=True)
+
+    page.click("#save-quotas")
+    assert "Đã lưu chỉ tiêu: 1 ô thay đổi." in page.locator("main .alert-success").inner_text()
+    assert page.input_value(f"input[name=q-{federation.pk}-2025-new_members]") == "3250"
+    assert "5.250" in members_2025.inner_text()
+    page.screenshot(path=Path(output_path) / "quotas-grid-saved.png", full_page=True)
+
+    page.goto(f"{live_server.url}/quotas/")
+    page.click("text=Tạo chương trình mới")
+    page.fill("input[name=name]", "Chương trình phát triển đoàn viên nhiệm kỳ 2028–2033")
+    page.fill("input[name=document_number]", "02/CTr-LĐLĐ")
+    page.fill("input[name=document_date]", "2028-07-01")
+    page.fill("input[name=first_year]", "2029")
+    page.fill("input[name=last_year]", "2033")
+    assert page.locator("select[name=source] option:checked").inner_text() == "01/CTr-LĐLĐ (2024–2028)"
+    page.check("input[name=copy_values]")
+    page.click("main button[type=submit]")
+
+    assert "Đã tạo chương trình 02/CTr-LĐLĐ (2029–2033)." in page.locator("main").inner_text()
+    assert page.locator("#quota-grid thead").inner_text().split()[:6] == ["Đơn", "vị", "2029", "2030", "2031", "2032"]
+    assert page.input_value(f"input[name=q-{federation.pk}-2031-new_members]") == "3000"
+    copy = Programme.objects.get(document_number="02/CTr-LĐLĐ")
+    assert Quota.objects.filter(programme=copy).count() == 3 * 5
+    page.screenshot(path=Path(output_path) / "quotas-grid-copied.png", full_page=True)
+
+
+def test_a_federation_user_reads_the_grid_without_inputs(programme, federation_user, live_server, page):
+    _log_in(page, live_server, federation_user)
+    page.goto(f"{live_server.url}/quotas/{programme.pk}/")
+    assert page.locator("#read-only").is_visible()
+    assert page.locator("#quota-grid input").count() == 0
+    assert "3.000" in page.locator("#quota-grid tbody tr.table-info").inner_text()
