@@ -1,0 +1,101 @@
+"""What every service shares: who and when in messages, the lock, the returns' version."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Q, Value, When
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from unionportal.lib.months import Month
+
+from ..models import (
+    FLOW_FIELDS,
+    AuditEntry,
+    GrassrootsUnion,
+    MonthlyReturn,
+    Organisation,
+)
+
+Source = AuditEntry.Source
+# What the audit trail compares before and after a monthly figure is written.
+AUDITED_FIGURES = (*FLOW_FIELDS, "members_start", "members_end", "workers")
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _day(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("hệ thống")
+    return user.get_full_name() or user.get_username()
+
+
+def who_and_when(user, moment) -> dict[str, str]:
+    """{"who": …, "when": …} for messages such as "X đã lưu … lúc Y"."""
+    return {"who": _who(user), "when": _when(moment) if moment else "–"}
+
+
+def federation_of(cdcs: GrassrootsUnion, month: Month) -> Organisation | None:
+    affiliation = (
+        cdcs.affiliations.filter(valid_from__lte=month.first_day)
+        .select_related("federation")
+        .order_by("-valid_from")
+        .first()
+    )
+    return affiliation.federation if affiliation else None
+
+
+def locked_message(monthly_return: MonthlyReturn) -> str:
+    return _(
+        "Số liệu tháng %(month)s của %(org)s đã được %(who)s duyệt và khóa lúc %(when)s. "
+        "Cần Ban Tổ chức LĐLĐ tỉnh mở khóa (ghi rõ lý do) trước khi sửa."
+    ) % {
+        "month": Month.of(monthly_return.month),
+        "org": monthly_return.federation.name,
+        "who": _who(monthly_return.approved_by),
+        "when": _when(monthly_return.approved_at),
+    }
+
+
+def ensure_months_open(pairs) -> None:
+    """Refuse when any (federation id, month first day) pair is an approved, locked month."""
+    pairs = set(pairs)
+    if not pairs:
+        return
+    condition = Q()
+    for federation_id, first_day in pairs:
+        condition |= Q(federation_id=federation_id, month=first_day)
+    locked = (
+        MonthlyReturn.objects.filter(condition, status=MonthlyReturn.Status.APPROVED)
+        .select_related("federation", "approved_by")
+        .order_by("month")
+        .first()
+    )
+    if locked is not None:
+        raise ValidationError(locked_message(locked))
+
+
+def ensure_month_open(federation: Organisation, month: Month) -> None:
+    ensure_months_open([(federation.pk, month.first_day)])
+
+
+def _touch_returns(pairs, user) -> None:
+    """A change to a federation's month bumps its version (and creates its draft return). A month
+    already submitted goes back to draft: what is approved must be what was submitted."""
+    for federation_id, first_day in set(pairs):
+        monthly_return, _created = MonthlyReturn.objects.get_or_create(federation_id=federation_id, month=first_day)
+        MonthlyReturn.objects.filter(pk=monthly_return.pk).update(
+            version=F("version") + 1,
+            changed_by=user,
+            changed_at=timezone.now(),
+            status=Case(
+                When(status=MonthlyReturn.Status.SUBMITTED, then=Value(MonthlyReturn.Status.DRAFT)),
+                default=F("status"),
+            ),
+        )

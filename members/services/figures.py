@@ -1,0 +1,382 @@
+"""Writing monthly figures: one CĐCS (figures_record) or a federation-month at once
+(figures_record_many), with the stock carried forward into later months."""
+
+import dataclasses
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionportal.lib.formatting import count
+from unionportal.lib.months import Month
+
+from ..access import require_write
+from ..audit import audit_entry, audit_many
+from ..models import (
+    FLOW_FIELDS,
+    LOSS_FIELDS,
+    GrassrootsUnion,
+    LossReason,
+    MonthlyFigure,
+    Organisation,
+)
+from .common import AUDITED_FIGURES, Source, _day, _touch_returns, ensure_months_open
+
+
+def _check_counts(values: Mapping[str, int | None]) -> dict[str, list[str]]:
+    errors = {}
+    for field, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            errors[field] = [_("Phải là số nguyên.")]
+        elif value < 0:
+            errors[field] = [_("Không được âm.")]
+    return errors
+
+
+@dataclasses.dataclass
+class FigureEntry:
+    """One CĐCS's figures for one month, as given to figures_record_many."""
+
+    cdcs: GrassrootsUnion
+    admitted: int = 0
+    transferred_in: int = 0
+    lost: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    members_end: int | None = None
+    members_start: int | None = None
+    workers: int | None = None
+
+    def flows(self) -> dict[str, int]:
+        unknown = set(self.lost) - set(LossReason.values)
+        if unknown:
+            raise ValueError(f"unknown loss reasons: {sorted(unknown)}")
+        flows = {"admitted": self.admitted, "transferred_in": self.transferred_in}
+        flows.update({LOSS_FIELDS[LossReason(reason)]: self.lost.get(reason, 0) for reason in LossReason.values})
+        return flows
+
+
+class RowErrors(ValidationError):
+    """figures_record_many refused some rows; `by_cdcs` maps a CĐCS id to its ValidationError."""
+
+    def __init__(self, by_cdcs: dict[int, ValidationError]):
+        self.by_cdcs = by_cdcs
+        super().__init__([message for error in by_cdcs.values() for message in error.messages])
+
+
+def figures_record(
+    *,
+    cdcs: GrassrootsUnion,
+    month: Month,
+    admitted: int = 0,
+    transferred_in: int = 0,
+    lost: Mapping[str, int] | None = None,
+    members_end: int | None = None,
+    members_start: int | None = None,
+    workers: int | None = None,
+    user,
+    source: str = Source.WEB,
+) -> MonthlyFigure:
+    """Write one CĐCS's figures for one month (creating or replacing the row).
+
+    members_start is the previous month's end and is taken from it; it is given only for a
+    CĐCS's first month in the portal (the opening balance). members_end, when given, must
+    equal start + admitted + transferred in − lost. A change of end stock is carried forward
+    into the months already entered after this one."""
+    entry = FigureEntry(
+        cdcs=cdcs,
+        admitted=admitted,
+        transferred_in=transferred_in,
+        lost=dict(lost or {}),
+        members_end=members_end,
+        members_start=members_start,
+        workers=workers,
+    )
+    try:
+        return figures_record_many(month=month, entries=[entry], user=user, source=source)[0]
+    except RowErrors as errors:
+        raise errors.by_cdcs[cdcs.pk] from None
+
+
+@transaction.atomic
+def figures_record_many(
+    *, month: Month, entries: list[FigureEntry], user, source: str = Source.WEB
+) -> list[MonthlyFigure]:
+    """Write many CĐCS's figures for one month at once, with the rules of figures_record, in a
+    fixed number of queries (plus one per group of later months to carry forward). All or
+    nothing: RowErrors lists every refused row; a locked month or missing rights refuse the whole.
+    Rows whose figures do not change are not written again (nor audited)."""
+    flows = {entry.cdcs.pk: entry.flows() for entry in entries}
+    if len(flows) != len(entries):
+        raise ValueError("one entry per CĐCS")
+    errors: dict[int, ValidationError] = {}
+    for entry in entries:
+        problems = _check_counts(
+            {
+                **flows[entry.cdcs.pk],
+                "members_end": entry.members_end,
+                "members_start": entry.members_start,
+                "workers": entry.workers,
+            }
+        )
+        if problems:
+            errors[entry.cdcs.pk] = ValidationError(problems)
+
+    # Read the CĐCS afresh and hold them (in a fixed order, so that two saves cannot deadlock):
+    # the caller's copies may predate a dissolution, and two saves of the same CĐCS must not
+    # interleave their carry-forward.
+    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
+    unions = {
+        cdcs.pk: cdcs
+        for cdcs in GrassrootsUnion.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(flows))
+        .with_federation_at(month)
+        .annotate(
+            previous_end=Subquery(previous.values("members_end")[:1]),
+            previous_month=Subquery(previous.values("month")[:1]),
+            previous_workers=Subquery(previous.values("workers")[:1]),
+        )
+        .order_by("pk")
+    }
+    federations = Organisation.objects.in_bulk({cdcs.federation_at_id for cdcs in unions.values()} - {None})
+    for cdcs in unions.values():
+        problem = _life_problem(cdcs, month)
+        if problem:
+            errors.setdefault(cdcs.pk, problem)
+    for federation in federations.values():
+        require_write(user, federation)
+    ensure_months_open((federation_id, month.first_day) for federation_id in federations)
+
+    existing = {
+        row.cdcs_id: row
+        for row in MonthlyFigure.objects.select_for_update().filter(cdcs_id__in=list(flows), month=month.first_day)
+    }
+    later = _later_months(list(flows), month)
+    results = {}
+    for entry in entries:
+        cdcs = unions[entry.cdcs.pk]
+        if cdcs.pk in errors:
+            continue
+        try:
+            start, end = _stock(entry, cdcs, month, flows[cdcs.pk], existing.get(cdcs.pk))
+            before = existing[cdcs.pk].members_end if cdcs.pk in existing else start
+            _check_carry_forward(later.get(cdcs.pk, []), end - before)
+        except ValidationError as error:
+            errors[cdcs.pk] = error
+            continue
+        results[cdcs.pk] = (start, end, end - before)
+    if errors:
+        raise RowErrors(errors)
+
+    ensure_months_open(
+        (federation_id, first_day)
+        for cdcs_id, (_start, _end, delta) in results.items()
+        if delta
+        for federation_id, first_day, _s, _e in later.get(cdcs_id, [])
+    )
+    _carry_forward_many({cdcs_id: delta for cdcs_id, (_s, _e, delta) in results.items()}, later, month, user)
+    return _write_rows(
+        entries, unions, federations, existing, later, results, flows, month=month, user=user, source=source
+    )
+
+
+def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None:
+    if not cdcs.is_active_in(month):
+        return ValidationError(
+            _("%(cdcs)s không hoạt động trong tháng %(month)s (thành lập %(founded)s%(dissolved)s).")
+            % {
+                "cdcs": cdcs.name,
+                "month": month,
+                "founded": _day(cdcs.founded_on),
+                "dissolved": _(", giải thể %s") % _day(cdcs.dissolved_on) if cdcs.dissolved_on else "",
+            }
+        )
+    if cdcs.federation_at_id is None:
+        return ValidationError(
+            _("%(cdcs)s chưa trực thuộc công đoàn cấp trên nào trong tháng %(month)s.")
+            % {"cdcs": cdcs.name, "month": month}
+        )
+    return None
+
+
+def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existing) -> tuple[int, int]:
+    """The month's start and end stock of one entry, or the ValidationError that refuses it."""
+    members_start, members_end = entry.members_start, entry.members_end
+    if cdcs.previous_end is not None:
+        start = cdcs.previous_end
+        if members_start is not None and members_start != start:
+            raise ValidationError(
+                {
+                    "members_start": [
+                        _("Đầu kỳ phải bằng cuối kỳ tháng %(prev)s (%(stock)s).")
+                        % {"prev": Month.of(cdcs.previous_month), "stock": count(start)}
+                    ]
+                }
+            )
+    elif cdcs.founded_on >= month.first_day:
+        start = 0
+        if members_start:
+            raise ValidationError({"members_start": [_("CĐCS thành lập trong tháng này: đầu kỳ phải bằng 0.")]})
+    elif members_start is not None:
+        start = members_start
+    elif existing is not None:
+        start = existing.members_start
+    else:
+        raise ValidationError(
+            {
+                "members_start": [
+                    _("Đây là tháng đầu tiên của %(cdcs)s trên hệ thống: cần nhập số đoàn viên đầu kỳ.")
+                    % {"cdcs": cdcs.name}
+                ]
+            }
+        )
+
+    admitted, transferred_in = flows["admitted"], flows["transferred_in"]
+    total_lost = sum(flows[field] for field in LOSS_FIELDS.values())
+    computed_end = start + admitted + transferred_in - total_lost
+    if computed_end < 0:
+        raise ValidationError(
+            {
+                LOSS_FIELDS[LossReason.JOB]: [
+                    _("Tổng số giảm (%(lost)s) lớn hơn số đoàn viên có trong tháng (%(available)s).")
+                    % {
+                        "lost": count(total_lost),
+                        "available": count(start + admitted + transferred_in),
+                    }
+                ]
+            }
+        )
+    if members_end is not None and members_end != computed_end:
+        raise ValidationError(
+            {
+                "members_end": [
+                    _(
+                        "Cuối kỳ %(typed)s không khớp: đầu kỳ %(start)s + kết nạp %(admitted)s + chuyển đến %(in)s "
+                        "− giảm %(lost)s = %(computed)s."
+                    )
+                    % {
+                        "typed": count(members_end),
+                        "start": count(start),
+                        "admitted": count(admitted),
+                        "in": count(transferred_in),
+                        "lost": count(total_lost),
+                        "computed": count(computed_end),
+                    }
+                ]
+            }
+        )
+    if cdcs.dissolved_on and Month.of(cdcs.dissolved_on) == month and computed_end != 0:
+        raise ValidationError(
+            {
+                "members_end": [
+                    _(
+                        "%(cdcs)s giải thể trong tháng %(month)s: cuối kỳ phải bằng 0 "
+                        "(ghi số còn lại vào cột “CĐCS giải thể”)."
+                    )
+                    % {"cdcs": cdcs.name, "month": month}
+                ]
+            }
+        )
+    return start, computed_end
+
+
+def _later_months(cdcs_ids, month: Month) -> dict[int, list[tuple]]:
+    """The months already entered after `month`: cdcs id → [(federation id, month, start, end)]."""
+    later: dict[int, list[tuple]] = {}
+    rows = MonthlyFigure.objects.filter(cdcs_id__in=cdcs_ids, month__gt=month.first_day).values_list(
+        "cdcs_id", "federation_id", "month", "members_start", "members_end"
+    )
+    for cdcs_id, *rest in rows:
+        later.setdefault(cdcs_id, []).append(tuple(rest))
+    return later
+
+
+def _check_carry_forward(rows, delta: int) -> None:
+    if delta and rows and min(min(start, end) for _fed, _month, start, end in rows) + delta < 0:
+        raise ValidationError(_("Sửa như vậy làm số đoàn viên của các tháng sau bị âm; hãy sửa các tháng sau trước."))
+
+
+def _carry_forward_many(deltas: dict[int, int], later, month: Month, user) -> None:
+    """Shift the stock of the months entered after `month` by each CĐCS's change of end stock,
+    so that each month still starts where the one before ended (one update per distinct change)."""
+    by_delta: dict[int, list[int]] = {}
+    for cdcs_id, delta in deltas.items():
+        if delta and later.get(cdcs_id):
+            by_delta.setdefault(delta, []).append(cdcs_id)
+    for delta, cdcs_ids in by_delta.items():
+        MonthlyFigure.objects.filter(cdcs_id__in=cdcs_ids, month__gt=month.first_day).update(
+            members_start=F("members_start") + delta, members_end=F("members_end") + delta
+        )
+        _touch_returns([(fed, first_day) for cdcs_id in cdcs_ids for fed, first_day, _s, _e in later[cdcs_id]], user)
+
+
+def _update_rows(rows: list[MonthlyFigure], names: list[str]) -> None:
+    """UPDATE many rows, one parameterised statement run for each (executemany). bulk_update
+    would build a CASE expression per row and field, seconds of Python for a 1,000-CĐCS month."""
+    fields = [MonthlyFigure._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(MonthlyFigure._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(MonthlyFigure._meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _write_rows(entries, unions, federations, existing, later, results, flows, *, month, user, source):
+    now = timezone.now()
+    created, updated, audits, rows = [], [], [], []
+    workers_now = []
+    for entry in entries:
+        cdcs = unions[entry.cdcs.pk]
+        start, end, _delta = results[cdcs.pk]
+        federation = federations[cdcs.federation_at_id]
+        row = existing.get(cdcs.pk)
+        before = {name: getattr(row, name) for name in AUDITED_FIGURES} if row else None
+        moved = row is not None and row.federation_id != federation.pk
+        if row is None:
+            row = MonthlyFigure(cdcs=cdcs, month=month.first_day)
+            row.workers = cdcs.previous_workers if cdcs.previous_workers is not None else cdcs.workers
+        row.cdcs = cdcs
+        row.federation = federation
+        row.members_start = start
+        for name, value in flows[cdcs.pk].items():
+            setattr(row, name, value)
+        row.members_end = end
+        if entry.workers is not None:
+            row.workers = entry.workers
+            if not later.get(cdcs.pk) and cdcs.workers != entry.workers:
+                cdcs.workers = entry.workers
+                workers_now.append(cdcs)
+        rows.append(row)
+        after = {name: getattr(row, name) for name in AUDITED_FIGURES}
+        if before == after and not moved:
+            continue  # nothing changes: no write, no audit
+        if before and any(before[name] != after[name] for name in FLOW_FIELDS):
+            row.acknowledged_warnings = []  # they were checked for other figures
+        row.updated_by, row.updated_at = user, now
+        (updated if before else created).append(row)
+        changes = {name: [before[name] if before else None, after[name]] for name in after}
+        changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+        audits.append((row, federation, changes))
+    if created:
+        MonthlyFigure.objects.bulk_create(created)
+    if updated:
+        _update_rows(updated, ["federation", "members_start", *FLOW_FIELDS, "members_end", "workers",
+                               "acknowledged_warnings", "updated_by", "updated_at"])  # fmt: skip
+    if workers_now:
+        GrassrootsUnion.objects.bulk_update(workers_now, ["workers"])
+    if audits:
+        _touch_returns({(federation.pk, month.first_day) for _row, federation, _changes in audits}, user)
+        audit_many(
+            audit_entry(user, "figures.record", row, source=source, federation=federation, month=month, changes=changes)
+            for row, federation, changes in audits
+        )
+    return rows
