@@ -548,6 +548,9 @@ class _Builder:
             row[LOSS_FIELDS[LossReason.CDCS_DISSOLVED]] = available
             available = 0
         row["members_end"] = available
+        if available > union.workers * DENSITY[union.sector]:
+            # A union that keeps growing works in a growing workplace: members stay a share of workers.
+            union.workers = math.ceil(available / DENSITY[union.sector])
         row["workers"] = 0 if dissolving else union.workers
         union.rows[month] = row
         union.stock = available
