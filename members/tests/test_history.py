@@ -147,7 +147,7 @@ def test_actions_not_known_to_the_page_show_their_code(client_for, leader, feder
     audit_log(None, "quota.revise", federation=federation, month=MARCH, before=[1000, 5], after=[1200, 6])
     entries = _entries(_return_history(client_for(leader), "DT", MARCH))
     assert [(e["action"], e["details"]) for e in entries] == [
-        ("quota.revise", ["Trước: 1.000 / 5", "Sau: 1.200 / 6"]),
+        ("quota.revise", ["Trước khi sửa: 1.000 / 5", "Sau khi sửa: 1.200 / 6"]),
         ("Nhập số liệu từ tệp Excel", ["rows: 1.200"]),
     ]
 
