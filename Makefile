@@ -44,6 +44,7 @@ messages: $(STAMP)
 
 bench: demo
 	$(PY) bench/report_speed.py
+	$(PY) bench/grid_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results .ci/out
