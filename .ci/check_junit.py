@@ -5,7 +5,13 @@ import xml.etree.ElementTree as ET
 
 report = ET.parse(sys.argv[1]).getroot()
 cases = list(report.iter("testcase"))
-browser = [case for case in cases if "test_browser" in case.get("classname", "")]
+# pytest-playwright names every test it drives a browser for "…[chromium]"; browser test
+# modules are named test_browser.py or test_*_browser.py.
+browser = [
+    case
+    for case in cases
+    if "[chromium" in case.get("name", "") or case.get("classname", "").rsplit(".", 1)[-1].endswith("browser")
+]
 skipped = [case for case in browser if case.find("skipped") is not None]
 print(f"{len(cases)} tests, {len(browser)} in the browser, {len(skipped)} of them skipped")
 if not browser:

@@ -86,6 +86,45 @@ def post(client, url, data):
     return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
+def browser_figures(html: str) -> None:
+    """Open the rendered page in Chromium (from a file, static files from static/) and time
+    what the person feels: the page becoming usable, and each keystroke's live totals."""
+    chromium = "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        print("  (no /usr/bin/chromium: browser figures skipped)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    static = Path(__file__).resolve().parent.parent / "static"
+    page_file = Path(tempfile.mkdtemp()) / "grid.html"
+    page_file.write_text(html.replace('"/static/', f'"{static.as_uri()}/'), encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(page_file.as_uri(), wait_until="load")
+        # parsed, styled, laid out and scripted: from here the grid takes keystrokes
+        loaded = page.evaluate('performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd')
+        keystroke = page.evaluate(
+            """() => {
+                const inputs = Array.from(document.querySelectorAll('input[name$="-lost_job"]'));
+                const times = [];
+                inputs.slice(0, 200).forEach((input, i) => {
+                    input.value = String(i % 7);
+                    const t = performance.now();
+                    input.dispatchEvent(new Event("input", {bubbles: true}));
+                    times.push(performance.now() - t);
+                });
+                times.sort((a, b) => a - b);
+                return [times[Math.floor(times.length / 2)], times[times.length - 1]];
+            }"""
+        )
+        browser.close()
+    print(
+        f"  in Chromium: page loaded and scripted in {loaded:.0f} ms; "
+        f"a keystroke's live totals: median {keystroke[0]:.1f} ms, worst {keystroke[1]:.1f} ms"
+    )
+
+
 def timed_ms(action) -> float:
     started = time.perf_counter()
     action()
@@ -110,6 +149,8 @@ def main():
         f"  open the grid page:      median {statistics.median(samples):7.0f} ms, "
         f"{len(page_queries.captured_queries)} queries, {len(response.content) / 1024:.0f} KiB of HTML"
     )
+
+    browser_figures(response.content.decode())
 
     data = form_of(client, url)
     for cdcs in unions:

@@ -12,12 +12,23 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 
 from ..grid import Grid, GridRow
 
 _PLACEHOLDER = "CODE-PLACEHOLDER"
+
+# Sectors as the grid shows them under each name; the full name is in the cell's title.
+SECTOR_SHORT = {
+    "public": gettext_lazy("HCSN"),
+    "soe": gettext_lazy("DNNN"),
+    "private": gettext_lazy("DN ngoài NN"),
+    "fdi": gettext_lazy("FDI"),
+    "cooperative": gettext_lazy("HTX"),
+    "other": gettext_lazy("Khác"),
+}
 
 
 def render_rows(grid: Grid, *, writable: bool) -> SafeString:
@@ -51,7 +62,7 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
         '<th scope="row" class="sticky-col fw-normal">',
         f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" '
         f'title="{escape(cdcs.name)} · {escape(cdcs.get_sector_display())}">{escape(cdcs.name)}</a>',
-        f"<small>{escape(cdcs.code)}",
+        f"<small>{escape(cdcs.code)} · {escape(SECTOR_SHORT.get(cdcs.sector, cdcs.sector))}",
     ]
     if cdcs.dissolved_on:
         day = formats.date_format(cdcs.dissolved_on, "SHORT_DATE_FORMAT")

@@ -32,18 +32,28 @@
   const losses = ["lost_job", "lost_retired", "lost_enterprise_closed", "lost_left", "lost_died",
                   "lost_transferred_out", "lost_cdcs_dissolved"];
   const rows = Array.from(table.tBodies[0].rows);
-  table.querySelectorAll("input.g").forEach(function (input) { input.inputMode = "numeric"; });
+  // Touch keyboards show digits; set on focus, not on 13,000 inputs at load.
+  table.addEventListener("focusin", function (event) {
+    if (event.target.classList.contains("g")) event.target.inputMode = "numeric";
+  });
+
+  // Each row's inputs by column, read once: looking them up on every keystroke is what is slow.
+  const cells = new Map(rows.map(function (row) {
+    const byColumn = {};
+    row.querySelectorAll("input.g").forEach(function (input) { byColumn[columnOf(input)] = input; });
+    return [row, byColumn];
+  }));
 
   function columnOf(input) {
     return input.name.replace(/^r\d+-/, "");
   }
 
   function cell(row, column) {
-    return row.querySelector('input[name$="-' + column + '"]');
+    return cells.get(row)[column];
   }
 
   function rowEnd(row) {
-    const opening = row.querySelector("input.opening");
+    const opening = cell(row, "members_start");
     let stock = opening ? parse(opening.value) : parse(row.dataset.start);
     flows.forEach(function (column) { stock += parse(cell(row, column).value); });
     losses.forEach(function (column) { stock -= parse(cell(row, column).value); });
@@ -75,10 +85,22 @@
     if (target) target.textContent = format(total(column));
   }
 
-  function showEndTotal() {
-    let sum = 0;
-    rows.forEach(function (row) { sum += rowEnd(row); });
-    table.querySelector('[data-total="members_end"]').textContent = format(sum);
+  // Month-end stock of each row, kept so that typing in one row updates the total by its change.
+  const ends = new Map(rows.map(function (row) { return [row, rowEnd(row)]; }));
+  let endTotal = 0;
+  ends.forEach(function (end) { endTotal += end; });
+
+  function showEndTotal(row) {
+    const end = rowEnd(row);
+    const before = ends.get(row);
+    ends.set(row, end);
+    if (Number.isNaN(end) || Number.isNaN(before) || Number.isNaN(endTotal)) {
+      endTotal = 0;  // a cell that is not a count: add everything up again once it is fixed
+      ends.forEach(function (value) { endTotal += value; });
+    } else {
+      endTotal += end - before;
+    }
+    table.querySelector('[data-total="members_end"]').textContent = format(endTotal);
   }
 
   let dirty = false;
@@ -90,7 +112,7 @@
     const column = columnOf(input);
     if (column !== "members_end" && column !== "members_start") showTotal(column);
     showEnd(row);
-    showEndTotal();
+    showEndTotal(row);
     if (!dirty) {
       dirty = true;
       const note = document.getElementById("dirty-note");

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from members.models import AuditEntry, GrassrootsUnion, Organisation
 from unionportal.lib.months import Month
 
 ROLES = ["anonymous", "no_role", "federation", "leader", "provincial", "superuser"]
@@ -74,7 +75,28 @@ OTHER_FEDERATIONS = {
     "members:cdcs_dissolve": ("get", {"code": "PB01"}),
     "members:cdcs_merge": ("get", {"code": "PB01"}),
     "members:figure_history": ("get", {"code": "PB01", "month": "2021-03"}),
+    # and what they post there
+    "members:grid#post": ("post", OTHER),
+    "members:cdcs_dissolve#post": ("post", {"code": "PB01"}),
+    "members:cdcs_merge#post": ("post", {"code": "PB01"}),
 }
+
+# Every page that changes something, posted to by leadership with data that would otherwise
+# be accepted: refused, and nothing written.
+WRITES = {
+    "members:grid": (OWN, {"version": "1", "r{dt01}-admitted": "5"}),
+    "members:return_submit": (OWN, {}),
+    "members:return_approve": (OWN, {}),
+    "members:return_unlock": (OWN, {"reason": "thử"}),
+    "members:cdcs_new": ({}, {"code": "N1", "name": "CĐCS mới", "employer": "Công ty", "sector": "fdi",
+                              "workers": "10", "founded_on": "2021-03-05", "federation": "{dt}"}),
+    "members:cdcs_dissolve": (OWN_CDCS, {"on": "2021-03-20", "reason": "Phá sản"}),
+    "members:cdcs_move": (OWN_CDCS, {"federation": "{pb}", "from_month": "2021-03"}),
+    "members:cdcs_merge": (OWN_CDCS, {"into": "PB01", "on": "2021-03-20"}),
+    "targets:quotas": ({"pk": lambda world: world["programme"].pk}, {"q-{dt}-2021-new_members": "100"}),
+    "targets:programme_new": ({}, {"name": "CT mới", "document_number": "9/CTr", "document_date": "2024-01-02",
+                                   "first_year": "2024", "last_year": "2028"}),
+}  # fmt: skip
 
 
 def _names(patterns, namespace=""):
@@ -139,8 +161,31 @@ def test_url_answers_each_role_as_it_should(client, users, world, role, name):
 def test_federation_staff_cannot_reach_another_federations_pages(client, users, world, name):
     method, kwargs = OTHER_FEDERATIONS[name]
     client.force_login(users["federation"])
-    response = getattr(client, method)(reverse(name, kwargs=_kwargs(kwargs, world)))
+    audited = AuditEntry.objects.count()
+    response = getattr(client, method)(reverse(name.split("#")[0], kwargs=_kwargs(kwargs, world)))
     assert response.status_code == 404
+    assert AuditEntry.objects.count() == audited
+
+
+def _with_ids(data: dict) -> dict:
+    """Fill the {dt}, {pb}, {dt01} placeholders of WRITES with the world's ids."""
+    ids = {
+        "dt": Organisation.objects.get(code="DT").pk,
+        "pb": Organisation.objects.get(code="PB").pk,
+        "dt01": GrassrootsUnion.objects.get(code="DT01").pk,
+    }
+    return {key.format(**ids): value.format(**ids) for key, value in data.items()}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_leadership_can_change_nothing(client, users, world, name):
+    kwargs, data = WRITES[name]
+    data = _with_ids(data)
+    client.force_login(users["leader"])
+    audited = AuditEntry.objects.count()
+    response = client.post(reverse(name, kwargs=_kwargs(kwargs, world)), data)
+    assert response.status_code == 403
+    assert AuditEntry.objects.count() == audited
 
 
 # Rows of these are born from services (the workflow, affiliations, the audit trail): no add form.
@@ -168,3 +213,15 @@ def test_administrators_can_open_every_admin_list_and_add_form(client, users, fe
     assert client.get(reverse("admin:index")).status_code == 200
     for url, status in _admin_urls():
         assert client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize("name", sorted(set(WRITES) - {"members:return_approve", "members:return_unlock"}))
+def test_the_posts_leadership_is_refused_do_change_things_for_provincial_staff(client, users, world, name):
+    """The counterpart of the test above, so that it cannot pass on data nobody would accept.
+    (Approve and unlock need a submitted or approved month first: test_grid covers them.)"""
+    kwargs, data = WRITES[name]
+    data = _with_ids(data)
+    client.force_login(users["provincial"])
+    audited = AuditEntry.objects.count()
+    client.post(reverse(name, kwargs=_kwargs(kwargs, world)), data)
+    assert AuditEntry.objects.count() > audited
