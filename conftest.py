@@ -1,7 +1,9 @@
 """Fixtures shared by every app's tests: a small province, its users by role, and factories."""
 
 import os
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +17,19 @@ from unionportal.lib.months import Month
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-2018"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test on a file with the production options, not in memory: an in-memory
+    database shared between threads answers a second writer "table is locked" at once, where
+    the real one (WAL, IMMEDIATE) makes it wait its turn."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"unionportal-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)
