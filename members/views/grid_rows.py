@@ -101,7 +101,7 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     parts.extend(f'<div class="text-danger row-error">{escape(message)}</div>' for message in row.errors)
     if row.conflict:
         parts.append(f'<div class="text-warning-emphasis">{texts["conflict"]} {escape(row.conflict_text)}</div>')
-    if row.warnings:
+    if row.warnings and not row.errors:  # a refused row has enough to say
         tone = "text-body-secondary" if row.acknowledged else "text-warning-emphasis"
         parts.append(f'<div class="row-warning {tone}">')
         parts.extend(f"<div>⚠ {escape(message)}</div>" for message in row.warning_messages())
