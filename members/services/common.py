@@ -30,7 +30,8 @@ def _day(day: date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _who(user) -> str:
+def display_name(user) -> str:
+    """A person as messages and pages name them; no user is the system itself."""
     if user is None:
         return _("hệ thống")
     return user.get_full_name() or user.get_username()
@@ -38,7 +39,7 @@ def _who(user) -> str:
 
 def who_and_when(user, moment) -> dict[str, str]:
     """{"who": …, "when": …} for messages such as "X đã lưu … lúc Y"."""
-    return {"who": _who(user), "when": _when(moment) if moment else "–"}
+    return {"who": display_name(user), "when": _when(moment) if moment else "–"}
 
 
 def federation_of(cdcs: GrassrootsUnion, month: Month) -> Organisation | None:
@@ -58,7 +59,7 @@ def locked_message(monthly_return: MonthlyReturn) -> str:
     ) % {
         "month": Month.of(monthly_return.month),
         "org": monthly_return.federation.name,
-        "who": _who(monthly_return.approved_by),
+        "who": display_name(monthly_return.approved_by),
         "when": _when(monthly_return.approved_at),
     }
 

@@ -93,40 +93,11 @@ def cdcs_dissolve(*, cdcs: GrassrootsUnion, on: date, reason: str, user, source:
     cdcs.dissolved_on, cdcs.dissolution_reason = on, reason.strip()
     cdcs.full_clean()
     cdcs.save(update_fields=["dissolved_on", "dissolution_reason"])
-    _record_members_lost_on_dissolution(cdcs, month=month, user=user, source=source)
+    _close_out(cdcs, month=month, reason=LossReason.CDCS_DISSOLVED, user=user, source=source)
     audit_log(
         user, "cdcs.dissolve", cdcs, source=source, federation=federation, month=month, reason=cdcs.dissolution_reason
     )
     return cdcs
-
-
-def _record_members_lost_on_dissolution(cdcs: GrassrootsUnion, *, month: Month, user, source: str) -> None:
-    row = cdcs.figures.filter(month=month.first_day).first()
-    if row is None:
-        previous = cdcs.figures.filter(month__lt=month.first_day).order_by("-month").first()
-        if previous is None:
-            return  # no figures were ever entered for it: there is nothing to close
-        figures_record(
-            cdcs=cdcs,
-            month=month,
-            lost={LossReason.CDCS_DISSOLVED: previous.members_end},
-            workers=0,
-            user=user,
-            source=source,
-        )
-        return
-    lost = {reason: getattr(row, field) for reason, field in LOSS_FIELDS.items()}
-    lost[LossReason.CDCS_DISSOLVED] += row.members_end
-    figures_record(
-        cdcs=cdcs,
-        month=month,
-        admitted=row.admitted,
-        transferred_in=row.transferred_in,
-        lost=lost,
-        workers=row.workers,
-        user=user,
-        source=source,
-    )
 
 
 def _sync_figures_with_affiliations(cdcs_ids, *, user) -> None:
@@ -281,7 +252,7 @@ def cdcs_merge(
 
     # Figures first: once dissolved_on is set, figures_record insists the month ends at zero,
     # which is only true after the members have left.
-    moved = _transfer_out_remaining(absorbed, month=month, user=user, source=source)
+    moved = _close_out(absorbed, month=month, reason=LossReason.TRANSFERRED_OUT, user=user, source=source)
     if moved:
         _transfer_in(into, month=month, members=moved, user=user, source=source)
     absorbed.dissolved_on = on
@@ -308,14 +279,16 @@ def _losses(row: MonthlyFigure) -> dict[str, int]:
     return {reason: getattr(row, field) for reason, field in LOSS_FIELDS.items()}
 
 
-def _transfer_out_remaining(cdcs: GrassrootsUnion, *, month: Month, user, source: str) -> int:
-    """Record every member the CĐCS still has in `month` as transferred out; return how many."""
+def _close_out(cdcs: GrassrootsUnion, *, month: Month, reason: LossReason, user, source: str) -> int:
+    """Record every member the CĐCS still has in `month` as lost for `reason`, so that it ends the
+    month at zero: "CĐCS giải thể" when it is dissolved, "chuyển đi" when merged into another.
+    Returns how many members that was."""
     row = cdcs.figures.filter(month=month.first_day).first()
     if row is not None:
         remaining = row.members_end
         if remaining:
             lost = _losses(row)
-            lost[LossReason.TRANSFERRED_OUT] += remaining
+            lost[reason] += remaining
             figures_record(
                 cdcs=cdcs,
                 month=month,
@@ -329,15 +302,8 @@ def _transfer_out_remaining(cdcs: GrassrootsUnion, *, month: Month, user, source
         return remaining
     previous = cdcs.figures.filter(month__lt=month.first_day).order_by("-month").first()
     if previous is None:
-        return 0  # no figures were ever entered for it: nobody to move
-    figures_record(
-        cdcs=cdcs,
-        month=month,
-        lost={LossReason.TRANSFERRED_OUT: previous.members_end},
-        workers=0,
-        user=user,
-        source=source,
-    )
+        return 0  # no figures were ever entered for it: there is nothing to close
+    figures_record(cdcs=cdcs, month=month, lost={reason: previous.members_end}, workers=0, user=user, source=source)
     return previous.members_end
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from unionportal.lib.formatting import count
 
 from ..models import MonthlyFigure
+from ..services.common import display_name
 
 register = template.Library()
 
@@ -70,9 +71,7 @@ def action_label(code: str) -> str:
 
 @register.filter
 def who(user) -> str:
-    if user is None:
-        return _("hệ thống")
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 @register.filter
