@@ -142,6 +142,16 @@ def client_for(client):
     return login
 
 
+def log_in(page, url: str, username: str, password: str = PASSWORD):
+    """Open `url` in the browser and sign in through the login form it sends an anonymous
+    visitor to, as a person would; the page then shows `url`."""
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    return page
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

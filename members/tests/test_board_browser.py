@@ -3,19 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import log_in
 from members.models import UserProfile
 from members.services import return_submit
 from unionportal.lib.months import Month
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/board/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def test_a_steering_committee_member_narrows_the_board_to_the_federations_they_follow(
@@ -27,7 +20,7 @@ def test_a_steering_committee_member_narrows_the_board_to_the_federations_they_f
     return_submit(federation=federation, month=month, user=provincial_staff)
     UserProfile.objects.get(user=leader).followed_federations.set([federation])
 
-    _log_in(page, live_server, leader)
+    log_in(page, f"{live_server.url}/board/", leader.username)
     assert "Theo dõi nộp báo cáo tháng" in page.locator("h1").inner_text()
     assert page.locator("#board tbody tr[data-federation]").count() == 2
 

@@ -4,23 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import log_in
 from members.models import GrassrootsUnion
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/cdcs/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-
-
 def test_provincial_staff_found_find_and_dissolve_a_cdcs(
     live_server, page, provincial_staff, federation, other_federation, output_path
 ):
-    _log_in(page, live_server, provincial_staff)
+    log_in(page, f"{live_server.url}/cdcs/", provincial_staff.username)
     assert "Sổ công đoàn cơ sở" in page.locator("h1").inner_text()
 
     page.click("text=Thành lập CĐCS mới")

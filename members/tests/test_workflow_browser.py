@@ -5,20 +5,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import log_in
 from members.models import MonthlyFigure, MonthlyReturn
 from unionportal.lib.months import Month
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(browser, live_server, user):
-    page = browser.new_page(viewport={"width": 1500, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    return page
+def _new_page(browser):
+    return browser.new_page(viewport={"width": 1500, "height": 900})
 
 
 def _cell(page, cdcs, column):
@@ -31,7 +26,7 @@ def test_a_month_from_entry_to_approval(live_server, browser, federation, federa
     first = make_cdcs(federation, opening=120, first_month=month - 1, name="CĐCS Công ty May Việt Đức")
     second = make_cdcs(federation, opening=40, first_month=month - 1, name="CĐCS Trường THCS Hùng Sơn")
 
-    page = _log_in(browser, live_server, federation_user)
+    page = log_in(_new_page(browser), f"{live_server.url}/", federation_user.username)
     page.click("text=Số liệu tháng")  # lands on the last complete month
     page.click("a[rel=next]")
     expect(page.locator("h1")).to_contain_text(str(month))
@@ -61,7 +56,7 @@ def test_a_month_from_entry_to_approval(live_server, browser, federation, federa
     expect(page.locator("#return-status")).to_have_text("Đã gửi")
 
     # the province approves
-    provincial = _log_in(browser, live_server, provincial_staff)
+    provincial = log_in(_new_page(browser), f"{live_server.url}/", provincial_staff.username)
     provincial.goto(f"{live_server.url}/figures/{federation.code}/{month.iso}/")
     provincial.click("#approve-return")
     expect(provincial.locator("#locked-message")).to_contain_text("duyệt và khóa")

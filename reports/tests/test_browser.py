@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from conftest import log_in
+
 pytestmark = pytest.mark.browser
 
 SENTENCE = (
@@ -19,15 +21,8 @@ def demo(transactional_db):
     call_command("seed_demo", until="2026-10", stdout=StringIO())
 
 
-def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo-2018")
-    page.click("main button[type=submit]")
-
-
 def test_a_leader_logs_in_and_reads_the_2021_report(demo, live_server, page, output_path):
-    _log_in(page, live_server, "lanhdao")
+    log_in(page, f"{live_server.url}/", "lanhdao", password="demo-2018")
     assert "Báo cáo phát triển đoàn viên" in page.locator("h1").inner_text()
     page.fill("input[name=start]", "2018-01")
     page.fill("input[name=end]", "2021-03")

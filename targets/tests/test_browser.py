@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import log_in
 from targets.models import Programme, Quota
 from targets.services import programme_create, quota_set
 
@@ -30,17 +30,10 @@ def programme(transactional_db, province, federation, other_federation):
     return programme
 
 
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-
-
 def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
     programme, federation, provincial_staff, live_server, page, output_path
 ):
-    _log_in(page, live_server, provincial_staff)
+    log_in(page, f"{live_server.url}/", provincial_staff.username)
     page.goto(f"{live_server.url}/quotas/")
     page.click(f"text={programme.name}")
 
@@ -81,7 +74,7 @@ def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
 
 
 def test_a_federation_user_reads_the_grid_without_inputs(programme, federation_user, live_server, page):
-    _log_in(page, live_server, federation_user)
+    log_in(page, f"{live_server.url}/", federation_user.username)
     page.goto(f"{live_server.url}/quotas/{programme.pk}/")
     assert page.locator("#read-only").is_visible()
     assert page.locator("#quota-grid input").count() == 0

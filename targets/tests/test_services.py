@@ -11,18 +11,6 @@ from targets.services import programme_copy, programme_create, quota_set, quotas
 
 
 @pytest.fixture
-def programme(db):
-    return programme_create(
-        name="Chương trình phát triển đoàn viên 2024–2028",
-        document_number="01/CTr-LĐLĐ",
-        document_date=date(2024, 1, 15),
-        first_year=2024,
-        last_year=2028,
-        user=None,
-    )
-
-
-@pytest.fixture
 def quotas(programme, province, federation, other_federation):
     """2024: the province 5.000 / 10, DT 3.000 / 6, PB 2.000 / 4."""
     for org, members, unions in [(province, 5000, 10), (federation, 3000, 6), (other_federation, 2000, 4)]:

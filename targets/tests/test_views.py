@@ -12,18 +12,6 @@ from targets.services import programme_create, quota_set
 
 
 @pytest.fixture
-def programme(db):
-    return programme_create(
-        name="Chương trình phát triển đoàn viên 2024–2028",
-        document_number="01/CTr-LĐLĐ",
-        document_date=date(2024, 1, 15),
-        first_year=2024,
-        last_year=2028,
-        user=None,
-    )
-
-
-@pytest.fixture
 def quotas(programme, province, federation, other_federation):
     """2024: the province 5.000 members / 10 CĐCS; DT 3.000 / 6 and PB 2.200 / 4, so that the
     federations' members add up to 200 more than the province's and their CĐCS match it."""
