@@ -133,13 +133,18 @@ def _lost_expression():
     return reduce(add, (F(column) for column in LOSS_FIELDS.values()))
 
 
-def grid_read(*, federation: Organisation, month: Month) -> Grid:
-    """The federation-month as it stands: one row per CĐCS under the federation that month."""
-    monthly_return = (
+def return_read(*, federation: Organisation, month: Month) -> MonthlyReturn:
+    """The federation-month's return with the people named on it (unsaved draft if none yet)."""
+    return (
         MonthlyReturn.objects.filter(federation=federation, month=month.first_day)
         .select_related("approved_by", "submitted_by", "unlocked_by", "changed_by")
         .first()
     ) or MonthlyReturn(federation=federation, month=month.first_day)
+
+
+def grid_read(*, federation: Organisation, month: Month) -> Grid:
+    """The federation-month as it stands: one row per CĐCS under the federation that month."""
+    monthly_return = return_read(federation=federation, month=month)
     previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
     unions = list(
         GrassrootsUnion.objects.active_in(month)

@@ -27,6 +27,7 @@ from ..grid import (
     grid_read,
     grid_save,
     mark_conflicts,
+    return_read,
 )
 from ..models import MonthlyReturn, Role
 from .grid_rows import render_rows
@@ -109,7 +110,7 @@ def grid(request, code: str, month: Month):
             context["error"] = conflict.messages[0]
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
-            grid.monthly_return = grid_read(federation=org, month=month).monthly_return
+            grid.monthly_return = return_read(federation=org, month=month)  # locked meanwhile, say
             writable = can_write(request.user, org) and not grid.monthly_return.is_locked
         else:
             if written:
