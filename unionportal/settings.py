@@ -119,6 +119,18 @@ RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
 # largest monthly figure of the last twelve months.
 GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
 
+# Excel uploads (members.sheets): refused above this size or number of rows, and, before any
+# parser opens them, when the archive inside looks like a zip bomb.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 5) * 1024 * 1024
+UPLOAD_MAX_ROWS = envint("UPLOAD_MAX_ROWS", 10_000)
+UPLOAD_MAX_ZIP_ENTRIES = 200
+UPLOAD_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+UPLOAD_MAX_RATIO = 200  # uncompressed ÷ compressed size of any entry above 1 MB
+# Uploads are kept in memory only, never in a temporary file (whose name could come from the
+# user); a file above the cap is dropped by the handler and the form says it is too large.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 64 * 1024
+
 LOG_LEVEL = envstr("LOG_LEVEL") or "INFO"
 LOGGING = {
     "version": 1,

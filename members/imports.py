@@ -1,0 +1,821 @@
+"""What happens when a federation-month sheet is uploaded (tải tệp Excel lên), in three steps:
+
+1. `sheet_read(data)`: the bytes are checked before any parser opens them (unionportal.lib.xlsx:
+   size, kind, zip bomb; openpyxl parses XML through defusedxml), then read in streaming mode
+   into plain values, tolerant of how people fill sheets ("1.234", "1,234", " 12 ", numbers as
+   text, blank rows, reordered headers) and strict where it matters (negative or fractional
+   numbers, formulas without a value, duplicate rows), with sheet, row and column on every problem.
+2. `sheet_preview(sheet, federation=…, month=…, user=…)`: what the file would change, per CĐCS
+   old → new and in total, and every problem (unknown or inactive CĐCS, broken stock identity,
+   another federation's or month's sheet, a locked month, missing rights). Writes nothing.
+3. `sheet_import(...)`: in one transaction, checks that nobody saved the month since the
+   preview, previews again and writes through the services (cdcs_found, figures_record_many,
+   cdcs_dissolve), audited with source "upload"; everything or nothing.
+
+The web upload (members.views.uploads) and `manage.py import_month` both use these."""
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from defusedxml import ElementTree
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from unionportal.lib.formatting import count
+from unionportal.lib.months import Month
+from unionportal.lib.xlsx import UnsafeFile, check_xlsx
+
+from . import services
+from .access import can_write
+from .exports import (
+    DISSOLVED_COLUMNS,
+    DISSOLVED_SHEET,
+    FOUNDED_COLUMNS,
+    FOUNDED_SHEET,
+    MONTH_COLUMNS,
+    MONTH_LABEL,
+    MONTH_SHEET,
+    ORG_CODE_LABEL,
+    Column,
+)
+from .grid import FLOW_COLUMNS, GridRow, column_label, grid_read, return_read
+from .models import LOSS_FIELDS, GrassrootsUnion, LossReason, Organisation, Sector
+
+FIGURE_KEYS = ("members_start", *FLOW_COLUMNS, "members_end", "workers")
+DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class Sheet:
+    """What was read from a workbook, as plain values (kept as JSON between preview and import)."""
+
+    org_code: str | None = None
+    month: str | None = None  # "YYYY-MM"
+    rows: list[dict] = field(default_factory=list)  # {"row": 12, "code": "DT01", "values": {...}}
+    founded: list[dict] = field(default_factory=list)
+    dissolved: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if key != "problems"}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Sheet":
+        return cls(**data)
+
+
+# --- 1. reading ---------------------------------------------------------------------------------
+
+
+def _normal(text) -> str:
+    text = unicodedata.normalize("NFC", str(text or ""))
+    return " ".join(text.replace("\u00a0", " ").split()).rstrip(":*").strip().casefold()
+
+
+_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
+def parse_number(value) -> int | None:
+    """A cell as a whole number ≥ 0: 12, 12.0, "12", " 1.234 ", "1,234". Empty: None.
+    ValueError with a Vietnamese message otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_("phải là số, không phải đúng/sai"))
+    if isinstance(value, datetime | date):
+        raise ValueError(_("phải là số, không phải ngày tháng"))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(_("phải là số nguyên, không có phần thập phân"))
+        value = int(value)
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(_("không được âm"))
+        return value
+    text = str(value).replace("\u00a0", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if text.startswith("-"):
+        raise ValueError(_("không được âm"))
+    if text.isdigit():
+        return int(text)
+    if _GROUPED.match(text):
+        return int(text.replace(".", "").replace(",", ""))
+    raise ValueError(_("“%(text)s” không phải số nguyên (ví dụ 12 hoặc 1.234)") % {"text": str(value).strip()[:20]})
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
+
+
+def _day(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“%(text)s” không phải ngày (dd/mm/yyyy)") % {"text": text[:20]})
+
+
+def _month_of(value) -> Month | None:
+    if isinstance(value, datetime | date):
+        return Month.of(value)
+    text = _text(value)
+    match = re.match(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$", text) or re.match(r"^(\d{4})-(\d{1,2})$", text)
+    if not match:
+        return None
+    first, second = (int(part) for part in match.groups())
+    month, year = (first, second) if first <= 12 and second > 12 else (second, first)
+    return Month(year, month) if 1 <= month <= 12 else None
+
+
+def sheet_read(data: bytes, *, max_bytes: int | None = None, max_rows: int | None = None) -> Sheet:
+    """Read a workbook's bytes. Never raises for a bad file: its problems are in Sheet.problems."""
+    sheet = Sheet()
+    try:
+        check_xlsx(data, max_bytes=max_bytes)
+        formulas = _formulas_without_value(data)
+    except UnsafeFile as error:
+        sheet.problems.append(Problem("", None, "", str(error)))
+        return sheet
+    if formulas:
+        for sheet_name, reference in formulas[:20]:
+            sheet.problems.append(
+                Problem(
+                    sheet_name,
+                    None,
+                    reference,
+                    _(
+                        "Ô %(cell)s có công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp trong Excel, "
+                        "lưu lại rồi tải lên, hoặc thay công thức bằng số."
+                    )
+                    % {"cell": reference},
+                )
+            )
+        return sheet
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        message = _("Tệp .xlsx bị hỏng, không đọc được (%(error)s).") % {"error": type(error).__name__}
+        sheet.problems.append(Problem("", None, "", message))
+        return sheet
+    try:
+        max_rows = settings.UPLOAD_MAX_ROWS if max_rows is None else max_rows
+        _read_workbook(workbook, sheet, max_rows)
+    finally:
+        workbook.close()
+    return sheet
+
+
+def _sheet_named(workbook, name: str):
+    wanted = _normal(name)
+    return next((ws for ws in workbook.worksheets if _normal(ws.title) == wanted), None)
+
+
+def _read_workbook(workbook, sheet: Sheet, max_rows: int) -> None:
+    month_sheet = _sheet_named(workbook, MONTH_SHEET) or workbook.worksheets[0]
+    rows = month_sheet.iter_rows(values_only=True)
+    header = _read_title_and_header(rows, sheet, month_sheet.title)
+    if header is None:
+        return
+    number, positions = header
+    sheet.rows = _read_rows(rows, number, positions, MONTH_COLUMNS, sheet, month_sheet.title, max_rows, _month_row)
+    for name, columns, target, build in (
+        (FOUNDED_SHEET, FOUNDED_COLUMNS, sheet.founded, _founded_row),
+        (DISSOLVED_SHEET, DISSOLVED_COLUMNS, sheet.dissolved, _dissolved_row),
+    ):
+        worksheet = _sheet_named(workbook, name)
+        if worksheet is None:
+            continue
+        rows = worksheet.iter_rows(values_only=True)
+        found = _find_header(rows, columns)
+        if found is not None:
+            target.extend(_read_rows(rows, *found, columns, sheet, worksheet.title, max_rows, build))
+
+
+def _header_positions(values, columns: list[Column]) -> dict[str, int]:
+    names = {}
+    for column in columns:
+        for alias in (column.header, *column.aliases, column.key):
+            names.setdefault(_normal(alias), column.key)
+    positions = {}
+    for index, value in enumerate(values):
+        key = names.get(_normal(value))
+        if key and key not in positions:
+            positions[key] = index
+    return positions
+
+
+def _find_header(rows, columns: list[Column], *, sheet: Sheet | None = None, within: int = 20):
+    """Scan the first rows for the header (the row that names the CĐCS code column)."""
+    for number, values in enumerate(rows, start=1):
+        if number > within:
+            return None
+        positions = _header_positions(values, columns)
+        if "code" in positions:
+            return number, positions
+        if sheet is not None:
+            _title_value(values, sheet)
+    return None
+
+
+def _title_value(values, sheet: Sheet) -> None:
+    cells = [value for value in values if value not in (None, "")]
+    for label, value in zip(cells, cells[1:], strict=False):
+        if _normal(label) == _normal(ORG_CODE_LABEL):
+            sheet.org_code = _text(value)
+        elif _normal(label) == _normal(MONTH_LABEL):
+            month = _month_of(value)
+            sheet.month = month.iso if month else _text(value)
+
+
+def _read_title_and_header(rows, sheet: Sheet, title: str):
+    found = _find_header(rows, MONTH_COLUMNS, sheet=sheet)
+    if found is None:
+        sheet.problems.append(
+            Problem(title, None, "", _("Không thấy dòng tiêu đề có cột “Mã CĐCS”. Hãy dùng mẫu tải từ cổng thông tin."))
+        )
+        return None
+    number, positions = found
+    required = [column for column in MONTH_COLUMNS if column.key in FLOW_COLUMNS]
+    missing = [column.header for column in required if column.key not in positions]
+    if missing:
+        sheet.problems.append(
+            Problem(title, number, "", _("Thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)})
+        )
+        return None
+    if not sheet.org_code or not sheet.month:
+        sheet.problems.append(
+            Problem(
+                title,
+                None,
+                "",
+                _("Không thấy “%(org)s” và “%(month)s” ở đầu trang tính. Hãy dùng mẫu tải từ cổng thông tin.")
+                % {"org": ORG_CODE_LABEL, "month": MONTH_LABEL},
+            )
+        )
+    return number, positions
+
+
+def _read_rows(rows, header_row, positions, columns, sheet: Sheet, title: str, max_rows: int, build) -> list[dict]:
+    headers = {column.key: column.header for column in columns}
+    read = []
+    for number, values in enumerate(rows, start=header_row + 1):
+        cells = {key: values[index] if index < len(values) else None for key, index in positions.items()}
+        if all(_text(value) == "" for value in cells.values()):
+            continue  # blank rows, wherever they are
+        if len(read) >= max_rows:
+            sheet.problems.append(
+                Problem(title, number, "", _("Tệp có quá %(max)s dòng, không nhận.") % {"max": count(max_rows)})
+            )
+            break
+        item = build(cells, number, headers, sheet, title)
+        if item is not None:
+            read.append(item)
+    return read
+
+
+def _needs_code(cells, number, sheet: Sheet, title: str, headers) -> str | None:
+    code = _text(cells.get("code"))
+    if not code:
+        sheet.problems.append(Problem(title, number, headers["code"], _("Thiếu mã CĐCS.")))
+        return None
+    return code
+
+
+def _month_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
+    code = _needs_code(cells, number, sheet, title, headers)
+    values = {}
+    for key in FIGURE_KEYS:
+        if key not in cells:
+            continue
+        try:
+            values[key] = parse_number(cells[key])
+        except ValueError as error:
+            sheet.problems.append(Problem(title, number, headers[key], f"{error}."))
+    return {"row": number, "code": code, "values": values} if code else None
+
+
+def _founded_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
+    code = _needs_code(cells, number, sheet, title, headers)
+    item = {"row": number, "code": code}
+    for key in ("name", "employer", "sector", "founding_decision"):
+        item[key] = _text(cells.get(key))
+    try:
+        item["founded_on"] = _day(cells.get("founded_on")).isoformat()
+    except ValueError as error:
+        sheet.problems.append(Problem(title, number, headers["founded_on"], f"{error}."))
+    try:
+        item["workers"] = parse_number(cells.get("workers")) or 0
+    except ValueError as error:
+        sheet.problems.append(Problem(title, number, headers["workers"], f"{error}."))
+    return item if code else None
+
+
+def _dissolved_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
+    code = _needs_code(cells, number, sheet, title, headers)
+    item = {"row": number, "code": code, "reason": _text(cells.get("reason"))}
+    try:
+        item["dissolved_on"] = _day(cells.get("dissolved_on")).isoformat()
+    except ValueError as error:
+        sheet.problems.append(Problem(title, number, headers["dissolved_on"], f"{error}."))
+    return item if code else None
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REFERENCE = re.compile(rb'\br="([A-Z]+\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
+
+
+def _formulas_without_value(data: bytes) -> list[tuple[str, str]]:
+    """(sheet name, cell) of every formula whose result was never saved in the file: openpyxl,
+    LibreOffice in some modes and scripts write formulas without computing them, and reading such
+    a cell gives nothing, which must not pass for an empty (zero) cell."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = _sheet_names(archive)
+        for path, name in names.items():
+            with archive.open(path) as stream:
+                tail = b""
+                has_formula = False
+                while chunk := stream.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        has_formula = True
+                        break
+                    tail = chunk[-16:]
+            if not has_formula:
+                continue
+            xml = archive.read(path)
+            for match in _CELL.finditer(xml):
+                body = match.group(2) or b""
+                if _FORMULA_TAG.search(body) and not _VALUE.search(body):
+                    reference = _REFERENCE.search(match.group(1))
+                    found.append((name, reference.group(1).decode() if reference else "?"))
+    return found
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path → sheet name, from the workbook and its relationships."""
+    namespace = {
+        "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "pkg": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return {name: name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")}
+    targets = {
+        relation.get("Id"): relation.get("Target") for relation in relations.findall("pkg:Relationship", namespace)
+    }
+    names = {}
+    for item in workbook.iterfind("main:sheets/main:sheet", namespace):
+        target = targets.get(item.get(f"{{{namespace['rel']}}}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if path in archive.namelist():
+            names[path] = item.get("name")
+    return names
+
+
+# --- 2. preview -------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One CĐCS's row of the file against what is saved."""
+
+    cdcs: GrassrootsUnion
+    row: int
+    before: dict[str, int] | None  # None: no figures saved yet for the month
+    after: dict[str, int]
+    changed: list[str]  # the figures that differ
+    needs_opening: bool = False  # its first month on the portal: the file gives the opening stock
+    new_cdcs: bool = False
+
+
+@dataclass
+class Preview:
+    federation: Organisation
+    month: Month
+    version: int  # of the month's return, when previewed
+    changes: list[Change] = field(default_factory=list)  # rows that change something, in file order
+    unchanged: int = 0
+    missing: list[GrassrootsUnion] = field(default_factory=list)  # active that month, not in the file
+    founded: list[dict] = field(default_factory=list)
+    dissolved: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    totals_before: dict[str, int] = field(default_factory=dict)
+    totals_after: dict[str, int] = field(default_factory=dict)
+
+    def refuse(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.problems.append(Problem(sheet, row, column, message))
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes or self.founded or self.dissolved)
+
+    @property
+    def can_import(self) -> bool:
+        return not self.problems and self.has_changes
+
+    @property
+    def totals(self) -> list[tuple[str, int, int]]:
+        return [
+            (column_label(key), self.totals_before.get(key, 0), self.totals_after.get(key, 0))
+            for key in ("members_start", *FLOW_COLUMNS, "members_end")
+        ]
+
+
+def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Preview:
+    """What importing `sheet` into the federation-month would change, and every reason it cannot."""
+    monthly_return = return_read(federation=federation, month=month)
+    preview = Preview(federation=federation, month=month, version=monthly_return.version)
+    preview.problems.extend(sheet.problems)
+    if user is not None and not can_write(user, federation):
+        preview.refuse("", None, "", _("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
+        return preview
+    if monthly_return.is_locked:
+        preview.problems.append(Problem("", None, "", services.locked_message(monthly_return)))
+    _check_identity(sheet, preview)
+    if any(problem.row is None and problem.column == "" for problem in preview.problems):
+        return preview  # not this federation-month's sheet, or unreadable: row checks would only add noise
+
+    grid = grid_read(federation=federation, month=month)
+    by_code = {row.cdcs.code: row for row in grid.rows}
+    folded = {code.casefold(): row for code, row in by_code.items()}
+    founded = _preview_founded(sheet, preview, by_code)
+    dissolving = _preview_dissolved(sheet, preview, by_code, folded)
+    others = _other_cdcs(sheet, by_code, folded)
+    seen: dict[str, int] = {}
+    for item in sheet.rows:
+        code = item["code"]
+        row = by_code.get(code) or folded.get(code.casefold())
+        key = row.cdcs.code if row else code
+        if key in seen:
+            message = _("CĐCS %(code)s trùng với dòng %(first)s.") % {"code": code, "first": seen[key]}
+            preview.refuse(MONTH_SHEET, item["row"], "Mã CĐCS", message)
+            continue
+        seen[key] = item["row"]
+        if row is None and code in founded:
+            row = GridRow(cdcs=founded[code], month=month, previous_end=None, figure=None)
+        if row is None:
+            preview.refuse(MONTH_SHEET, item["row"], "Mã CĐCS", _unknown(code, others, federation, month))
+            continue
+        change = _change(row, item, preview, dissolving=row.cdcs.code in dissolving or _dissolved_in(row, month))
+        if change is None:
+            continue
+        change.new_cdcs = code in founded
+        if change.changed:
+            preview.changes.append(change)
+        else:
+            preview.unchanged += 1
+    listed = set(seen)
+    preview.missing = [row.cdcs for row in grid.rows if row.cdcs.code not in listed]
+    _totals(preview, grid, {change.cdcs.code: change for change in preview.changes})
+    return preview
+
+
+def _check_identity(sheet: Sheet, preview: Preview) -> None:
+    """The sheet must be this federation's and this month's."""
+    if sheet.org_code and sheet.org_code.casefold() != preview.federation.code.casefold():
+        preview.problems.append(
+            Problem(
+                MONTH_SHEET,
+                None,
+                "",
+                _("Tệp này là báo cáo của đơn vị mã %(code)s, không phải của %(org)s (mã %(own)s).")
+                % {"code": sheet.org_code, "org": preview.federation.name, "own": preview.federation.code},
+            )
+        )
+    if sheet.month and sheet.month != preview.month.iso:
+        month = Month.parse(sheet.month) if re.match(r"^\d{4}-\d{2}$", sheet.month) else sheet.month
+        preview.problems.append(
+            Problem(
+                MONTH_SHEET,
+                None,
+                "",
+                _("Tệp này là báo cáo tháng %(file)s, không phải tháng %(month)s.")
+                % {"file": month, "month": preview.month},
+            )
+        )
+
+
+def _dissolved_in(row: GridRow, month: Month) -> bool:
+    return bool(row.cdcs.dissolved_on and Month.of(row.cdcs.dissolved_on) == month)
+
+
+def _change(row: GridRow, item: dict, preview: Preview, *, dissolving: bool) -> Change | None:
+    values = item["values"]
+    number = item["row"]
+    problems_before = len(preview.problems)
+    flows = {key: values.get(key) or 0 for key in FLOW_COLUMNS}
+    if row.previous_end is not None or not row.needs_opening:
+        start = row.start
+        typed = values.get("members_start")
+        if typed is not None and typed != start:
+            message = _("Đầu kỳ %(typed)s phải bằng cuối kỳ tháng trước (%(start)s).") % {
+                "typed": count(typed),
+                "start": count(start),
+            }
+            preview.refuse(MONTH_SHEET, number, "Đoàn viên đầu kỳ", message)
+    else:
+        start = values.get("members_start")
+        if start is None and row.figure is not None:
+            start = row.figure.members_start
+        if start is None:
+            message = _("Đây là tháng đầu tiên của %(cdcs)s trên hệ thống: cần nhập số đoàn viên đầu kỳ.") % {
+                "cdcs": row.cdcs.name
+            }
+            preview.refuse(MONTH_SHEET, number, "Đoàn viên đầu kỳ", message)
+            return None
+    lost = sum(flows[key] for key in LOSS_FIELDS.values())
+    if dissolving and not flows[DISSOLVED_FIELD]:
+        # The members it still has leave with it, as cdcs_dissolve would record them.
+        flows[DISSOLVED_FIELD] = max(start + flows["admitted"] + flows["transferred_in"] - lost, 0)
+        lost += flows[DISSOLVED_FIELD]
+    end = start + flows["admitted"] + flows["transferred_in"] - lost
+    if end < 0:
+        message = _("Tổng số giảm (%(lost)s) lớn hơn số đoàn viên có trong tháng (%(available)s).") % {
+            "lost": count(lost),
+            "available": count(start + flows["admitted"] + flows["transferred_in"]),
+        }
+        preview.refuse(MONTH_SHEET, number, "Giảm", message)
+    typed_end = values.get("members_end")
+    if typed_end is not None and typed_end != end and not dissolving:
+        message = _(
+            "Cuối kỳ %(typed)s không khớp: đầu kỳ %(start)s + kết nạp %(admitted)s + chuyển đến %(in)s "
+            "− giảm %(lost)s = %(end)s."
+        ) % {
+            "typed": count(typed_end),
+            "start": count(start),
+            "admitted": count(flows["admitted"]),
+            "in": count(flows["transferred_in"]),
+            "lost": count(lost),
+            "end": count(end),
+        }
+        preview.refuse(MONTH_SHEET, number, "Đoàn viên cuối kỳ", message)
+    if len(preview.problems) > problems_before:
+        return None
+    figure = row.figure
+    workers = values.get("workers")
+    after = {"members_start": start, **flows, "members_end": end}
+    if figure is None:
+        after["workers"] = workers if workers is not None else (row.values.get("workers") or 0)
+        return Change(row.cdcs, number, None, after, list(after), row.needs_opening)
+    after["workers"] = workers if workers is not None else figure.workers
+    before = {key: getattr(figure, key) for key in after}
+    changed = [key for key in after if after[key] != before[key]]
+    return Change(row.cdcs, number, before, after, changed, row.needs_opening)
+
+
+def _other_cdcs(sheet: Sheet, by_code, folded) -> dict[str, GrassrootsUnion]:
+    """The CĐCS named in the sheet that are not this federation-month's (to say why)."""
+    codes = {item["code"] for item in sheet.rows if item["code"] not in by_code}
+    codes = {code for code in codes if code.casefold() not in folded}
+    if not codes:
+        return {}
+    return {cdcs.code: cdcs for cdcs in GrassrootsUnion.objects.filter(code__in=codes)}
+
+
+def _unknown(code: str, others: dict, federation: Organisation, month: Month) -> str:
+    cdcs = others.get(code)
+    if cdcs is None:
+        return _("Không có CĐCS mã “%(code)s” (CĐCS mới thành lập thì khai ở trang “%(sheet)s”).") % {
+            "code": code,
+            "sheet": FOUNDED_SHEET,
+        }
+    if not cdcs.is_active_in(month):
+        return _("%(cdcs)s không hoạt động trong tháng %(month)s.") % {"cdcs": cdcs, "month": month}
+    return _("%(cdcs)s không trực thuộc %(org)s trong tháng %(month)s.") % {
+        "cdcs": cdcs,
+        "org": federation.name,
+        "month": month,
+    }
+
+
+def _preview_founded(sheet: Sheet, preview: Preview, by_code) -> dict[str, GrassrootsUnion]:
+    """Check the "CĐCS thành lập" rows; returns code → the CĐCS it would create (unsaved)."""
+    month, federation = preview.month, preview.federation
+    existing = {
+        cdcs.code: cdcs
+        for cdcs in GrassrootsUnion.objects.filter(
+            code__in=[item["code"] for item in sheet.founded]
+        ).with_federation_at(month)
+    }
+    sectors = {_normal(label): value for value, label in Sector.choices} | {value: value for value in Sector.values}
+    founded, seen = {}, set()
+    for item in sheet.founded:
+        code, number = item["code"], item["row"]
+
+        def problem(column, message, number=number):
+            preview.refuse(FOUNDED_SHEET, number, column, message)
+
+        if code in seen:
+            problem("Mã CĐCS", _("CĐCS %(code)s khai hai lần.") % {"code": code})
+            continue
+        seen.add(code)
+        if "founded_on" not in item:
+            continue
+        founded_on = date.fromisoformat(item["founded_on"])
+        cdcs = existing.get(code)
+        if cdcs is not None:
+            if cdcs.federation_at_id == federation.pk and cdcs.founded_on == founded_on:
+                continue  # founded already, by this same sheet uploaded before
+            problem("Mã CĐCS", _("Mã %(code)s đã có: %(cdcs)s.") % {"code": code, "cdcs": cdcs})
+            continue
+        if Month.of(founded_on) != month:
+            problem("Ngày thành lập", _("Ngày thành lập phải trong tháng %(month)s.") % {"month": month})
+            continue
+        sector = sectors.get(_normal(item["sector"]))
+        if sector is None:
+            problem("Khu vực", _("Khu vực “%(text)s” không có trong danh sách.") % {"text": item["sector"]})
+            continue
+        cdcs = GrassrootsUnion(
+            code=code,
+            name=item["name"],
+            employer=item["employer"] or item["name"],
+            sector=sector,
+            workers=item.get("workers") or 0,
+            founded_on=founded_on,
+            founding_decision=item["founding_decision"],
+        )
+        try:
+            cdcs.full_clean(validate_unique=False)
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                problem(_field_header(FOUNDED_COLUMNS, column), " ".join(messages))
+            continue
+        preview.founded.append(item | {"sector": sector})
+        founded[code] = cdcs
+    return founded
+
+
+def _preview_dissolved(sheet: Sheet, preview: Preview, by_code, folded) -> set[str]:
+    """Check the "CĐCS giải thể" rows; returns the codes that would be dissolved this month."""
+    dissolving, month = set(), preview.month
+    for item in sheet.dissolved:
+        number = item["row"]
+        row = by_code.get(item["code"]) or folded.get(item["code"].casefold())
+        if "dissolved_on" not in item:
+            continue
+        on = date.fromisoformat(item["dissolved_on"])
+        if row is None:
+            message = _("Không có CĐCS mã “%(code)s” trong %(org)s tháng %(month)s.") % {
+                "code": item["code"],
+                "org": preview.federation.name,
+                "month": month,
+            }
+            preview.refuse(DISSOLVED_SHEET, number, "Mã CĐCS", message)
+            continue
+        if row.cdcs.dissolved_on == on:
+            dissolving.add(row.cdcs.code)
+            continue  # dissolved already, by this same sheet uploaded before
+        if row.cdcs.dissolved_on:
+            preview.refuse(DISSOLVED_SHEET, number, "Mã CĐCS", _("%(cdcs)s đã giải thể.") % {"cdcs": row.cdcs})
+        elif Month.of(on) != month:
+            message = _("Ngày giải thể phải trong tháng %(month)s.") % {"month": month}
+            preview.refuse(DISSOLVED_SHEET, number, "Ngày giải thể", message)
+        elif not item["reason"]:
+            preview.refuse(DISSOLVED_SHEET, number, "Lý do giải thể", _("Cần ghi lý do giải thể."))
+        else:
+            dissolving.add(row.cdcs.code)
+            preview.dissolved.append(item | {"code": row.cdcs.code, "name": row.cdcs.name})
+    return dissolving
+
+
+def _field_header(columns: list[Column], key: str) -> str:
+    return next((column.header for column in columns if column.key == key), key)
+
+
+def _totals(preview: Preview, grid, changes: dict[str, Change]) -> None:
+    keys = ("members_start", *FLOW_COLUMNS, "members_end")
+    before = dict.fromkeys(keys, 0)
+    after = dict.fromkeys(keys, 0)
+    for row in grid.rows:
+        saved = {key: getattr(row.figure, key) for key in keys} if row.figure else None
+        change = changes.get(row.cdcs.code)
+        for key in keys:
+            before[key] += saved[key] if saved else 0
+            after[key] += change.after[key] if change else (saved[key] if saved else 0)
+    for change in changes.values():
+        if change.new_cdcs:
+            for key in keys:
+                after[key] += change.after[key]
+    preview.totals_before, preview.totals_after = before, after
+
+
+# --- 3. import --------------------------------------------------------------------------------
+
+
+class SheetRefused(ValidationError):
+    """The import wrote nothing; `problems` says why (with sheet, row and column where known)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__([problem.message for problem in problems])
+
+
+class SheetConflict(SheetRefused):
+    """Someone saved the federation-month after the preview."""
+
+
+@transaction.atomic
+def sheet_import(
+    *, sheet: Sheet, federation: Organisation, month: Month, version: int, user, source: str = services.Source.UPLOAD
+) -> Preview:
+    """Write what the sheet changes, or nothing (SheetRefused). `version` is the month's return
+    version the user previewed: if someone saved the month since, the import is refused."""
+    if user is not None and not can_write(user, federation):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
+    monthly_return = services.return_for_update(federation, month)
+    if monthly_return.version != version:
+        who = services.who_and_when(monthly_return.changed_by, monthly_return.changed_at)
+        message = _(
+            "%(who)s đã lưu số liệu tháng %(month)s của %(org)s lúc %(when)s, sau khi bạn tải tệp lên. "
+            "Chưa ghi gì: hãy xem lại bản xem trước (đã cập nhật theo số liệu mới) rồi xác nhận lần nữa."
+        ) % {"month": month, "org": federation.name, **who}
+        raise SheetConflict([Problem("", None, "", message)])
+    preview = sheet_preview(sheet, federation=federation, month=month, user=user)
+    if preview.problems:
+        raise SheetRefused(preview.problems)
+    rows = {change.cdcs.code: change.row for change in preview.changes}
+    try:
+        created = {
+            item["code"]: services.cdcs_found(
+                code=item["code"],
+                name=item["name"],
+                employer=item["employer"] or item["name"],
+                sector=item["sector"],
+                founded_on=date.fromisoformat(item["founded_on"]),
+                founding_decision=item["founding_decision"],
+                workers=item.get("workers") or 0,
+                federation=federation,
+                user=user,
+                source=source,
+            )
+            for item in preview.founded
+        }
+        entries = [
+            services.FigureEntry(
+                cdcs=created.get(change.cdcs.code, change.cdcs),
+                admitted=change.after["admitted"],
+                transferred_in=change.after["transferred_in"],
+                lost={reason: change.after[column] for reason, column in LOSS_FIELDS.items()},
+                members_start=change.after["members_start"] if change.needs_opening else None,
+                workers=change.after["workers"],
+            )
+            for change in preview.changes
+        ]
+        if entries:
+            _record(entries, month=month, user=user, source=source, rows=rows)
+        by_code = {change.cdcs.code: change.cdcs for change in preview.changes}
+        for item in preview.dissolved:
+            cdcs = by_code.get(item["code"]) or GrassrootsUnion.objects.get(code=item["code"])
+            services.cdcs_dissolve(
+                cdcs=cdcs, on=date.fromisoformat(item["dissolved_on"]), reason=item["reason"], user=user, source=source
+            )
+    except SheetRefused:
+        raise
+    except ValidationError as error:
+        raise SheetRefused([Problem("", None, "", message) for message in error.messages]) from None
+    return preview
+
+
+def _record(entries, *, month: Month, user, source: str, rows: dict[str, int]) -> None:
+    try:
+        services.figures_record_many(month=month, entries=entries, user=user, source=source)
+    except services.RowErrors as refused:
+        codes = {entry.cdcs.pk: entry.cdcs.code for entry in entries}
+        raise SheetRefused(
+            [
+                Problem(MONTH_SHEET, rows.get(codes[pk]), "", message)
+                for pk, error in refused.by_cdcs.items()
+                for message in error.messages
+            ]
+        ) from None
