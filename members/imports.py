@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -161,6 +161,13 @@ def sheet_read(data: bytes, *, max_bytes: int | None = None, max_rows: int | Non
         formulas = _formulas_without_value(data)
     except UnsafeFile as error:
         sheet.problems.append(Problem("", None, "", str(error)))
+        return sheet
+    except DefusedXmlException:
+        message = _("Tệp chứa khai báo XML không được phép (có thể là tệp độc hại), không nhận.")
+        sheet.problems.append(Problem("", None, "", message))
+        return sheet
+    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError):
+        sheet.problems.append(Problem("", None, "", _("Tệp .xlsx bị hỏng, không đọc được.")))
         return sheet
     if formulas:
         for sheet_name, reference in formulas[:20]:

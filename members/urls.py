@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from unionportal.lib.months import MonthConverter
 
-from .views import board, grid, history, register
+from .views import board, grid, history, register, uploads
 
 register_converter(MonthConverter, "month")
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("figures/<str:code>/<month:month>/approve/", grid.approve, name="return_approve"),
     path("figures/<str:code>/<month:month>/unlock/", grid.unlock, name="return_unlock"),
     path("figures/<str:code>/<month:month>/history/", history.return_history, name="return_history"),
+    # the Excel round trip
+    path("figures/<str:code>/<month:month>/template.xlsx", uploads.template, name="month_template"),
+    path("figures/<str:code>/<month:month>/upload/", uploads.upload, name="upload"),
+    path("figures/<str:code>/uploads/", uploads.upload_history, name="upload_history"),
+    path("figures/<str:code>/uploads/<int:pk>/", uploads.upload_detail, name="upload_detail"),
+    path("figures/<str:code>/uploads/<int:pk>/confirm/", uploads.upload_confirm, name="upload_confirm"),
+    path("figures/<str:code>/uploads/<int:pk>/discard/", uploads.upload_discard, name="upload_discard"),
+    path("figures/<str:code>/uploads/<int:pk>/file/", uploads.upload_file, name="upload_file"),
     # the submission board
     path("board/", board.board, name="board"),
     # the CĐCS register

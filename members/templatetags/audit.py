@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 
+from ..grid import column_label
 from ..models import MonthlyFigure
 from ..services.common import display_name
 
@@ -141,3 +142,17 @@ def status_badge(status: str) -> str:
 @register.filter
 def timeliness_badge(value: str) -> str:
     return TIMELINESS_BADGES.get(value, "text-bg-secondary")
+
+
+@register.filter
+def upload_changes(change) -> list[dict]:
+    """A previewed row's changed figures as label, saved value (None: nothing saved) and new value."""
+    return [
+        {
+            "label": column_label(key),
+            "before": change.before[key] if change.before else None,
+            "after": change.after[key],
+        }
+        for key in change.changed
+        if change.before or change.after[key] or key == "members_end"  # a new row: its figures that are not 0
+    ]

@@ -35,6 +35,8 @@ def _provincial_only(status):
 OWN = {"code": "DT", "month": "2021-03"}
 OWN_CDCS = {"code": "DT01"}
 OWN_ROW = {"code": "DT01", "month": "2021-03"}
+OWN_UPLOAD = {"code": "DT", "pk": lambda world: world["uploads"]["DT"].pk}
+OTHER_UPLOAD = {"code": "PB", "pk": lambda world: world["uploads"]["PB"].pk}
 
 # url name → (method, expected status per role, URL arguments)
 MATRIX = {
@@ -59,6 +61,15 @@ MATRIX = {
     "members:cdcs_move": ("get", _provincial_only(OK), OWN_CDCS),
     "members:cdcs_merge": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_CDCS),
     "members:figure_history": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_ROW),
+    # the Excel round trip: everyone who sees the federation gets the template and the history;
+    # those who may change its figures upload, confirm and download the original files
+    "members:month_template": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
+    "members:upload": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN),
+    "members:upload_history": ("get", _signed_in(OK, no_role=NOT_FOUND), {"code": "DT"}),
+    "members:upload_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_UPLOAD),
+    "members:upload_confirm": ("post", {**_signed_in(REDIRECT, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_UPLOAD),
+    "members:upload_discard": ("post", {**_signed_in(REDIRECT, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_UPLOAD),
+    "members:upload_file": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_UPLOAD),
     # quotas: everyone with a role reads them, provincial staff change them
     "targets:programme_list": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
     "targets:programme_new": ("get", {**_provincial_only(OK), "no_role": FORBIDDEN}, {}),
@@ -75,10 +86,19 @@ OTHER_FEDERATIONS = {
     "members:cdcs_dissolve": ("get", {"code": "PB01"}),
     "members:cdcs_merge": ("get", {"code": "PB01"}),
     "members:figure_history": ("get", {"code": "PB01", "month": "2021-03"}),
+    "members:month_template": ("get", OTHER),
+    "members:upload": ("get", OTHER),
+    "members:upload_history": ("get", {"code": "PB"}),
+    "members:upload_detail": ("get", OTHER_UPLOAD),
+    "members:upload_file": ("get", OTHER_UPLOAD),
+    "members:upload_detail#own-code": ("get", {"code": "DT", "pk": lambda world: world["uploads"]["PB"].pk}),
     # and what they post there
     "members:grid#post": ("post", OTHER),
     "members:cdcs_dissolve#post": ("post", {"code": "PB01"}),
     "members:cdcs_merge#post": ("post", {"code": "PB01"}),
+    "members:upload#post": ("post", OTHER),
+    "members:upload_confirm": ("post", OTHER_UPLOAD),
+    "members:upload_discard": ("post", OTHER_UPLOAD),
 }
 
 # Every page that changes something, posted to by leadership with data that would otherwise
@@ -93,6 +113,7 @@ WRITES = {
     "members:cdcs_dissolve": (OWN_CDCS, {"on": "2021-03-20", "reason": "Phá sản"}),
     "members:cdcs_move": (OWN_CDCS, {"federation": "{pb}", "from_month": "2021-03"}),
     "members:cdcs_merge": (OWN_CDCS, {"into": "PB01", "on": "2021-03-20"}),
+    "members:upload_confirm": (OWN_UPLOAD, {}),
     "targets:quotas": ({"pk": lambda world: world["programme"].pk}, {"q-{dt}-2021-new_members": "100"}),
     "targets:programme_new": ({}, {"name": "CT mới", "document_number": "9/CTr", "document_date": "2024-01-02",
                                    "first_year": "2024", "last_year": "2028"}),
@@ -125,7 +146,21 @@ def world(federation, other_federation, make_cdcs, province):
         name="Chương trình thử", document_number="04/CTr-LĐLĐ", document_date=date(2018, 7, 11),
         first_year=2018, last_year=2023,
     )  # fmt: skip
-    return {"programme": programme}
+    return {"programme": programme, "uploads": {org.code: _upload(org) for org in (federation, other_federation)}}
+
+
+def _upload(org):
+    """A previewed upload that adds 5 admissions to the federation's CĐCS in March 2021."""
+    from members.imports import Sheet
+    from members.models import MonthlyReturn, Upload
+
+    row = {"row": 9, "code": f"{org.code}01", "values": {"admitted": 5}}
+    sheet = Sheet(org_code=org.code, month="2021-03", rows=[row])
+    return Upload.objects.create(
+        federation=org, month=date(2021, 3, 1), source="upload", file_name="so-lieu.xlsx", content=b"PK", size=2,
+        sha256="0" * 64, outcome="preview", parsed=sheet.as_json(),
+        return_version=MonthlyReturn.objects.get(federation=org, month=date(2021, 3, 1)).version,
+    )  # fmt: skip
 
 
 def _kwargs(kwargs, world):

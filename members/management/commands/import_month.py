@@ -1,0 +1,119 @@
+import hashlib
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from members.grid import column_label
+from members.imports import Preview, SheetRefused, sheet_import, sheet_preview, sheet_read
+from members.models import AuditEntry, Organisation, Upload
+from unionportal.lib.formatting import count
+from unionportal.lib.months import Month
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập số liệu tháng của một công đoàn cấp trên từ tệp Excel (mẫu của cổng thông tin): kiểm tra toàn bộ, "
+        "in bản xem trước và các lỗi, rồi ghi tất cả trong một giao dịch (hoặc không ghi gì)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FILE", help="tệp .xlsx")
+        parser.add_argument("--federation", required=True, metavar="MÃ", help="mã công đoàn cấp trên")
+        parser.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng báo cáo (vd 2021-03)")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in bản xem trước, không ghi")
+        parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
+
+    def handle(self, *args, file, federation, month, dry_run, user, **options):
+        try:
+            month = Month.parse(month)
+        except ValueError:
+            raise CommandError(f"Tháng phải có dạng YYYY-MM, không phải {month!r}.") from None
+        org = Organisation.objects.federations().filter(code=federation).first()
+        if org is None:
+            raise CommandError(f"Không có công đoàn cấp trên mã {federation!r}.")
+        person = None
+        if user:
+            person = get_user_model().objects.filter(username=user).first()
+            if person is None:
+                raise CommandError(f"Không có người dùng {user!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không thấy tệp {file}.")
+        data = path.read_bytes()
+
+        sheet = sheet_read(data)
+        preview = sheet_preview(sheet, federation=org, month=month, user=person)
+        self._print(preview)
+        if dry_run:
+            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
+            if preview.problems:
+                raise CommandError(f"{len(preview.problems)} lỗi.")
+            return
+        upload = Upload(
+            federation=org,
+            month=month.first_day,
+            uploaded_by=person,
+            source=AuditEntry.Source.COMMAND,
+            file_name=path.name[-255:],
+            content=data,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            return_version=preview.version,
+            parsed=sheet.as_json(),
+        )
+        if preview.problems:
+            upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(p) for p in preview.problems]
+            upload.save()
+            raise CommandError(f"Không nhập: {len(preview.problems)} lỗi. Chưa ghi gì.")
+        try:
+            imported = sheet_import(
+                sheet=sheet,
+                federation=org,
+                month=month,
+                version=preview.version,
+                user=person,
+                source=AuditEntry.Source.COMMAND,
+            )
+        except SheetRefused as refused:
+            upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(p) for p in refused.problems]
+            upload.save()
+            for problem in refused.problems:
+                self.stderr.write(self._problem(problem))
+            raise CommandError("Không nhập: chưa ghi gì.") from None
+        upload.outcome = Upload.Outcome.IMPORTED if imported.has_changes else Upload.Outcome.UNCHANGED
+        upload.rows_changed = len(imported.changes)
+        upload.finished_by = person
+        upload.save()
+        self.stdout.write(self.style.SUCCESS(f"Đã nhập: {len(imported.changes)} dòng thay đổi."))
+
+    def _problem(self, problem) -> str:
+        where = " · ".join(
+            part for part in (problem.sheet, f"dòng {problem.row}" if problem.row else "", problem.column) if part
+        )
+        return f"  {where}: {problem.message}" if where else f"  {problem.message}"
+
+    def _print(self, preview: Preview) -> None:
+        self.stdout.write(f"{preview.federation.name} ({preview.federation.code}), tháng {preview.month}")
+        if preview.problems:
+            self.stdout.write(self.style.ERROR(f"{len(preview.problems)} lỗi:"))
+            for problem in preview.problems:
+                self.stdout.write(self._problem(problem))
+            return
+        self.stdout.write(
+            f"{len(preview.changes)} CĐCS thay đổi, {preview.unchanged} không đổi, "
+            f"{len(preview.missing)} không có trong tệp (giữ nguyên)."
+        )
+        for item in preview.founded:
+            self.stdout.write(f"  Thành lập: {item['code']} – {item['name']} ({item['founded_on']})")
+        for item in preview.dissolved:
+            self.stdout.write(f"  Giải thể: {item['code']} – {item['name']} ({item['dissolved_on']})")
+        for change in preview.changes:
+            before = change.before or {}
+            parts = ", ".join(
+                f"{column_label(key)}: {count(before.get(key))} → {count(change.after[key])}" for key in change.changed
+            )
+            self.stdout.write(f"  dòng {change.row} {change.cdcs.code} – {change.cdcs.name}: {parts}")
+        self.stdout.write("Tổng cộng tháng (đang lưu → theo tệp):")
+        for label, before, after in preview.totals:
+            self.stdout.write(f"  {label}: {count(before)} → {count(after)}")

@@ -1,0 +1,209 @@
+"""The Excel round trip of a federation-month: download the template, upload it filled, look at
+the preview, confirm (or discard); and each federation's upload history with the original files.
+What happens to a sheet is in members.imports; this module only serves it."""
+
+import hashlib
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from unionportal.lib.months import Month
+from unionportal.lib.xlsx import XLSX_TYPE, xlsx_response
+
+from ..access import access_org, can_write
+from ..exports import month_file_name, month_workbook
+from ..grid import grid_read
+from ..imports import Problem, Sheet, SheetConflict, SheetRefused, sheet_import, sheet_preview, sheet_read
+from ..models import AuditEntry, Upload
+from .grid import _unavailable
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp Excel (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": gettext_lazy("Hãy chọn tệp .xlsx (tệp lớn hơn giới hạn cũng bị bỏ qua).")},
+    )
+
+
+def _programme_name(month: Month) -> str:
+    """The programme covering the month, for the template's title block (targets builds on
+    members, so it is looked up by name rather than imported)."""
+    Programme = apps.get_model("targets", "Programme")
+    programme = Programme.objects.covering(month.year).order_by("-first_year").first()
+    return f"{programme.document_number} – {programme.name}" if programme else ""
+
+
+def _available(request, code: str, month: Month, *, write: bool):
+    org = access_org(request.user, code, write=write)
+    reason = _unavailable(org, month)
+    if reason:
+        messages.error(request, reason)
+        return org, redirect("members:grid", code=org.code, month=month)
+    return org, None
+
+
+@login_required
+def template(request, code: str, month: Month):
+    """The month's workbook: the template to fill in, with whatever is already saved."""
+    org, refused = _available(request, code, month, write=False)
+    if refused:
+        return refused
+    grid = grid_read(federation=org, month=month)
+    return xlsx_response(month_workbook(grid, programme=_programme_name(month)), month_file_name(grid))
+
+
+@login_required
+def upload(request, code: str, month: Month):
+    org, refused = _available(request, code, month, write=True)
+    if refused:
+        return refused
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload = _receive(request, org, month, form.cleaned_data["file"])
+        return redirect("members:upload_detail", code=org.code, pk=upload.pk)
+    return render(
+        request,
+        "members/upload_form.html",
+        {"org": org, "month": month, "form": form, "recent": _history(org)[:5]},
+    )
+
+
+def _receive(request, org, month: Month, file) -> Upload:
+    """Read the file whole, keep it with what was read from it, and note whether it can be imported."""
+    data = file.read()
+    sheet = sheet_read(data)
+    preview = sheet_preview(sheet, federation=org, month=month, user=request.user)
+    if preview.problems:
+        outcome = Upload.Outcome.REFUSED
+    elif preview.has_changes:
+        outcome = Upload.Outcome.PREVIEW
+    else:
+        outcome = Upload.Outcome.UNCHANGED
+    return Upload.objects.create(
+        federation=org,
+        month=month.first_day,
+        uploaded_by=request.user,
+        source=AuditEntry.Source.UPLOAD,
+        file_name=(file.name or "tep.xlsx")[-255:],
+        content=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        outcome=outcome,
+        problems=[vars(problem) for problem in preview.problems],
+        parsed=sheet.as_json() if not sheet.problems else {},
+        return_version=preview.version,
+    )
+
+
+def _upload_for(request, code: str, pk: int, *, write: bool = False) -> Upload:
+    org = access_org(request.user, code, write=write)
+    return get_object_or_404(Upload.objects.select_related("federation", "uploaded_by"), pk=pk, federation=org)
+
+
+@login_required
+def upload_detail(request, code: str, pk: int):
+    upload = _upload_for(request, code, pk)
+    month = Month.of(upload.month)
+    context = {"upload": upload, "org": upload.federation, "month": month}
+    if upload.outcome == Upload.Outcome.PREVIEW:
+        preview = sheet_preview(
+            Sheet.from_json(upload.parsed), federation=upload.federation, month=month, user=request.user
+        )
+        context["preview"], context["problems"] = preview, preview.problems
+        context["can_confirm"] = preview.can_import and can_write(request.user, upload.federation)
+        if preview.version != upload.return_version:
+            context["stale"] = True
+    else:
+        context["problems"] = [Problem(**problem) for problem in upload.problems]
+    return render(request, "members/upload_detail.html", context)
+
+
+@login_required
+@require_POST
+def upload_confirm(request, code: str, pk: int):
+    upload = _upload_for(request, code, pk, write=True)
+    if upload.outcome != Upload.Outcome.PREVIEW:
+        messages.error(request, _("Tệp này đã được xử lý (%(outcome)s).") % {"outcome": upload.get_outcome_display()})
+        return redirect("members:upload_detail", code=code, pk=pk)
+    month = Month.of(upload.month)
+    try:
+        preview = sheet_import(
+            sheet=Sheet.from_json(upload.parsed),
+            federation=upload.federation,
+            month=month,
+            version=upload.return_version,
+            user=request.user,
+        )
+    except SheetConflict as conflict:
+        # The preview now shows what is saved; confirming again replaces it knowingly.
+        upload.return_version = sheet_preview(
+            Sheet.from_json(upload.parsed), federation=upload.federation, month=month, user=request.user
+        ).version
+        upload.save(update_fields=["return_version"])
+        messages.error(request, conflict.problems[0].message)
+        return redirect("members:upload_detail", code=code, pk=pk)
+    except SheetRefused as refused:
+        upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(problem) for problem in refused.problems]
+        upload.finished_by, upload.finished_at = request.user, timezone.now()
+        upload.save(update_fields=["outcome", "problems", "finished_by", "finished_at"])
+        messages.error(request, _("Chưa ghi gì: tệp có lỗi (xem bên dưới)."))
+        return redirect("members:upload_detail", code=code, pk=pk)
+    written = len(preview.changes)
+    upload.outcome = Upload.Outcome.IMPORTED if preview.has_changes else Upload.Outcome.UNCHANGED
+    upload.rows_changed = written
+    upload.finished_by, upload.finished_at = request.user, timezone.now()
+    upload.save(update_fields=["outcome", "rows_changed", "finished_by", "finished_at"])
+    messages.success(
+        request,
+        _("Đã nhập số liệu tháng %(month)s từ tệp %(file)s: %(count)s dòng thay đổi.")
+        % {"month": month, "file": upload.file_name, "count": written},
+    )
+    return redirect("members:grid", code=code, month=month)
+
+
+@login_required
+@require_POST
+def upload_discard(request, code: str, pk: int):
+    upload = _upload_for(request, code, pk, write=True)
+    if upload.outcome == Upload.Outcome.PREVIEW:
+        upload.outcome = Upload.Outcome.DISCARDED
+        upload.finished_by, upload.finished_at = request.user, timezone.now()
+        upload.save(update_fields=["outcome", "finished_by", "finished_at"])
+        messages.info(request, _("Đã hủy tệp %(file)s; không ghi gì.") % {"file": upload.file_name})
+    return redirect("members:upload", code=code, month=Month.of(upload.month))
+
+
+@login_required
+def upload_file(request, code: str, pk: int):
+    """The original file, to those who may change the federation's figures."""
+    upload = _upload_for(request, code, pk)
+    if not can_write(request.user, upload.federation):
+        raise PermissionDenied(_("Chỉ cán bộ của đơn vị và Ban Tổ chức LĐLĐ tỉnh được tải tệp gốc."))
+    response = HttpResponse(bytes(upload.content), content_type=XLSX_TYPE)
+    name = f"tai-len-{upload.federation.code}-{Month.of(upload.month).iso}-{upload.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _history(org):
+    return Upload.objects.filter(federation=org).select_related("uploaded_by", "finished_by").defer("content", "parsed")
+
+
+@login_required
+def upload_history(request, code: str):
+    org = access_org(request.user, code)
+    return render(
+        request,
+        "members/upload_history.html",
+        {"org": org, "uploads": _history(org)[:200], "can_download": can_write(request.user, org)},
+    )
