@@ -30,7 +30,9 @@ def fill(workbook: Workbook, figures: dict[str, dict[str, object]], *, sheet_nam
     gets a new row at the bottom."""
     sheet = workbook[sheet_name]
     columns = headers(sheet)
-    rows = {sheet.cell(row=row, column=columns["Mã CĐCS"]).value: row for row in range(HEADER_ROW + 1, sheet.max_row + 1)}
+    rows = {
+        sheet.cell(row=row, column=columns["Mã CĐCS"]).value: row for row in range(HEADER_ROW + 1, sheet.max_row + 1)
+    }
     for code, values in figures.items():
         row = rows.get(code)
         if row is None:

@@ -135,7 +135,9 @@ def test_sloppy_sheets_are_read(federation, federation_user, unions):
         ({"Giảm: Nghỉ việc, chuyển công tác": 500}, "Giảm", "lớn hơn số đoàn viên"),
     ],
 )
-def test_bad_figures_are_refused_with_sheet_row_and_column(federation, federation_user, unions, figures, column, expected):
+def test_bad_figures_are_refused_with_sheet_row_and_column(
+    federation, federation_user, unions, figures, column, expected
+):
     workbook = fill(template(federation, APRIL), {"DT02": {"Kết nạp mới": 1}, "DT01": figures})
     preview = _preview(to_bytes(workbook), federation, federation_user)
     assert len(preview.problems) == 1, _messages(preview)
@@ -153,7 +155,9 @@ def test_unknown_inactive_foreign_and_duplicate_cdcs_are_refused(
     workbook = fill(template(federation, APRIL), {"XX99": {"Kết nạp mới": 1}, "PB01": {}, "DT09": {}})
     sheet = workbook[MONTH_SHEET]
     sheet.append([None, "DT01", None, None, None, 1])
-    messages = " ".join(problem.message for problem in _preview(to_bytes(workbook), federation, federation_user).problems)
+    messages = " ".join(
+        problem.message for problem in _preview(to_bytes(workbook), federation, federation_user).problems
+    )
     assert "Không có CĐCS mã “XX99”" in messages
     assert "không trực thuộc LĐLĐ huyện Đại Từ" in messages
     assert "không hoạt động trong tháng 04/2021" in messages
@@ -162,9 +166,7 @@ def test_unknown_inactive_foreign_and_duplicate_cdcs_are_refused(
 
 def test_another_federations_or_months_sheet_is_refused(federation, other_federation, federation_user, unions):
     wrong_month = _preview(to_bytes(template(federation, MARCH)), federation, federation_user)
-    assert [p.message for p in wrong_month.problems] == [
-        "Tệp này là báo cáo tháng 03/2021, không phải tháng 04/2021."
-    ]
+    assert [p.message for p in wrong_month.problems] == ["Tệp này là báo cáo tháng 03/2021, không phải tháng 04/2021."]
     wrong_org = _preview(to_bytes(template(federation, APRIL)), other_federation, federation_user)
     assert any("Bạn không có quyền" in p.message for p in wrong_org.problems)
 
@@ -187,7 +189,9 @@ def test_a_locked_month_is_refused_and_nothing_is_written(federation, federation
     preview = _preview(data, federation, federation_user)
     assert any("đã được" in p.message and "duyệt và khóa" in p.message for p in preview.problems)
     with pytest.raises(SheetRefused):
-        sheet_import(sheet=sheet_read(data), federation=federation, month=APRIL, version=preview.version, user=federation_user)
+        sheet_import(
+            sheet=sheet_read(data), federation=federation, month=APRIL, version=preview.version, user=federation_user
+        )
     assert _april(unions[0]).admitted == 0
 
 
@@ -196,7 +200,9 @@ def test_someone_saving_after_the_preview_refuses_the_import(federation, federat
     preview = _preview(data, federation, federation_user)
     figures_record(cdcs=unions[1], month=APRIL, admitted=9, user=provincial_staff)
     with pytest.raises(SheetConflict) as refused:
-        sheet_import(sheet=sheet_read(data), federation=federation, month=APRIL, version=preview.version, user=federation_user)
+        sheet_import(
+            sheet=sheet_read(data), federation=federation, month=APRIL, version=preview.version, user=federation_user
+        )
     assert f"{provincial_staff.get_full_name()} đã lưu số liệu tháng 04/2021" in refused.value.messages[0]
     assert not MonthlyFigure.objects.filter(cdcs=unions[0], month=APRIL.first_day).exists()
     assert _april(unions[1]).admitted == 9
@@ -208,8 +214,13 @@ def test_cdcs_founded_and_dissolved_in_the_month(federation, federation_user, un
     list_rows(workbook, FOUNDED_SHEET, [{
         "Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Công ty May Mới", "Khu vực": "Doanh nghiệp có vốn đầu tư nước ngoài",
         "Ngày thành lập": date(2021, 4, 15), "Số lao động": 300}])  # fmt: skip
-    list_rows(workbook, DISSOLVED_SHEET, [{"Mã CĐCS": "DT02", "Ngày giải thể": "20/04/2021", "Lý do giải thể": "Phá sản"}])
-    fill(workbook, {"DT50": {"Kết nạp mới": 120}, "DT01": {"Kết nạp mới": 1}, "DT02": {"Giảm: Nghỉ việc, chuyển công tác": 4}})
+    list_rows(
+        workbook, DISSOLVED_SHEET, [{"Mã CĐCS": "DT02", "Ngày giải thể": "20/04/2021", "Lý do giải thể": "Phá sản"}]
+    )
+    fill(
+        workbook,
+        {"DT50": {"Kết nạp mới": 120}, "DT01": {"Kết nạp mới": 1}, "DT02": {"Giảm: Nghỉ việc, chuyển công tác": 4}},
+    )
     data = to_bytes(workbook)
     preview = _preview(data, federation, federation_user)
     assert not preview.problems, _messages(preview)
