@@ -15,8 +15,7 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from unionportal.lib.months import Month
-from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value
+from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, table_workbook
 
 from .grid import Grid
 from .models import LOSS_FIELDS, LossReason, Sector
@@ -258,5 +257,27 @@ def _guide_sheet(sheet) -> None:
         sheet.cell(row=offset, column=2, value=text).alignment = WRAP
 
 
-def month_label(month: Month) -> str:
-    return f"{month.month:02d}/{month.year}"
+def month_figures_workbook(grid: Grid) -> Workbook:
+    """The federation-month's figures as saved, end stock and totals included: an export to read
+    or forward, not to fill in (the template is for that)."""
+    with translation.override("vi"):
+        keys = ("members_start", *(column.key for column in MONTH_COLUMNS if column.entered))
+        headers = ["Mã CĐCS", "Tên CĐCS", "Khu vực", *(column_header(key) for key in keys)]
+        sectors = dict(Sector.choices)
+        rows, totals = [], dict.fromkeys(keys, 0)
+        for row in grid.rows:
+            values = [getattr(row.figure, key) if row.figure else None for key in keys]
+            for key, value in zip(keys, values, strict=True):
+                totals[key] += value or 0
+            rows.append([row.cdcs.code, row.cdcs.name, str(sectors.get(row.cdcs.sector, "")), *values])
+        rows.append(["", _("Tổng cộng"), "", *totals.values()])
+        heading = [
+            _("SỐ LIỆU PHÁT TRIỂN ĐOÀN VIÊN THÁNG %(month)s") % {"month": grid.month},
+            f"{grid.federation.name} ({grid.federation.code})",
+            _("Trạng thái: %(status)s") % {"status": grid.monthly_return.get_status_display()},
+        ]
+        return table_workbook(MONTH_SHEET, headers, rows, heading=heading)
+
+
+def column_header(key: str) -> str:
+    return next(column.header for column in MONTH_COLUMNS if column.key == key)

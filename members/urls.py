@@ -18,6 +18,7 @@ urlpatterns = [
     path("figures/<str:code>/<month:month>/history/", history.return_history, name="return_history"),
     # the Excel round trip
     path("figures/<str:code>/<month:month>/template.xlsx", uploads.template, name="month_template"),
+    path("figures/<str:code>/<month:month>/export.xlsx", uploads.month_export, name="month_export"),
     path("figures/<str:code>/<month:month>/upload/", uploads.upload, name="upload"),
     path("figures/<str:code>/uploads/", uploads.upload_history, name="upload_history"),
     path("figures/<str:code>/uploads/<int:pk>/", uploads.upload_detail, name="upload_detail"),

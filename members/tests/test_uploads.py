@@ -101,7 +101,9 @@ def test_a_file_with_errors_is_refused_with_its_problems_and_writes_nothing(
     assert not _figures().exists()
 
 
-def test_leadership_sees_the_history_but_not_the_original_files(client_for, federation, federation_user, leader, unions):
+def test_leadership_sees_the_history_but_not_the_original_files(
+    client_for, federation, federation_user, leader, unions
+):
     _upload(client_for(federation_user), federation, to_bytes(template(federation, APRIL)))
     upload = Upload.objects.get()
     client = client_for(leader)
@@ -284,3 +286,22 @@ def test_import_month_command_prints_the_problems_and_fails(federation, unions, 
     assert "Số liệu tháng · dòng 9 · Kết nạp mới: “năm” không phải số nguyên" in capsys.readouterr().out
     assert not _figures().exists()
     assert Upload.objects.get().outcome == Upload.Outcome.REFUSED
+
+
+def test_the_month_export_has_the_saved_figures_as_numbers_with_totals(client_for, federation, leader, unions):
+    from members.services import figures_record
+
+    figures_record(cdcs=unions[0], month=APRIL, admitted=1_234, user=None)
+    unions[1].name = '=HYPERLINK("http://x")'
+    unions[1].save()
+    response = client_for(leader).get(_url("month_export", federation, month=APRIL))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows.index(next(row for row in rows if row and row[0] == "Mã CĐCS"))
+    columns = rows[header]
+    first = dict(zip(columns, rows[header + 1], strict=True))
+    assert (first["Mã CĐCS"], first["Kết nạp mới"], first["Đoàn viên cuối kỳ"]) == ("DT01", 1234, 1334)
+    second = dict(zip(columns, rows[header + 2], strict=True))
+    assert second["Tên CĐCS"] == '\'=HYPERLINK("http://x")' and second["Kết nạp mới"] is None
+    total = dict(zip(columns, rows[header + 3], strict=True))
+    assert (total["Tên CĐCS"], total["Kết nạp mới"], total["Đoàn viên cuối kỳ"]) == ("Tổng cộng", 1234, 1334)

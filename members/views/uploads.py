@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import XLSX_TYPE, xlsx_response
 
+from .. import services
 from ..access import access_org, can_write
-from ..exports import month_file_name, month_workbook
-from ..grid import grid_read
+from ..exports import month_figures_workbook, month_file_name, month_workbook
+from ..grid import grid_read, return_read
 from ..imports import Problem, Sheet, SheetConflict, SheetRefused, sheet_import, sheet_preview, sheet_read
 from ..models import AuditEntry, Upload
 from .grid import _unavailable
@@ -63,6 +64,16 @@ def template(request, code: str, month: Month):
 
 
 @login_required
+def month_export(request, code: str, month: Month):
+    """The month's figures as saved, to read or forward."""
+    org, refused = _available(request, code, month, write=False)
+    if refused:
+        return refused
+    grid = grid_read(federation=org, month=month)
+    return xlsx_response(month_figures_workbook(grid), f"bao-cao-thang-{org.code}-{month.iso}.xlsx")
+
+
+@login_required
 def upload(request, code: str, month: Month):
     org, refused = _available(request, code, month, write=True)
     if refused:
@@ -71,10 +82,17 @@ def upload(request, code: str, month: Month):
     if request.method == "POST" and form.is_valid():
         upload = _receive(request, org, month, form.cleaned_data["file"])
         return redirect("members:upload_detail", code=org.code, pk=upload.pk)
+    monthly_return = return_read(federation=org, month=month)
     return render(
         request,
         "members/upload_form.html",
-        {"org": org, "month": month, "form": form, "recent": _history(org)[:5]},
+        {
+            "org": org,
+            "month": month,
+            "form": form,
+            "recent": _history(org)[:5],
+            "locked_message": services.locked_message(monthly_return) if monthly_return.is_locked else "",
+        },
     )
 
 
