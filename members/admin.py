@@ -22,6 +22,7 @@ from .models import (
     Organisation,
     UserProfile,
 )
+from .resources import GrassrootsUnionResource, MonthlyFigureResource, ServiceImportExportMixin
 
 Source = AuditEntry.Source
 
@@ -56,7 +57,14 @@ class FoundingForm(forms.ModelForm):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(admin.ModelAdmin):
+class GrassrootsUnionAdmin(ServiceImportExportMixin, admin.ModelAdmin):
+    resource_classes = [GrassrootsUnionResource]
+    import_help = _(
+        "Một dòng cho mỗi CĐCS, theo mã (cột code). Mã mới: thành lập CĐCS, cần name, employer, sector, "
+        "founded_on và federation (mã công đoàn cấp trên). Mã đã có: chỉ sửa name, employer, sector, workers, "
+        "founding_decision; ngày thành lập, giải thể và đơn vị trực thuộc đổi qua Sổ CĐCS. "
+        "Có một dòng lỗi thì không dòng nào được ghi."
+    )
     list_display = ["code", "name", "sector", "workers", "founded_on", "dissolved_on"]
     list_filter = ["sector", ("dissolved_on", admin.EmptyFieldListFilter), "affiliations__federation"]
     search_fields = ["code", "name", "employer"]
@@ -138,8 +146,16 @@ class FigureForm(forms.ModelForm):
 
 
 @admin.register(MonthlyFigure)
-class MonthlyFigureAdmin(admin.ModelAdmin):
+class MonthlyFigureAdmin(ServiceImportExportMixin, admin.ModelAdmin):
     form = FigureForm
+    resource_classes = [MonthlyFigureResource]
+    import_help = _(
+        "Một dòng cho mỗi CĐCS và tháng: cdcs (mã CĐCS), month (03/2021 hoặc 2021-03), admitted, transferred_in "
+        "và các cột lost_… (để trống là 0); members_start chỉ cần cho tháng đầu tiên của CĐCS; members_end và "
+        "workers nếu có. Số liệu được ghi theo từng tháng với cùng quy tắc như màn hình nhập số liệu (tháng đã "
+        "duyệt bị từ chối, cuối kỳ phải khớp); có một dòng lỗi thì không dòng nào được ghi. Các đơn vị nhập số "
+        "liệu cả tháng ở trang tải tệp Excel lên của tháng đó (/figures/&lt;mã&gt;/&lt;YYYY-MM&gt;/upload/)."
+    )
     list_display = ["cdcs", "month", "federation", "members_start", "admitted", "transferred_in", "members_end"]
     list_filter = ["federation", ("month", admin.DateFieldListFilter)]
     search_fields = ["cdcs__code", "cdcs__name"]

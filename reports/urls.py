@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.progress, name="progress"),
+    path("export.xlsx", views.progress_export, name="progress_export"),
 ]

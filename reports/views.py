@@ -1,15 +1,19 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import orgs_visible_to
-from members.models import LossReason, SectorGroup
+from members.models import LossReason, Organisation, SectorGroup
 from unionportal.lib.months import Month
+from unionportal.lib.xlsx import xlsx_response
 
+from .exports import progress_file_name, progress_workbook
 from .forms import ProgressForm
 from .selectors import ProgressReport, Scope, programme_for, progress_report
 from .texts import progress_sentence
@@ -31,14 +35,18 @@ def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
     return [(label, "?" + urlencode({"start": start.iso, "end": latest.iso, **keep})) for label, start in ranges]
 
 
-@login_required
-def progress(request):
-    """The report page: a range, an organisation, the six figures, attainment and the sentence."""
-    orgs = list(orgs_visible_to(request.user))
+def _visible_orgs(user) -> list[Organisation]:
+    orgs = list(orgs_visible_to(user))
     if not orgs:
         raise PermissionDenied(
             _("Tài khoản của bạn chưa được phân quyền xem báo cáo. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh.")
         )
+    return orgs
+
+
+def _progress_form(request, orgs) -> ProgressForm:
+    """The range form from the query string or, without one, this year so far for the province
+    (or the user's own federation)."""
     today = timezone.localdate()
     latest_complete = Month.last_complete(today)
     default_org = next((org for org in orgs if org.is_province), orgs[0])
@@ -47,19 +55,44 @@ def progress(request):
         "end": latest_complete.iso,
         "org": default_org.code,
     }
-    form = ProgressForm(data, orgs=orgs, latest=Month.of(today))
+    return ProgressForm(data, orgs=orgs, latest=Month.of(today))
+
+
+def _report(form: ProgressForm) -> ProgressReport:
+    return progress_report(
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        scope=Scope(form.cleaned_data["organisation"], form.cleaned_data["sector_group"] or None),
+    )
+
+
+@login_required
+def progress(request):
+    """The report page: a range, an organisation, the six figures, attainment and the sentence."""
+    form = _progress_form(request, _visible_orgs(request.user))
+    latest_complete = Month.last_complete(timezone.localdate())
     context = {
         "form": form,
-        "presets": _presets(latest_complete, org=data.get("org"), sector_group=data.get("sector_group")),
+        "presets": _presets(latest_complete, org=form.data.get("org"), sector_group=form.data.get("sector_group")),
+        "export_query": request.GET.urlencode(),
     }
     if form.is_valid():
-        report = progress_report(
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
-            scope=Scope(form.cleaned_data["organisation"], form.cleaned_data["sector_group"] or None),
-        )
-        context.update(_report_context(report))
+        context.update(_report_context(_report(form)))
     return render(request, "reports/progress.html", context)
+
+
+@login_required
+def progress_export(request):
+    """The report page as an .xlsx file, for the same query string and the same users. A query
+    the page would refuse sends the user back to it, where the form says what is wrong."""
+    form = _progress_form(request, _visible_orgs(request.user))
+    if not form.is_valid():
+        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
+        messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
+        query = request.GET.urlencode()
+        return redirect(reverse("reports:progress") + (f"?{query}" if query else ""))
+    report = _report(form)
+    return xlsx_response(progress_workbook(report), progress_file_name(report))
 
 
 def _report_context(report: ProgressReport) -> dict:

@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from members.models import AuditEntry
+from members.resources import ServiceImportExportMixin
 
 from . import services
 from .models import Programme, Quota
+from .resources import QuotaResource
 
 
 class QuotaInline(admin.TabularInline):
@@ -23,7 +28,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(ServiceImportExportMixin, admin.ModelAdmin):
+    resource_classes = [QuotaResource]
+    import_help = _(
+        "Một dòng cho mỗi đơn vị và năm: programme (số thứ tự của chương trình, xem tệp xuất), organisation "
+        "(mã đơn vị), year, new_members, new_unions. Ghi qua cùng quy tắc với bảng chỉ tiêu: số nguyên không âm, "
+        "năm thuộc chương trình, đơn vị còn hoạt động; có một dòng lỗi thì không dòng nào được ghi."
+    )
     list_display = ["programme", "organisation", "year", "new_members", "new_unions"]
     list_filter = ["programme", "year", "organisation"]
     search_fields = ["organisation__code", "organisation__name"]
@@ -37,5 +48,6 @@ class QuotaAdmin(admin.ModelAdmin):
             new_members=obj.new_members,
             new_unions=obj.new_unions,
             user=request.user,
+            source=AuditEntry.Source.ADMIN,
         )
         obj.pk = quota.pk

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from members.access import require_provincial
 from members.audit import audit_log
-from members.models import Organisation
+from members.models import AuditEntry, Organisation
 
 from .models import Programme, Quota
 from .selectors import QUOTA_KINDS, active_in_year
@@ -109,7 +109,14 @@ def programme_copy(
 
 @transaction.atomic
 def quota_set(
-    *, programme: Programme, organisation: Organisation, year: int, new_members: int, new_unions: int, user
+    *,
+    programme: Programme,
+    organisation: Organisation,
+    year: int,
+    new_members: int,
+    new_unions: int,
+    user,
+    source: str = AuditEntry.Source.WEB,
 ) -> Quota:
     """Set (create or replace) one organisation's quotas for one year. Provincial staff only."""
     require_provincial(user)
@@ -124,6 +131,7 @@ def quota_set(
         user,
         "quota.set",
         quota,
+        source=source,
         federation=organisation if not organisation.is_province else None,
         before=before,
         after=[new_members, new_unions],
@@ -154,7 +162,9 @@ def _whole_number(raw) -> tuple[int | None, str]:
 
 
 @transaction.atomic
-def quotas_save(*, programme: Programme, values: Mapping[tuple[int, int], tuple], user) -> int:
+def quotas_save(
+    *, programme: Programme, values: Mapping[tuple[int, int], tuple], user, source: str = AuditEntry.Source.WEB
+) -> int:
     """Save a whole grid of quotas: values maps (organisation id, year) to (new members, new
     unions), each an int or the text typed (empty means 0). Everything is checked first; a
     ValidationError keyed by (organisation id, year, kind) lists every bad number and nothing is
@@ -199,5 +209,6 @@ def quotas_save(*, programme: Programme, values: Mapping[tuple[int, int], tuple]
             new_members=new_members,
             new_unions=new_unions,
             user=user,
+            source=source,
         )
     return len(changes)

@@ -165,3 +165,10 @@ def download_name(*parts, extension: str = "xlsx") -> str:
         if text:
             words.append(text)
     return "-".join(words or ["export"]) + f".{extension}"
+
+
+def unescape_text(text: str) -> str:
+    """What `safe_value` escaped, as it was: "'=SUM(A1)" read back from an export is "=SUM(A1)"."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

@@ -45,6 +45,7 @@ MATRIX = {
     "logout": ("get", _everyone(NOT_ALLOWED), {}),
     "set_language": ("get", _everyone(REDIRECT), {}),  # only a POST changes the language
     "reports:progress": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    "reports:progress_export": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # this year's report as .xlsx
     # the entry grid and the workflow: no_role users see no federation at all, so a 404
     "members:grid_start": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "federation": REDIRECT}, {}),
     "members:grid": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
@@ -64,6 +65,7 @@ MATRIX = {
     # the Excel round trip: everyone who sees the federation gets the template and the history;
     # those who may change its figures upload, confirm and download the original files
     "members:month_template": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
+    "members:month_export": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
     "members:upload": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN),
     "members:upload_history": ("get", _signed_in(OK, no_role=NOT_FOUND), {"code": "DT"}),
     "members:upload_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_UPLOAD),
@@ -87,6 +89,7 @@ OTHER_FEDERATIONS = {
     "members:cdcs_merge": ("get", {"code": "PB01"}),
     "members:figure_history": ("get", {"code": "PB01", "month": "2021-03"}),
     "members:month_template": ("get", OTHER),
+    "members:month_export": ("get", OTHER),
     "members:upload": ("get", OTHER),
     "members:upload_history": ("get", {"code": "PB"}),
     "members:upload_detail": ("get", OTHER_UPLOAD),
