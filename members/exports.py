@@ -115,10 +115,6 @@ def month_workbook(grid: Grid, *, programme: str = "") -> Workbook:
     return workbook
 
 
-def month_file_name(grid: Grid) -> str:
-    return f"so-lieu-{grid.federation.code}-{grid.month.iso}.xlsx"
-
-
 def _title_block(sheet, grid: Grid, title: str, programme: str) -> None:
     sheet["A1"] = _("LIÊN ĐOÀN LAO ĐỘNG TỈNH")
     sheet["A2"] = title

@@ -16,14 +16,6 @@ from .sheets import fill, list_rows, template, to_bytes
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 
 
-@pytest.fixture
-def unions(federation, make_cdcs):
-    return (
-        make_cdcs(federation, opening=100, first_month=MARCH, code="DT01"),
-        make_cdcs(federation, opening=40, first_month=MARCH, code="DT02"),
-    )
-
-
 def _preview(data: bytes, federation, user, month=APRIL):
     return sheet_preview(sheet_read(data), federation=federation, month=month, user=user)
 

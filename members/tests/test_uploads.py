@@ -23,14 +23,6 @@ from .sheets import fill, template, to_bytes
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 
 
-@pytest.fixture
-def unions(federation, make_cdcs):
-    return (
-        make_cdcs(federation, opening=100, first_month=MARCH, code="DT01"),
-        make_cdcs(federation, opening=40, first_month=MARCH, code="DT02"),
-    )
-
-
 def _url(name, federation, **kwargs):
     return reverse(f"members:{name}", kwargs={"code": federation.code, **kwargs})
 

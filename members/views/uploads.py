@@ -3,6 +3,7 @@ the preview, confirm (or discard); and each federation's upload history with the
 What happens to a sheet is in members.imports; this module only serves it."""
 
 import hashlib
+from functools import partial
 
 from django import forms
 from django.apps import apps
@@ -21,7 +22,7 @@ from unionportal.lib.xlsx import XLSX_TYPE, xlsx_response
 
 from .. import services
 from ..access import access_org, can_write
-from ..exports import month_figures_workbook, month_file_name, month_workbook
+from ..exports import month_figures_workbook, month_workbook
 from ..grid import grid_read, return_read
 from ..imports import Problem, Sheet, SheetConflict, SheetRefused, sheet_import, sheet_preview, sheet_read
 from ..models import AuditEntry, Upload
@@ -53,24 +54,25 @@ def _available(request, code: str, month: Month, *, write: bool):
     return org, None
 
 
-@login_required
-def template(request, code: str, month: Month):
-    """The month's workbook: the template to fill in, with whatever is already saved."""
+def _month_download(request, code: str, month: Month, build, file_name: str):
     org, refused = _available(request, code, month, write=False)
     if refused:
         return refused
     grid = grid_read(federation=org, month=month)
-    return xlsx_response(month_workbook(grid, programme=_programme_name(month)), month_file_name(grid))
+    return xlsx_response(build(grid), file_name.format(org=org.code, month=month.iso))
+
+
+@login_required
+def template(request, code: str, month: Month):
+    """The month's workbook: the template to fill in, with whatever is already saved."""
+    build = partial(month_workbook, programme=_programme_name(month))
+    return _month_download(request, code, month, build, "so-lieu-{org}-{month}.xlsx")
 
 
 @login_required
 def month_export(request, code: str, month: Month):
-    """The month's figures as saved, to read or forward."""
-    org, refused = _available(request, code, month, write=False)
-    if refused:
-        return refused
-    grid = grid_read(federation=org, month=month)
-    return xlsx_response(month_figures_workbook(grid), f"bao-cao-thang-{org.code}-{month.iso}.xlsx")
+    """The month's figures as saved, end stock and totals included, to read or forward."""
+    return _month_download(request, code, month, month_figures_workbook, "bao-cao-thang-{org}-{month}.xlsx")
 
 
 @login_required
