@@ -121,6 +121,12 @@ BOMB = _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"0
 ENTITIES = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>&lol2;</sheets></workbook>"""
+SHEET_ENTITIES = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">
+<c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>"""
+EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>&xxe;</sheets></workbook>"""
 
 
 @pytest.mark.parametrize(
@@ -138,8 +144,21 @@ ENTITIES = b"""<?xml version="1.0"?>
         ("bom.xlsx", BOMB, "không nhận"),
         ("nhieu.xlsx", _zip({"[Content_Types].xml": b"", **{f"xl/{n}.xml": b"" for n in range(300)}}), "quá nhiều"),
         ("thuc-the.xlsx", _xlsx_with("xl/workbook.xml", ENTITIES), "khai báo XML không được phép"),
+        ("trang.xlsx", _xlsx_with("xl/worksheets/sheet1.xml", SHEET_ENTITIES), "khai báo XML không được phép"),
+        ("ngoai.xlsx", _xlsx_with("xl/workbook.xml", EXTERNAL), "khai báo XML không được phép"),
     ],
-    ids=["csv", "xls", "password", "corrupt", "docx-like", "zip-bomb", "entries", "xml-entities"],
+    ids=[
+        "csv",
+        "xls",
+        "password",
+        "corrupt",
+        "docx-like",
+        "zip-bomb",
+        "entries",
+        "xml-entities",
+        "sheet-entities",
+        "xxe",
+    ],
 )
 def test_hostile_and_wrong_files_are_refused_with_a_message(
     client_for, federation, federation_user, unions, name, data, message

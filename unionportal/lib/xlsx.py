@@ -123,6 +123,22 @@ def check_xlsx(data: bytes, *, max_bytes: int | None = None) -> None:
             raise UnsafeFile(_("Tệp có cấu trúc bất thường (nén quá mức), không nhận."))
     if total > settings.UPLOAD_MAX_UNZIPPED_BYTES:
         raise UnsafeFile(_("Tệp khi giải nén quá lớn, không nhận."))
+    for entry in entries:
+        # Office never writes a DTD; one in any part is an entity trick (billion laughs, XXE).
+        if entry.filename.endswith((".xml", ".rels")) and _DOCTYPE in _head(archive, entry).upper():
+            raise UnsafeFile(_("Tệp chứa khai báo XML không được phép (có thể là tệp độc hại), không nhận."))
+
+
+_DOCTYPE = b"<!DOCTYPE"
+
+
+def _head(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
+    """The start of a part: where an XML prologue and its DTD would be."""
+    try:
+        with archive.open(entry) as stream:
+            return stream.read(4096)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+        raise UnsafeFile(_("Tệp .xlsx bị hỏng, không đọc được.")) from error
 
 
 def _looks_like_text(data: bytes) -> bool:
