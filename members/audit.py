@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from unionportal.lib.bulk import insert_many
 from unionportal.lib.months import Month
 
 from .models import AuditEntry
@@ -39,6 +40,6 @@ def audit_log(user, action: str, obj: models.Model | None = None, **kwargs) -> A
     return entry
 
 
-def audit_many(entries) -> list[AuditEntry]:
-    """Bulk writes are audited like single ones, one entry per object, in one insert."""
-    return AuditEntry.objects.bulk_create(list(entries))
+def audit_many(entries) -> None:
+    """Bulk writes are audited like single ones, one entry per object, in a few inserts."""
+    insert_many(list(entries))

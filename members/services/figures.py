@@ -5,11 +5,12 @@ import dataclasses
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal.lib.bulk import update_many
 from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
@@ -313,27 +314,6 @@ def _carry_forward_many(deltas: dict[int, int], later, month: Month, user) -> No
         _touch_returns([(fed, first_day) for cdcs_id in cdcs_ids for fed, first_day, _s, _e in later[cdcs_id]], user)
 
 
-def _update_rows(rows: list, names: list[str]) -> None:
-    """UPDATE many rows of one model, one parameterised statement run for each (executemany).
-    bulk_update would build a CASE expression per row and field: seconds of Python for a
-    1,000-CĐCS month, and minutes of PostgreSQL planning for 20,000 rows."""
-    if not rows:
-        return
-    meta = type(rows[0])._meta
-    fields = [meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(meta.pk.column),
-    )
-    params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk] for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def _write_rows(entries, unions, federations, existing, later, results, flows, *, month, user, source):
     now = timezone.now()
     created, updated, audits, rows = [], [], [], []
@@ -373,9 +353,9 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
     if created:
         MonthlyFigure.objects.bulk_create(created)
     if updated:
-        _update_rows(updated, ["federation", "members_start", *FLOW_FIELDS, "members_end", "workers",
+        update_many(updated, ["federation", "members_start", *FLOW_FIELDS, "members_end", "workers",
                                "acknowledged_warnings", "updated_by", "updated_at"])  # fmt: skip
-    _update_rows(workers_now, ["workers"])
+    update_many(workers_now, ["workers"])
     if audits:
         _touch_returns({(federation.pk, month.first_day) for _row, federation, _changes in audits}, user)
         audit_many(
