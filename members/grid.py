@@ -305,7 +305,11 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> in
         for row in rows
     ]
     try:
-        figures = figures_record_many(month=month, entries=entries, user=user, source=source) if entries else []
+        figures = (
+            figures_record_many(month=month, entries=entries, user=user, source=source, federation=federation)
+            if entries
+            else []
+        )
     except RowErrors as refused:
         for row in rows:
             if row.cdcs.pk in refused.by_cdcs:

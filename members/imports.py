@@ -757,10 +757,22 @@ class SheetConflict(SheetRefused):
 
 @transaction.atomic
 def sheet_import(
-    *, sheet: Sheet, federation: Organisation, month: Month, version: int, user, source: str = services.Source.UPLOAD
+    *,
+    sheet: Sheet,
+    federation: Organisation,
+    month: Month,
+    version: int,
+    user,
+    source: str = services.Source.UPLOAD,
+    preview: Preview | None = None,
 ) -> Preview:
     """Write what the sheet changes, or nothing (SheetRefused). `version` is the month's return
-    version the user previewed: if someone saved the month since, the import is refused."""
+    version the user previewed: if someone saved the month since, the import is refused.
+
+    A caller that still holds the preview of this sheet (the command) passes it: with the
+    month's return locked at the same version, nothing it was computed from has changed
+    (every write to a federation-month bumps its version), so it is not computed again.
+    The services check every row again as they write in any case."""
     if user is not None and not can_write(user, federation):
         raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
     monthly_return = services.return_for_update(federation, month)
@@ -771,7 +783,8 @@ def sheet_import(
             "Chưa ghi gì: hãy xem lại bản xem trước (đã cập nhật theo số liệu mới) rồi xác nhận lần nữa."
         ) % {"month": month, "org": federation.name, **who}
         raise SheetConflict([Problem("", None, "", message)])
-    preview = sheet_preview(sheet, federation=federation, month=month, user=user)
+    if preview is None or preview.version != version or preview.federation != federation or preview.month != month:
+        preview = sheet_preview(sheet, federation=federation, month=month, user=user)
     if preview.problems:
         raise SheetRefused(preview.problems)
     rows = {change.cdcs.code: change.row for change in preview.changes}
@@ -803,7 +816,7 @@ def sheet_import(
             for change in preview.changes
         ]
         if entries:
-            _record(entries, month=month, user=user, source=source, rows=rows)
+            _record(entries, federation=federation, month=month, user=user, source=source, rows=rows)
         by_code = {change.cdcs.code: change.cdcs for change in preview.changes}
         for item in preview.dissolved:
             cdcs = by_code.get(item["code"]) or GrassrootsUnion.objects.get(code=item["code"])
@@ -817,9 +830,9 @@ def sheet_import(
     return preview
 
 
-def _record(entries, *, month: Month, user, source: str, rows: dict[str, int]) -> None:
+def _record(entries, *, federation: Organisation, month: Month, user, source: str, rows: dict[str, int]) -> None:
     try:
-        services.figures_record_many(month=month, entries=entries, user=user, source=source)
+        services.figures_record_many(month=month, entries=entries, user=user, source=source, federation=federation)
     except services.RowErrors as refused:
         codes = {entry.cdcs.pk: entry.cdcs.code for entry in entries}
         raise SheetRefused(

@@ -10,7 +10,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.lib.bulk import update_many
+from unionportal.lib.bulk import insert_many, update_many
 from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
@@ -52,12 +52,15 @@ class FigureEntry:
     workers: int | None = None
 
     def flows(self) -> dict[str, int]:
-        unknown = set(self.lost) - set(LossReason.values)
+        unknown = self.lost.keys() - _LOSS_FIELD_OF.keys()
         if unknown:
             raise ValueError(f"unknown loss reasons: {sorted(unknown)}")
         flows = {"admitted": self.admitted, "transferred_in": self.transferred_in}
-        flows.update({LOSS_FIELDS[LossReason(reason)]: self.lost.get(reason, 0) for reason in LossReason.values})
+        flows.update({field: self.lost.get(reason, 0) for reason, field in _LOSS_FIELD_OF.items()})
         return flows
+
+
+_LOSS_FIELD_OF = {reason.value: field for reason, field in LOSS_FIELDS.items()}  # plain strings: fast lookups
 
 
 class RowErrors(ValidationError):
@@ -104,12 +107,18 @@ def figures_record(
 
 @transaction.atomic
 def figures_record_many(
-    *, month: Month, entries: list[FigureEntry], user, source: str = Source.WEB
+    *,
+    month: Month,
+    entries: list[FigureEntry],
+    user,
+    source: str = Source.WEB,
+    federation: Organisation | None = None,
 ) -> list[MonthlyFigure]:
     """Write many CĐCS's figures for one month at once, with the rules of figures_record, in a
     fixed number of queries (plus one per group of later months to carry forward). All or
     nothing: RowErrors lists every refused row; a locked month or missing rights refuse the whole.
-    Rows whose figures do not change are not written again (nor audited)."""
+    Rows whose figures do not change are not written again (nor audited). With `federation`
+    (a grid or a sheet of one federation-month), a CĐCS not under it that month is refused."""
     flows = {entry.cdcs.pk: entry.flows() for entry in entries}
     if len(flows) != len(entries):
         raise ValueError("one entry per CĐCS")
@@ -145,6 +154,11 @@ def figures_record_many(
     federations = Organisation.objects.in_bulk({cdcs.federation_at_id for cdcs in unions.values()} - {None})
     for cdcs in unions.values():
         problem = _life_problem(cdcs, month)
+        if problem is None and federation is not None and cdcs.federation_at_id != federation.pk:
+            problem = ValidationError(
+                _("%(cdcs)s không trực thuộc %(org)s trong tháng %(month)s.")
+                % {"cdcs": cdcs.name, "org": federation.name, "month": month}
+            )
         if problem:
             errors.setdefault(cdcs.pk, problem)
     for federation in federations.values():
@@ -350,8 +364,7 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
         changes = {name: [before[name] if before else None, after[name]] for name in after}
         changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
         audits.append((row, federation, changes))
-    if created:
-        MonthlyFigure.objects.bulk_create(created)
+    insert_many(created, returning=True)
     if updated:
         update_many(updated, ["federation", "members_start", *FLOW_FIELDS, "members_end", "workers",
                                "acknowledged_warnings", "updated_by", "updated_at"])  # fmt: skip

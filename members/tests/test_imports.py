@@ -258,3 +258,20 @@ def test_a_refusal_inside_the_write_undoes_everything(federation, federation_use
     with pytest.raises(SheetRefused):
         sheet_import(sheet=sheet, federation=federation, month=APRIL, version=preview.version, user=federation_user)
     assert not MonthlyFigure.objects.filter(month=APRIL.first_day).exists()
+
+
+def test_a_cdcs_not_under_the_federation_that_month_is_refused_by_the_service(
+    federation, other_federation, provincial_staff, unions
+):
+    """The last guard of a federation-month import: the service itself checks the federation."""
+    from members.services import FigureEntry, RowErrors, figures_record_many
+
+    with pytest.raises(RowErrors) as refused:
+        figures_record_many(
+            month=APRIL,
+            entries=[FigureEntry(cdcs=unions[0], admitted=1)],
+            user=provincial_staff,
+            federation=other_federation,
+        )
+    assert "không trực thuộc LĐLĐ huyện Phú Bình trong tháng 04/2021" in refused.value.messages[0]
+    assert not MonthlyFigure.objects.filter(month=APRIL.first_day).exists()

@@ -74,6 +74,7 @@ class Command(BaseCommand):
                 version=preview.version,
                 user=person,
                 source=AuditEntry.Source.COMMAND,
+                preview=preview,
             )
         except SheetRefused as refused:
             upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(p) for p in refused.problems]
