@@ -45,6 +45,7 @@ messages: $(STAMP)
 bench: demo
 	$(PY) bench/report_speed.py
 	$(PY) bench/grid_speed.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/import_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results .ci/out

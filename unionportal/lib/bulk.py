@@ -4,7 +4,9 @@ bulk_update builds a CASE expression per row and field (seconds of Python for 1,
 minutes of PostgreSQL planning for 20,000); bulk_create compiles every value through the ORM's
 SQL machinery. These build one parameterised statement per batch instead."""
 
+import io
 import json
+from datetime import date
 from functools import partial
 
 from django.db import connection
@@ -72,6 +74,11 @@ def insert_many(objects: list[Model], *, returning: bool = False) -> None:
     suffix = f" RETURNING {quote(meta.pk.column)}" if returning else ""
     inserted = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not returning:  # COPY: several times faster than VALUES
+            text = "".join(",".join(map(_csv, row)) + "\n" for row in values)
+            copy = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            cursor.copy_expert(copy, io.StringIO(text))
+            return
         for batch in _batches(values, len(fields)):
             rows_sql = ", ".join([row_sql] * len(batch))
             params = [value for row in batch for value in row]
@@ -86,6 +93,19 @@ def insert_many(objects: list[Model], *, returning: bool = False) -> None:
 
 def _same(value):
     return value
+
+
+def _csv(value) -> str:
+    """A value as COPY … (FORMAT csv, NULL '\\N') reads it."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def _preparer(field):
