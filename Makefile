@@ -44,7 +44,7 @@ messages: $(STAMP)
 
 bench: demo
 	$(PY) bench/report_speed.py
-	$(PY) bench/grid_speed.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/grid_speed.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/import_speed.py
 
 clean:

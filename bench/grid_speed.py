@@ -42,6 +42,8 @@ OPENING, MONTH = Month(2021, 2), Month(2021, 3)
 
 def build():
     """A province, one federation of SIZE CĐCS with February figures, and its staff user."""
+    if "bench" not in Path(str(connection.settings_dict["NAME"])).name:  # DATABASE_URL may come from .env
+        sys.exit(f"{connection.settings_dict['NAME']}: this script empties its database; use one named *bench*.")
     call_command("flush", interactive=False, verbosity=0)
     province = Organisation.objects.create(code="TN", name="LĐLĐ tỉnh", kind=Organisation.Kind.PROVINCE)
     federation = Organisation.objects.create(code="BIG", name="LĐLĐ lớn", kind="district", parent=province)
