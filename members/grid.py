@@ -142,8 +142,9 @@ def return_read(*, federation: Organisation, month: Month) -> MonthlyReturn:
     ) or MonthlyReturn(federation=federation, month=month.first_day)
 
 
-def grid_read(*, federation: Organisation, month: Month) -> Grid:
-    """The federation-month as it stands: one row per CĐCS under the federation that month."""
+def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) -> Grid:
+    """The federation-month as it stands: one row per CĐCS under the federation that month.
+    Without `warnings` (an import, which does not show them), the last year's history is not read."""
     monthly_return = return_read(federation=federation, month=month)
     previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
     unions = list(
@@ -158,15 +159,7 @@ def grid_read(*, federation: Organisation, month: Month) -> Grid:
     )
     ids = [cdcs.pk for cdcs in unions]
     figures = {row.cdcs_id: row for row in MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=ids)}
-    history = {
-        item["cdcs_id"]: item
-        for item in MonthlyFigure.objects.filter(
-            cdcs_id__in=ids, month__gte=(month - 12).first_day, month__lt=month.first_day
-        )
-        .values("cdcs_id")
-        .annotate(admitted=Max("admitted"), lost=Max(_lost_expression()), months=Count("id"))
-        .filter(months__gte=JUMP_HISTORY)
-    }
+    history = _history(ids, month) if warnings else {}
     rows = []
     for cdcs in unions:
         figure = figures.get(cdcs.pk)
@@ -183,10 +176,23 @@ def grid_read(*, federation: Organisation, month: Month) -> Grid:
             row.values["members_end"] = None  # computed from the flows unless someone types it
         else:
             row.values = {"workers": cdcs.previous_workers if cdcs.previous_workers is not None else cdcs.workers}
-        row.warnings = check_warnings(row)
+        row.warnings = check_warnings(row) if warnings else []
         row.acknowledged = bool(figure and row.warnings and set(row.warnings) <= set(figure.acknowledged_warnings))
         rows.append(row)
     return Grid(federation=federation, month=month, monthly_return=monthly_return, rows=rows)
+
+
+def _history(ids: list[int], month: Month) -> dict[int, dict]:
+    """Each CĐCS's largest admitted and lost of the last twelve months, where it has enough of them."""
+    return {
+        item["cdcs_id"]: item
+        for item in MonthlyFigure.objects.filter(
+            cdcs_id__in=ids, month__gte=(month - 12).first_day, month__lt=month.first_day
+        )
+        .values("cdcs_id")
+        .annotate(admitted=Max("admitted"), lost=Max(_lost_expression()), months=Count("id"))
+        .filter(months__gte=JUMP_HISTORY)
+    }
 
 
 def check_warnings(row: GridRow) -> list[str]:

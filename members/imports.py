@@ -476,7 +476,7 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
     if any(problem.row is None and problem.column == "" for problem in preview.problems):
         return preview  # not this federation-month's sheet, or unreadable: row checks would only add noise
 
-    grid = grid_read(federation=federation, month=month)
+    grid = grid_read(federation=federation, month=month, warnings=False)
     by_code = {row.cdcs.code: row for row in grid.rows}
     folded = {code.casefold(): row for code, row in by_code.items()}
     founded = _preview_founded(sheet, preview, by_code)
