@@ -35,6 +35,7 @@ from unionportal.lib.xlsx import UnsafeFile, check_xlsx
 
 from . import services
 from .access import can_write
+from .audit import audit_log
 from .exports import (
     DISSOLVED_COLUMNS,
     DISSOLVED_SHEET,
@@ -765,6 +766,7 @@ def sheet_import(
     user,
     source: str = services.Source.UPLOAD,
     preview: Preview | None = None,
+    file_name: str = "",
 ) -> Preview:
     """Write what the sheet changes, or nothing (SheetRefused). `version` is the month's return
     version the user previewed: if someone saved the month since, the import is refused.
@@ -827,6 +829,19 @@ def sheet_import(
         raise
     except ValidationError as error:
         raise SheetRefused([Problem("", None, "", message) for message in error.messages]) from None
+    if preview.has_changes:  # one entry for the sheet, beside one per row written
+        audit_log(
+            user,
+            "sheet.import",
+            None,
+            source=source,
+            federation=federation,
+            month=month,
+            file=file_name,
+            rows=len(preview.changes),
+            founded=len(preview.founded),
+            dissolved=len(preview.dissolved),
+        )
     return preview
 
 

@@ -17,6 +17,7 @@ ACTIONS = {
     "figures.record": gettext_lazy("Ghi số liệu"),
     "cdcs.found": gettext_lazy("Thành lập CĐCS"),
     "cdcs.dissolve": gettext_lazy("Giải thể CĐCS"),
+    "cdcs.update": gettext_lazy("Sửa thông tin CĐCS"),
     "cdcs.move": gettext_lazy("Chuyển CĐCS sang đơn vị khác"),
     "cdcs.merge": gettext_lazy("Hợp nhất CĐCS"),
     "organisation.merge": gettext_lazy("Hợp nhất công đoàn cấp trên"),
@@ -47,6 +48,10 @@ DATA_KEYS = {
     "organisations": gettext_lazy("Số đơn vị"),
     "quotas": gettext_lazy("Số chỉ tiêu"),
     "with_values": gettext_lazy("Sao chép cả số giao"),
+    "file": gettext_lazy("Tệp"),
+    "rows": gettext_lazy("Số dòng thay đổi"),
+    "founded": gettext_lazy("CĐCS thành lập"),
+    "dissolved": gettext_lazy("CĐCS giải thể"),
 }
 # Keys kept for machines, not people.
 HIDDEN_KEYS = {"changes", "copied_from_id"}

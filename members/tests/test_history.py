@@ -142,13 +142,13 @@ def test_a_month_without_figures_yet_shows_an_empty_history_with_a_note(client_f
     assert "CĐCS này chưa có số liệu tháng 04/2021." in text(find(page(response), id="no-figures"))
 
 
-def test_actions_not_known_to_the_page_show_their_code(client_for, leader, federation):
-    audit_log(None, "sheet.import", federation=federation, month=MARCH, rows=1200)
+def test_actions_and_details_not_known_to_the_page_show_their_code(client_for, leader, federation):
+    audit_log(None, "sheet.import", federation=federation, month=MARCH, rows=1200, sheet_version=3)
     audit_log(None, "quota.revise", federation=federation, month=MARCH, before=[1000, 5], after=[1200, 6])
     entries = _entries(_return_history(client_for(leader), "DT", MARCH))
     assert [(e["action"], e["details"]) for e in entries] == [
         ("quota.revise", ["Trước khi sửa: 1.000 / 5", "Sau khi sửa: 1.200 / 6"]),
-        ("Nhập số liệu từ tệp Excel", ["rows: 1.200"]),
+        ("Nhập số liệu từ tệp Excel", ["Số dòng thay đổi: 1.200", "sheet_version: 3"]),
     ]
 
 

@@ -66,6 +66,12 @@ def test_upload_preview_confirm_and_history(client_for, federation, federation_u
     assert sorted(_figures().values_list("members_end", flat=True)) == [41, 105]
     upload.refresh_from_db()
     assert (upload.outcome, upload.rows_changed, upload.finished_by) == ("imported", 2, federation_user)
+    entry = AuditEntry.objects.get(action="sheet.import")
+    assert (entry.user, entry.source, entry.federation, entry.data["file"], entry.data["rows"]) == (
+        federation_user, "upload", federation, "so-lieu.xlsx", 2
+    )  # fmt: skip
+    history = client.get(reverse("members:return_history", kwargs={"code": "DT", "month": APRIL})).content.decode()
+    assert "Nhập số liệu từ tệp Excel" in history and "so-lieu.xlsx" in history
 
     history = client.get(_url("upload_history", federation)).content.decode()
     assert "so-lieu.xlsx" in history and "đã nhập" in history

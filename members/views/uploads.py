@@ -163,6 +163,7 @@ def upload_confirm(request, code: str, pk: int):
             month=month,
             version=upload.return_version,
             user=request.user,
+            file_name=upload.file_name,
         )
     except SheetConflict as conflict:
         # The preview now shows what is saved; confirming again replaces it knowingly.

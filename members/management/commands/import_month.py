@@ -75,6 +75,7 @@ class Command(BaseCommand):
                 user=person,
                 source=AuditEntry.Source.COMMAND,
                 preview=preview,
+                file_name=path.name,
             )
         except SheetRefused as refused:
             upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(p) for p in refused.problems]
