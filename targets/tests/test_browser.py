@@ -1,9 +1,11 @@
 """The quota pages in a real browser: Debian's Chromium driven by Playwright against the live server."""
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import log_in
 from targets.models import Programme, Quota
@@ -36,15 +38,16 @@ def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
     log_in(page, f"{live_server.url}/", provincial_staff.username)
     page.goto(f"{live_server.url}/quotas/")
     page.click(f"text={programme.name}")
+    page.wait_for_load_state("load")  # quotas.js listens from then on
 
     members_2025 = page.locator("[data-sum][data-year='2025'][data-kind='new_members']")
-    assert " ".join(members_2025.inner_text().split()) == "5.000 ✓"
+    expect(members_2025).to_have_text("5.000 ✓")
     page.fill(f"input[name=q-{federation.pk}-2025-new_members]", "3250")
     # the sum line follows the typing, before anything is saved
-    assert " ".join(members_2025.inner_text().split()) == "5.250 / 5.000 (+250)"
-    assert "table-warning" in members_2025.get_attribute("class")
-    assert (
-        page.locator(f"[data-row-total][data-org='{federation.pk}'][data-kind='new_members']").inner_text() == "15.250"
+    expect(members_2025).to_have_text("5.250 / 5.000 (+250)")
+    expect(members_2025).to_have_class(re.compile("table-warning"))
+    expect(page.locator(f"[data-row-total][data-org='{federation.pk}'][data-kind='new_members']")).to_have_text(
+        "15.250"
     )
     page.screenshot(path=Path(output_path) / "quotas-grid-typing.png", full_page=True)
 
