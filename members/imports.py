@@ -15,6 +15,7 @@
 
 The web upload (members.views.uploads) and `manage.py import_month` both use these."""
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, PasswordError
 
@@ -48,7 +50,7 @@ from .exports import (
     Column,
 )
 from .grid import FLOW_COLUMNS, GridRow, column_label, grid_read, return_read
-from .models import LOSS_FIELDS, GrassrootsUnion, LossReason, Organisation, Sector
+from .models import LOSS_FIELDS, GrassrootsUnion, LossReason, Organisation, Sector, Upload
 
 FIGURE_KEYS = ("members_start", *FLOW_COLUMNS, "members_end", "workers")
 DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
@@ -472,7 +474,7 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
         preview.refuse("", None, "", _("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
         return preview
     if monthly_return.is_locked:
-        preview.problems.append(Problem("", None, "", services.locked_message(monthly_return)))
+        preview.refuse("", None, "", services.locked_message(monthly_return))
     _check_identity(sheet, preview)
     if any(problem.row is None and problem.column == "" for problem in preview.problems):
         return preview  # not this federation-month's sheet, or unreadable: row checks would only add noise
@@ -515,26 +517,19 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
 def _check_identity(sheet: Sheet, preview: Preview) -> None:
     """The sheet must be this federation's and this month's."""
     if sheet.org_code and sheet.org_code.casefold() != preview.federation.code.casefold():
-        preview.problems.append(
-            Problem(
-                MONTH_SHEET,
-                None,
-                "",
-                _("Tệp này là báo cáo của đơn vị mã %(code)s, không phải của %(org)s (mã %(own)s).")
-                % {"code": sheet.org_code, "org": preview.federation.name, "own": preview.federation.code},
-            )
-        )
+        message = _("Tệp này là báo cáo của đơn vị mã %(code)s, không phải của %(org)s (mã %(own)s).") % {
+            "code": sheet.org_code,
+            "org": preview.federation.name,
+            "own": preview.federation.code,
+        }
+        preview.refuse(MONTH_SHEET, None, "", message)
     if sheet.month and sheet.month != preview.month.iso:
         month = Month.parse(sheet.month) if re.match(r"^\d{4}-\d{2}$", sheet.month) else sheet.month
-        preview.problems.append(
-            Problem(
-                MONTH_SHEET,
-                None,
-                "",
-                _("Tệp này là báo cáo tháng %(file)s, không phải tháng %(month)s.")
-                % {"file": month, "month": preview.month},
-            )
-        )
+        message = _("Tệp này là báo cáo tháng %(file)s, không phải tháng %(month)s.") % {
+            "file": month,
+            "month": preview.month,
+        }
+        preview.refuse(MONTH_SHEET, None, "", message)
 
 
 def _dissolved_in(row: GridRow, month: Month) -> bool:
@@ -857,3 +852,48 @@ def _record(entries, *, federation: Organisation, month: Month, user, source: st
                 for message in error.messages
             ]
         ) from None
+
+
+# --- the upload record ------------------------------------------------------------------------
+
+
+def upload_receive(*, data: bytes, file_name: str, federation: Organisation, month: Month, user, source: str):
+    """Read and preview a file and keep it (Upload) with what was read and whether it can be
+    imported. Returns (upload, sheet, preview)."""
+    sheet = sheet_read(data)
+    preview = sheet_preview(sheet, federation=federation, month=month, user=user)
+    if preview.problems:
+        outcome = Upload.Outcome.REFUSED
+    elif preview.has_changes:
+        outcome = Upload.Outcome.PREVIEW
+    else:
+        outcome = Upload.Outcome.UNCHANGED
+    upload = Upload.objects.create(
+        federation=federation,
+        month=month.first_day,
+        uploaded_by=user,
+        source=source,
+        file_name=(file_name or "tep.xlsx")[-255:],
+        content=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        outcome=outcome,
+        problems=[vars(problem) for problem in preview.problems],
+        parsed=sheet.as_json() if not sheet.problems else {},
+        return_version=preview.version,
+    )
+    return upload, sheet, preview
+
+
+def upload_finish(upload: Upload, *, user, imported: Preview | None = None, refused: SheetRefused | None = None):
+    """Note what became of a previewed upload: imported (or found unchanged), refused, or, with
+    neither, discarded."""
+    if imported is not None:
+        upload.outcome = Upload.Outcome.IMPORTED if imported.has_changes else Upload.Outcome.UNCHANGED
+        upload.rows_changed = len(imported.changes)
+    elif refused is not None:
+        upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(problem) for problem in refused.problems]
+    else:
+        upload.outcome = Upload.Outcome.DISCARDED
+    upload.finished_by, upload.finished_at = user, timezone.now()
+    upload.save(update_fields=["outcome", "rows_changed", "problems", "finished_by", "finished_at"])

@@ -2,7 +2,6 @@
 the preview, confirm (or discard); and each federation's upload history with the original files.
 What happens to a sheet is in members.imports; this module only serves it."""
 
-import hashlib
 from functools import partial
 
 from django import forms
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,7 +22,16 @@ from .. import services
 from ..access import access_org, can_write
 from ..exports import month_figures_workbook, month_workbook
 from ..grid import grid_read, return_read
-from ..imports import Problem, Sheet, SheetConflict, SheetRefused, sheet_import, sheet_preview, sheet_read
+from ..imports import (
+    Problem,
+    Sheet,
+    SheetConflict,
+    SheetRefused,
+    sheet_import,
+    sheet_preview,
+    upload_finish,
+    upload_receive,
+)
 from ..models import AuditEntry, Upload
 from .grid import _unavailable
 
@@ -82,7 +89,15 @@ def upload(request, code: str, month: Month):
         return refused
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        upload = _receive(request, org, month, form.cleaned_data["file"])
+        file = form.cleaned_data["file"]
+        upload, _sheet, _preview = upload_receive(
+            data=file.read(),
+            file_name=file.name,
+            federation=org,
+            month=month,
+            user=request.user,
+            source=AuditEntry.Source.UPLOAD,
+        )
         return redirect("members:upload_detail", code=org.code, pk=upload.pk)
     monthly_return = return_read(federation=org, month=month)
     return render(
@@ -95,33 +110,6 @@ def upload(request, code: str, month: Month):
             "recent": _history(org)[:5],
             "locked_message": services.locked_message(monthly_return) if monthly_return.is_locked else "",
         },
-    )
-
-
-def _receive(request, org, month: Month, file) -> Upload:
-    """Read the file whole, keep it with what was read from it, and note whether it can be imported."""
-    data = file.read()
-    sheet = sheet_read(data)
-    preview = sheet_preview(sheet, federation=org, month=month, user=request.user)
-    if preview.problems:
-        outcome = Upload.Outcome.REFUSED
-    elif preview.has_changes:
-        outcome = Upload.Outcome.PREVIEW
-    else:
-        outcome = Upload.Outcome.UNCHANGED
-    return Upload.objects.create(
-        federation=org,
-        month=month.first_day,
-        uploaded_by=request.user,
-        source=AuditEntry.Source.UPLOAD,
-        file_name=(file.name or "tep.xlsx")[-255:],
-        content=data,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        outcome=outcome,
-        problems=[vars(problem) for problem in preview.problems],
-        parsed=sheet.as_json() if not sheet.problems else {},
-        return_version=preview.version,
     )
 
 
@@ -167,27 +155,19 @@ def upload_confirm(request, code: str, pk: int):
         )
     except SheetConflict as conflict:
         # The preview now shows what is saved; confirming again replaces it knowingly.
-        upload.return_version = sheet_preview(
-            Sheet.from_json(upload.parsed), federation=upload.federation, month=month, user=request.user
-        ).version
+        upload.return_version = return_read(federation=upload.federation, month=month).version
         upload.save(update_fields=["return_version"])
         messages.error(request, conflict.problems[0].message)
         return redirect("members:upload_detail", code=code, pk=pk)
     except SheetRefused as refused:
-        upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(problem) for problem in refused.problems]
-        upload.finished_by, upload.finished_at = request.user, timezone.now()
-        upload.save(update_fields=["outcome", "problems", "finished_by", "finished_at"])
+        upload_finish(upload, user=request.user, refused=refused)
         messages.error(request, _("Chưa ghi gì: tệp có lỗi (xem bên dưới)."))
         return redirect("members:upload_detail", code=code, pk=pk)
-    written = len(preview.changes)
-    upload.outcome = Upload.Outcome.IMPORTED if preview.has_changes else Upload.Outcome.UNCHANGED
-    upload.rows_changed = written
-    upload.finished_by, upload.finished_at = request.user, timezone.now()
-    upload.save(update_fields=["outcome", "rows_changed", "finished_by", "finished_at"])
+    upload_finish(upload, user=request.user, imported=preview)
     messages.success(
         request,
         _("Đã nhập số liệu tháng %(month)s từ tệp %(file)s: %(count)s dòng thay đổi.")
-        % {"month": month, "file": upload.file_name, "count": written},
+        % {"month": month, "file": upload.file_name, "count": upload.rows_changed},
     )
     return redirect("members:grid", code=code, month=month)
 
@@ -197,9 +177,7 @@ def upload_confirm(request, code: str, pk: int):
 def upload_discard(request, code: str, pk: int):
     upload = _upload_for(request, code, pk, write=True)
     if upload.outcome == Upload.Outcome.PREVIEW:
-        upload.outcome = Upload.Outcome.DISCARDED
-        upload.finished_by, upload.finished_at = request.user, timezone.now()
-        upload.save(update_fields=["outcome", "finished_by", "finished_at"])
+        upload_finish(upload, user=request.user)
         messages.info(request, _("Đã hủy tệp %(file)s; không ghi gì.") % {"file": upload.file_name})
     return redirect("members:upload", code=code, month=Month.of(upload.month))
 

@@ -1,12 +1,19 @@
-import hashlib
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from members.grid import column_label
-from members.imports import Preview, SheetRefused, sheet_import, sheet_preview, sheet_read
-from members.models import AuditEntry, Organisation, Upload
+from members.imports import (
+    Preview,
+    SheetRefused,
+    sheet_import,
+    sheet_preview,
+    sheet_read,
+    upload_finish,
+    upload_receive,
+)
+from members.models import AuditEntry, Organisation
 from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
@@ -42,29 +49,18 @@ class Command(BaseCommand):
             raise CommandError(f"Không thấy tệp {file}.")
         data = path.read_bytes()
 
-        sheet = sheet_read(data)
-        preview = sheet_preview(sheet, federation=org, month=month, user=person)
-        self._print(preview)
         if dry_run:
+            preview = sheet_preview(sheet_read(data), federation=org, month=month, user=person)
+            self._print(preview)
             self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
             if preview.problems:
                 raise CommandError(f"{len(preview.problems)} lỗi.")
             return
-        upload = Upload(
-            federation=org,
-            month=month.first_day,
-            uploaded_by=person,
-            source=AuditEntry.Source.COMMAND,
-            file_name=path.name[-255:],
-            content=data,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            return_version=preview.version,
-            parsed=sheet.as_json(),
+        upload, sheet, preview = upload_receive(
+            data=data, file_name=path.name, federation=org, month=month, user=person, source=AuditEntry.Source.COMMAND
         )
+        self._print(preview)
         if preview.problems:
-            upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(p) for p in preview.problems]
-            upload.save()
             raise CommandError(f"Không nhập: {len(preview.problems)} lỗi. Chưa ghi gì.")
         try:
             imported = sheet_import(
@@ -78,15 +74,11 @@ class Command(BaseCommand):
                 file_name=path.name,
             )
         except SheetRefused as refused:
-            upload.outcome, upload.problems = Upload.Outcome.REFUSED, [vars(p) for p in refused.problems]
-            upload.save()
+            upload_finish(upload, user=person, refused=refused)
             for problem in refused.problems:
                 self.stderr.write(self._problem(problem))
             raise CommandError("Không nhập: chưa ghi gì.") from None
-        upload.outcome = Upload.Outcome.IMPORTED if imported.has_changes else Upload.Outcome.UNCHANGED
-        upload.rows_changed = len(imported.changes)
-        upload.finished_by = person
-        upload.save()
+        upload_finish(upload, user=person, imported=imported)
         self.stdout.write(self.style.SUCCESS(f"Đã nhập: {len(imported.changes)} dòng thay đổi."))
 
     def _problem(self, problem) -> str:
