@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import progress
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.progress, name="progress"),
-    path("export.xlsx", views.progress_export, name="progress_export"),
+    path("", progress.progress, name="progress"),
+    path("export.xlsx", progress.progress_export, name="progress_export"),
 ]

@@ -13,10 +13,10 @@ from members.models import LossReason, Organisation, SectorGroup
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import xlsx_response
 
-from .exports import progress_file_name, progress_workbook
-from .forms import ProgressForm
-from .selectors import ProgressReport, Scope, programme_for, progress_report
-from .texts import progress_sentence
+from ..exports import progress_file_name, progress_workbook
+from ..forms import ProgressForm
+from ..selectors import ProgressReport, Scope, programme_for, progress_report
+from ..texts import progress_sentence
 
 
 def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
