@@ -23,6 +23,7 @@ from .models import (
     UserProfile,
 )
 from .resources import GrassrootsUnionResource, MonthlyFigureResource, ServiceImportExportMixin
+from .summary import summary_refresh_cdcs
 
 Source = AuditEntry.Source
 
@@ -87,7 +88,10 @@ class GrassrootsUnionAdmin(ServiceImportExportMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                if "sector" in form.changed_data:  # its figures move to the other sector group
+                    summary_refresh_cdcs([obj.pk])
             return
         data = form.cleaned_data
         found = services.cdcs_found(

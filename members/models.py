@@ -489,3 +489,54 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.federation.code} {Month.of(self.month)})"
+
+
+class FederationMonth(models.Model):
+    """Derived data, never entered: one federation's month for one sector group, summed from the
+    monthly rows and the CĐCS register by members.summary, which the write services call in the
+    same transaction as every change. Reports read it instead of millions of monthly rows.
+
+    Flows and CĐCS founded/dissolved are those of the month; members_end and unions_end are the
+    stock at the end of the month, as reports.selectors has always counted it (a CĐCS without a
+    row that month carries its latest end stock). No row means all zero, up to the federation's
+    SummaryHorizon."""
+
+    federation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="summaries")
+    month = models.DateField()
+    sector_group = models.CharField(max_length=10, choices=SectorGroup.choices)
+    admitted = models.PositiveIntegerField(default=0)
+    transferred_in = models.PositiveIntegerField(default=0)
+    lost_job = models.PositiveIntegerField(default=0)
+    lost_retired = models.PositiveIntegerField(default=0)
+    lost_enterprise_closed = models.PositiveIntegerField(default=0)
+    lost_left = models.PositiveIntegerField(default=0)
+    lost_died = models.PositiveIntegerField(default=0)
+    lost_transferred_out = models.PositiveIntegerField(default=0)
+    lost_cdcs_dissolved = models.PositiveIntegerField(default=0)
+    unions_founded = models.PositiveIntegerField(default=0)
+    unions_dissolved = models.PositiveIntegerField(default=0)
+    members_end = models.PositiveIntegerField(default=0)
+    unions_end = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp tháng của công đoàn cấp trên")
+        verbose_name_plural = _("tổng hợp tháng của công đoàn cấp trên")
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "month", "sector_group"], name="summary_one_per_month"),
+        ]
+        indexes = [models.Index(fields=["month", "federation"])]
+
+    def __str__(self):
+        return f"{self.federation_id} {Month.of(self.month)} {self.sector_group}"
+
+
+class SummaryHorizon(models.Model):
+    """The last month up to which a federation's FederationMonth rows are complete."""
+
+    federation = models.OneToOneField(
+        Organisation, primary_key=True, on_delete=models.CASCADE, related_name="summary_horizon"
+    )
+    through = models.DateField()
+
+    def __str__(self):
+        return f"{self.federation_id} → {Month.of(self.through)}"

@@ -47,6 +47,7 @@ from .models import (
     Organisation,
     Sector,
 )
+from .summary import summary_refresh_cdcs
 
 Source = AuditEntry.Source
 
@@ -523,6 +524,8 @@ class GrassrootsUnionResource(ServiceResource):
             setattr(cdcs, column, after)
         cdcs.full_clean()
         cdcs.save(update_fields=list(changes))
+        if "sector" in changes:  # its figures move to the other sector group
+            summary_refresh_cdcs([cdcs.pk])
         audit_log(user, "cdcs.update", cdcs, source=Source.ADMIN, federation=federation, changes=changes)
 
 

@@ -33,6 +33,7 @@ from members.models import (
     Sector,
     UserProfile,
 )
+from members.summary import summary_rebuild
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month, month_range
 
@@ -813,6 +814,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
                 for code in weights
             ]
     Quota.objects.bulk_create(quotas)
+    summary_rebuild()  # the rows above were written in bulk, around the services
 
     counts = {
         "federations": len(federations),

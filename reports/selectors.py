@@ -13,19 +13,19 @@ federations or months. Formulas as ../shared/domain.md defines them:
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from members.models import (
     LOSS_FIELDS,
     SECTORS_OF_GROUP,
     Affiliation,
-    GrassrootsUnion,
+    FederationMonth,
     LossReason,
     MonthlyFigure,
     Organisation,
-    federation_at_subquery,
 )
+from members.summary import summary_ensure
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 
@@ -151,10 +151,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     if scope.federation_id:
         federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
 
-    flows = _flows(scope, flows_from, start, year_start, programme_start, end)
-    events = _union_events(scope, flows_from, start, year_start, programme_start, end)
-    stock_start = _stock_at(scope, start - 1)
-    stock_end = _stock_at(scope, end)
+    flows, events, stock_start, stock_end = _summary(scope, flows_from, start, year_start, programme_start, end)
     moves = _moves(scope, start, end)
     quotas = _quotas(programme, end.year)
 
@@ -209,83 +206,45 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
 _ZERO = Value(0, output_field=IntegerField())
 
 
-def _flows(scope: Scope, flows_from: Month, start: Month, year_start: Month, programme_start: Month, end: Month):
-    """Σ of every flow column per federation of the month, for the range; Σ admitted since the
-    start of the year and of the programme (for attainment). One query."""
+def _summary(scope: Scope, flows_from: Month, start: Month, year_start: Month, programme_start: Month, end: Month):
+    """Per federation: Σ of every flow column for the range, Σ admitted and CĐCS founded since the
+    start of the year and of the programme (for attainment), CĐCS founded and dissolved in the
+    range, and the stocks at the end of the month before the range and of its last month. One
+    query over the summary per federation × month (members.summary), which holds the flows and
+    events of each month, for the federation of that month, and the stock at its end."""
+    summary_ensure(end)
+    before = start - 1
     in_range = Q(month__gte=start.first_day)
-    columns = ("admitted", "transferred_in", *LOSS_FIELDS.values())
+    columns = ("admitted", "transferred_in", *LOSS_FIELDS.values(), "unions_founded", "unions_dissolved")
     # Annotations may not reuse a field's name, hence the "sum_" prefix.
     sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in columns}
-    sums["sum_admitted_year"] = Coalesce(Sum("admitted", filter=Q(month__gte=year_start.first_day)), _ZERO)
-    sums["sum_admitted_programme"] = Coalesce(Sum("admitted", filter=Q(month__gte=programme_start.first_day)), _ZERO)
-    rows = MonthlyFigure.objects.filter(
-        scope.cdcs_filter("cdcs__"), month__gte=flows_from.first_day, month__lte=end.first_day
-    )
+    for name, since in (("year", year_start), ("programme", programme_start)):
+        since_then = Q(month__gte=since.first_day)
+        sums[f"sum_admitted_{name}"] = Coalesce(Sum("admitted", filter=since_then), _ZERO)
+        sums[f"sum_founded_{name}"] = Coalesce(Sum("unions_founded", filter=since_then), _ZERO)
+    for name, month in (("start", before), ("end", end)):
+        at = Q(month=month.first_day)
+        sums[f"sum_members_{name}"] = Coalesce(Sum("members_end", filter=at), _ZERO)
+        sums[f"sum_unions_{name}"] = Coalesce(Sum("unions_end", filter=at), _ZERO)
+    rows = FederationMonth.objects.filter(month__gte=min(flows_from, before).first_day, month__lte=end.first_day)
+    if scope.sector_group:
+        rows = rows.filter(sector_group=scope.sector_group)
     if scope.federation_id:
         rows = rows.filter(federation_id=scope.federation_id)
-    return {
-        row.pop("federation_id"): {name.removeprefix("sum_"): value for name, value in row.items()}
-        for row in rows.order_by().values("federation_id").annotate(**sums)
-    }
-
-
-def _union_events(scope: Scope, flows_from: Month, start: Month, year_start: Month, programme_start: Month, end: Month):
-    """CĐCS founded and dissolved, counted for the federation they belonged to that month. One query."""
-    founded_window = (flows_from.first_day, end.last_day)
-    dissolved_window = (start.first_day, end.last_day)
-    unions = (
-        GrassrootsUnion.objects.filter(scope.cdcs_filter())
-        .filter(Q(founded_on__range=founded_window) | Q(dissolved_on__range=dissolved_window))
-        .annotate(
-            founded_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("founded_on"))),
-            dissolved_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("dissolved_on"))),
-        )
-        .values_list("founded_on", "dissolved_on", "founded_in", "dissolved_in")
-    )
-    counts = defaultdict(lambda: defaultdict(int))
-    for founded_on, dissolved_on, founded_in, dissolved_in in unions:
-        if scope.federation_id is None or founded_in == scope.federation_id:
-            for name, since in (
-                ("founded", start),
-                ("founded_year", year_start),
-                ("founded_programme", programme_start),
-            ):
-                if since.first_day <= founded_on <= end.last_day:
-                    counts[founded_in][name] += 1
-        if dissolved_on and dissolved_window[0] <= dissolved_on <= dissolved_window[1]:
-            if scope.federation_id is None or dissolved_in == scope.federation_id:
-                counts[dissolved_in]["dissolved"] += 1
-    return counts
-
-
-def _stock_at(scope: Scope, month: Month):
-    """Members and CĐCS at the end of `month`, per federation of that month. A CĐCS's members are
-    the end stock of its latest month on record up to then or, before its first month on record,
-    the opening balance that month starts from. One query."""
-    latest = (
-        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lte=month.first_day)
-        .order_by("-month")
-        .values("members_end")[:1]
-    )
-    opening = (
-        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__gt=month.first_day)
-        .order_by("month")
-        .values("members_start")[:1]
-    )
-    unions = (
-        GrassrootsUnion.objects.filter(scope.cdcs_filter(), founded_on__lte=month.last_day)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month.last_day))
-        .annotate(
-            federation_then=Subquery(federation_at_subquery(OuterRef("pk"), month.first_day)),
-            stock=Coalesce(
-                Subquery(latest, output_field=IntegerField()), Subquery(opening, output_field=IntegerField()), _ZERO
-            ),
-        )
-    )
-    if scope.federation_id:
-        unions = unions.filter(federation_then=scope.federation_id)
-    grouped = unions.order_by().values("federation_then").annotate(members=Sum("stock"), unions=Count("pk"))
-    return {row["federation_then"]: (row["members"], row["unions"]) for row in grouped}
+    flows, events, stock_start, stock_end = {}, {}, {}, {}
+    for row in rows.order_by().values("federation_id").annotate(**sums):
+        key = row.pop("federation_id")
+        row = {name.removeprefix("sum_"): value for name, value in row.items()}
+        flows[key] = row
+        events[key] = {
+            "founded": row["unions_founded"],
+            "founded_year": row["founded_year"],
+            "founded_programme": row["founded_programme"],
+            "dissolved": row["unions_dissolved"],
+        }
+        stock_start[key] = (row["members_start"], row["unions_start"])
+        stock_end[key] = (row["members_end"], row["unions_end"])
+    return flows, events, stock_start, stock_end
 
 
 def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:

@@ -16,6 +16,7 @@ from ..models import (
     MonthlyReturn,
     Organisation,
 )
+from ..summary import summary_refresh_months
 
 Source = AuditEntry.Source
 # What the audit trail compares before and after a monthly figure is written.
@@ -88,8 +89,10 @@ def ensure_month_open(federation: Organisation, month: Month) -> None:
 
 def _touch_returns(pairs, user) -> None:
     """A change to a federation's month bumps its version (and creates its draft return). A month
-    already submitted goes back to draft: what is approved must be what was submitted."""
-    for federation_id, first_day in set(pairs):
+    already submitted goes back to draft: what is approved must be what was submitted. The
+    federations' summary is recomputed from the month on, in the same transaction."""
+    pairs = set(pairs)
+    for federation_id, first_day in pairs:
         monthly_return, _created = MonthlyReturn.objects.get_or_create(federation_id=federation_id, month=first_day)
         MonthlyReturn.objects.filter(pk=monthly_return.pk).update(
             version=F("version") + 1,
@@ -100,3 +103,4 @@ def _touch_returns(pairs, user) -> None:
                 default=F("status"),
             ),
         )
+    summary_refresh_months(pairs)

@@ -20,6 +20,7 @@ from ..models import (
     Organisation,
     federation_at_subquery,
 )
+from ..summary import summary_refresh, summary_refresh_cdcs
 from .common import Source, _day, _touch_returns, ensure_month_open, ensure_months_open, federation_of
 from .figures import figures_record
 
@@ -94,6 +95,7 @@ def cdcs_dissolve(*, cdcs: GrassrootsUnion, on: date, reason: str, user, source:
     cdcs.full_clean()
     cdcs.save(update_fields=["dissolved_on", "dissolution_reason"])
     _close_out(cdcs, month=month, reason=LossReason.CDCS_DISSOLVED, user=user, source=source)
+    summary_refresh(federation_ids=[federation.pk], since=month)  # one CĐCS fewer, rows or not
     audit_log(
         user, "cdcs.dissolve", cdcs, source=source, federation=federation, month=month, reason=cdcs.dissolution_reason
     )
@@ -139,6 +141,8 @@ def cdcs_move(
         cdcs=cdcs, valid_from=from_month.first_day, defaults={"federation": federation}
     )
     _sync_figures_with_affiliations([cdcs.pk], user=user)
+    # Its stock leaves one federation for the other, though no month's rows may have changed.
+    summary_refresh_cdcs([cdcs.pk], since=from_month)
     audit_log(
         user,
         "cdcs.move",
@@ -181,6 +185,7 @@ def organisation_merge(
     moving += list(later.values_list("cdcs_id", flat=True))
     later.update(federation=into)
     _sync_figures_with_affiliations(moving, user=user)
+    summary_refresh(federation_ids=[source_org.pk, into.pk], since=from_month)
 
     source_org.active_to = from_month.first_day - timedelta(days=1)
     source_org.merged_into = into

@@ -1,0 +1,204 @@
+"""The summary per federation × month (members.summary) stays exactly what the monthly rows say,
+whichever way the rows change: the grid, an upload, moves, merges, dissolutions, late openings."""
+
+from datetime import date
+
+import pytest
+
+from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET
+from members.imports import sheet_import, sheet_preview, sheet_read
+from members.models import (
+    LOSS_FIELDS,
+    SECTORS_OF_GROUP,
+    Affiliation,
+    FederationMonth,
+    GrassrootsUnion,
+    LossReason,
+    MonthlyFigure,
+    SummaryHorizon,
+)
+from members.services import (
+    FigureEntry,
+    cdcs_dissolve,
+    cdcs_merge,
+    cdcs_move,
+    figures_record,
+    figures_record_many,
+    organisation_merge,
+)
+from members.summary import summary_differences, summary_ensure, summary_rebuild
+from unionportal.lib.months import Month
+
+from .admin_io import import_file, row_errors, xlsx_file
+from .sheets import fill, list_rows, template, to_bytes
+from .test_resources import CDCS, CDCS_HEADERS
+
+MARCH, APRIL, MAY, JUNE = Month(2021, 3), Month(2021, 4), Month(2021, 5), Month(2021, 6)
+
+
+def _stock(federation, month: Month, group: str) -> tuple[int, int]:
+    """Members and CĐCS of the federation at the end of the month, counted CĐCS by CĐCS in Python."""
+    members = unions = 0
+    for cdcs in GrassrootsUnion.objects.filter(sector__in=SECTORS_OF_GROUP[group]):
+        alive = cdcs.founded_on <= month.last_day and not (cdcs.dissolved_on and cdcs.dissolved_on <= month.last_day)
+        then = Affiliation.objects.filter(cdcs=cdcs, valid_from__lte=month.first_day).order_by("-valid_from").first()
+        if not alive or then is None or then.federation_id != federation.pk:
+            continue
+        latest = cdcs.figures.filter(month__lte=month.first_day).order_by("-month").first()
+        first = cdcs.figures.order_by("month").first()
+        members += latest.members_end if latest else (first.members_start if first else 0)
+        unions += 1
+    return members, unions
+
+
+def _assert_consistent(*federations, months=(MARCH, APRIL, MAY, JUNE)):
+    assert summary_differences() == []
+    for federation in federations:
+        for month in months:
+            for group in ("state", "non_state"):
+                row = FederationMonth.objects.filter(federation=federation, month=month.first_day, sector_group=group)
+                row = row.first()
+                rows = MonthlyFigure.objects.filter(
+                    federation=federation, month=month.first_day, cdcs__sector__in=SECTORS_OF_GROUP[group]
+                )
+                admitted = sum(rows.values_list("admitted", flat=True))
+                lost = sum(sum(values) for values in rows.values_list(*LOSS_FIELDS.values()))
+                stored = (row.admitted, row.lost_job + row.lost_retired + row.lost_enterprise_closed + row.lost_left
+                          + row.lost_died + row.lost_transferred_out + row.lost_cdcs_dissolved,
+                          row.members_end, row.unions_end) if row else (0, 0, 0, 0)  # fmt: skip
+                assert stored == (admitted, lost, *_stock(federation, month, group)), (federation.code, month, group)
+
+
+@pytest.fixture
+def world(federation, other_federation, make_cdcs):
+    return {
+        "DT01": make_cdcs(federation, opening=100, first_month=MARCH, code="DT01"),
+        "DT02": make_cdcs(federation, opening=40, first_month=MARCH, code="DT02", sector="public"),
+        "PB01": make_cdcs(other_federation, opening=70, first_month=MARCH, code="PB01"),
+    }
+
+
+def test_grid_saves_keep_the_summary_equal_to_the_rows(world, federation, other_federation, federation_user):
+    figures_record_many(
+        month=APRIL,
+        entries=[
+            FigureEntry(cdcs=world["DT01"], admitted=12, lost={LossReason.RETIRED: 2}),
+            FigureEntry(cdcs=world["DT02"], transferred_in=3),
+        ],
+        user=federation_user,
+        federation=federation,
+    )
+    figures_record(cdcs=world["DT01"], month=MAY, admitted=1, user=None)
+    # Editing April again carries forward into May.
+    figures_record(cdcs=world["DT01"], month=APRIL, admitted=20, user=None)
+    assert (
+        FederationMonth.objects.get(federation=federation, month=MAY.first_day, sector_group="non_state").members_end
+        == 121
+    )
+    _assert_consistent(federation, other_federation)
+
+
+def test_an_uploaded_sheet_with_a_founded_and_a_dissolved_cdcs_keeps_the_summary_right(
+    world, federation, other_federation, federation_user
+):
+    workbook = template(federation, APRIL)
+    list_rows(workbook, FOUNDED_SHEET, [{
+        "Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Công ty May Mới", "Khu vực": "Doanh nghiệp có vốn đầu tư nước ngoài",
+        "Ngày thành lập": date(2021, 4, 15), "Số lao động": 300}])  # fmt: skip
+    list_rows(
+        workbook, DISSOLVED_SHEET, [{"Mã CĐCS": "DT02", "Ngày giải thể": "20/04/2021", "Lý do giải thể": "Phá sản"}]
+    )
+    fill(workbook, {"DT01": {"Kết nạp mới": 5}, "DT50": {"Kết nạp mới": 30}})
+    sheet = sheet_read(to_bytes(workbook))
+    preview = sheet_preview(sheet, federation=federation, month=APRIL, user=federation_user)
+    assert not preview.problems, [problem.message for problem in preview.problems]
+    sheet_import(sheet=sheet, federation=federation, month=APRIL, version=preview.version, user=federation_user)
+
+    april = {
+        row.sector_group: row for row in FederationMonth.objects.filter(federation=federation, month=APRIL.first_day)
+    }
+    assert (april["non_state"].unions_founded, april["state"].unions_dissolved) == (1, 1)
+    assert (april["non_state"].members_end, april["state"].members_end, april["state"].unions_end) == (135, 0, 0)
+    _assert_consistent(federation, other_federation)
+
+
+def test_moves_and_merges_carry_stock_between_federations(
+    world, federation, other_federation, make_federation, provincial_staff
+):
+    figures_record(cdcs=world["DT01"], month=APRIL, admitted=4, user=None)
+    cdcs_move(cdcs=world["DT01"], federation=other_federation, from_month=MAY, user=provincial_staff)
+    cdcs_merge(absorbed=world["PB01"], into=world["DT01"], on=date(2021, 6, 10), user=provincial_staff)
+    third = make_federation("DH", "LĐLĐ huyện Định Hóa")
+    organisation_merge(source_org=federation, into=third, from_month=JUNE, user=provincial_staff)
+    _assert_consistent(federation, other_federation, third)
+    june = FederationMonth.objects.get(federation=other_federation, month=JUNE.first_day, sector_group="non_state")
+    assert (june.members_end, june.unions_end, june.unions_dissolved) == (174, 1, 1)
+
+
+def test_a_cdcs_moved_in_a_month_without_rows_changes_both_federations_stock(
+    world, federation, other_federation, provincial_staff
+):
+    cdcs_move(cdcs=world["DT01"], federation=other_federation, from_month=JUNE, user=provincial_staff)
+    _assert_consistent(federation, other_federation)
+
+
+def test_a_dissolution_without_figures_counts_one_cdcs_fewer(federation, other_federation, make_cdcs):
+    quiet = make_cdcs(federation, founded_on=date(2020, 5, 1))
+    cdcs_dissolve(cdcs=quiet, on=date(2021, 4, 3), reason="Giải thể", user=None)
+    april = FederationMonth.objects.get(federation=federation, month=APRIL.first_day, sector_group="non_state")
+    assert (april.unions_dissolved, april.unions_end) == (1, 0)
+    _assert_consistent(federation, other_federation)
+
+
+def test_an_opening_entered_late_counts_back_to_the_founding(federation, other_federation, make_cdcs):
+    cdcs = make_cdcs(federation, founded_on=date(2021, 3, 10))
+    figures_record(cdcs=cdcs, month=MAY, members_start=25, admitted=1, user=None)
+    march = FederationMonth.objects.get(federation=federation, month=MARCH.first_day, sector_group="non_state")
+    assert (march.unions_founded, march.members_end, march.unions_end) == (1, 25, 1)
+    _assert_consistent(federation, other_federation)
+
+
+def test_a_sector_changed_through_the_admin_import_moves_the_figures_to_the_other_group(
+    world, federation, other_federation, client, superuser
+):
+    client.force_login(superuser)
+    row = ["DT01", "CĐCS 1", "Công ty 1", "soe", 100, date(2010, 1, 1), "", "DT"]
+    preview, confirmation = import_file(client, CDCS, xlsx_file(CDCS_HEADERS, [row]))
+    assert confirmation is not None, row_errors(preview)
+    assert GrassrootsUnion.objects.get(code="DT01").sector == "soe"
+    state = FederationMonth.objects.get(federation=federation, month=MARCH.first_day, sector_group="state")
+    assert (state.members_end, state.unions_end) == (140, 2)
+    _assert_consistent(federation, other_federation)
+
+
+def test_rows_loaded_around_the_services_are_summarised_on_first_read(world, federation, other_federation):
+    """Demo data and migrations write rows in bulk; the first report builds the summary."""
+    FederationMonth.objects.all().delete()
+    SummaryHorizon.objects.all().delete()
+    summary_ensure(JUNE)
+    _assert_consistent(federation, other_federation)
+
+
+def test_a_month_that_passes_without_writes_carries_the_stock(world, federation, other_federation):
+    horizon = SummaryHorizon.objects.get(federation=federation)
+    FederationMonth.objects.filter(federation=federation, month__gt=MARCH.first_day).delete()
+    SummaryHorizon.objects.filter(pk=horizon.pk).update(through=MARCH.first_day)
+    summary_ensure(JUNE)
+    assert SummaryHorizon.objects.get(federation=federation).through >= JUNE.first_day
+    _assert_consistent(federation, other_federation)
+
+
+def test_rebuild_gives_the_same_rows_as_the_services_kept(world, federation, other_federation, provincial_staff):
+    figures_record(cdcs=world["DT01"], month=APRIL, admitted=4, user=None)
+    cdcs_move(cdcs=world["DT02"], federation=other_federation, from_month=MAY, user=provincial_staff)
+    kept = sorted(FederationMonth.objects.values_list("federation", "month", "sector_group", "members_end", "admitted"))
+    summary_rebuild()
+    assert (
+        sorted(FederationMonth.objects.values_list("federation", "month", "sector_group", "members_end", "admitted"))
+        == kept
+    )
+
+
+def test_differences_are_reported_when_rows_change_around_the_services(world, federation):
+    MonthlyFigure.objects.filter(cdcs=world["DT01"]).update(admitted=1, members_end=101)
+    assert any("03/2021" in difference for difference in summary_differences())
