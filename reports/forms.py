@@ -36,3 +36,15 @@ class ProgressForm(forms.Form):
         if "org" in data:
             data["organisation"] = self.orgs[data["org"]]
         return data
+
+
+class DashboardForm(ProgressForm):
+    """The report's range and scope, and, for a steering-committee member who follows some
+    federations, a box to see only those in the federation table and the laggards."""
+
+    mine = forms.BooleanField(label=_("Đơn vị tôi phụ trách"), required=False)
+
+    def __init__(self, *args, follows_some: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not follows_some:
+            del self.fields["mine"]

@@ -8,7 +8,7 @@ from unionportal.lib.formatting import count
 from .selectors import ProgressReport
 
 
-def _count(number: int) -> str:
+def padded_count(number: int) -> str:
     """30018 → "30.018"; in Vietnamese, counts below ten are written with two digits ("03")."""
     text = count(abs(number))
     if (get_language() or "vi").startswith("vi") and abs(number) < 10:
@@ -27,26 +27,26 @@ def progress_sentence(report: ProgressReport) -> str:
     else:
         since = _("Từ tháng %(month)s đến nay") % {"month": report.start}
     if figures.decrease >= 0:
-        decrease = _("giảm %(count)s đoàn viên") % {"count": _count(figures.decrease)}
+        decrease = _("giảm %(count)s đoàn viên") % {"count": padded_count(figures.decrease)}
     else:
-        decrease = _("số chuyển đến nhiều hơn số giảm %(count)s đoàn viên") % {"count": _count(figures.decrease)}
+        decrease = _("số chuyển đến nhiều hơn số giảm %(count)s đoàn viên") % {"count": padded_count(figures.decrease)}
     if figures.net_members >= 0:
-        net_members = _("tăng tuyệt đối %(count)s đoàn viên") % {"count": _count(figures.net_members)}
+        net_members = _("tăng tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
     else:
-        net_members = _("giảm tuyệt đối %(count)s đoàn viên") % {"count": _count(figures.net_members)}
+        net_members = _("giảm tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
     if figures.net_unions >= 0:
-        net_unions = _("tăng tuyệt đối %(count)s CĐCS") % {"count": _count(figures.net_unions)}
+        net_unions = _("tăng tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
     else:
-        net_unions = _("giảm tuyệt đối %(count)s CĐCS") % {"count": _count(figures.net_unions)}
+        net_unions = _("giảm tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
     return _(
         "%(since)s đã kết nạp mới %(admitted)s đoàn viên; %(decrease)s (%(net_members)s); "
         "thành lập mới %(founded)s CĐCS, giảm %(dissolved)s CĐCS (%(net_unions)s)."
     ) % {
         "since": since,
-        "admitted": _count(figures.admitted),
+        "admitted": padded_count(figures.admitted),
         "decrease": decrease,
         "net_members": net_members,
-        "founded": _count(figures.unions_founded),
-        "dissolved": _count(figures.unions_dissolved),
+        "founded": padded_count(figures.unions_founded),
+        "dissolved": padded_count(figures.unions_dissolved),
         "net_unions": net_unions,
     }

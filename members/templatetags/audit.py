@@ -30,6 +30,8 @@ ACTIONS = {
     "sheet.import": gettext_lazy("Nhập số liệu từ tệp Excel"),
     "figures.acknowledge": gettext_lazy("Xác nhận đã kiểm tra cảnh báo"),
     "demo.seed": gettext_lazy("Dựng dữ liệu mẫu"),
+    "api_token.create": gettext_lazy("Cấp khóa truy cập API"),
+    "api_token.revoke": gettext_lazy("Thu hồi khóa truy cập API"),
 }
 
 # Labels of the keys of AuditEntry.data other than "changes"; unknown keys show as they are.

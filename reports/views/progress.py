@@ -35,7 +35,7 @@ def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
     return [(label, "?" + urlencode({"start": start.iso, "end": latest.iso, **keep})) for label, start in ranges]
 
 
-def _visible_orgs(user) -> list[Organisation]:
+def visible_orgs(user) -> list[Organisation]:
     orgs = list(orgs_visible_to(user))
     if not orgs:
         raise PermissionDenied(
@@ -69,7 +69,7 @@ def _report(form: ProgressForm) -> ProgressReport:
 @login_required
 def progress(request):
     """The report page: a range, an organisation, the six figures, attainment and the sentence."""
-    form = _progress_form(request, _visible_orgs(request.user))
+    form = _progress_form(request, visible_orgs(request.user))
     latest_complete = Month.last_complete(timezone.localdate())
     context = {
         "form": form,
@@ -85,7 +85,7 @@ def progress(request):
 def progress_export(request):
     """The report page as an .xlsx file, for the same query string and the same users. A query
     the page would refuse sends the user back to it, where the form says what is wrong."""
-    form = _progress_form(request, _visible_orgs(request.user))
+    form = _progress_form(request, visible_orgs(request.user))
     if not form.is_valid():
         problems = [str(message) for messages_ in form.errors.values() for message in messages_]
         messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
@@ -95,11 +95,20 @@ def progress_export(request):
     return xlsx_response(progress_workbook(report), progress_file_name(report))
 
 
+def range_query(report: ProgressReport) -> str:
+    """The query string a drill-down link carries: the range and the sector group, if any."""
+    query = {"start": report.start.iso, "end": report.end.iso}
+    if report.scope.sector_group:
+        query["sector_group"] = report.scope.sector_group
+    return urlencode(query)
+
+
 def _report_context(report: ProgressReport) -> dict:
     total = report.total
     with_quotas = report.programme is not None and report.scope.sector_group is None
     context = {
         "report": report,
+        "range_query": range_query(report),
         "sentence": progress_sentence(report),
         "scope_label": SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
         "lost_rows": [

@@ -46,6 +46,10 @@ MATRIX = {
     "set_language": ("get", _everyone(REDIRECT), {}),  # only a POST changes the language
     "reports:progress": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
     "reports:progress_export": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # this year's report as .xlsx
+    "reports:dashboard": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    "reports:dashboard_export": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    "reports:brief": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # the meeting brief, A4
+    "reports:brief_docx": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
     # the entry grid and the workflow: no_role users see no federation at all, so a 404
     "members:grid_start": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "federation": REDIRECT}, {}),
     "members:grid": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
@@ -76,6 +80,13 @@ MATRIX = {
     "targets:programme_list": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
     "targets:programme_new": ("get", {**_provincial_only(OK), "no_role": FORBIDDEN}, {}),
     "targets:quotas": ("get", _signed_in(OK, no_role=FORBIDDEN), {"pk": lambda world: world["programme"].pk}),
+    # drill-down from a federation's figures to its CĐCS and their months: no_role users see none, so a 404
+    "reports:federation_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), {"code": "DT"}),
+    "reports:federation_detail_export": ("get", _signed_in(OK, no_role=NOT_FOUND), {"code": "DT"}),
+    "reports:cdcs_months": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_CDCS),
+    "reports:cdcs_months_export": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_CDCS),
+    # the JSON API answers in JSON, never with the login page: 401 without a session or a token
+    "reports:api_progress": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "anonymous": 401}, {}),
 }
 
 # Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
@@ -95,6 +106,10 @@ OTHER_FEDERATIONS = {
     "members:upload_detail": ("get", OTHER_UPLOAD),
     "members:upload_file": ("get", OTHER_UPLOAD),
     "members:upload_detail#own-code": ("get", {"code": "DT", "pk": lambda world: world["uploads"]["PB"].pk}),
+    "reports:federation_detail": ("get", {"code": "PB"}),
+    "reports:federation_detail_export": ("get", {"code": "PB"}),
+    "reports:cdcs_months": ("get", {"code": "PB01"}),
+    "reports:cdcs_months_export": ("get", {"code": "PB01"}),
     # and what they post there
     "members:grid#post": ("post", OTHER),
     "members:cdcs_dissolve#post": ("post", {"code": "PB01"}),

@@ -1,0 +1,165 @@
+"""The dashboard's tables as one workbook: the federations, the laggards, the months.
+
+Every sheet is written by unionportal.lib.xlsx (formula escaping, header style); numbers stay
+numbers, percentages are fractions formatted as such."""
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from unionportal.lib.xlsx import COUNT_FORMAT, PERCENT_FORMAT, download_name, format_cells, table_workbook, write_table
+
+from .dashboard import Dashboard, FederationLine, Gap, Laggard
+
+
+def dashboard_file_name(board: Dashboard) -> str:
+    """bang-dieu-khien-TN-2021-01-2021-03.xlsx (with the sector group when there is one)."""
+    report = board.report
+    scope = report.scope
+    return download_name("bang-dieu-khien", scope.org.code, report.start.iso, report.end.iso, scope.sector_group or "")
+
+
+def _fraction(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
+
+
+def dashboard_workbook(board: Dashboard) -> Workbook:
+    report = board.report
+    heading = [
+        _("Bảng điều khiển phát triển đoàn viên, thành lập CĐCS"),
+        _("Đơn vị: %(org)s") % {"org": report.scope.org.name},
+        _("Kỳ báo cáo: %(start)s – %(end)s") % {"start": report.start, "end": report.end},
+    ]
+    if board.only_followed:
+        heading.append(_("Chỉ các đơn vị tôi phụ trách"))
+    headers, rows, formats = _federations(board)
+    workbook = table_workbook(_("Theo đơn vị"), headers, rows, heading=heading)
+    _format(workbook.active, len(heading) + 2, len(rows), formats)
+    for title, (headers, rows, formats) in (
+        (_("Chậm tiến độ"), _laggards(board)),
+        (_("Theo tháng"), _months(board)),
+    ):
+        sheet = workbook.create_sheet(title[:31])
+        write_table(sheet, headers, rows)
+        _format(sheet, 1, len(rows), formats)
+    return workbook
+
+
+def _format(sheet, header_row: int, count: int, formats: dict[int, str]) -> None:
+    rows = range(header_row + 1, header_row + 1 + count)
+    for column, number_format in formats.items():
+        format_cells(sheet, rows=rows, columns=[column], number_format=number_format)
+
+
+def _federations(board: Dashboard):
+    year = board.report.year
+    headers = [
+        _("Đơn vị"),
+        _("Mã"),
+        _("Kết nạp mới"),
+        _("Giảm"),
+        _("Tăng tuyệt đối"),
+        _("Đoàn viên cuối kỳ"),
+        _("CĐCS lập mới"),
+        _("CĐCS giảm"),
+        _("Tăng tuyệt đối CĐCS"),
+        _("CĐCS cuối kỳ"),
+        _("Chỉ tiêu kết nạp %(year)s") % {"year": year},
+        _("Tỷ lệ đạt kết nạp %(year)s") % {"year": year},
+        _("Chỉ tiêu CĐCS %(year)s") % {"year": year},
+        _("Tỷ lệ đạt CĐCS %(year)s") % {"year": year},
+        _("Tỷ lệ đạt kết nạp cả chương trình"),
+        _("Tỷ lệ đạt CĐCS cả chương trình"),
+        _("Thời gian đã qua của năm"),
+        _("Đánh giá"),
+        _("Xếp hạng"),
+        _("Báo cáo tháng %(month)s") % {"month": board.report.end},
+    ]
+
+    def line(item: FederationLine) -> list:
+        row, f = item.row, item.row.figures
+        return [
+            row.org.name,
+            row.org.code,
+            f.admitted,
+            f.decrease,
+            f.net_members,
+            f.members_end,
+            f.unions_founded,
+            f.unions_dissolved,
+            f.net_unions,
+            f.unions_end,
+            row.year_members.quota,
+            _fraction(row.year_members.percent),
+            row.year_unions.quota,
+            _fraction(row.year_unions.percent),
+            _fraction(row.programme_members.percent),
+            _fraction(row.programme_unions.percent),
+            _fraction(row.year_members.expected_percent),
+            "" if item.on_track is None else (_("Đạt tiến độ") if item.on_track else _("Chậm tiến độ")),
+            item.rank,
+            str(item.status_label),
+        ]
+
+    formats = dict.fromkeys([*range(3, 12), 13], COUNT_FORMAT) | dict.fromkeys([12, 14, 15, 16, 17], PERCENT_FORMAT)
+    return headers, [line(item) for item in board.lines], formats
+
+
+def _laggards(board: Dashboard):
+    headers = [
+        _("Đơn vị"),
+        _("Mã"),
+        _("Tỷ lệ đạt kết nạp"),
+        _("Kết nạp còn thiếu"),
+        _("Kết nạp mỗi tháng còn lại"),
+        _("Tỷ lệ đạt CĐCS"),
+        _("CĐCS còn thiếu"),
+        _("CĐCS mỗi tháng còn lại"),
+        _("Thời gian đã qua của năm"),
+    ]
+
+    def line(laggard: Laggard) -> list:
+        def gap(g: Gap) -> list:
+            return [_fraction(g.attainment.percent), g.needed, g.per_month]
+
+        return [
+            laggard.row.org.name,
+            laggard.row.org.code,
+            *gap(laggard.members),
+            *gap(laggard.unions),
+            _fraction(laggard.members.attainment.expected_percent),
+        ]
+
+    formats = dict.fromkeys([3, 6, 9], PERCENT_FORMAT) | dict.fromkeys([4, 5, 7, 8], COUNT_FORMAT)
+    return headers, [line(laggard) for laggard in board.laggards], formats
+
+
+def _months(board: Dashboard):
+    headers = [
+        _("Tháng"),
+        _("Kết nạp mới"),
+        _("Chuyển đến"),
+        _("Giảm (mọi lý do)"),
+        _("Giảm"),
+        _("Tăng tuyệt đối"),
+        _("Đoàn viên cuối tháng"),
+        _("CĐCS lập mới"),
+        _("CĐCS giảm"),
+        _("CĐCS cuối tháng"),
+    ]
+    rows = [
+        [
+            str(point.month),
+            t.admitted,
+            t.transferred_in,
+            t.lost,
+            t.decrease,
+            t.net_members,
+            t.members_end,
+            t.unions_founded,
+            t.unions_dissolved,
+            t.unions_end,
+        ]
+        for point in board.months
+        for t in [point.totals]
+    ]
+    return headers, rows, dict.fromkeys(range(2, 11), COUNT_FORMAT)

@@ -1,0 +1,302 @@
+"""Where a federation's figures come from: one line per CĐCS, and one CĐCS's months.
+
+`federation_cdcs` splits the figures that reports.selectors.progress_report gives a federation
+into its CĐCS, by the same rules (../shared/domain.md): flows are counted for the federation of
+the month, a CĐCS founded or dissolved counts for the federation it belonged to that day, stocks
+count for the federation of the month they are taken in, and a CĐCS that moved in or out during
+the range carries its members on a line of its own. So the lines add up to the federation's
+figures, start + net + moved = end holds on every line, and a test asserts both.
+
+Three queries whatever the number of CĐCS and months: the CĐCS with their stocks and
+federations (subqueries), their flows (one grouped query over MonthlyFigure), their moves."""
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from members.models import (
+    FLOW_FIELDS,
+    LOSS_FIELDS,
+    SECTORS_OF_GROUP,
+    Affiliation,
+    GrassrootsUnion,
+    MonthlyFigure,
+    Organisation,
+    federation_at_subquery,
+)
+from unionportal.lib.months import Month
+
+from .selectors import Figures
+
+_ZERO = Value(0, output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Move:
+    """A CĐCS moved in (from `other`) or out (to `other`) in `month`, carrying `members`."""
+
+    month: Month
+    other: Organisation
+    members: int
+    incoming: bool
+    counts_as_union: bool  # false for a CĐCS already dissolved when it moved (as progress_report counts it)
+
+
+@dataclass
+class CdcsLine:
+    """One CĐCS's part of a federation's figures for the range."""
+
+    cdcs: GrassrootsUnion
+    figures: Figures = field(default_factory=Figures)
+    founded_on: date | None = None  # founded in the range, under this federation
+    dissolved_on: date | None = None  # dissolved in the range, under this federation
+    moves: list[Move] = field(default_factory=list)
+
+
+@dataclass
+class FederationDrilldown:
+    org: Organisation
+    start: Month
+    end: Month
+    sector_group: str | None
+    lines: list[CdcsLine]
+    total: Figures
+
+
+def _sector_filter(sector_group: str | None, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}sector__in": SECTORS_OF_GROUP[sector_group]}) if sector_group else Q()
+
+
+def _stock_subquery(month: Month) -> Coalesce:
+    """A CĐCS's members at the end of `month`: its latest month-end on record up to then or, before
+    its first month on record, the opening balance that month starts from (as progress_report)."""
+    latest = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lte=month.first_day)
+        .order_by("-month")
+        .values("members_end")[:1]
+    )
+    opening = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__gt=month.first_day)
+        .order_by("month")
+        .values("members_start")[:1]
+    )
+    return Coalesce(
+        Subquery(latest, output_field=IntegerField()), Subquery(opening, output_field=IntegerField()), _ZERO
+    )
+
+
+def _alive_at_end_of(cdcs: GrassrootsUnion, month: Month) -> bool:
+    return cdcs.founded_on <= month.last_day and (cdcs.dissolved_on is None or cdcs.dissolved_on > month.last_day)
+
+
+def federation_cdcs(
+    *, org: Organisation, start: Month, end: Month, sector_group: str | None = None
+) -> FederationDrilldown:
+    """Every CĐCS that belonged to `org` in some month of start..end (or at the end of the month
+    before, and so is in its opening stock), with its part of the federation's figures."""
+    if start > end:
+        raise ValueError("start after end")
+    before = start - 1
+    range_days = (start.first_day, end.last_day)
+
+    unions = (
+        GrassrootsUnion.objects.filter(_sector_filter(sector_group))
+        .annotate(
+            federation_before=Subquery(federation_at_subquery(OuterRef("pk"), before.first_day)),
+            federation_end=Subquery(federation_at_subquery(OuterRef("pk"), end.first_day)),
+            founded_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("founded_on"))),
+            dissolved_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("dissolved_on"))),
+            stock_start=_stock_subquery(before),
+            stock_end=_stock_subquery(end),
+        )
+        .filter(
+            (
+                Q(founded_on__lte=end.last_day)
+                & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start.first_day))
+                & (
+                    Q(federation_before=org.pk)
+                    | Exists(
+                        Affiliation.objects.filter(
+                            cdcs=OuterRef("pk"), federation=org, valid_from__range=(start.first_day, end.first_day)
+                        )
+                    )
+                )
+            )
+            # Belt and braces: a CĐCS with figures reported by the federation in the range is
+            # always shown, so that the flows add up whatever the register says.
+            | Exists(
+                MonthlyFigure.objects.filter(
+                    cdcs=OuterRef("pk"), federation=org, month__range=(start.first_day, end.first_day)
+                )
+            )
+        )
+        .order_by("code")
+    )
+    lines: dict[int, CdcsLine] = {}
+    for cdcs in unions:
+        figures = Figures()
+        if cdcs.federation_before == org.pk and _alive_at_end_of(cdcs, before):
+            figures.members_start, figures.unions_start = cdcs.stock_start, 1
+        if cdcs.federation_end == org.pk and _alive_at_end_of(cdcs, end):
+            figures.members_end, figures.unions_end = cdcs.stock_end, 1
+        line = CdcsLine(cdcs=cdcs, figures=figures)
+        if cdcs.founded_in == org.pk and range_days[0] <= cdcs.founded_on <= range_days[1]:
+            line.founded_on, figures.unions_founded = cdcs.founded_on, 1
+        if cdcs.dissolved_in == org.pk and cdcs.dissolved_on and range_days[0] <= cdcs.dissolved_on <= range_days[1]:
+            line.dissolved_on, figures.unions_dissolved = cdcs.dissolved_on, 1
+        lines[cdcs.pk] = line
+
+    for cdcs_id, flows in _flows(org, start, end, sector_group).items():
+        figures = lines[cdcs_id].figures
+        figures.admitted, figures.transferred_in = flows["admitted"], flows["transferred_in"]
+        figures.lost_by_reason = {reason.value: flows[column] for reason, column in LOSS_FIELDS.items()}
+
+    for cdcs, move in _moves(org, start, end, sector_group):
+        line = lines.setdefault(cdcs.pk, CdcsLine(cdcs=cdcs))
+        line.moves.append(move)
+        if move.incoming:
+            line.figures.members_moved_in += move.members
+            line.figures.unions_moved_in += move.counts_as_union
+        else:
+            line.figures.members_moved_out += move.members
+            line.figures.unions_moved_out += move.counts_as_union
+
+    ordered = sorted(lines.values(), key=lambda line: line.cdcs.code)
+    return FederationDrilldown(
+        org=org,
+        start=start,
+        end=end,
+        sector_group=sector_group,
+        lines=ordered,
+        total=sum_figures(line.figures for line in ordered),
+    )
+
+
+def _flows(org: Organisation, start: Month, end: Month, sector_group: str | None) -> dict[int, dict[str, int]]:
+    """Σ of every flow column per CĐCS, over the months the federation reported it. One query."""
+    sums = {f"sum_{column}": Coalesce(Sum(column), _ZERO) for column in FLOW_FIELDS}
+    rows = (
+        MonthlyFigure.objects.filter(
+            _sector_filter(sector_group, "cdcs__"),
+            federation=org,
+            month__gte=start.first_day,
+            month__lte=end.first_day,
+        )
+        .order_by()
+        .values("cdcs_id")
+        .annotate(**sums)
+    )
+    return {row.pop("cdcs_id"): {name.removeprefix("sum_"): value for name, value in row.items()} for row in rows}
+
+
+def _moves(org: Organisation, start: Month, end: Month, sector_group: str | None) -> list[tuple[GrassrootsUnion, Move]]:
+    """CĐCS that came to or left the federation in a month of the range, with the members they
+    carried (their stock at the end of the month before), as progress_report counts them. One query."""
+    previous = Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from")).order_by(
+        "-valid_from"
+    )
+    carried = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("cdcs"), month__lt=OuterRef("valid_from"))
+        .order_by("-month")
+        .values("members_end")[:1]
+    )
+    moves = (
+        Affiliation.objects.filter(
+            _sector_filter(sector_group, "cdcs__"), valid_from__gte=start.first_day, valid_from__lte=end.first_day
+        )
+        .annotate(
+            from_id=Subquery(previous.values("federation_id")[:1]),
+            from_code=Subquery(previous.values("federation__code")[:1]),
+            from_name=Subquery(previous.values("federation__name")[:1]),
+            members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
+        )
+        .filter(Q(federation=org) | Q(from_id=org.pk))
+        .exclude(from_id__isnull=True)
+        .select_related("cdcs", "federation")
+        .order_by("valid_from", "cdcs__code")
+    )
+    found = []
+    for affiliation in moves:
+        if affiliation.from_id == affiliation.federation_id:
+            continue
+        incoming = affiliation.federation_id == org.pk
+        other = (
+            Organisation(pk=affiliation.from_id, code=affiliation.from_code, name=affiliation.from_name)
+            if incoming
+            else affiliation.federation
+        )
+        dissolved_on = affiliation.cdcs.dissolved_on
+        found.append(
+            (
+                affiliation.cdcs,
+                Move(
+                    month=Month.of(affiliation.valid_from),
+                    other=other,
+                    members=affiliation.members,
+                    incoming=incoming,
+                    counts_as_union=dissolved_on is None or dissolved_on >= affiliation.valid_from,
+                ),
+            )
+        )
+    return found
+
+
+def sum_figures(many) -> Figures:
+    """The figures of many lines added up, field by field (the losses reason by reason)."""
+    total = Figures()
+    for figures in many:
+        for item in fields(Figures):
+            if item.name == "lost_by_reason":
+                for reason, count in figures.lost_by_reason.items():
+                    total.lost_by_reason[reason] += count
+            else:
+                setattr(total, item.name, getattr(total, item.name) + getattr(figures, item.name))
+    return total
+
+
+# --- one CĐCS's months --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    figure: MonthlyFigure
+    lost_by_reason: list[int]  # in the order of LossReason
+
+    @property
+    def lost(self) -> int:
+        return sum(self.lost_by_reason)
+
+    @property
+    def net_members(self) -> int:
+        return self.figure.admitted + self.figure.transferred_in - self.lost
+
+
+@dataclass
+class CdcsMonths:
+    cdcs: GrassrootsUnion
+    start: Month
+    end: Month
+    rows: list[MonthRow]
+    total: Figures  # flows summed; members_start of the first row, members_end of the last
+
+
+def cdcs_months(*, cdcs: GrassrootsUnion, start: Month, end: Month, visible: QuerySet[MonthlyFigure]) -> CdcsMonths:
+    """Every monthly row of the CĐCS in start..end among `visible` (what the user may read:
+    members.access.figures_visible_to), with the federation of each month. One query."""
+    figures = (
+        visible.filter(cdcs=cdcs, month__gte=start.first_day, month__lte=end.first_day)
+        .select_related("federation")
+        .order_by("month")
+    )
+    rows = [MonthRow(figure, [getattr(figure, column) for column in LOSS_FIELDS.values()]) for figure in figures]
+    total = Figures()
+    for row in rows:
+        total.admitted += row.figure.admitted
+        total.transferred_in += row.figure.transferred_in
+        for reason, count in zip(LOSS_FIELDS, row.lost_by_reason, strict=True):
+            total.lost_by_reason[reason.value] += count
+    if rows:
+        total.members_start, total.members_end = rows[0].figure.members_start, rows[-1].figure.members_end
+    return CdcsMonths(cdcs=cdcs, start=start, end=end, rows=rows, total=total)

@@ -1,0 +1,103 @@
+"""The leadership dashboard (bảng điều khiển) and its Excel file: read-only, for everyone with a role."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import SectorGroup
+from unionportal.lib.months import Month
+from unionportal.lib.xlsx import xlsx_response
+
+from ..dashboard import Dashboard, dashboard, followed_federation_ids
+from ..dashboard_charts import charts
+from ..dashboard_exports import dashboard_file_name, dashboard_workbook
+from ..forms import DashboardForm
+from ..models import Meeting
+from ..selectors import Scope, programme_for
+from .progress import range_query, visible_orgs
+
+KEPT = ("org", "sector_group", "mine")  # what a preset link keeps of the current query
+
+
+def _presets(today, query) -> list[tuple[str, str]]:
+    """This year, the programme so far, since the last steering-committee meeting (when there
+    is one), the last twelve months: all to the last complete month, as links."""
+    latest = Month.last_complete(today)
+    ranges = [(_("Năm nay"), Month(latest.year, 1))]
+    programme = programme_for(latest)
+    if programme:
+        label = _("Từ đầu chương trình %(number)s") % {"number": programme.document_number}
+        ranges.append((label, Month(programme.first_year, 1)))
+    meeting = Meeting.objects.latest_before(today)
+    if meeting:
+        label = _("Từ phiên họp trước (%(day)s)") % {"day": meeting.held_on.strftime("%d/%m/%Y")}
+        ranges.append((label, min(Month.of(meeting.held_on), latest)))
+    ranges.append((_("12 tháng gần nhất"), latest - 11))
+    keep = {key: query[key] for key in KEPT if query.get(key)}
+    return [(label, "?" + urlencode({"start": start.iso, "end": latest.iso, **keep})) for label, start in ranges]
+
+
+def dashboard_form(request, followed: set[int]) -> DashboardForm:
+    """The form from the query string; what it leaves out is this year so far, for the province
+    (or the user's own federation)."""
+    orgs = visible_orgs(request.user)
+    today = timezone.localdate()
+    latest = Month.last_complete(today)
+    data = request.GET.copy()
+    data.setdefault("start", Month(latest.year, 1).iso)
+    data.setdefault("end", latest.iso)
+    data.setdefault("org", next((org for org in orgs if org.is_province), orgs[0]).code)
+    return DashboardForm(data, orgs=orgs, latest=Month.of(today), follows_some=bool(followed))
+
+
+def board_for(form: DashboardForm, followed: set[int]) -> Dashboard:
+    data = form.cleaned_data
+    return dashboard(
+        start=data["start"],
+        end=data["end"],
+        scope=Scope(data["organisation"], data["sector_group"] or None),
+        only=followed if data.get("mine") else None,
+    )
+
+
+@login_required
+@require_GET
+def dashboard_page(request):
+    """Tiles, the federation table, the laggards and the charts of a range."""
+    followed = followed_federation_ids(request.user)
+    form = dashboard_form(request, followed)
+    context = {"form": form, "presets": _presets(timezone.localdate(), form.data)}
+    if form.is_valid():
+        board = board_for(form, followed)
+        report = board.report
+        context.update(
+            board=board,
+            report=report,
+            charts=charts(board),
+            scope_label=SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
+            range_query=range_query(report),
+            export_query=form.data.urlencode(),
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_export(request):
+    """The dashboard's tables as one .xlsx, for the same query string. A query the page would
+    refuse sends the user back to it, where the form says what is wrong."""
+    followed = followed_federation_ids(request.user)
+    form = dashboard_form(request, followed)
+    if not form.is_valid():
+        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
+        messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
+        query = request.GET.urlencode()
+        return redirect(reverse("reports:dashboard") + (f"?{query}" if query else ""))
+    board = board_for(form, followed)
+    return xlsx_response(dashboard_workbook(board), dashboard_file_name(board))

@@ -1,0 +1,180 @@
+"""The drill-down pages: from a federation's figures to its CĐCS, and from a CĐCS to its months.
+
+Both take the report's query string (start=YYYY-MM&end=YYYY-MM, optional sector_group; this
+year so far without one) and keep it in every link, so that the breadcrumb Toàn tỉnh →
+federation → CĐCS shows the same range at each step."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.access import access_org, cdcs_visible_to, figures_visible_to, orgs_visible_to
+from members.models import LossReason, Organisation, SectorGroup
+from unionportal.lib.months import Month
+from unionportal.lib.xlsx import xlsx_response
+
+from ..drilldown import cdcs_months as cdcs_months_selector
+from ..drilldown import federation_cdcs
+from ..drilldown_xlsx import cdcs_months_file, cdcs_months_workbook, federation_file, federation_workbook
+from ..forms import ProgressForm
+from ..selectors import Scope, progress_report
+
+RANGE_KEYS = ("start", "end", "sector_group")
+
+
+def default_range(today=None) -> dict[str, str]:
+    """This year so far, up to the last complete month, as the report page opens."""
+    latest = Month.last_complete(today or timezone.localdate())
+    return {"start": Month(latest.year, 1).iso, "end": latest.iso}
+
+
+class RangeForm(ProgressForm):
+    """The report's range and sector group, for pages whose organisation is in the URL."""
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, orgs=[], latest=Month.of(timezone.localdate()), **kwargs)
+        del self.fields["org"]
+
+
+def _range_form(request) -> RangeForm:
+    """The query string's range over the default one: a link that gives only `end` still works."""
+    given = {key: request.GET[key] for key in RANGE_KEYS if key in request.GET}
+    return RangeForm({**default_range(), **given})
+
+
+def _range_query(form: RangeForm) -> dict[str, str]:
+    """The range to keep in links: as cleaned when the form is valid, else as typed."""
+    if form.is_valid():
+        data = form.cleaned_data
+        query = {"start": data["start"].iso, "end": data["end"].iso, "sector_group": data["sector_group"]}
+    else:
+        query = {key: form.data.get(key, "") for key in RANGE_KEYS}
+    return {key: value for key, value in query.items() if value}
+
+
+def _with_query(url: str, query: dict[str, str]) -> str:
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _breadcrumbs(user, query: dict[str, str], federation: Organisation | None) -> list[tuple[str, str]]:
+    """Toàn tỉnh (the report page for the province, if the user sees it) → the federation."""
+    crumbs = []
+    province = orgs_visible_to(user).filter(kind=Organisation.Kind.PROVINCE).first()
+    if province is not None:
+        crumbs.append((_("Toàn tỉnh"), _with_query(reverse("reports:progress"), {**query, "org": province.code})))
+    if federation is not None:
+        url = reverse("reports:federation_detail", kwargs={"code": federation.code})
+        crumbs.append((federation.name, _with_query(url, query)))
+    return crumbs
+
+
+def _refused_export(request, form: RangeForm, page: str, code: str):
+    """An export whose query the page would refuse goes back to the page, which says why."""
+    problems = [str(message) for messages_ in form.errors.values() for message in messages_]
+    messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
+    return redirect(_with_query(reverse(page, kwargs={"code": code}), _range_query(form)))
+
+
+def _federation(user, code: str) -> Organisation:
+    org = access_org(user, code)
+    if org.is_province:
+        raise Http404(_("Trang này dành cho một công đoàn cấp trên; toàn tỉnh xem ở trang Báo cáo."))
+    return org
+
+
+def _sector_group(form: RangeForm) -> str | None:
+    return form.cleaned_data["sector_group"] or None
+
+
+@login_required
+def federation_detail(request, code: str):
+    """A federation's figures for the range, then one line per CĐCS that makes them."""
+    org = _federation(request.user, code)
+    form = _range_form(request)
+    query = _range_query(form)
+    context = {
+        "form": form,
+        "org": org,
+        "query": urlencode(query),
+        "breadcrumbs": _breadcrumbs(request.user, query, None),
+    }
+    if form.is_valid():
+        start, end, sector_group = form.cleaned_data["start"], form.cleaned_data["end"], _sector_group(form)
+        report = progress_report(start=start, end=end, scope=Scope(org, sector_group))
+        context.update(
+            report=report,
+            row=report.total,
+            drilldown=federation_cdcs(org=org, start=start, end=end, sector_group=sector_group),
+            reasons=[(reason.value, reason.label) for reason in LossReason],
+            scope_label=SectorGroup(sector_group).label if sector_group else "",
+        )
+    return render(request, "reports/federation_detail.html", context)
+
+
+@login_required
+def federation_detail_export(request, code: str):
+    org = _federation(request.user, code)
+    form = _range_form(request)
+    if not form.is_valid():
+        return _refused_export(request, form, "reports:federation_detail", org.code)
+    drilldown = federation_cdcs(
+        org=org, start=form.cleaned_data["start"], end=form.cleaned_data["end"], sector_group=_sector_group(form)
+    )
+    return xlsx_response(federation_workbook(drilldown), federation_file(drilldown))
+
+
+def _visible_cdcs(user, code: str):
+    cdcs = cdcs_visible_to(user).filter(code=code).first()
+    if cdcs is None:
+        raise Http404(_("Không tìm thấy CĐCS."))
+    return cdcs
+
+
+@login_required
+def cdcs_months(request, code: str):
+    """Every monthly row of one CĐCS in the range (those the user may read), with a total line."""
+    cdcs = _visible_cdcs(request.user, code)
+    form = _range_form(request)
+    query = _range_query(form)
+    context = {"form": form, "cdcs": cdcs, "query": urlencode(query)}
+    federation = None
+    if form.is_valid():
+        months = cdcs_months_selector(
+            cdcs=cdcs,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            visible=figures_visible_to(request.user),
+        )
+        visible_orgs = set(orgs_visible_to(request.user).values_list("pk", flat=True))
+        # Back to the federation of the range's last month that the user may open.
+        federation = next(
+            (row.figure.federation for row in reversed(months.rows) if row.figure.federation_id in visible_orgs), None
+        )
+        context.update(
+            months=months,
+            visible_orgs=visible_orgs,
+            reasons=[(reason.value, reason.label) for reason in LossReason],
+        )
+    context["breadcrumbs"] = _breadcrumbs(request.user, query, federation)
+    return render(request, "reports/cdcs_months.html", context)
+
+
+@login_required
+def cdcs_months_export(request, code: str):
+    cdcs = _visible_cdcs(request.user, code)
+    form = _range_form(request)
+    if not form.is_valid():
+        return _refused_export(request, form, "reports:cdcs_months", cdcs.code)
+    months = cdcs_months_selector(
+        cdcs=cdcs,
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        visible=figures_visible_to(request.user),
+    )
+    return xlsx_response(cdcs_months_workbook(months), cdcs_months_file(months))
