@@ -1,0 +1,164 @@
+"""The meeting brief (báo cáo nhanh phục vụ họp Ban Chỉ đạo): the dashboard of a range in the
+paragraphs a Ban Tổ chức officer writes for the steering committee, so that nobody retypes it.
+
+The figures are the dashboard's (reports.dashboard), the sentence is progress_sentence; this
+module only words them. The page (templates/reports/brief.html) and the .docx (brief_docx.py)
+print the same Brief."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from members.models import SectorGroup
+from unionportal.lib.formatting import percent
+
+from .dashboard import Dashboard, Laggard
+from .selectors import Attainment
+from .texts import padded_count, progress_sentence
+
+
+@dataclass
+class Brief:
+    board: Dashboard
+    issued_on: date
+    heading: str  # the organisation the brief speaks for, in capitals as on a document
+    place: str  # the place of the date line ("Thái Nguyên, ngày …"), empty when unknown
+    title: str
+    period: str
+    sentence: str
+    attainment: list[str]
+    non_state: str
+    laggards: str  # the sentence that opens the list, empty without quotas
+    laggard_items: list[str]
+
+    @property
+    def date_line(self) -> str:
+        day = _("ngày %(day)02d tháng %(month)02d năm %(year)d") % {
+            "day": self.issued_on.day,
+            "month": self.issued_on.month,
+            "year": self.issued_on.year,
+        }
+        return f"{self.place}, {day}" if self.place else day.capitalize()
+
+
+def meeting_brief(board: Dashboard, *, issued_on: date) -> Brief:
+    report = board.report
+    org = report.scope.org
+    scope = (
+        org.name if not report.scope.sector_group else f"{org.name} ({SectorGroup(report.scope.sector_group).label})"
+    )
+    return Brief(
+        board=board,
+        issued_on=issued_on,
+        heading=org.name.upper(),
+        place=_place(org.name) if org.is_province else "",
+        title=_("Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở"),
+        period=_("%(scope)s, từ tháng %(start)s đến tháng %(end)s")
+        % {"scope": scope, "start": report.start, "end": report.end},
+        sentence=progress_sentence(report),
+        attainment=_attainment(board),
+        non_state=_non_state(board),
+        laggards=_laggards(board),
+        laggard_items=[_laggard(laggard) for laggard in board.laggards] if _laggards(board) else [],
+    )
+
+
+def _place(name: str) -> str:
+    """ "LĐLĐ tỉnh Thái Nguyên" → "Thái Nguyên", for the date line."""
+    for prefix in ("Liên đoàn Lao động tỉnh ", "LĐLĐ tỉnh ", "Liên đoàn Lao động thành phố ", "LĐLĐ thành phố "):
+        if name.startswith(prefix):
+            return name.removeprefix(prefix)
+    return ""
+
+
+def _versus(attainment: Attainment, unit: str) -> str:
+    return _("%(percent)s (%(actual)s/%(quota)s %(unit)s)") % {
+        "percent": percent(attainment.percent),
+        "actual": padded_count(attainment.actual),
+        "quota": padded_count(attainment.quota),
+        "unit": unit,
+    }
+
+
+def _attainment(board: Dashboard) -> list[str]:
+    """Against this year's quota and the programme's, with the share of time gone by."""
+    report, total = board.report, board.report.total
+    if report.programme is None or report.scope.sector_group:
+        return []
+    paragraphs = []
+    for label, members, unions in (
+        (_("chỉ tiêu năm %(year)s") % {"year": report.year}, total.year_members, total.year_unions),
+        (
+            _("chỉ tiêu cả chương trình %(number)s") % {"number": report.programme.document_number},
+            total.programme_members,
+            total.programme_unions,
+        ),
+    ):
+        if not members.quota and not unions.quota:
+            paragraphs.append(_("Chưa giao %(what)s.") % {"what": label})
+            continue
+        paragraphs.append(
+            _(
+                "So với %(what)s: kết nạp mới đạt %(members)s; thành lập mới CĐCS đạt %(unions)s; "
+                "thời gian đã qua %(elapsed)s."
+            )
+            % {
+                "what": label,
+                "members": _versus(members, _("đoàn viên")) if members.quota else _("(chưa giao)"),
+                "unions": _versus(unions, _("CĐCS")) if unions.quota else _("(chưa giao)"),
+                "elapsed": percent(members.expected_percent),
+            }
+        )
+    return paragraphs
+
+
+def _non_state(board: Dashboard) -> str:
+    part = board.sector_groups.get(SectorGroup.NON_STATE)
+    everyone = board.report.total.figures
+    if part is None:
+        return ""
+    share = part.admitted * 100 / everyone.admitted if everyone.admitted else None
+    members_share = part.members_end * 100 / everyone.members_end if everyone.members_end else None
+    return _(
+        "Khu vực ngoài nhà nước kết nạp mới %(admitted)s đoàn viên (%(share)s tổng số kết nạp mới), giảm %(decrease)s "
+        "đoàn viên; thành lập mới %(founded)s CĐCS, giảm %(dissolved)s CĐCS. Đến cuối tháng %(end)s, khu vực này có "
+        "%(members)s đoàn viên trong %(unions)s CĐCS, bằng %(members_share)s số đoàn viên."
+    ) % {
+        "admitted": padded_count(part.admitted),
+        "share": percent(share),
+        "decrease": padded_count(part.decrease),
+        "founded": padded_count(part.unions_founded),
+        "dissolved": padded_count(part.unions_dissolved),
+        "end": board.report.end,
+        "members": padded_count(part.members_end),
+        "unions": padded_count(part.unions_end),
+        "members_share": percent(members_share),
+    }
+
+
+def _laggard(laggard: Laggard) -> str:
+    parts = []
+    for gap, unit in ((laggard.members, _("đoàn viên")), (laggard.unions, _("CĐCS"))):
+        if gap.behind:
+            text = _("đạt %(percent)s chỉ tiêu %(unit)s, còn thiếu %(needed)s") % {
+                "percent": percent(gap.attainment.percent),
+                "unit": unit,
+                "needed": padded_count(gap.needed),
+            }
+            if gap.per_month:
+                text += _(" (bình quân %(per_month)s mỗi tháng còn lại)") % {"per_month": padded_count(gap.per_month)}
+            parts.append(text)
+    return f"{laggard.row.org.name}: {'; '.join(parts)}."
+
+
+def _laggards(board: Dashboard) -> str:
+    if board.report.programme is None or board.report.scope.sector_group:
+        return ""
+    if not board.laggards:
+        return _("Không có đơn vị nào chậm so với tiến độ thời gian của năm %(year)s.") % {"year": board.report.year}
+    return _("%(count)s đơn vị chậm so với tiến độ thời gian (%(elapsed)s của năm %(year)s):") % {
+        "count": padded_count(len(board.laggards)),
+        "elapsed": percent(board.report.total.year_members.expected_percent),
+        "year": board.report.year,
+    }
