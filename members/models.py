@@ -212,6 +212,7 @@ class Affiliation(models.Model):
             models.UniqueConstraint(fields=["cdcs", "valid_from"], name="affiliation_one_per_month"),
             models.CheckConstraint(condition=_first_of_month("valid_from"), name="affiliation_starts_on_first"),
         ]
+        indexes = [models.Index(fields=["valid_from"])]  # the moves of a range (reports.selectors._moves)
 
     def __str__(self):
         return f"{self.cdcs.code} → {self.federation.code} ({Month.of(self.valid_from)})"
@@ -499,7 +500,8 @@ class FederationMonth(models.Model):
     Flows and CĐCS founded/dissolved are those of the month; members_end and unions_end are the
     stock at the end of the month, as reports.selectors has always counted it (a CĐCS without a
     row that month carries its latest end stock). No row means all zero, up to the federation's
-    SummaryHorizon."""
+    SummaryHorizon; once anything happened, every later month has a row (its running totals are
+    not zero)."""
 
     federation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="summaries")
     month = models.DateField()
@@ -517,6 +519,10 @@ class FederationMonth(models.Model):
     unions_dissolved = models.PositiveIntegerField(default=0)
     members_end = models.PositiveIntegerField(default=0)
     unions_end = models.PositiveIntegerField(default=0)
+    # Running totals since the federation's first month, so that "since the start of the
+    # programme" is one month's row minus another's instead of a sum over six years of rows.
+    admitted_to_date = models.PositiveIntegerField(default=0)
+    founded_to_date = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tổng hợp tháng của công đoàn cấp trên")

@@ -45,8 +45,19 @@ from .models import (
 GROUPS = (SectorGroup.STATE.value, SectorGroup.NON_STATE.value)
 _GROUP_OF_SECTOR = {sector.value: group.value for group, sectors in SECTORS_OF_GROUP.items() for sector in sectors}
 # The columns of a FederationMonth besides its key, in the order _summarise fills them.
-COLUMNS = (*FLOW_FIELDS, "unions_founded", "unions_dissolved", "members_end", "unions_end")
-_FOUNDED, _DISSOLVED, _MEMBERS, _UNIONS = (COLUMNS.index(name) for name in COLUMNS[len(FLOW_FIELDS) :])
+COLUMNS = (
+    *FLOW_FIELDS,
+    "unions_founded",
+    "unions_dissolved",
+    "members_end",
+    "unions_end",
+    "admitted_to_date",
+    "founded_to_date",
+)
+_ADMITTED = COLUMNS.index("admitted")
+_FOUNDED, _DISSOLVED, _MEMBERS, _UNIONS, _ADMITTED_TO_DATE, _FOUNDED_TO_DATE = (
+    COLUMNS.index(name) for name in COLUMNS[len(FLOW_FIELDS) :]
+)
 
 
 def _this_month() -> Month:
@@ -174,7 +185,7 @@ def _lock(federation_ids: list[int]) -> None:
 
 
 def _summarise(federation_id: int, since: Month | None) -> tuple[list[FederationMonth], Month]:
-    """The federation's FederationMonth rows from `since` on, and the month they run to. Four queries."""
+    """The federation's FederationMonth rows from `since` on, and the month they run to. Five queries."""
     ids = Affiliation.objects.filter(federation_id=federation_id).values("cdcs_id")
     affiliations = defaultdict(list)
     for cdcs_id, valid_from, federation in (
@@ -225,14 +236,27 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
             through=through,
         )
 
+    # Running totals go on from the month before `since`, which this refresh leaves as it is.
+    before = {}
+    if since is not None:
+        before = {
+            group: (admitted, founded)
+            for group, admitted, founded in FederationMonth.objects.filter(
+                federation_id=federation_id, month=(since - 1).first_day
+            ).values_list("sector_group", "admitted_to_date", "founded_to_date")
+        }
     result = []
     for group, months in sums.items():
         members = unions_count = 0
+        admitted, founded = before.get(group, (0, 0))
         for month, values in zip(month_range(first, through), months, strict=True):
             # The stock columns hold changes so far; the running sum makes them stocks.
             members += values[_MEMBERS]
             unions_count += values[_UNIONS]
+            admitted += values[_ADMITTED]
+            founded += values[_FOUNDED]
             values[_MEMBERS], values[_UNIONS] = members, unions_count
+            values[_ADMITTED_TO_DATE], values[_FOUNDED_TO_DATE] = admitted, founded
             if any(values):
                 result.append(
                     FederationMonth(

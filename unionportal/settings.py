@@ -78,6 +78,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # PostgreSQL's JIT compiles a plan when its cost estimate is high, which the reports' correlated
+    # subqueries reach at national scale: 38 ms of compiling for a 60 ms query that returns nothing
+    # (bench/dashboard_speed.py). The portal runs short queries only.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
