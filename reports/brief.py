@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.models import SectorGroup
 from unionportal.lib.formatting import percent
@@ -106,7 +107,7 @@ def _attainment(board: Dashboard) -> list[str]:
             % {
                 "what": label,
                 "members": _versus(members, _("đoàn viên")) if members.quota else _("(chưa giao)"),
-                "unions": _versus(unions, _("CĐCS")) if unions.quota else _("(chưa giao)"),
+                "unions": _versus(unions, pgettext("unit", "CĐCS")) if unions.quota else _("(chưa giao)"),
                 "elapsed": percent(members.expected_percent),
             }
         )
@@ -139,7 +140,7 @@ def _non_state(board: Dashboard) -> str:
 
 def _laggard(laggard: Laggard) -> str:
     parts = []
-    for gap, unit in ((laggard.members, _("đoàn viên")), (laggard.unions, _("CĐCS"))):
+    for gap, unit in ((laggard.members, _("đoàn viên")), (laggard.unions, pgettext("unit", "CĐCS"))):
         if gap.behind:
             text = _("đạt %(percent)s chỉ tiêu %(unit)s, còn thiếu %(needed)s") % {
                 "percent": percent(gap.attainment.percent),

@@ -127,8 +127,8 @@ def _federations(document, brief: Brief) -> None:
         _("Thành lập CĐCS"),
         _("Giảm CĐCS"),
         _("Đoàn viên cuối kỳ"),
-        _("% chỉ tiêu năm (ĐV)"),
-        _("% chỉ tiêu năm (CĐCS)"),
+        _("Đạt chỉ tiêu năm (ĐV)"),
+        _("Đạt chỉ tiêu năm (CĐCS)"),
     ]
     rows = []
     for line in brief.board.lines:
