@@ -1,4 +1,5 @@
-"""The dashboard's tables as one workbook: the federations, the laggards, the months.
+"""The dashboard's tables as one workbook: the federations, the laggards, the months, and the numbers
+behind every chart.
 
 Every sheet is written by unionportal.lib.xlsx (formula escaping, header style); numbers stay
 numbers, percentages are fractions formatted as such."""
@@ -6,6 +7,7 @@ numbers, percentages are fractions formatted as such."""
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from members.models import SectorGroup
 from unionportal.lib.xlsx import COUNT_FORMAT, PERCENT_FORMAT, download_name, format_cells, table_workbook, write_table
 
 from .dashboard import Dashboard, FederationLine, Gap, Laggard
@@ -37,6 +39,10 @@ def dashboard_workbook(board: Dashboard) -> Workbook:
     for title, (headers, rows, formats) in (
         (_("Chậm tiến độ"), _laggards(board)),
         (_("Theo tháng"), _months(board)),
+        (_("Lý do giảm"), _reasons(board)),
+        (_("Khu vực"), _sector_groups(board)),
+        (_("Tỷ lệ ĐV trên lao động"), _density(board)),
+        (_("Lũy kế so với chỉ tiêu"), _cumulative(board)),
     ):
         sheet = workbook.create_sheet(title[:31])
         write_table(sheet, headers, rows)
@@ -163,3 +169,41 @@ def _months(board: Dashboard):
         for t in [point.totals]
     ]
     return headers, rows, dict.fromkeys(range(2, 11), COUNT_FORMAT)
+
+
+# The numbers behind the charts, so that every table of the page is in the workbook.
+
+
+def _reasons(board: Dashboard):
+    rows = [[label, count] for _reason, label, count in board.lost_by_reason]
+    return [_("Lý do giảm"), _("Số đoàn viên")], rows, {2: COUNT_FORMAT}
+
+
+def _sector_groups(board: Dashboard):
+    headers = [_("Khu vực"), _("Kết nạp mới"), _("Giảm"), _("CĐCS lập mới"), _("CĐCS giảm"),
+               _("Đoàn viên cuối kỳ"), _("CĐCS cuối kỳ")]  # fmt: skip
+    rows = [
+        [
+            SectorGroup(group).label,
+            t.admitted,
+            t.decrease,
+            t.unions_founded,
+            t.unions_dissolved,
+            t.members_end,
+            t.unions_end,
+        ]  # fmt: skip
+        for group, t in board.sector_groups.items()
+    ]
+    return headers, rows, dict.fromkeys(range(2, 8), COUNT_FORMAT)
+
+
+def _density(board: Dashboard):
+    headers = [_("Khu vực"), _("Đoàn viên"), _("Lao động"), _("Tỷ lệ đoàn viên / lao động")]
+    rows = [[item.label, item.members, item.workers, _fraction(item.percent)] for item in board.density]
+    return headers, rows, {2: COUNT_FORMAT, 3: COUNT_FORMAT, 4: PERCENT_FORMAT}
+
+
+def _cumulative(board: Dashboard):
+    headers = [_("Tháng"), _("Kết nạp lũy kế"), _("Chỉ tiêu lũy kế")]
+    rows = [[str(point.month), point.admitted, point.quota] for point in board.cumulative]
+    return headers, rows, {2: COUNT_FORMAT, 3: COUNT_FORMAT}

@@ -297,12 +297,15 @@ def test_the_dashboard_only_reads(world, client_for, request, name, role):
     assert response.status_code == 405
 
 
-def test_the_excel_file_has_the_federations_the_laggards_and_the_months(world, client_for, leader):
+def test_the_excel_file_has_every_table_of_the_page(world, client_for, leader):
     response = client_for(leader).get(EXPORT_URL, {**RANGE, "org": "TN"})
     assert response.status_code == 200
     assert 'filename="bang-dieu-khien-TN-2021-01-2021-06.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(BytesIO(response.content))
-    assert workbook.sheetnames == ["Theo đơn vị", "Chậm tiến độ", "Theo tháng"]
+    assert workbook.sheetnames == [
+        "Theo đơn vị", "Chậm tiến độ", "Theo tháng", "Lý do giảm", "Khu vực", "Tỷ lệ ĐV trên lao động",
+        "Lũy kế so với chỉ tiêu",
+    ]  # fmt: skip
     federations = {row[1]: row for row in workbook["Theo đơn vị"].iter_rows(min_row=6, values_only=True)}
     assert set(federations) == {"DT", "PB", "KCN", "VY"}
     assert federations["DT"][:6] == ("LĐLĐ huyện Đại Từ", "DT", 380, 12, 368, 1368)
@@ -312,6 +315,14 @@ def test_the_excel_file_has_the_federations_the_laggards_and_the_months(world, c
     months = list(workbook["Theo tháng"].iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in months] == [f"{m:02d}/2021" for m in range(1, 7)]
     assert [row[1] for row in months] == [130, 60, 200, 10, 20, 120]
+    # the numbers behind the charts
+    reasons = dict(workbook["Lý do giảm"].iter_rows(min_row=2, values_only=True))
+    assert (reasons["Nghỉ việc, chuyển công tác"], reasons["Từ trần"], reasons["CĐCS giải thể"]) == (10, 2, 30)
+    groups = {row[0]: row for row in workbook["Khu vực"].iter_rows(min_row=2, values_only=True)}
+    assert groups["Khu vực ngoài nhà nước"][1:] == (430, 12, 1, 0, 1718, 3)
+    assert groups["Khu vực nhà nước"][1] == 110
+    cumulative = list(workbook["Lũy kế so với chỉ tiêu"].iter_rows(min_row=2, values_only=True))
+    assert cumulative[-1][:2] == ("06/2021", 590)  # admitted since the programme began (01/2018)
 
 
 # --- queries ----------------------------------------------------------------------------------
