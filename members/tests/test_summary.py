@@ -202,3 +202,12 @@ def test_rebuild_gives_the_same_rows_as_the_services_kept(world, federation, oth
 def test_differences_are_reported_when_rows_change_around_the_services(world, federation):
     MonthlyFigure.objects.filter(cdcs=world["DT01"]).update(admitted=1, members_end=101)
     assert any("03/2021" in difference for difference in summary_differences())
+
+
+def test_a_save_in_a_federation_never_summarised_summarises_all_of_it(world, federation, other_federation):
+    """Rows from before the summary existed: the first save, in whatever month, builds everything."""
+    FederationMonth.objects.all().delete()
+    SummaryHorizon.objects.all().delete()
+    figures_record(cdcs=world["DT01"], month=JUNE, admitted=3, user=None)
+    _assert_consistent(federation)  # from March on, not only June
+    assert not SummaryHorizon.objects.filter(federation=other_federation).exists()  # built on its first read
