@@ -22,6 +22,8 @@ federation, so each CĐCS costs a few steps per row, not one per month."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery
@@ -64,11 +66,41 @@ def _this_month() -> Month:
     return Month.of(timezone.localdate())
 
 
+# Inside summary_batch: federation id → the month to refresh it from (None: all of it).
+_pending: ContextVar[dict[int, Month | None] | None] = ContextVar("summary_pending", default=None)
+
+
+@contextmanager
+def summary_batch():
+    """Within the block, refreshes are collected and done once each at its end, from the earliest
+    month asked: a grid save that carries a correction forward and then writes its month would
+    otherwise recompute the same federation twice or more. The services run inside it, in their
+    transaction; nothing is refreshed when the block raises (the transaction is rolled back)."""
+    if _pending.get() is not None:
+        yield  # an outer batch refreshes
+        return
+    token = _pending.set({})
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    for federation_id, since in pending.items():
+        summary_refresh(federation_ids=[federation_id], since=since)
+
+
 def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None) -> None:
     """Recompute the federations' summary from `since` (None: from their first month) to the
-    later of this month and their last month with anything in it."""
+    later of this month and their last month with anything in it (at the end of the
+    summary_batch when one is open)."""
     federation_ids = sorted(set(federation_ids))
     if not federation_ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        for federation_id in federation_ids:
+            earlier = pending.get(federation_id, since)
+            pending[federation_id] = None if since is None or earlier is None else min(since, earlier)
         return
     with transaction.atomic():
         horizons = _lock(federation_ids)

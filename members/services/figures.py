@@ -24,6 +24,7 @@ from ..models import (
     MonthlyFigure,
     Organisation,
 )
+from ..summary import summary_batch
 from .common import AUDITED_FIGURES, Source, _day, _touch_returns, ensure_months_open
 
 
@@ -106,6 +107,7 @@ def figures_record(
 
 
 @transaction.atomic
+@summary_batch()
 def figures_record_many(
     *,
     month: Month,

@@ -20,7 +20,7 @@ from ..models import (
     Organisation,
     federation_at_subquery,
 )
-from ..summary import summary_refresh, summary_refresh_cdcs
+from ..summary import summary_batch, summary_refresh, summary_refresh_cdcs
 from .common import Source, _day, _touch_returns, ensure_month_open, ensure_months_open, federation_of
 from .figures import figures_record
 
@@ -68,6 +68,7 @@ def cdcs_found(
 
 
 @transaction.atomic
+@summary_batch()
 def cdcs_dissolve(*, cdcs: GrassrootsUnion, on: date, reason: str, user, source: str = Source.WEB) -> GrassrootsUnion:
     """Dissolve a CĐCS. Members it still has are recorded as lost, reason "CĐCS giải thể", in the
     month of dissolution, so that it ends at zero."""
@@ -121,6 +122,7 @@ def _sync_figures_with_affiliations(cdcs_ids, *, user) -> None:
 
 
 @transaction.atomic
+@summary_batch()
 def cdcs_move(
     *, cdcs: GrassrootsUnion, federation: Organisation, from_month: Month, user, source: str = Source.WEB
 ) -> Affiliation:
@@ -157,6 +159,7 @@ def cdcs_move(
 
 
 @transaction.atomic
+@summary_batch()
 def organisation_merge(
     *, source_org: Organisation, into: Organisation, from_month: Month, user, source: str = Source.WEB
 ) -> Organisation:
@@ -208,6 +211,7 @@ def organisation_merge(
 
 
 @transaction.atomic
+@summary_batch()
 def cdcs_merge(
     *, absorbed: GrassrootsUnion, into: GrassrootsUnion, on: date, user, source: str = Source.WEB
 ) -> GrassrootsUnion:
