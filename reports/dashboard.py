@@ -27,11 +27,11 @@ from members.models import (
 from targets.models import Quota
 from unionportal.lib.months import Month, month_range
 
-from .selectors import Attainment, ProgressReport, Row, Scope, progress_report
+from .selectors import Attainment, NetFigures, ProgressReport, Row, Scope, progress_report
 
 
 @dataclass
-class Totals:
+class Totals(NetFigures):
     """Summed flows of some months (or one month), and the stock at the end of the last one."""
 
     admitted: int = 0
@@ -41,18 +41,6 @@ class Totals:
     unions_dissolved: int = 0
     members_end: int = 0
     unions_end: int = 0
-
-    @property
-    def decrease(self) -> int:
-        return self.lost - self.transferred_in
-
-    @property
-    def net_members(self) -> int:
-        return self.admitted - self.decrease
-
-    @property
-    def net_unions(self) -> int:
-        return self.unions_founded - self.unions_dissolved
 
 
 @dataclass(frozen=True)

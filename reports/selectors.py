@@ -50,8 +50,25 @@ class Scope:
 _REASONS = tuple(LossReason.values)  # computed once: an enum's .values builds its choices each time
 
 
+class NetFigures:
+    """The formulas of domain.md over admitted, transferred_in, lost, unions_founded and
+    unions_dissolved, for every class that has them (Figures here, the dashboard's Totals)."""
+
+    @property
+    def decrease(self) -> int:
+        return self.lost - self.transferred_in
+
+    @property
+    def net_members(self) -> int:
+        return self.admitted - self.decrease
+
+    @property
+    def net_unions(self) -> int:
+        return self.unions_founded - self.unions_dissolved
+
+
 @dataclass
-class Figures:
+class Figures(NetFigures):
     admitted: int = 0
     transferred_in: int = 0
     lost_by_reason: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_REASONS, 0))
@@ -69,18 +86,6 @@ class Figures:
     @property
     def lost(self) -> int:
         return sum(self.lost_by_reason.values())
-
-    @property
-    def decrease(self) -> int:
-        return self.lost - self.transferred_in
-
-    @property
-    def net_members(self) -> int:
-        return self.admitted - self.decrease
-
-    @property
-    def net_unions(self) -> int:
-        return self.unions_founded - self.unions_dissolved
 
     @property
     def members_moved(self) -> int:
