@@ -1,10 +1,8 @@
 """The meeting brief: the dashboard of a range as an A4 page to print, and as a Word document."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,6 +13,7 @@ from ..brief import meeting_brief
 from ..brief_docx import brief_document
 from ..dashboard import followed_federation_ids
 from ..dashboard_charts import charts
+from .common import refused, with_query
 from .dashboard import board_for, dashboard_form
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -26,10 +25,8 @@ def _brief_or_redirect(request):
     followed = followed_federation_ids(request.user)
     form = dashboard_form(request, followed)
     if not form.is_valid():
-        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
-        messages.error(request, _("Không lập được báo cáo nhanh: %(problems)s") % {"problems": " ".join(problems)})
-        query = request.GET.urlencode()
-        return None, redirect(reverse("reports:dashboard") + (f"?{query}" if query else ""))
+        message = _("Không lập được báo cáo nhanh: %(problems)s")
+        return None, refused(request, form, with_query(request, "reports:dashboard"), message)
     board = board_for(form, followed)
     return meeting_brief(board, issued_on=timezone.localdate()), None
 

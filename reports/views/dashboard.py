@@ -2,10 +2,8 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -20,6 +18,7 @@ from ..dashboard_exports import dashboard_file_name, dashboard_workbook
 from ..forms import DashboardForm
 from ..models import Meeting
 from ..selectors import Scope, programme_for
+from .common import refused, with_query
 from .progress import range_query, visible_orgs
 
 KEPT = ("org", "sector_group", "mine")  # what a preset link keeps of the current query
@@ -95,9 +94,8 @@ def dashboard_export(request):
     followed = followed_federation_ids(request.user)
     form = dashboard_form(request, followed)
     if not form.is_valid():
-        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
-        messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
-        query = request.GET.urlencode()
-        return redirect(reverse("reports:dashboard") + (f"?{query}" if query else ""))
+        return refused(
+            request, form, with_query(request, "reports:dashboard"), _("Không tải được tệp Excel: %(problems)s")
+        )
     board = board_for(form, followed)
     return xlsx_response(dashboard_workbook(board), dashboard_file_name(board))

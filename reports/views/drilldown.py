@@ -6,10 +6,9 @@ federation → CĐCS shows the same range at each step."""
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from ..drilldown import federation_cdcs
 from ..drilldown_xlsx import cdcs_months_file, cdcs_months_workbook, federation_file, federation_workbook
 from ..forms import ProgressForm
 from ..selectors import Scope, progress_report
+from .common import refused
 
 RANGE_KEYS = ("start", "end", "sector_group")
 
@@ -76,9 +76,8 @@ def _breadcrumbs(user, query: dict[str, str], federation: Organisation | None) -
 
 def _refused_export(request, form: RangeForm, page: str, code: str):
     """An export whose query the page would refuse goes back to the page, which says why."""
-    problems = [str(message) for messages_ in form.errors.values() for message in messages_]
-    messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
-    return redirect(_with_query(reverse(page, kwargs={"code": code}), _range_query(form)))
+    url = _with_query(reverse(page, kwargs={"code": code}), _range_query(form))
+    return refused(request, form, url, _("Không tải được tệp Excel: %(problems)s"))
 
 
 def _federation(user, code: str) -> Organisation:

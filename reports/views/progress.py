@@ -1,10 +1,8 @@
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +15,7 @@ from ..exports import progress_file_name, progress_workbook
 from ..forms import ProgressForm
 from ..selectors import ProgressReport, Scope, programme_for, progress_report
 from ..texts import progress_sentence
+from .common import refused, with_query
 
 
 def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
@@ -87,10 +86,9 @@ def progress_export(request):
     the page would refuse sends the user back to it, where the form says what is wrong."""
     form = _progress_form(request, visible_orgs(request.user))
     if not form.is_valid():
-        problems = [str(message) for messages_ in form.errors.values() for message in messages_]
-        messages.error(request, _("Không tải được tệp Excel: %(problems)s") % {"problems": " ".join(problems)})
-        query = request.GET.urlencode()
-        return redirect(reverse("reports:progress") + (f"?{query}" if query else ""))
+        return refused(
+            request, form, with_query(request, "reports:progress"), _("Không tải được tệp Excel: %(problems)s")
+        )
     report = _report(form)
     return xlsx_response(progress_workbook(report), progress_file_name(report))
 
