@@ -19,7 +19,6 @@ from django.db.models.functions import Coalesce
 from members.models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
-    SECTORS_OF_GROUP,
     Affiliation,
     GrassrootsUnion,
     MonthlyFigure,
@@ -28,7 +27,7 @@ from members.models import (
 )
 from unionportal.lib.months import Month
 
-from .selectors import Figures
+from .selectors import Figures, moves_between, sector_filter
 
 _ZERO = Value(0, output_field=IntegerField())
 
@@ -65,10 +64,6 @@ class FederationDrilldown:
     total: Figures
 
 
-def _sector_filter(sector_group: str | None, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}sector__in": SECTORS_OF_GROUP[sector_group]}) if sector_group else Q()
-
-
 def _stock_subquery(month: Month) -> Coalesce:
     """A CĐCS's members at the end of `month`: its latest month-end on record up to then or, before
     its first month on record, the opening balance that month starts from (as progress_report)."""
@@ -102,7 +97,7 @@ def federation_cdcs(
     range_days = (start.first_day, end.last_day)
 
     unions = (
-        GrassrootsUnion.objects.filter(_sector_filter(sector_group))
+        GrassrootsUnion.objects.filter(sector_filter(sector_group))
         .annotate(
             federation_before=Subquery(federation_at_subquery(OuterRef("pk"), before.first_day)),
             federation_end=Subquery(federation_at_subquery(OuterRef("pk"), end.first_day)),
@@ -179,7 +174,7 @@ def _flows(org: Organisation, start: Month, end: Month, sector_group: str | None
     sums = {f"sum_{column}": Coalesce(Sum(column), _ZERO) for column in FLOW_FIELDS}
     rows = (
         MonthlyFigure.objects.filter(
-            _sector_filter(sector_group, "cdcs__"),
+            sector_filter(sector_group, "cdcs__"),
             federation=org,
             month__gte=start.first_day,
             month__lte=end.first_day,
@@ -194,36 +189,19 @@ def _flows(org: Organisation, start: Month, end: Month, sector_group: str | None
 def _moves(org: Organisation, start: Month, end: Month, sector_group: str | None) -> list[tuple[GrassrootsUnion, Move]]:
     """CĐCS that came to or left the federation in a month of the range, with the members they
     carried (their stock at the end of the month before), as progress_report counts them. One query."""
-    previous = Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from")).order_by(
-        "-valid_from"
-    )
-    carried = (
-        MonthlyFigure.objects.filter(cdcs=OuterRef("cdcs"), month__lt=OuterRef("valid_from"))
-        .order_by("-month")
-        .values("members_end")[:1]
-    )
+    previous = Organisation.objects.filter(pk=OuterRef("from_federation"))
     moves = (
-        Affiliation.objects.filter(
-            _sector_filter(sector_group, "cdcs__"), valid_from__gte=start.first_day, valid_from__lte=end.first_day
-        )
-        .annotate(
-            from_id=Subquery(previous.values("federation_id")[:1]),
-            from_code=Subquery(previous.values("federation__code")[:1]),
-            from_name=Subquery(previous.values("federation__name")[:1]),
-            members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
-        )
-        .filter(Q(federation=org) | Q(from_id=org.pk))
-        .exclude(from_id__isnull=True)
+        moves_between(start, end, sector_filter(sector_group, "cdcs__"))
+        .annotate(from_code=Subquery(previous.values("code")[:1]), from_name=Subquery(previous.values("name")[:1]))
+        .filter(Q(federation=org) | Q(from_federation=org.pk))
         .select_related("cdcs", "federation")
         .order_by("valid_from", "cdcs__code")
     )
     found = []
     for affiliation in moves:
-        if affiliation.from_id == affiliation.federation_id:
-            continue
         incoming = affiliation.federation_id == org.pk
         other = (
-            Organisation(pk=affiliation.from_id, code=affiliation.from_code, name=affiliation.from_name)
+            Organisation(pk=affiliation.from_federation, code=affiliation.from_code, name=affiliation.from_name)
             if incoming
             else affiliation.federation
         )

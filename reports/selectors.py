@@ -30,6 +30,11 @@ from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 
 
+def sector_filter(sector_group: str | None, prefix: str = "") -> Q:
+    """CĐCS of the sector group (`prefix` to reach them from another model); all without one."""
+    return Q(**{f"{prefix}sector__in": SECTORS_OF_GROUP[sector_group]}) if sector_group else Q()
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which CĐCS a report covers: the whole province or one federation, optionally one sector group."""
@@ -42,9 +47,7 @@ class Scope:
         return None if self.org.is_province else self.org.pk
 
     def cdcs_filter(self, prefix: str = "") -> Q:
-        if self.sector_group is None:
-            return Q()
-        return Q(**{f"{prefix}sector__in": SECTORS_OF_GROUP[self.sector_group]})
+        return sector_filter(self.sector_group, prefix)
 
 
 _REASONS = tuple(LossReason.values)  # computed once: an enum's .values builds its choices each time
@@ -266,9 +269,10 @@ def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Mon
     return flows, events, stock_start, stock_end
 
 
-def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
-    """CĐCS that changed federation in a month of the range, with the members they carried
-    (their stock at the end of the month before). One query."""
+def moves_between(start: Month, end: Month, cdcs_filter: Q):
+    """The affiliations that moved a CĐCS from one federation to another in a month of the range,
+    each annotated with `from_federation` (the federation before) and `members` (what it carried:
+    its stock at the end of the month before). The drill-down's moves are these too."""
     previous_federation = (
         Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from"))
         .order_by("-valid_from")
@@ -279,17 +283,21 @@ def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
         .order_by("-month")
         .values("members_end")[:1]
     )
-    moves = (
-        Affiliation.objects.filter(
-            scope.cdcs_filter("cdcs__"), valid_from__gte=start.first_day, valid_from__lte=end.first_day
-        )
+    return (
+        Affiliation.objects.filter(cdcs_filter, valid_from__gte=start.first_day, valid_from__lte=end.first_day)
         .annotate(
             from_federation=Subquery(previous_federation),
             members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
         )
         .filter(from_federation__isnull=False)
         .exclude(from_federation=F("federation_id"))
-        .values_list("federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on")
+    )
+
+
+def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
+    """The moves of the range as plain values. One query."""
+    moves = moves_between(start, end, scope.cdcs_filter("cdcs__")).values_list(
+        "federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on"
     )
     return [
         {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}
