@@ -49,6 +49,7 @@ def meeting_brief(board: Dashboard, *, issued_on: date) -> Brief:
     scope = (
         org.name if not report.scope.sector_group else f"{org.name} ({SectorGroup(report.scope.sector_group).label})"
     )
+    laggards = _laggards(board)  # empty without quotas, and then no list either
     return Brief(
         board=board,
         issued_on=issued_on,
@@ -60,8 +61,8 @@ def meeting_brief(board: Dashboard, *, issued_on: date) -> Brief:
         sentence=progress_sentence(report),
         attainment=_attainment(board),
         non_state=_non_state(board),
-        laggards=_laggards(board),
-        laggard_items=[_laggard(laggard) for laggard in board.laggards] if _laggards(board) else [],
+        laggards=laggards,
+        laggard_items=[_laggard(laggard) for laggard in board.laggards] if laggards else [],
     )
 
 
