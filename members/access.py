@@ -8,9 +8,12 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import GrassrootsUnion, MonthlyFigure, Organisation, Role
+from unionportal.lib.months import Month
+
+from .models import GrassrootsUnion, Member, MonthlyFigure, Organisation, Role
 
 
 def role_of(user) -> str | None:
@@ -90,3 +93,40 @@ def figures_visible_to(user) -> QuerySet[MonthlyFigure]:
     if role == Role.FEDERATION_STAFF:
         return MonthlyFigure.objects.filter(federation_id=_own_federation_id(user))
     return MonthlyFigure.objects.none()
+
+
+# --- the member register: personal data ---------------------------------------------------------
+
+
+def can_read_people(user) -> bool:
+    """Member records are personal data: provincial and federation staff read those their work
+    needs; leadership sees counts, never names."""
+    return role_of(user) in (Role.PROVINCIAL_STAFF, Role.FEDERATION_STAFF)
+
+
+def require_people(user) -> None:
+    if not can_read_people(user):
+        raise PermissionDenied(_("Danh sách đoàn viên là dữ liệu cá nhân; vai trò của bạn chỉ xem số liệu tổng hợp."))
+
+
+def cdcs_now_under(user) -> QuerySet[GrassrootsUnion]:
+    """CĐCS whose members the user may read and change: every CĐCS for provincial staff, those
+    now under their own federation for federation staff (a CĐCS that moved away takes its
+    members' records with it), none for anyone else."""
+    role = role_of(user)
+    if role == Role.PROVINCIAL_STAFF:
+        return GrassrootsUnion.objects.all()
+    if role == Role.FEDERATION_STAFF:
+        today = Month.of(timezone.localdate())
+        return GrassrootsUnion.objects.with_federation_at(today).filter(federation_at_id=_own_federation_id(user))
+    return GrassrootsUnion.objects.none()
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    """Member records the user may read (see cdcs_now_under)."""
+    role = role_of(user)
+    if role == Role.PROVINCIAL_STAFF:
+        return Member.objects.all()
+    if role == Role.FEDERATION_STAFF:
+        return Member.objects.filter(cdcs__in=cdcs_now_under(user).values("pk"))
+    return Member.objects.none()

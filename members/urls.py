@@ -35,4 +35,7 @@ urlpatterns = [
     path("cdcs/<str:code>/move/", register.cdcs_move, name="cdcs_move"),
     path("cdcs/<str:code>/merge/", register.cdcs_merge, name="cdcs_merge"),
     path("cdcs/<str:code>/<month:month>/history/", history.figure_history, name="figure_history"),
+    # the member register (sổ đoàn viên): members, their history, transfers [helper: people]
+    # member lists in Excel: template, export, two-phase import [helper: member lists]
+    # reconciliation of the monthly figures with the register [helper: reconcile]
 ]

@@ -16,10 +16,32 @@ from .common import (
     who_and_when,
 )
 from .figures import FigureEntry, RowErrors, figures_record, figures_record_many
+from .people import (
+    LEAVING_REASONS,
+    MemberData,
+    member_admit,
+    member_leave,
+    member_transfer_accept,
+    member_transfer_cancel,
+    member_transfer_reject,
+    member_transfer_request,
+    member_update,
+    members_close,
+)
 from .register import cdcs_dissolve, cdcs_found, cdcs_merge, cdcs_move, organisation_merge
 from .workflow import missing_cdcs, return_approve, return_for_update, return_submit, return_unlock
 
 __all__ = [
+    "LEAVING_REASONS",
+    "MemberData",
+    "member_admit",
+    "member_leave",
+    "member_transfer_accept",
+    "member_transfer_cancel",
+    "member_transfer_reject",
+    "member_transfer_request",
+    "member_update",
+    "members_close",
     "AUDITED_FIGURES",
     "FigureEntry",
     "RowErrors",

@@ -23,6 +23,7 @@ from ..models import (
 from ..summary import summary_batch, summary_refresh, summary_refresh_cdcs
 from .common import Source, _day, _touch_returns, ensure_month_open, ensure_months_open, federation_of
 from .figures import figures_record
+from .people import members_close
 
 
 def _require_federation(org: Organisation, on: date) -> None:
@@ -96,6 +97,7 @@ def cdcs_dissolve(*, cdcs: GrassrootsUnion, on: date, reason: str, user, source:
     cdcs.full_clean()
     cdcs.save(update_fields=["dissolved_on", "dissolution_reason"])
     _close_out(cdcs, month=month, reason=LossReason.CDCS_DISSOLVED, user=user, source=source)
+    members_close(cdcs, on=on, user=user, source=source)  # and in its register, person by person
     summary_refresh(federation_ids=[federation.pk], since=month)  # one CĐCS fewer, rows or not
     audit_log(
         user, "cdcs.dissolve", cdcs, source=source, federation=federation, month=month, reason=cdcs.dissolution_reason
@@ -264,6 +266,7 @@ def cdcs_merge(
     moved = _close_out(absorbed, month=month, reason=LossReason.TRANSFERRED_OUT, user=user, source=source)
     if moved:
         _transfer_in(into, month=month, members=moved, user=user, source=source)
+    members_close(absorbed, on=on, user=user, source=source, into=into)
     absorbed.dissolved_on = on
     absorbed.dissolution_reason = (_("Hợp nhất vào %(into)s") % {"into": into})[:255]
     absorbed.merged_into = into

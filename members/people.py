@@ -1,0 +1,140 @@
+"""Reading the member register: search that ignores diacritics, masked ID numbers, ID number
+checks, and the month's figures as the register counts them (register_figures)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from unionportal.lib.months import Month
+
+from .models import FLOW_FIELDS, LOSS_FIELDS, Gender, GrassrootsUnion, MemberEvent
+
+# --- search -------------------------------------------------------------------------------------
+
+_LETTERS = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, words separated by one space: "Nguyễn Văn Ân" → "nguyen van an".
+    The same in Python for the stored name and the query, so that SQLite and PostgreSQL agree."""
+    text = unicodedata.normalize("NFD", str(text or "").translate(_LETTERS))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def search_key(full_name: str) -> str:
+    """What Member.search_name stores: the folded name between spaces, so that each word of a
+    query can be matched at the start of a word (" an" finds "An", not "Xuân")."""
+    return f" {fold(full_name)} "
+
+
+def member_search(queryset, query: str):
+    """Members whose name has words starting with every word of the query, whatever the accents
+    and case; a query of digits finds ID and card numbers beginning with it."""
+    query = query.strip()
+    if not query:
+        return queryset
+    digits = query.replace(" ", "")
+    if digits.isdigit():
+        return queryset.filter(Q(id_number__startswith=digits) | Q(card_number__startswith=digits))
+    for word in fold(query).split():
+        queryset = queryset.filter(search_name__contains=f" {word}")
+    return queryset
+
+
+# --- ID numbers (căn cước công dân) -------------------------------------------------------------
+
+ID_NUMBER = re.compile(r"^\d{12}$")
+
+
+def mask_id(id_number: str) -> str:
+    """Lists show the last three digits only: "•••••••••345"."""
+    return "" if not id_number else "•" * (len(id_number) - 3) + id_number[-3:]
+
+
+def id_number_problem(id_number: str, *, born_on: date | None = None, gender: str = "") -> str | None:
+    """What is wrong with a CCCD number, in Vietnamese, or None. Its fourth digit says the holder's
+    gender and century of birth (0/1: men/women born in the 1900s, 2/3: in the 2000s) and the two
+    after it the year: a number that contradicts the birth date or gender is a typing mistake."""
+    if not ID_NUMBER.match(id_number):
+        return _("Số CCCD phải gồm đúng 12 chữ số (“%(text)s”).") % {"text": id_number[:20]}
+    code = int(id_number[3])
+    if code > 9:
+        return None
+    century, female = 1900 + 100 * (code // 2), code % 2 == 1
+    if born_on is not None and (century + int(id_number[4:6]) != born_on.year):
+        return _("Số CCCD không khớp năm sinh %(year)s (chữ số thứ 4–6 cho năm %(id_year)s).") % {
+            "year": born_on.year,
+            "id_year": century + int(id_number[4:6]),
+        }
+    if gender and (gender == Gender.FEMALE) != female:
+        return _("Số CCCD không khớp giới tính (chữ số thứ 4 là %(digit)s).") % {"digit": code}
+    return None
+
+
+# --- the month as the register counts it --------------------------------------------------------
+
+
+@dataclass
+class RegisterMonth:
+    """One CĐCS's month counted from its members' events, in the monthly figures' terms."""
+
+    cdcs_id: int
+    members_start: int = 0
+    values: dict[str, int] = field(default_factory=dict)  # admitted, transferred_in, lost_<reason>
+
+    @property
+    def lost(self) -> int:
+        return sum(self.values.get(column, 0) for column in LOSS_FIELDS.values())
+
+    @property
+    def members_end(self) -> int:
+        return self.members_start + self.values.get("admitted", 0) + self.values.get("transferred_in", 0) - self.lost
+
+    def as_figures(self) -> dict[str, int]:
+        return {"members_start": self.members_start, **self.values, "members_end": self.members_end}
+
+
+def _count(month: Month, **condition):
+    return Count("pk", filter=Q(month=month.first_day, **condition))
+
+
+def register_figures(cdcs_ids, month: Month) -> dict[int, RegisterMonth]:
+    """The month of each CĐCS that keeps its register by `month`, from its members' events, in one
+    query: the stock at the start (register openings up to the month, flows before it) and the
+    month's admitted, transferred in and lost by reason."""
+    flows = {
+        "admitted": _count(month, kind=MemberEvent.Kind.ADMITTED),
+        "transferred_in": _count(month, kind=MemberEvent.Kind.TRANSFERRED_IN),
+        **{column: _count(month, kind=MemberEvent.Kind.LOST, reason=reason) for reason, column in LOSS_FIELDS.items()},
+    }
+    earlier = Q(month__lt=month.first_day)
+    gained = Q(kind__in=[MemberEvent.Kind.ADMITTED, MemberEvent.Kind.TRANSFERRED_IN])
+    rows = (
+        MemberEvent.objects.filter(cdcs_id__in=list(cdcs_ids), month__lte=month.first_day)
+        .values("cdcs_id")
+        .annotate(
+            opening=Count("pk", filter=Q(kind=MemberEvent.Kind.OPENING)),
+            gained=Count("pk", filter=earlier & gained),
+            lost_before=Count("pk", filter=earlier & Q(kind=MemberEvent.Kind.LOST)),
+            **flows,
+        )
+    )
+    keeping = set(
+        GrassrootsUnion.objects.filter(pk__in=list(cdcs_ids), register_from__lte=month.first_day).values_list(
+            "pk", flat=True
+        )
+    )
+    result = {pk: RegisterMonth(pk, 0, dict.fromkeys(FLOW_FIELDS, 0)) for pk in keeping}
+    for row in rows:
+        if row["cdcs_id"] in keeping:
+            result[row["cdcs_id"]] = RegisterMonth(
+                row["cdcs_id"],
+                row["opening"] + row["gained"] - row["lost_before"],
+                {column: row[column] for column in FLOW_FIELDS},
+            )
+    return result

@@ -1,0 +1,432 @@
+"""The member register's writes: admitting a member or entering one who was a member already,
+changing a record, losing a member, transfers between CĐCS of the province (pending until the
+receiving CĐCS accepts them) and out of it, and closing every membership of a CĐCS that is
+dissolved or merged. Each runs in one transaction and is audited, and none touches the monthly
+figures: the register is counted beside them (members.people.register_figures).
+
+Rules kept here: a member is in one CĐCS at a time (one Member per person: an ID number is
+unique in the province, and someone who left and joins again keeps their record and history);
+events happen on days when the CĐCS exists, never in the future, never before the member's last
+event; the register of a CĐCS starts (register_from) the month its existing members are entered."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.months import Month
+
+from ..access import require_write
+from ..audit import audit_entry, audit_log, audit_many
+from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer, Organisation
+from ..people import id_number_problem, mask_id, search_key
+from .common import Source, _day, federation_of
+
+# The fields of a member's record a person enters; the rest (CĐCS, status) follow from events.
+RECORD_FIELDS = ("full_name", "born_on", "gender", "ethnicity", "id_number", "card_number", "joined_on", "job")
+# Reasons a member can be lost for by hand: transfers and dissolutions have their own services.
+LEAVING_REASONS = [reason for reason in LossReason if reason != LossReason.CDCS_DISSOLVED]
+
+
+@dataclass
+class MemberData:
+    """A member's record as entered on a form or read from a list."""
+
+    full_name: str
+    joined_on: date
+    born_on: date | None = None
+    gender: str = ""
+    ethnicity: str = ""
+    id_number: str = ""
+    card_number: str = ""
+    job: str = ""
+
+    def cleaned(self) -> "MemberData":
+        return MemberData(
+            full_name=" ".join(self.full_name.split()),
+            joined_on=self.joined_on,
+            born_on=self.born_on,
+            gender=self.gender,
+            ethnicity=self.ethnicity.strip(),
+            id_number=self.id_number.replace(" ", "").strip(),
+            card_number=self.card_number.strip(),
+            job=self.job.strip(),
+        )
+
+
+def record_problems(data: MemberData, *, today: date | None = None) -> dict[str, str]:
+    """Field → what is wrong with the record itself (not with where it goes), in Vietnamese."""
+    today = today or timezone.localdate()
+    problems = {}
+    if not data.full_name:
+        problems["full_name"] = _("Cần ghi họ và tên.")
+    if data.joined_on > today:
+        problems["joined_on"] = _("Ngày vào công đoàn %(day)s chưa đến.") % {"day": _day(data.joined_on)}
+    if data.born_on is not None:
+        if data.born_on >= data.joined_on:
+            problems["born_on"] = _("Ngày sinh phải trước ngày vào công đoàn.")
+        elif data.joined_on.year - data.born_on.year < 15:
+            problems["born_on"] = _("Người vào công đoàn phải từ đủ 15 tuổi (sinh %(day)s).") % {
+                "day": _day(data.born_on)
+            }
+    if data.id_number:
+        problem = id_number_problem(data.id_number, born_on=data.born_on, gender=data.gender)
+        if problem:
+            problems["id_number"] = problem
+    return problems
+
+
+def holder_of(id_number: str, *, excluding: int | None = None) -> Member | None:
+    """The member who has this ID number already, if any."""
+    if not id_number:
+        return None
+    return Member.objects.exclude(pk=excluding).select_related("cdcs").filter(id_number=id_number).first()
+
+
+def active_elsewhere(member: Member) -> str:
+    return _("Người có số CCCD này đang sinh hoạt tại %(cdcs)s.") % {"cdcs": member.cdcs}
+
+
+def current_federation(cdcs: GrassrootsUnion) -> Organisation | None:
+    affiliation = cdcs.affiliations.select_related("federation").order_by("-valid_from").first()
+    return affiliation.federation if affiliation else None
+
+
+def _require_member_write(user, cdcs: GrassrootsUnion, on: date | None = None) -> Organisation:
+    federation = federation_of(cdcs, Month.of(on)) if on else current_federation(cdcs)
+    federation = federation or current_federation(cdcs)
+    if federation is None:
+        raise ValidationError(_("%(cdcs)s chưa trực thuộc công đoàn cấp trên nào.") % {"cdcs": cdcs.name})
+    require_write(user, federation)
+    return federation
+
+
+def _require_active_on(cdcs: GrassrootsUnion, on: date) -> None:
+    if on < cdcs.founded_on:
+        raise ValidationError(
+            _("%(cdcs)s thành lập ngày %(founded)s, sau ngày %(day)s.")
+            % {"cdcs": cdcs.name, "founded": _day(cdcs.founded_on), "day": _day(on)}
+        )
+    if cdcs.dissolved_on and on > cdcs.dissolved_on:
+        raise ValidationError(
+            _("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": _day(cdcs.dissolved_on)}
+        )
+
+
+def _require_after_history(member: Member, on: date) -> None:
+    if on > timezone.localdate():
+        raise ValidationError(_("Ngày %(day)s chưa đến.") % {"day": _day(on)})
+    last = member.events.order_by("-on", "-pk").first()
+    if last is not None and on < last.on:
+        raise ValidationError(
+            _("Ngày %(day)s trước biến động gần nhất của đoàn viên (%(last)s, %(kind)s).")
+            % {"day": _day(on), "last": _day(last.on), "kind": last.get_kind_display().lower()}
+        )
+
+
+def _event(member: Member, cdcs: GrassrootsUnion, kind: str, on: date, user, **extra) -> MemberEvent:
+    return MemberEvent(
+        member=member,
+        cdcs=cdcs,
+        kind=kind,
+        on=on,
+        month=Month.of(on).first_day,
+        recorded_by=user if user is not None and user.is_authenticated else None,
+        **extra,
+    )
+
+
+def register_start(cdcs: GrassrootsUnion, month: Month) -> Month:
+    """The month the CĐCS's register starts: the month given, when it has none yet."""
+    if cdcs.register_from is None:
+        cdcs.register_from = month.first_day
+        GrassrootsUnion.objects.filter(pk=cdcs.pk).update(register_from=month.first_day)
+    return Month.of(cdcs.register_from)
+
+
+def _audit_data(data: MemberData) -> dict:
+    """What the audit trail keeps of a record: which fields were given, the ID number masked."""
+    return {"fields": [name for name in RECORD_FIELDS if getattr(data, name)], "id_number": mask_id(data.id_number)}
+
+
+@transaction.atomic
+def member_admit(
+    *,
+    cdcs: GrassrootsUnion,
+    data: MemberData,
+    user,
+    existing: bool = False,
+    month: Month | None = None,
+    source: str = Source.WEB,
+) -> Member:
+    """Admit a member to the CĐCS on data.joined_on (kết nạp mới) or, with existing=True, enter
+    one who was a member already into the register that starts in `month` (default: this month):
+    they count in its stock from the register's first month, not as admitted."""
+    data = data.cleaned()
+    problems = record_problems(data)
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems.items()})
+    on = data.joined_on
+    if existing:
+        start = register_start(cdcs, month or Month.of(timezone.localdate()))
+        on = max(start.first_day, cdcs.founded_on)
+    federation = _require_member_write(user, cdcs, on)
+    _require_active_on(cdcs, on)
+    member = holder_of(data.id_number)
+    if member is not None and member.is_active:
+        raise ValidationError({"id_number": [active_elsewhere(member)]})
+    if member is not None:  # someone who left joins again: one record, their whole history
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        _require_after_history(member, on)
+        for name in RECORD_FIELDS:
+            setattr(member, name, getattr(data, name))
+        member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
+    else:
+        member = Member(**{name: getattr(data, name) for name in RECORD_FIELDS}, status=Member.Status.ACTIVE)
+    member.cdcs = cdcs
+    member.search_name = search_key(member.full_name)
+    member.full_clean(validate_constraints=False)
+    member.save()
+    kind = MemberEvent.Kind.OPENING if existing else MemberEvent.Kind.ADMITTED
+    _event(member, cdcs, kind, on, user).save()
+    action = "member.register" if existing else "member.admit"
+    audit_log(user, action, member, source=source, federation=federation, month=Month.of(on), **_audit_data(data))
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, data: MemberData, user, source: str = Source.WEB) -> Member:
+    """Correct a member's record. A new date of joining moves their admission with it."""
+    member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
+    federation = _require_member_write(user, member.cdcs)
+    data = data.cleaned()
+    problems = record_problems(data)
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems.items()})
+    holder = holder_of(data.id_number, excluding=member.pk)
+    if holder is not None:
+        raise ValidationError(
+            {
+                "id_number": [
+                    active_elsewhere(holder)
+                    if holder.is_active
+                    else _("Số CCCD này đã có trong sổ (%(member)s).") % {"member": holder}
+                ]
+            }
+        )
+    changed = [name for name in RECORD_FIELDS if getattr(member, name) != getattr(data, name)]
+    if not changed:
+        return member
+    if "joined_on" in changed:
+        admission = member.events.filter(kind=MemberEvent.Kind.ADMITTED, cdcs=member.cdcs).order_by("-on").first()
+        if admission is not None:
+            _require_active_on(member.cdcs, data.joined_on)
+            later = (
+                member.events.filter(on__lt=data.joined_on)
+                .exclude(pk=admission.pk)
+                .exclude(kind=MemberEvent.Kind.OPENING)
+            )
+            if later.filter(on__gte=admission.on).exists():
+                raise ValidationError({"joined_on": [_("Ngày vào công đoàn phải trước các biến động sau đó.")]})
+            admission.on, admission.month = data.joined_on, Month.of(data.joined_on).first_day
+            admission.save(update_fields=["on", "month"])
+    before = {name: getattr(member, name) for name in changed}
+    for name in RECORD_FIELDS:
+        setattr(member, name, getattr(data, name))
+    member.search_name = search_key(member.full_name)
+    member.save()
+    audit_log(
+        user,
+        "member.update",
+        member,
+        source=source,
+        federation=federation,
+        changed=changed,
+        **({"id_number": [mask_id(before["id_number"]), mask_id(data.id_number)]} if "id_number" in changed else {}),
+    )
+    return member
+
+
+@transaction.atomic
+def member_leave(*, member: Member, on: date, reason: str, user, source: str = Source.WEB) -> Member:
+    """Record a member as lost (giảm) for a reason; "chuyển đi" here is a transfer out of the
+    province (a transfer to a CĐCS of the province is member_transfer_request)."""
+    member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
+    if reason not in LEAVING_REASONS:
+        raise ValidationError({"reason": [_("Chọn lý do giảm.")]})
+    if not member.is_active:
+        raise ValidationError(
+            _("Đoàn viên này không còn sinh hoạt tại CĐCS (%(status)s).")
+            % {"status": member.get_status_display().lower()}
+        )
+    federation = _require_member_write(user, member.cdcs, on)
+    if member.transfers.filter(status=MemberTransfer.Status.PENDING).exists():
+        raise ValidationError(_("Đoàn viên đang chờ chuyển sinh hoạt: hãy hủy đề nghị chuyển trước."))
+    _require_after_history(member, on)
+    _require_active_on(member.cdcs, on)
+    _event(member, member.cdcs, MemberEvent.Kind.LOST, on, user, reason=reason).save()
+    out = reason == LossReason.TRANSFERRED_OUT
+    member.status = Member.Status.TRANSFERRED_OUT if out else Member.Status.LEFT
+    member.left_on, member.left_reason = on, reason
+    member.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
+    audit_log(user, "member.leave", member, source=source, federation=federation, month=Month.of(on), reason=reason)
+    return member
+
+
+# --- transfers inside the province ----------------------------------------------------------------
+
+
+@transaction.atomic
+def member_transfer_request(
+    *, member: Member, to_cdcs: GrassrootsUnion, user, note: str = "", source: str = Source.WEB
+) -> MemberTransfer:
+    """The sending CĐCS asks the receiving one to take the member; nothing moves until it accepts."""
+    member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
+    federation = _require_member_write(user, member.cdcs)
+    if not member.is_active:
+        raise ValidationError(_("Đoàn viên này không còn sinh hoạt tại CĐCS."))
+    if to_cdcs.pk == member.cdcs_id:
+        raise ValidationError({"to_cdcs": [_("Chọn một CĐCS khác với CĐCS đoàn viên đang sinh hoạt.")]})
+    if to_cdcs.dissolved_on:
+        raise ValidationError({"to_cdcs": [_("%(cdcs)s đã giải thể.") % {"cdcs": to_cdcs}]})
+    if member.transfers.filter(status=MemberTransfer.Status.PENDING).exists():
+        raise ValidationError(_("Đoàn viên này đang có một đề nghị chuyển sinh hoạt chờ tiếp nhận."))
+    transfer = MemberTransfer.objects.create(
+        member=member, from_cdcs=member.cdcs, to_cdcs=to_cdcs, note=note.strip()[:255], requested_by=user
+    )
+    audit_log(
+        user,
+        "member.transfer_request",
+        member,
+        source=source,
+        federation=federation,
+        transfer=transfer.pk,
+        from_cdcs=member.cdcs.code,
+        to_cdcs=to_cdcs.code,
+    )
+    return transfer
+
+
+def _pending(transfer: MemberTransfer) -> MemberTransfer:
+    transfer = (
+        MemberTransfer.objects.select_for_update().select_related("member", "from_cdcs", "to_cdcs").get(pk=transfer.pk)
+    )
+    if transfer.status != MemberTransfer.Status.PENDING:
+        raise ValidationError(
+            _("Đề nghị chuyển sinh hoạt này đã %(status)s.") % {"status": transfer.get_status_display().lower()}
+        )
+    return transfer
+
+
+def _decide(transfer: MemberTransfer, status: str, user, note: str = "", on: date | None = None) -> None:
+    transfer.status, transfer.decided_by, transfer.decided_at = status, user, timezone.now()
+    transfer.decision_note, transfer.accepted_on = note.strip()[:255], on
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "accepted_on"])
+
+
+@transaction.atomic
+def member_transfer_accept(*, transfer: MemberTransfer, on: date, user, source: str = Source.WEB) -> Member:
+    """The receiving CĐCS takes the member on `on`: they leave one CĐCS (giảm, chuyển đi) and
+    arrive in the other (chuyển đến) that same day, so both sides count it in the same month."""
+    transfer = _pending(transfer)
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    federation = _require_member_write(user, transfer.to_cdcs, on)
+    _require_after_history(member, on)
+    for cdcs in (transfer.from_cdcs, transfer.to_cdcs):
+        _require_active_on(cdcs, on)
+    MemberEvent.objects.bulk_create(
+        [
+            _event(
+                member,
+                transfer.from_cdcs,
+                MemberEvent.Kind.LOST,
+                on,
+                user,
+                reason=LossReason.TRANSFERRED_OUT,
+                transfer=transfer,
+            ),
+            _event(member, transfer.to_cdcs, MemberEvent.Kind.TRANSFERRED_IN, on, user, transfer=transfer),
+        ]
+    )
+    member.cdcs = transfer.to_cdcs
+    member.save(update_fields=["cdcs", "updated_at"])
+    _decide(transfer, MemberTransfer.Status.ACCEPTED, user, on=on)
+    audit_log(
+        user,
+        "member.transfer_accept",
+        member,
+        source=source,
+        federation=federation,
+        month=Month.of(on),
+        transfer=transfer.pk,
+        from_cdcs=transfer.from_cdcs.code,
+        to_cdcs=transfer.to_cdcs.code,
+    )
+    return member
+
+
+@transaction.atomic
+def member_transfer_reject(*, transfer: MemberTransfer, note: str, user, source: str = Source.WEB) -> MemberTransfer:
+    """The receiving CĐCS declines: the member stays where they are."""
+    transfer = _pending(transfer)
+    federation = _require_member_write(user, transfer.to_cdcs)
+    if not note.strip():
+        raise ValidationError({"note": [_("Cần ghi lý do từ chối.")]})
+    _decide(transfer, MemberTransfer.Status.REJECTED, user, note)
+    audit_log(
+        user, "member.transfer_reject", transfer.member, source=source, federation=federation, transfer=transfer.pk
+    )
+    return transfer
+
+
+@transaction.atomic
+def member_transfer_cancel(*, transfer: MemberTransfer, user, source: str = Source.WEB) -> MemberTransfer:
+    """The sending CĐCS withdraws its request."""
+    transfer = _pending(transfer)
+    federation = _require_member_write(user, transfer.from_cdcs)
+    _decide(transfer, MemberTransfer.Status.CANCELLED, user)
+    audit_log(
+        user, "member.transfer_cancel", transfer.member, source=source, federation=federation, transfer=transfer.pk
+    )
+    return transfer
+
+
+# --- a CĐCS that ends -------------------------------------------------------------------------------
+
+
+def members_close(cdcs: GrassrootsUnion, *, on: date, user, source: str, into: GrassrootsUnion | None = None) -> int:
+    """Called by cdcs_dissolve and cdcs_merge, inside their transaction: every member still active
+    in the CĐCS is lost on `on`, reason "CĐCS giải thể", or, when it is merged into another,
+    transferred out to that one and in there the same day. Pending transfers from or to it are
+    cancelled. Returns how many members that was."""
+    members = list(Member.objects.select_for_update().filter(cdcs=cdcs, status=Member.Status.ACTIVE))
+    open_transfers = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING).filter(
+        from_cdcs=cdcs
+    ) | MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING, to_cdcs=cdcs)
+    note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
+    open_transfers.update(status=MemberTransfer.Status.CANCELLED, decided_at=timezone.now(), decision_note=note)
+    if not members:
+        return 0
+    reason = LossReason.TRANSFERRED_OUT if into is not None else LossReason.CDCS_DISSOLVED
+    events = [_event(member, cdcs, MemberEvent.Kind.LOST, on, user, reason=reason) for member in members]
+    if into is not None:
+        events += [_event(member, into, MemberEvent.Kind.TRANSFERRED_IN, on, user) for member in members]
+    insert_many(events)
+    for member in members:
+        if into is not None:
+            member.cdcs = into
+        else:
+            member.status, member.left_on, member.left_reason = Member.Status.LEFT, on, reason
+    update_many(members, ["cdcs", "status", "left_on", "left_reason"])
+    federation = federation_of(cdcs, Month.of(on))
+    action = "member.merge" if into is not None else "member.dissolve"
+    extra = {"into": into.code} if into is not None else {}
+    audit_many(
+        audit_entry(user, action, member, source=source, federation=federation, month=Month.of(on), **extra)
+        for member in members
+    )
+    return len(members)
