@@ -619,7 +619,11 @@ class Member(models.Model):
                 violation_error_message=_("Đoàn viên đã giảm phải có ngày và lý do giảm."),
             ),
         ]
-        indexes = [models.Index(fields=["cdcs", "status"]), models.Index(fields=["id_number"])]
+        indexes = [
+            models.Index(fields=["cdcs", "status"]),
+            models.Index(fields=["id_number"]),
+            models.Index(fields=["card_number"]),
+        ]
 
     def __str__(self):
         # Audit entries and messages name a member by record number only: no personal data there.

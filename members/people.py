@@ -39,11 +39,15 @@ def member_search(queryset, query: str):
     if not query:
         return queryset
     digits = query.replace(" ", "")
-    if digits.isdigit():
-        return queryset.filter(Q(id_number__startswith=digits) | Q(card_number__startswith=digits))
+    if digits.isdigit():  # ranges, not LIKE: SQLite's LIKE ignores case and so cannot use an index
+        return queryset.filter(_starting("id_number", digits) | _starting("card_number", digits))
     for word in fold(query).split():
         queryset = queryset.filter(search_name__contains=f" {word}")
     return queryset
+
+
+def _starting(field: str, digits: str) -> Q:
+    return Q(**{f"{field}__gte": digits, f"{field}__lt": digits + ":"})  # ":" follows "9"
 
 
 # --- ID numbers (căn cước công dân) -------------------------------------------------------------

@@ -37,6 +37,8 @@ from members.summary import summary_rebuild
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month, month_range
 
+from .demo_people import seed_register
+
 PROVINCE_CODE = "TN"
 DEMO_PASSWORD = "demo-2018"
 DATA_START = Month(2018, 1)
@@ -768,6 +770,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
             figures.append(MonthlyFigure(cdcs=by_code[u.code], month=month.first_day, federation=federation, **row))
             reported.add((federation.code, month))
     MonthlyFigure.objects.bulk_create(figures, batch_size=5000)
+    members = seed_register(builder.unions, by_code, end)
 
     # The workflow as it would stand: everything approved but the last two months; the month
     # before last submitted, the last one submitted by some federations only.
@@ -823,6 +826,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
         "returns": len(returns),
         "quotas": len(quotas),
         "users": len(users) + 1,
+        "members": members,
     }
     audit_log(admin, "demo.seed", province, source=AuditEntry.Source.COMMAND, end=end.iso, **counts)
     return counts
