@@ -128,5 +128,7 @@ def members_visible_to(user) -> QuerySet[Member]:
     if role == Role.PROVINCIAL_STAFF:
         return Member.objects.all()
     if role == Role.FEDERATION_STAFF:
-        return Member.objects.filter(cdcs__in=cdcs_now_under(user).values("pk"))
+        # The CĐCS ids as a list, not a subquery: PostgreSQL misjudges "the federation this month"
+        # inside a name search and repeats the scan per CĐCS (0.7 s instead of 0.1 s at 200,000).
+        return Member.objects.filter(cdcs_id__in=list(cdcs_now_under(user).values_list("pk", flat=True)))
     return Member.objects.none()

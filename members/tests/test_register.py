@@ -81,8 +81,8 @@ def test_list_shows_current_federation_latest_members_and_status(client_for, pro
     html = response.content.decode()
     rows = {cdcs.code: cdcs for cdcs in response.context["page"]}
     assert rows["DT01"].federation_now.code == "DT"
-    assert rows["DT01"].members == 50 and str(rows["DT01"].members_period) == "03/2021"
-    assert rows["DT02"].members is None
+    assert rows["DT01"].members_reported == 50 and str(rows["DT01"].members_period) == "03/2021"
+    assert rows["DT02"].members_reported is None
     assert "Đã giải thể" in html and "Đang hoạt động" in html
     assert "Thành lập CĐCS mới" in html
 

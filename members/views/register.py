@@ -93,7 +93,7 @@ def _with_register_columns(unions: QuerySet[GrassrootsUnion]) -> QuerySet[Grassr
         federation_now_id=Coalesce(
             Subquery(federation_at_subquery(OuterRef("pk"), now.first_day)), Subquery(first_affiliation[:1])
         ),
-        members=Subquery(latest.values("members_end")[:1]),
+        members_reported=Subquery(latest.values("members_end")[:1]),
         members_month=Subquery(latest.values("month")[:1]),
     )
 

@@ -1,0 +1,174 @@
+"""Forms of the member register's pages: the list's filters and search, a member's record (admit,
+edit), losing a member, transfers and their decisions. The rules are the services'; these only
+read what was typed."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from unionportal.lib.forms import MonthField
+
+from .forms import DateInput
+from .models import Gender, GrassrootsUnion, LossReason, Member
+from .services import LEAVING_REASONS, MemberData
+
+
+class CdcsCodeField(forms.CharField):
+    """A CĐCS typed or picked by code from a <datalist> ("DT01 – CĐCS …" is read as DT01), among
+    the CĐCS of `queryset`, which the form sets: a province has too many for a plain select."""
+
+    def __init__(self, *, datalist: str, **kwargs):
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("help_text", _("Gõ mã hoặc tên để chọn trong danh sách."))
+        super().__init__(widget=forms.TextInput(attrs={"list": datalist, "autocomplete": "off"}), **kwargs)
+        self.queryset = GrassrootsUnion.objects.none()
+
+    def clean(self, value) -> GrassrootsUnion | None:
+        code = super().clean(value).split(" – ", 1)[0].strip()
+        if not code:
+            return None
+        cdcs = self.queryset.filter(code__iexact=code).first()
+        if cdcs is None:
+            raise ValidationError(
+                _("Không có CĐCS mã “%(code)s” trong các CĐCS bạn được chọn."), params={"code": code[:20]}
+            )
+        return cdcs
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+class PeopleFilterForm(forms.Form):
+    """What the list is narrowed to through the query string: nothing personal, a CĐCS code and a status."""
+
+    cdcs = forms.CharField(
+        label=_("Mã CĐCS"), required=False, max_length=20, widget=forms.TextInput(attrs={"list": "people-cdcs"})
+    )
+    status = forms.ChoiceField(
+        label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *Member.Status.choices]
+    )
+
+
+class PeopleSearchForm(forms.Form):
+    """The name or ID searched for: posted, kept in the session, never in a URL."""
+
+    q = forms.CharField(
+        label=_("Họ tên, số CCCD hoặc số thẻ"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("ví dụ: nguyen van an"), "autocomplete": "off"}
+        ),
+    )
+
+
+# --- a member's record ------------------------------------------------------------------------
+
+
+class MemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    born_on = forms.DateField(label=_("Ngày sinh"), required=False, widget=DateInput)
+    gender = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", "—"), *Gender.choices])
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, required=False)
+    id_number = forms.CharField(
+        label=_("Số CCCD"),
+        max_length=20,
+        required=False,
+        help_text=_("12 chữ số; có thể để trống."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    card_number = forms.CharField(label=_("Số thẻ đoàn viên"), max_length=30, required=False)
+    joined_on = forms.DateField(label=_("Ngày vào công đoàn"), widget=DateInput)
+    job = forms.CharField(label=_("Nghề nghiệp, chức vụ"), max_length=200, required=False)
+
+    def member_data(self) -> MemberData:
+        data = self.cleaned_data
+        return MemberData(
+            full_name=data["full_name"],
+            joined_on=data["joined_on"],
+            born_on=data["born_on"],
+            gender=data["gender"],
+            ethnicity=data["ethnicity"],
+            id_number=data["id_number"],
+            card_number=data["card_number"],
+            job=data["job"],
+        )
+
+    @classmethod
+    def initial_from(cls, member: Member) -> dict:
+        return {name: getattr(member, name) for name in cls.base_fields}
+
+
+class AdmitMode:
+    NEW = "new"
+    EXISTING = "existing"
+    CHOICES = [
+        (NEW, _("Kết nạp mới (tính vào chỉ tiêu)")),
+        (EXISTING, _("Đã là đoàn viên, nay ghi vào sổ")),
+    ]
+
+
+class MemberAdmitForm(MemberForm):
+    cdcs = CdcsCodeField(label=_("CĐCS"), datalist="admit-cdcs")
+    mode = forms.ChoiceField(
+        label=_("Ghi vào sổ theo diện"), choices=AdmitMode.CHOICES, initial=AdmitMode.NEW, widget=forms.RadioSelect
+    )
+    month = MonthField(
+        label=_("Tháng bắt đầu sổ"),
+        required=False,
+        help_text=_(
+            "Chỉ dùng cho người đã là đoàn viên: họ được tính vào số đoàn viên của CĐCS từ tháng này. "
+            "CĐCS đã có sổ thì giữ tháng bắt đầu sổ đã có."
+        ),
+    )
+
+    field_order = ["cdcs", "mode", "month"]
+
+    def __init__(self, *args, targets: QuerySet[GrassrootsUnion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cdcs"].queryset = targets
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == AdmitMode.EXISTING and not data.get("month") and "month" not in self.errors:
+            self.add_error("month", _("Cần chọn tháng bắt đầu sổ cho người đã là đoàn viên."))
+        return data
+
+    @property
+    def existing(self) -> bool:
+        return self.cleaned_data["mode"] == AdmitMode.EXISTING
+
+
+# --- losing a member, transfers -------------------------------------------------------------------
+
+
+def _leaving_label(reason: LossReason) -> str:
+    # Inside the province a member is transferred, not lost: "chuyển đi" here leaves the province.
+    return _("Chuyển đi ngoài tỉnh") if reason == LossReason.TRANSFERRED_OUT else reason.label
+
+
+class MemberLeaveForm(forms.Form):
+    on = forms.DateField(label=_("Ngày giảm"), widget=DateInput)
+    reason = forms.ChoiceField(
+        label=_("Lý do giảm"),
+        choices=[("", _("— Chọn lý do —")), *((reason.value, _leaving_label(reason)) for reason in LEAVING_REASONS)],
+        help_text=_("Chuyển sang một CĐCS khác trong tỉnh thì dùng “Chuyển sinh hoạt”, không ghi giảm ở đây."),
+    )
+
+
+class MemberTransferForm(forms.Form):
+    to_cdcs = CdcsCodeField(label=_("Chuyển đến CĐCS"), datalist="transfer-targets")
+    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+
+    def __init__(self, *args, targets: QuerySet[GrassrootsUnion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cdcs"].queryset = targets
+
+
+class TransferAcceptForm(forms.Form):
+    on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DateInput)
+
+
+class TransferRejectForm(forms.Form):
+    note = forms.CharField(label=_("Lý do từ chối"), max_length=255)
