@@ -160,22 +160,31 @@ def _month_of(value) -> Month | None:
 def sheet_read(data: bytes, *, max_bytes: int | None = None, max_rows: int | None = None) -> Sheet:
     """Read a workbook's bytes. Never raises for a bad file: its problems are in Sheet.problems."""
     sheet = Sheet()
+    max_rows = settings.UPLOAD_MAX_ROWS if max_rows is None else max_rows
+    workbook_read(data, sheet.problems, lambda workbook: _read_workbook(workbook, sheet, max_rows), max_bytes=max_bytes)
+    return sheet
+
+
+def workbook_read(data: bytes, problems: list[Problem], read, *, max_bytes: int | None = None) -> None:
+    """Check an uploaded file's bytes (check_xlsx, then formulas without a saved value), open it
+    with calamine and hand the workbook to `read`. Every reason the file cannot be read goes into
+    `problems`; nothing is raised. members.member_lists reads member lists through it too."""
     try:
         check_xlsx(data, max_bytes=max_bytes)
         formulas = _formulas_without_value(data)
     except UnsafeFile as error:
-        sheet.problems.append(Problem("", None, "", str(error)))
-        return sheet
+        problems.append(Problem("", None, "", str(error)))
+        return
     except DefusedXmlException:
         message = _("Tệp chứa khai báo XML không được phép (có thể là tệp độc hại), không nhận.")
-        sheet.problems.append(Problem("", None, "", message))
-        return sheet
+        problems.append(Problem("", None, "", message))
+        return
     except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError):
-        sheet.problems.append(Problem("", None, "", _("Tệp .xlsx bị hỏng, không đọc được.")))
-        return sheet
+        problems.append(Problem("", None, "", _("Tệp .xlsx bị hỏng, không đọc được.")))
+        return
     if formulas:
         for sheet_name, reference in formulas[:20]:
-            sheet.problems.append(
+            problems.append(
                 Problem(
                     sheet_name,
                     None,
@@ -187,17 +196,14 @@ def sheet_read(data: bytes, *, max_bytes: int | None = None, max_rows: int | Non
                     % {"cell": reference},
                 )
             )
-        return sheet
+        return
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        max_rows = settings.UPLOAD_MAX_ROWS if max_rows is None else max_rows
-        _read_workbook(workbook, sheet, max_rows)
+        read(CalamineWorkbook.from_filelike(io.BytesIO(data)))
     except PasswordError:
-        sheet.problems.append(Problem("", None, "", _("Tệp được đặt mật khẩu. Hãy bỏ mật khẩu rồi tải lên lại.")))
+        problems.append(Problem("", None, "", _("Tệp được đặt mật khẩu. Hãy bỏ mật khẩu rồi tải lên lại.")))
     except Exception as error:  # calamine's errors for a damaged file are of several kinds
         message = _("Tệp .xlsx bị hỏng, không đọc được (%(error)s).") % {"error": type(error).__name__}
-        sheet.problems.append(Problem("", None, "", message))
-    return sheet
+        problems.append(Problem("", None, "", message))
 
 
 def _sheet_named(workbook, name: str):

@@ -108,9 +108,10 @@ def _count(month: Month, **condition):
 
 
 def register_figures(cdcs_ids, month: Month) -> dict[int, RegisterMonth]:
-    """The month of each CĐCS that keeps its register by `month`, from its members' events, in one
-    query: the stock at the start (register openings up to the month, flows before it) and the
-    month's admitted, transferred in and lost by reason."""
+    """The month of each CĐCS that keeps its register by `month`, from its members' events, in two
+    queries whatever their number (which CĐCS keep one, and their events): the stock at the start
+    (register openings up to the month, flows before it) and the month's admitted, transferred in
+    and lost by reason."""
     flows = {
         "admitted": _count(month, kind=MemberEvent.Kind.ADMITTED),
         "transferred_in": _count(month, kind=MemberEvent.Kind.TRANSFERRED_IN),

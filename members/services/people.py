@@ -12,6 +12,7 @@ event; the register of a CĐCS starts (register_from) the month its existing mem
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -148,6 +149,16 @@ def register_start(cdcs: GrassrootsUnion, month: Month) -> Month:
     return Month.of(cdcs.register_from)
 
 
+def existing_member_event(cdcs: GrassrootsUnion, start: Month) -> tuple[str, date]:
+    """How someone who was a union member already enters the register of a CĐCS that starts in
+    `start`: in its opening stock; or, when the CĐCS was founded since that month began (a CĐCS
+    opens its first month at zero), as transferred in on its founding day, which is how its
+    monthly figures count members who came from elsewhere."""
+    if cdcs.founded_on >= start.first_day:
+        return MemberEvent.Kind.TRANSFERRED_IN, cdcs.founded_on
+    return MemberEvent.Kind.OPENING, start.first_day
+
+
 def _audit_data(data: MemberData) -> dict:
     """What the audit trail keeps of a record: which fields were given, the ID number masked."""
     return {"fields": [name for name in RECORD_FIELDS if getattr(data, name)], "id_number": mask_id(data.id_number)}
@@ -170,10 +181,10 @@ def member_admit(
     problems = record_problems(data)
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
-    on = data.joined_on
+    kind, on = MemberEvent.Kind.ADMITTED, data.joined_on
     if existing:
         start = register_start(cdcs, month or Month.of(timezone.localdate()))
-        on = max(start.first_day, cdcs.founded_on)
+        kind, on = existing_member_event(cdcs, start)
     federation = _require_member_write(user, cdcs, on)
     _require_active_on(cdcs, on)
     member = holder_of(data.id_number)
@@ -191,7 +202,6 @@ def member_admit(
     member.search_name = search_key(member.full_name)
     member.full_clean(validate_constraints=False)
     member.save()
-    kind = MemberEvent.Kind.OPENING if existing else MemberEvent.Kind.ADMITTED
     _event(member, cdcs, kind, on, user).save()
     action = "member.register" if existing else "member.admit"
     audit_log(user, action, member, source=source, federation=federation, month=Month.of(on), **_audit_data(data))
@@ -275,6 +285,96 @@ def member_leave(*, member: Member, on: date, reason: str, user, source: str = S
     member.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
     audit_log(user, "member.leave", member, source=source, federation=federation, month=Month.of(on), reason=reason)
     return member
+
+
+# --- a member list read from Excel -----------------------------------------------------------------
+
+
+@dataclass
+class ListEntry:
+    """One line of a member list as members.member_lists planned it against the register."""
+
+    data: MemberData  # the record as it will be
+    member: Member | None = None  # the record it changes: in the CĐCS already, or someone who left (re-admitted)
+    event: str = ""  # ADMITTED or OPENING when the person enters the CĐCS; "" when they are in it already
+    on: date | None = None  # the day of that event
+    changed: tuple[str, ...] = ()  # for someone in the CĐCS already: the fields the list corrects
+
+
+@transaction.atomic
+def members_import(
+    *, cdcs: GrassrootsUnion, month: Month, entries: list[ListEntry], user, source: str = Source.UPLOAD
+) -> tuple[int, int]:
+    """Write a member list in a few statements whatever its length: new records, re-admissions
+    (one record, its history kept), corrections, and the admitted or opening events, each member
+    audited as member_admit and member_update audit them. The CĐCS's register starts in `month`
+    when it has none yet. Returns (members entered into the CĐCS, members corrected).
+
+    The caller (members.member_lists.list_import) has checked every line against the register in
+    this same transaction, with the rows it read locked: who is active where, each member's last
+    event, the CĐCS's dates. What the record itself must satisfy is checked again here; the
+    database's constraints keep the rest (an ID number is one person)."""
+    federation = _require_member_write(user, cdcs)
+    if user is not None and user.is_authenticated:
+        # A request's user is a lazy proxy, slow to read thousands of times (audit entries): the plain object.
+        user = get_user_model()._default_manager.get(pk=user.pk)
+    today = timezone.localdate()
+    for entry in entries:
+        problems = record_problems(entry.data, today=today)
+        if problems:
+            raise ValidationError(list(problems.values()))
+    if not entries:
+        return 0, 0
+    register_start(cdcs, month)
+    at = federation_of(cdcs, month) or federation
+    now = timezone.now()
+    recorded_by = user.pk if user is not None and user.is_authenticated else None
+    created = [
+        Member(
+            **{name: getattr(entry.data, name) for name in RECORD_FIELDS},
+            cdcs_id=cdcs.pk,
+            search_name=search_key(entry.data.full_name),
+            status=Member.Status.ACTIVE,
+        )
+        for entry in entries
+        if entry.member is None
+    ]
+    insert_many(created, returning=True)
+    new = iter(created)
+    changed, events, audits = [], [], []
+    for entry in entries:
+        member = entry.member or next(new)
+        before_id = member.id_number
+        if entry.member is not None:
+            for name in RECORD_FIELDS:
+                setattr(member, name, getattr(entry.data, name))
+            member.search_name = search_key(member.full_name)
+            member.cdcs, member.updated_at = cdcs, now
+            member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
+            changed.append(member)
+        if entry.event:
+            # What _event makes, from ids: thousands of foreign-key assignments cost more than the insert.
+            events.append(
+                MemberEvent(
+                    member_id=member.pk,
+                    cdcs_id=cdcs.pk,
+                    kind=entry.event,
+                    on=entry.on,
+                    month=entry.on.replace(day=1),
+                    recorded_by_id=recorded_by,
+                )
+            )
+            action = "member.admit" if entry.event == MemberEvent.Kind.ADMITTED else "member.register"
+            extra = {"month": Month.of(entry.on), **_audit_data(entry.data)}
+        else:
+            action, extra = "member.update", {"changed": list(entry.changed)}
+            if "id_number" in entry.changed:
+                extra["id_number"] = [mask_id(before_id), mask_id(member.id_number)]
+        audits.append(audit_entry(user, action, member, source=source, federation=at, **extra))
+    update_many(changed, [*RECORD_FIELDS, "search_name", "cdcs", "status", "left_on", "left_reason", "updated_at"])
+    insert_many(events)
+    audit_many(audits)
+    return len(events), len(entries) - len(events)
 
 
 # --- transfers inside the province ----------------------------------------------------------------

@@ -235,3 +235,19 @@ def test_update_keeps_the_admission_with_the_date_and_masks_the_id_in_the_audit(
     assert member.events.get().month == date(2021, 2, 1)
     entry = AuditEntry.objects.get(action="member.update")
     assert entry.data["id_number"] == ["", "•••••••••234"]
+
+
+def test_members_already_entering_a_cdcs_founded_that_month_arrive_by_transfer(federation, make_cdcs, federation_user):
+    """A CĐCS opens its first month at zero: someone who was a union member before and is in it from
+    its founding came from elsewhere (chuyển đến), as its monthly figures count them."""
+    new = make_cdcs(federation, code="DT09", founded_on=date(2021, 3, 8))
+    member = member_admit(
+        cdcs=new, data=person(joined_on=date(2016, 1, 1)), existing=True, month=MARCH, user=federation_user
+    )
+    member_admit(cdcs=new, data=person("Mới", joined_on=date(2021, 3, 9)), user=federation_user)
+
+    assert (member.events.get().kind, member.events.get().on) == (MemberEvent.Kind.TRANSFERRED_IN, date(2021, 3, 8))
+    march = register_figures([new.pk], MARCH)[new.pk]
+    assert (march.members_start, march.values["admitted"], march.values["transferred_in"], march.members_end) == (
+        0, 1, 1, 2,
+    )  # fmt: skip

@@ -1,0 +1,100 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from members.member_lists import (
+    ListPreview,
+    ListRefused,
+    list_finish,
+    list_import,
+    list_preview,
+    list_read,
+    list_receive,
+)
+from members.models import AuditEntry, GrassrootsUnion
+from unionportal.lib.months import Month
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập danh sách đoàn viên của một CĐCS từ tệp Excel (mẫu của cổng thông tin hoặc danh sách có cột "
+        "“Họ và tên”, “Ngày vào công đoàn”…): kiểm tra toàn bộ, in bản xem trước và các lỗi, rồi ghi tất cả "
+        "trong một giao dịch (hoặc không ghi gì)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FILE", help="tệp .xlsx")
+        parser.add_argument("--cdcs", required=True, metavar="MÃ", help="mã CĐCS")
+        parser.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng ghi sổ (vd 2021-03)")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in bản xem trước, không ghi")
+        parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
+
+    def handle(self, *args, file, cdcs, month, dry_run, user, **options):
+        try:
+            month = Month.parse(month)
+        except ValueError:
+            raise CommandError(f"Tháng phải có dạng YYYY-MM, không phải {month!r}.") from None
+        union = GrassrootsUnion.objects.filter(code=cdcs).first()
+        if union is None:
+            raise CommandError(f"Không có CĐCS mã {cdcs!r}.")
+        person = None
+        if user:
+            person = get_user_model().objects.filter(username=user).first()
+            if person is None:
+                raise CommandError(f"Không có người dùng {user!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không thấy tệp {file}.")
+        data = path.read_bytes()
+
+        if dry_run:
+            preview = list_preview(list_read(data), cdcs=union, month=month, user=person)
+            self._print(preview)
+            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
+            if preview.problems:
+                raise CommandError(f"{len(preview.problems)} lỗi.")
+            return
+        upload, members, preview = list_receive(data=data, file_name=path.name, cdcs=union, month=month, user=person)
+        self._print(preview)
+        if preview.problems:
+            raise CommandError(f"Không nhập: {len(preview.problems)} lỗi. Chưa ghi gì.")
+        try:
+            imported = list_import(
+                members=members,
+                cdcs=union,
+                month=month,
+                user=person,
+                plan=preview.plan,
+                source=AuditEntry.Source.COMMAND,
+                file_name=path.name,
+                upload=upload,
+            )
+        except ListRefused as refused:
+            list_finish(upload, user=person, refused=refused)
+            for problem in refused.problems:
+                self.stderr.write(self._problem(problem))
+            raise CommandError("Không nhập: chưa ghi gì.") from None
+        list_finish(upload, user=person, imported=imported)
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã nhập: {upload.rows_created} người vào sổ, {upload.rows_updated} người cập nhật.")
+        )
+
+    def _problem(self, problem) -> str:
+        where = " · ".join(part for part in (f"dòng {problem.row}" if problem.row else "", problem.column) if part)
+        return f"  {where}: {problem.message}" if where else f"  {problem.message}"
+
+    def _print(self, preview: ListPreview) -> None:
+        self.stdout.write(f"{preview.cdcs}, tháng ghi sổ {preview.month}")
+        if preview.problems:
+            self.stdout.write(self.style.ERROR(f"{len(preview.problems)} lỗi:"))
+            for problem in preview.problems:
+                self.stdout.write(self._problem(problem))
+            return
+        self.stdout.write(
+            f"Kết nạp mới trong tháng: {len(preview.admitted)}; "
+            f"kết nạp các tháng trước: {len(preview.admitted_before)}; "
+            f"ghi sổ là đoàn viên đã có: {len(preview.opening)} (trong đó vào lại: {len(preview.readmitted)}); "
+            f"cập nhật: {len(preview.updated)}; không đổi: {preview.unchanged}; "
+            f"đang sinh hoạt không có trong tệp (giữ nguyên): {preview.missing}."
+        )
