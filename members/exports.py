@@ -4,7 +4,8 @@ and uploads again (members.imports reads it back), and the month's figures as an
 One layout for both: a title block (federation, its code, month, programme), one row per CĐCS
 active that month with its code, name, sector and last month's end stock, then the month's flows
 (pre-filled where the month already has figures, so that a file downloaded and uploaded again
-changes nothing), a "CĐCS thành lập" and a "CĐCS giải thể" sheet, and a "Hướng dẫn" sheet."""
+changes nothing, and, for a CĐCS that keeps its member register and has no figures yet, with
+the register's), a "CĐCS thành lập" and a "CĐCS giải thể" sheet, and a "Hướng dẫn" sheet."""
 
 from dataclasses import dataclass
 
@@ -160,6 +161,10 @@ def _month_sheet(sheet, grid: Grid, programme: str) -> None:
                 {column.key: getattr(figure, column.key) for column in MONTH_COLUMNS if column.entered},
                 members_end=None,
             )
+        elif row.register is not None:  # nothing saved yet: the month as the member register counts it
+            values.update(row.register.values, note=_("Điền sẵn theo sổ đoàn viên"))
+            if row.needs_opening:
+                values["members_start"] = row.register.members_start
         number = HEADER_ROW + 1 + offset
         for index, column in enumerate(MONTH_COLUMNS, start=1):
             cell = sheet.cell(row=number, column=index, value=safe_value(values.get(column.key)))
@@ -220,6 +225,11 @@ GUIDE = [
     ),
     ("Số lao động", "Tổng số lao động của đơn vị cuối tháng; để trống thì giữ số cũ."),
     ("Ghi chú", "Không được nhập vào hệ thống."),
+    (
+        "Điền sẵn theo sổ đoàn viên",
+        "CĐCS giữ sổ đoàn viên trên cổng thông tin mà tháng này chưa có số liệu: các cột đã được điền sẵn theo sổ. "
+        "Kiểm tra, sửa nếu cần rồi tải lên như thường; chưa tải lên thì chưa có gì được ghi.",
+    ),
     (
         "Trang “CĐCS thành lập”",
         "CĐCS mới thành lập trong tháng: mã mới, tên, đơn vị, khu vực, ngày thành lập. "

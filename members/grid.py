@@ -24,6 +24,7 @@ from unionportal.lib.months import Month
 from .access import require_write
 from .audit import audit_entry, audit_many
 from .models import LOSS_FIELDS, GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
+from .people import RegisterMonth, register_figures
 from .services import (
     FigureEntry,
     RowErrors,
@@ -78,6 +79,8 @@ class GridRow:
     warnings: list[str] = field(default_factory=list)
     acknowledged: bool = False
     conflict: dict[str, int] | None = None  # what someone else saved meanwhile, where it differs
+    register: RegisterMonth | None = None  # the month as the member register counts it, if the CĐCS keeps one
+    prefilled: bool = False  # the values shown come from the register, not from what was saved
 
     @property
     def needs_opening(self) -> bool:
@@ -142,15 +145,29 @@ def return_read(*, federation: Organisation, month: Month) -> MonthlyReturn:
     ) or MonthlyReturn(federation=federation, month=month.first_day)
 
 
+def federation_unions(*, federation: Organisation, month: Month):
+    """The CĐCS of a federation-month: those active in the month and under the federation then."""
+    return GrassrootsUnion.objects.active_in(month).with_federation_at(month).filter(federation_at_id=federation.pk)
+
+
+def keeps_register(cdcs: GrassrootsUnion, month: Month) -> bool:
+    return cdcs.register_from is not None and cdcs.register_from <= month.first_day
+
+
+def registers_of(unions: list[GrassrootsUnion], month: Month) -> dict[int, RegisterMonth]:
+    """register_figures of those of `unions` that keep their register by `month`; no query when none does."""
+    keeping = [cdcs.pk for cdcs in unions if keeps_register(cdcs, month)]
+    return register_figures(keeping, month) if keeping else {}
+
+
 def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) -> Grid:
-    """The federation-month as it stands: one row per CĐCS under the federation that month.
+    """The federation-month as it stands: one row per CĐCS under the federation that month, with
+    the register's month on the rows of CĐCS that keep their member register (grid_prefill).
     Without `warnings` (an import, which does not show them), the last year's history is not read."""
     monthly_return = return_read(federation=federation, month=month)
     previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
     unions = list(
-        GrassrootsUnion.objects.active_in(month)
-        .with_federation_at(month)
-        .filter(federation_at_id=federation.pk)
+        federation_unions(federation=federation, month=month)
         .annotate(
             previous_end=Subquery(previous.values("members_end")[:1]),
             previous_workers=Subquery(previous.values("workers")[:1]),
@@ -160,6 +177,7 @@ def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) 
     ids = [cdcs.pk for cdcs in unions]
     figures = {row.cdcs_id: row for row in MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=ids)}
     history = _history(ids, month) if warnings else {}
+    registers = registers_of(unions, month)
     rows = []
     for cdcs in unions:
         figure = figures.get(cdcs.pk)
@@ -169,6 +187,7 @@ def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) 
             previous_end=cdcs.previous_end,
             figure=figure,
             history_max={key: history[cdcs.pk][key] for key in ("admitted", "lost")} if cdcs.pk in history else {},
+            register=registers.get(cdcs.pk),
         )
         if figure is not None:
             row.values = {column: getattr(figure, column) for column in INPUT_COLUMNS}
@@ -180,6 +199,30 @@ def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) 
         row.acknowledged = bool(figure and row.warnings and set(row.warnings) <= set(figure.acknowledged_warnings))
         rows.append(row)
     return Grid(federation=federation, month=month, monthly_return=monthly_return, rows=rows)
+
+
+def grid_prefill(grid: Grid, *, saved_too: bool = False) -> int:
+    """Fill the rows of CĐCS that keep a register with the register's figures (flows, and the
+    opening stock where the grid asks for it): the rows with nothing saved yet, or with
+    `saved_too` every one of them. Nothing is written; returns how many rows were filled."""
+    filled = 0
+    for row in grid.rows:
+        if row.register is None or (row.figure is not None and not saved_too):
+            continue
+        row.values = {
+            **row.values,
+            **{column: row.register.values.get(column, 0) for column in FLOW_COLUMNS},
+            "members_end": None,
+        }
+        if row.needs_opening:
+            row.values["members_start"] = row.register.members_start
+        row.prefilled = True
+        row.warnings = check_warnings(row)
+        row.acknowledged = bool(
+            row.figure and row.warnings and set(row.warnings) <= set(row.figure.acknowledged_warnings)
+        )
+        filled += 1
+    return filled
 
 
 def _history(ids: list[int], month: Month) -> dict[int, dict]:

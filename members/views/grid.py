@@ -24,6 +24,7 @@ from ..grid import (
     apply_post,
     column_label,
     conflict_text,
+    grid_prefill,
     grid_read,
     grid_save,
     mark_conflicts,
@@ -92,6 +93,11 @@ def grid(request, code: str, month: Month):
 
     grid = grid_read(federation=org, month=month)
     writable = can_write(request.user, org) and not grid.monthly_return.is_locked
+    if request.method != "POST" and writable:
+        # Rows with nothing saved start from the member register; ?prefill=register fills the
+        # saved ones too. Nothing is written until the user saves.
+        context["prefilled_all"] = request.GET.get("prefill") == "register"
+        context["prefilled"] = grid_prefill(grid, saved_too=context["prefilled_all"])
     if request.method == "POST":
         if not can_write(request.user, org):
             raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": org.name})
@@ -162,6 +168,8 @@ def _grid_context(request, grid, writable: bool) -> dict:
         "can_approve": provincial and monthly_return.status == MonthlyReturn.Status.SUBMITTED,
         "can_unlock": provincial and monthly_return.is_locked,
         "history_url": reverse("members:return_history", kwargs={"code": grid.federation.code, "month": grid.month}),
+        "keeps_register": any(row.register is not None for row in grid.rows),
+        "reconcile_url": reverse("members:reconcile", kwargs={"code": grid.federation.code, "month": grid.month}),
     }
 
 

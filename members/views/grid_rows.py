@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from unionportal.lib.formatting import count
 
 from ..grid import Grid, GridRow
+from ..reconcile import figures_of, register_differences
 
 _PLACEHOLDER = "CODE-PLACEHOLDER"
 
@@ -43,8 +44,13 @@ def render_rows(grid: Grid, *, writable: bool) -> SafeString:
         "acknowledge": escape(_("Đã kiểm tra, số liệu đúng")),
         "acknowledged": escape(_("Đã kiểm tra")),
         "history": escape(_("Lịch sử")),
+        "prefilled": escape(_("theo sổ đoàn viên")),
+        "prefilled_title": escape(_("Điền sẵn theo sổ đoàn viên, chưa lưu: kiểm tra rồi bấm Lưu số liệu.")),
+        "off_register": escape(_("lệch sổ")),
+        "off_register_title": escape(_("Số liệu đã lưu khác số đếm từ sổ đoàn viên: xem trang đối chiếu.")),
     }
-    links = {"detail": detail, "history": history}
+    reconcile = reverse("members:reconcile", kwargs={"code": grid.federation.code, "month": grid.month})
+    links = {"detail": detail, "history": history, "reconcile": reconcile}
     return mark_safe("".join(_row(row, writable, links, texts) for row in grid.rows))
 
 
@@ -58,7 +64,8 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     css = "table-danger" if row.errors else ("table-warning" if row.conflict else "")
     start = row.start
     parts = [
-        f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}">',
+        f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"'
+        f"{' data-prefilled' if row.prefilled else ''}>",
         '<th scope="row" class="sticky-col fw-normal">',
         f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" '
         f'title="{escape(cdcs.name)} · {escape(cdcs.get_sector_display())}">{escape(cdcs.name)}</a>',
@@ -98,6 +105,17 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     parts.append('<td class="small notes">')
     if row.figure is None:
         parts.append(f'<span class="badge text-bg-secondary">{texts["missing"]}</span>')
+    if row.prefilled:
+        parts.append(
+            f' <span class="badge text-bg-info prefilled" title="{texts["prefilled_title"]}">'
+            f"{texts['prefilled']}</span>"
+        )
+    off_register = row.figure is not None and row.register is not None
+    if off_register and register_differences(figures_of(row.figure), row.register):
+        parts.append(
+            f' <a class="badge text-bg-warning off-register me-1" href="{links["reconcile"]}#cdcs-{code}" '
+            f'title="{texts["off_register_title"]}">{texts["off_register"]}</a>'
+        )
     parts.extend(f'<div class="text-danger row-error">{escape(message)}</div>' for message in row.errors)
     if row.conflict:
         parts.append(f'<div class="text-warning-emphasis">{texts["conflict"]} {escape(row.conflict_text)}</div>')
