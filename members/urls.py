@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from unionportal.lib.months import MonthConverter
 
-from .views import board, grid, history, register, uploads
+from .views import board, grid, history, member_lists, people, reconcile, register, uploads
 
 register_converter(MonthConverter, "month")
 
@@ -36,6 +36,34 @@ urlpatterns = [
     path("cdcs/<str:code>/merge/", register.cdcs_merge, name="cdcs_merge"),
     path("cdcs/<str:code>/<month:month>/history/", history.figure_history, name="figure_history"),
     # the member register (sổ đoàn viên): members, their history, transfers [helper: people]
+    path("people/", people.people, name="people"),
+    path("people/new/", people.person_new, name="person_new"),
+    path("people/transfers/", people.transfers, name="transfers"),
+    path("people/transfers/<int:pk>/accept/", people.transfer_accept, name="transfer_accept"),
+    path("people/transfers/<int:pk>/reject/", people.transfer_reject, name="transfer_reject"),
+    path("people/transfers/<int:pk>/cancel/", people.transfer_cancel, name="transfer_cancel"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path("people/<int:pk>/id/", people.person_id, name="person_id"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/leave/", people.person_leave, name="person_leave"),
+    path("people/<int:pk>/transfer/", people.person_transfer, name="person_transfer"),
     # member lists in Excel: template, export, two-phase import [helper: member lists]
+    path("cdcs/<str:code>/members/template.xlsx", member_lists.member_list_template, name="member_list_template"),
+    path("cdcs/<str:code>/members/export.xlsx", member_lists.member_list_export, name="member_list_export"),
+    path("cdcs/<str:code>/members/upload/", member_lists.member_list_upload, name="member_list_upload"),
+    path("cdcs/<str:code>/members/uploads/<int:pk>/", member_lists.member_list_preview, name="member_list_preview"),
+    path(
+        "cdcs/<str:code>/members/uploads/<int:pk>/confirm/",
+        member_lists.member_list_confirm,
+        name="member_list_confirm",
+    ),
+    path(
+        "cdcs/<str:code>/members/uploads/<int:pk>/discard/",
+        member_lists.member_list_discard,
+        name="member_list_discard",
+    ),
     # reconciliation of the monthly figures with the register [helper: reconcile]
+    path("reconcile/", reconcile.reconcile_province, name="reconcile_province"),
+    path("reconcile/<str:code>/<month:month>/", reconcile.reconcile, name="reconcile"),
+    path("reconcile/<str:code>/<month:month>/<str:cdcs>/", reconcile.reconcile_cdcs, name="reconcile_cdcs"),
 ]

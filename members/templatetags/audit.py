@@ -32,6 +32,19 @@ ACTIONS = {
     "demo.seed": gettext_lazy("Dựng dữ liệu mẫu"),
     "api_token.create": gettext_lazy("Cấp khóa truy cập API"),
     "api_token.revoke": gettext_lazy("Thu hồi khóa truy cập API"),
+    "member.admit": gettext_lazy("Kết nạp đoàn viên"),
+    "member.register": gettext_lazy("Ghi đoàn viên vào sổ"),
+    "member.update": gettext_lazy("Sửa hồ sơ đoàn viên"),
+    "member.leave": gettext_lazy("Ghi giảm đoàn viên"),
+    "member.transfer_request": gettext_lazy("Đề nghị chuyển sinh hoạt đoàn viên"),
+    "member.transfer_accept": gettext_lazy("Tiếp nhận đoàn viên chuyển đến"),
+    "member.transfer_reject": gettext_lazy("Từ chối tiếp nhận đoàn viên"),
+    "member.transfer_cancel": gettext_lazy("Hủy đề nghị chuyển sinh hoạt"),
+    "member.dissolve": gettext_lazy("Giảm đoàn viên do CĐCS giải thể"),
+    "member.merge": gettext_lazy("Chuyển đoàn viên do hợp nhất CĐCS"),
+    "member.id_view": gettext_lazy("Xem số CCCD đầy đủ"),
+    "member_list.import": gettext_lazy("Nhập danh sách đoàn viên từ tệp Excel"),
+    "member_list.export": gettext_lazy("Xuất danh sách đoàn viên"),
 }
 
 # Labels of the keys of AuditEntry.data other than "changes"; unknown keys show as they are.
@@ -54,6 +67,19 @@ DATA_KEYS = {
     "rows": gettext_lazy("Số dòng thay đổi"),
     "founded": gettext_lazy("CĐCS thành lập"),
     "dissolved": gettext_lazy("CĐCS giải thể"),
+    "fields": gettext_lazy("Thông tin đã ghi"),
+    "id_number": gettext_lazy("Số CCCD (che)"),
+    "changed": gettext_lazy("Thông tin đã sửa"),
+    "transfer": gettext_lazy("Đề nghị chuyển số"),
+    "from_cdcs": gettext_lazy("Từ CĐCS"),
+    "to_cdcs": gettext_lazy("Đến CĐCS"),
+    "admitted": gettext_lazy("Số kết nạp mới"),
+    "opening": gettext_lazy("Số ghi sổ (đã là đoàn viên)"),
+    "transferred_in": gettext_lazy("Số chuyển đến khi thành lập CĐCS"),
+    "readmitted": gettext_lazy("Số kết nạp lại"),
+    "updated": gettext_lazy("Số hồ sơ cập nhật"),
+    "exported": gettext_lazy("Số đoàn viên xuất ra"),
+    "upload": gettext_lazy("Lần tải lên số"),
 }
 # Keys kept for machines, not people.
 HIDDEN_KEYS = {"changes", "copied_from_id"}

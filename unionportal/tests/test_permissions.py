@@ -25,6 +25,11 @@ def _signed_in(status, *, anonymous=LOGIN, no_role=None):
     return {**_everyone(status), "anonymous": anonymous, "no_role": status if no_role is None else no_role}
 
 
+def _people(status):
+    """Member records (personal data): provincial and federation staff; leadership reads no names."""
+    return {**_signed_in(status, no_role=FORBIDDEN), "leader": FORBIDDEN}
+
+
 def _provincial_only(status):
     """Provincial staff and administrators only; no_role users cannot even see the federation."""
     return {**_signed_in(FORBIDDEN, no_role=NOT_FOUND), "provincial": status, "superuser": status}
@@ -37,6 +42,12 @@ OWN_CDCS = {"code": "DT01"}
 OWN_ROW = {"code": "DT01", "month": "2021-03"}
 OWN_UPLOAD = {"code": "DT", "pk": lambda world: world["uploads"]["DT"].pk}
 OTHER_UPLOAD = {"code": "PB", "pk": lambda world: world["uploads"]["PB"].pk}
+# A member in DT01 and one in PB01, whom PB01 asks DT01 to take (a pending transfer).
+OWN_MEMBER = {"pk": lambda world: world["members"]["DT"].pk}
+OTHER_MEMBER = {"pk": lambda world: world["members"]["PB"].pk}
+TRANSFER_TO_OWN = {"pk": lambda world: world["transfer"].pk}
+OWN_LIST = {"code": "DT01", "pk": lambda world: world["member_lists"]["DT01"].pk}  # [helper: member lists]
+OTHER_LIST = {"code": "PB01", "pk": lambda world: world["member_lists"]["PB01"].pk}
 
 # url name → (method, expected status per role, URL arguments)
 MATRIX = {
@@ -87,6 +98,29 @@ MATRIX = {
     "reports:cdcs_months_export": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_CDCS),
     # the JSON API answers in JSON, never with the login page: 401 without a session or a token
     "reports:api_progress": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "anonymous": 401}, {}),
+    # the member register: names and ID numbers, for staff only [helper: people]
+    "members:people": ("get", _people(OK), {}),
+    "members:person_new": ("get", _people(OK), {}),
+    "members:person": ("get", _people(OK), OWN_MEMBER),
+    "members:person_id": ("post", _people(OK), OWN_MEMBER),  # the whole ID number, audited
+    "members:person_edit": ("get", _people(OK), OWN_MEMBER),
+    "members:person_leave": ("get", _people(OK), OWN_MEMBER),
+    "members:person_transfer": ("get", _people(OK), OWN_MEMBER),
+    "members:transfers": ("get", _people(OK), {}),
+    "members:transfer_accept": ("post", _people(REDIRECT), TRANSFER_TO_OWN),  # no date: refused with a message
+    "members:transfer_reject": ("post", _people(REDIRECT), TRANSFER_TO_OWN),  # no reason: refused with a message
+    "members:transfer_cancel": ("post", {**_people(REDIRECT), "federation": FORBIDDEN}, TRANSFER_TO_OWN),
+    # member lists in Excel: names and full ID numbers, for staff of the CĐCS only [helper: member lists]
+    "members:member_list_template": ("get", _people(OK), OWN_CDCS),
+    "members:member_list_export": ("get", _people(OK), OWN_CDCS),  # audited
+    "members:member_list_upload": ("get", _people(OK), OWN_CDCS),
+    "members:member_list_preview": ("get", _people(OK), OWN_LIST),
+    "members:member_list_confirm": ("post", _people(REDIRECT), OWN_LIST),
+    "members:member_list_discard": ("post", _people(REDIRECT), OWN_LIST),
+    # reconciliation with the register: counts for everyone who sees the figures, names for staff [helper: reconcile]
+    "members:reconcile_province": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
+    "members:reconcile": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
+    "members:reconcile_cdcs": ("get", {**_people(OK), "no_role": NOT_FOUND}, {**OWN, "cdcs": "DT01"}),  # names
 }
 
 # Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
@@ -110,6 +144,10 @@ OTHER_FEDERATIONS = {
     "reports:federation_detail_export": ("get", {"code": "PB"}),
     "reports:cdcs_months": ("get", {"code": "PB01"}),
     "reports:cdcs_months_export": ("get", {"code": "PB01"}),
+    # the reconciliation, and another federation's CĐCS under their own code [helper: reconcile]
+    "members:reconcile": ("get", OTHER),
+    "members:reconcile_cdcs": ("get", {**OTHER, "cdcs": "PB01"}),
+    "members:reconcile_cdcs#own-code": ("get", {**OWN, "cdcs": "PB01"}),
     # and what they post there
     "members:grid#post": ("post", OTHER),
     "members:cdcs_dissolve#post": ("post", {"code": "PB01"}),
@@ -117,6 +155,24 @@ OTHER_FEDERATIONS = {
     "members:upload#post": ("post", OTHER),
     "members:upload_confirm": ("post", OTHER_UPLOAD),
     "members:upload_discard": ("post", OTHER_UPLOAD),
+    # another federation's CĐCS's member lists, even an upload under their own CĐCS's code [helper: member lists]
+    "members:member_list_template": ("get", {"code": "PB01"}),
+    "members:member_list_export": ("get", {"code": "PB01"}),
+    "members:member_list_upload": ("get", {"code": "PB01"}),
+    "members:member_list_upload#post": ("post", {"code": "PB01"}),
+    "members:member_list_preview": ("get", OTHER_LIST),
+    "members:member_list_preview#own-code": ("get", {**OTHER_LIST, "code": "DT01"}),
+    "members:member_list_confirm": ("post", OTHER_LIST),
+    "members:member_list_discard": ("post", OTHER_LIST),
+    # another federation's members, even by their record number [helper: people]
+    "members:person": ("get", OTHER_MEMBER),
+    "members:person_id": ("post", OTHER_MEMBER),
+    "members:person_edit": ("get", OTHER_MEMBER),
+    "members:person_edit#post": ("post", OTHER_MEMBER),
+    "members:person_leave": ("get", OTHER_MEMBER),
+    "members:person_leave#post": ("post", OTHER_MEMBER),
+    "members:person_transfer": ("get", OTHER_MEMBER),
+    "members:person_transfer#post": ("post", OTHER_MEMBER),
 }
 
 # Every page that changes something, posted to by leadership with data that would otherwise
@@ -135,6 +191,18 @@ WRITES = {
     "targets:quotas": ({"pk": lambda world: world["programme"].pk}, {"q-{dt}-2021-new_members": "100"}),
     "targets:programme_new": ({}, {"name": "CT mới", "document_number": "9/CTr", "document_date": "2024-01-02",
                                    "first_year": "2024", "last_year": "2028"}),
+    # the member register [helper: people]
+    "members:person_new": ({}, {"cdcs": "DT01", "mode": "new", "full_name": "Lê Văn Cường", "joined_on": "2021-03-08"}),
+    "members:person_id": (OWN_MEMBER, {}),
+    "members:person_edit": (OWN_MEMBER, {"full_name": "Nguyễn Văn An", "born_on": "1990-05-01", "gender": "male",
+                                         "id_number": "001090001234", "joined_on": "2021-03-05", "job": "Thợ may"}),
+    "members:person_leave": (OWN_MEMBER, {"on": "2021-03-20", "reason": "job"}),
+    "members:person_transfer": (OWN_MEMBER, {"to_cdcs": "PB01", "note": "Chuyển công tác"}),
+    "members:transfer_accept": (TRANSFER_TO_OWN, {"on": "2021-03-25"}),
+    "members:transfer_reject": (TRANSFER_TO_OWN, {"note": "Không có hồ sơ"}),
+    "members:transfer_cancel": (TRANSFER_TO_OWN, {}),
+    # member lists [helper: member lists]
+    "members:member_list_confirm": (OWN_LIST, {}),
 }  # fmt: skip
 
 
@@ -164,7 +232,50 @@ def world(federation, other_federation, make_cdcs, province):
         name="Chương trình thử", document_number="04/CTr-LĐLĐ", document_date=date(2018, 7, 11),
         first_year=2018, last_year=2023,
     )  # fmt: skip
-    return {"programme": programme, "uploads": {org.code: _upload(org) for org in (federation, other_federation)}}
+    return {
+        "programme": programme,
+        "uploads": {org.code: _upload(org) for org in (federation, other_federation)},
+        **_people_world(),
+        **_reconcile_world(),
+        **_member_list_world(),
+    }
+
+
+def _member_list_world():
+    """A previewed member list for DT01 and one for PB01: one person admitted in March 2021. [helper: member lists]"""
+    from members.member_lists import MemberList, list_preview
+    from members.models import MemberListUpload
+
+    uploads = {}
+    for cdcs in GrassrootsUnion.objects.filter(code__in=["DT01", "PB01"]):
+        row = {"row": 7, "full_name": "Lê Văn Dũng", "joined_on": "2021-03-10", "born_on": "1991-01-02"}
+        members = MemberList(cdcs_code=cdcs.code, month="2021-03", rows=[row])
+        plan = list_preview(members, cdcs=cdcs, month=Month(2021, 3), user=None).plan
+        uploads[cdcs.code] = MemberListUpload.objects.create(
+            cdcs=cdcs, month=date(2021, 3, 1), file_name="danh-sach.xlsx", size=2, sha256="0" * 64,
+            outcome="preview", parsed={**members.as_json(), "plan": plan},
+        )  # fmt: skip
+    return {"member_lists": uploads}
+
+
+def _reconcile_world():
+    """DT01 keeps its member register from 03/2021, so that its drill-down lists someone. [helper: reconcile]"""
+    from members.services import MemberData, member_admit
+
+    dt01 = GrassrootsUnion.objects.get(code="DT01")
+    old = MemberData("Phạm Văn Cũ", date(2015, 1, 5))
+    return {"registered": member_admit(cdcs=dt01, data=old, existing=True, month=Month(2021, 3), user=None)}
+
+
+def _people_world():
+    """A member in DT01 and one in PB01, whom PB01 has asked DT01 to take. [helper: people]"""
+    from members.services import MemberData, member_admit, member_transfer_request
+
+    dt01, pb01 = GrassrootsUnion.objects.get(code="DT01"), GrassrootsUnion.objects.get(code="PB01")
+    an = MemberData("Nguyễn Văn An", date(2021, 3, 5), date(1990, 5, 1), "male", id_number="001090001234")
+    binh = MemberData("Trần Thị Bình", date(2021, 3, 6), date(1992, 2, 2), "female", id_number="001192005678")
+    members = {"DT": member_admit(cdcs=dt01, data=an, user=None), "PB": member_admit(cdcs=pb01, data=binh, user=None)}
+    return {"members": members, "transfer": member_transfer_request(member=members["PB"], to_cdcs=dt01, user=None)}
 
 
 def _upload(org):
