@@ -8,6 +8,7 @@ from operator import add
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
@@ -627,7 +628,7 @@ class Member(models.Model):
 
     def __str__(self):
         # Audit entries and messages name a member by record number only: no personal data there.
-        return _("Đoàn viên #%(pk)s") % {"pk": self.pk}
+        return gettext("Đoàn viên #%(pk)s") % {"pk": self.pk}
 
     @property
     def is_active(self) -> bool:
@@ -683,7 +684,7 @@ class MemberTransfer(models.Model):
         indexes = [models.Index(fields=["to_cdcs", "status"]), models.Index(fields=["from_cdcs", "status"])]
 
     def __str__(self):
-        return _("Chuyển sinh hoạt #%(pk)s") % {"pk": self.pk}
+        return gettext("Chuyển sinh hoạt #%(pk)s") % {"pk": self.pk}
 
 
 class MemberEvent(models.Model):

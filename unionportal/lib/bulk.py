@@ -6,11 +6,12 @@ SQL machinery. These build one parameterised statement per batch instead."""
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date
 from functools import partial
 
+from django.conf import settings
 from django.db import connection, connections
-from django.db.models import BooleanField, CharField, IntegerField, JSONField, Model
+from django.db.models import BooleanField, CharField, DateField, DateTimeField, IntegerField, JSONField, Model
 
 # Parameters per statement: PostgreSQL takes 65,535; SQLite as many as it was built for.
 BATCH_PARAMETERS = 30_000
@@ -104,6 +105,16 @@ def _same(value):
     return value
 
 
+def _iso_date(value):
+    """A date as SQLite stores it (what the ORM's DateField would give, for a fraction of the cost)."""
+    return None if value is None else value.isoformat()
+
+
+def _utc_text(value):
+    """An aware datetime as SQLite stores it with USE_TZ: UTC, without the offset (as the ORM does)."""
+    return None if value is None else str(value.astimezone(UTC).replace(tzinfo=None))
+
+
 def _csv(value) -> str:
     """A value as COPY … (FORMAT csv, NULL '\\N') reads it."""
     if value is None:
@@ -126,6 +137,12 @@ def _preparer(field):
         return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
     if isinstance(field, IntegerField | CharField | BooleanField) or field.is_relation:
         return _same
+    if connection.vendor == "postgresql" and isinstance(field, DateField):  # DateTimeField too
+        return _same  # psycopg2 adapts dates and aware datetimes; COPY writes them as ISO text
+    if type(field) is DateField:
+        return _iso_date
+    if type(field) is DateTimeField and settings.USE_TZ:
+        return _utc_text
     # The connection itself, not django.db.connection: that proxy looks the connection up in a
     # thread-local store on every attribute read, tens of thousands of times for one batch.
     return partial(field.get_db_prep_save, connection=connections[connection.alias])

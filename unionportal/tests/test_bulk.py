@@ -1,8 +1,12 @@
 """The bulk writers behind the importer and the grid write exactly what the ORM would, on both
 databases: text with quotes, commas, new lines and backslashes, JSON, NULLs, dates."""
 
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
 from members.audit import audit_entry, audit_many
-from members.models import AuditEntry, MonthlyFigure
+from members.models import AuditEntry, Member, MemberTransfer, MonthlyFigure
 from members.services import figures_record
 from unionportal.lib.bulk import insert_many, update_many
 from unionportal.lib.months import Month
@@ -48,3 +52,19 @@ def test_a_figure_written_through_the_bulk_path_is_audited_with_its_awkward_code
     figures_record(cdcs=cdcs, month=Month(2021, 4), admitted=2, user=None)
     entry = AuditEntry.objects.filter(action="figures.record", month=Month(2021, 4).first_day).get()
     assert entry.object_repr == 'T"1,\n\\N 04/2021' and entry.data["changes"]["admitted"] == [None, 2]
+
+
+def test_dates_and_times_read_back_as_written(federation, make_cdcs):
+    """The bulk path converts dates and aware datetimes itself, not through the ORM's fields: they
+    must read back as the same day and the same instant, on either database."""
+    cdcs, other = make_cdcs(federation), make_cdcs(federation)
+    moment = timezone.make_aware(datetime(2021, 3, 31, 23, 30, 15, 250), timezone.get_current_timezone())
+    member = Member(cdcs=cdcs, full_name="A", search_name=" a ", joined_on=date(2021, 3, 31), born_on=date(1990, 1, 2))
+    insert_many([member], returning=True)
+    insert_many([MemberTransfer(member=member, from_cdcs=cdcs, to_cdcs=other, status="rejected", decided_at=moment)])
+
+    saved = Member.objects.get(pk=member.pk)
+    assert (saved.joined_on, saved.born_on) == (date(2021, 3, 31), date(1990, 1, 2))
+    assert abs(saved.created_at - timezone.now()) < timedelta(minutes=1)  # auto_now_add, not shifted by hours
+    assert MemberTransfer.objects.get().decided_at == moment
+    assert MemberTransfer.objects.filter(decided_at__date=date(2021, 3, 31)).exists()  # the local day
