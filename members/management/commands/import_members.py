@@ -1,8 +1,6 @@
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from members.management.arguments import file_argument, month_argument, user_argument
 from members.member_lists import (
     ListPreview,
     ListRefused,
@@ -13,7 +11,6 @@ from members.member_lists import (
     list_receive,
 )
 from members.models import AuditEntry, GrassrootsUnion
-from unionportal.lib.months import Month
 
 
 class Command(BaseCommand):
@@ -31,22 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
 
     def handle(self, *args, file, cdcs, month, dry_run, user, **options):
-        try:
-            month = Month.parse(month)
-        except ValueError:
-            raise CommandError(f"Tháng phải có dạng YYYY-MM, không phải {month!r}.") from None
+        month = month_argument(month)
         union = GrassrootsUnion.objects.filter(code=cdcs).first()
         if union is None:
             raise CommandError(f"Không có CĐCS mã {cdcs!r}.")
-        person = None
-        if user:
-            person = get_user_model().objects.filter(username=user).first()
-            if person is None:
-                raise CommandError(f"Không có người dùng {user!r}.")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không thấy tệp {file}.")
-        data = path.read_bytes()
+        person = user_argument(user)
+        path, data = file_argument(file)
 
         if dry_run:
             preview = list_preview(list_read(data), cdcs=union, month=month, user=person)

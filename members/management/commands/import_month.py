@@ -1,6 +1,3 @@
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from members.grid import column_label
@@ -13,9 +10,9 @@ from members.imports import (
     upload_finish,
     upload_receive,
 )
+from members.management.arguments import file_argument, month_argument, user_argument
 from members.models import AuditEntry, Organisation
 from unionportal.lib.formatting import count
-from unionportal.lib.months import Month
 
 
 class Command(BaseCommand):
@@ -32,22 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
 
     def handle(self, *args, file, federation, month, dry_run, user, **options):
-        try:
-            month = Month.parse(month)
-        except ValueError:
-            raise CommandError(f"Tháng phải có dạng YYYY-MM, không phải {month!r}.") from None
+        month = month_argument(month)
         org = Organisation.objects.federations().filter(code=federation).first()
         if org is None:
             raise CommandError(f"Không có công đoàn cấp trên mã {federation!r}.")
-        person = None
-        if user:
-            person = get_user_model().objects.filter(username=user).first()
-            if person is None:
-                raise CommandError(f"Không có người dùng {user!r}.")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không thấy tệp {file}.")
-        data = path.read_bytes()
+        person = user_argument(user)
+        path, data = file_argument(file)
 
         if dry_run:
             preview = sheet_preview(sheet_read(data), federation=org, month=month, user=person)
