@@ -112,7 +112,7 @@ def month_workbook(grid: Grid, *, programme: str = "") -> Workbook:
             DISSOLVED_COLUMNS,
             _("CĐCS GIẢI THỂ TRONG THÁNG %(month)s") % {"month": grid.month},
         )
-        _guide_sheet(workbook.create_sheet(GUIDE_SHEET))
+        guide_sheet(workbook.create_sheet(GUIDE_SHEET), _("HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO THÁNG"), GUIDE)
     return workbook
 
 
@@ -253,12 +253,13 @@ GUIDE = [
 ]
 
 
-def _guide_sheet(sheet) -> None:
-    sheet["A1"] = _("HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO THÁNG")
+def guide_sheet(sheet, title: str, guide: list[tuple[str, str]]) -> None:
+    """The "Hướng dẫn" sheet of a workbook handed out to be filled in: a title, then what goes where."""
+    sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=12)
-    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 100
-    for offset, (column, text) in enumerate(GUIDE, start=3):
+    for offset, (column, text) in enumerate(guide, start=3):
         sheet.cell(row=offset, column=1, value=column).font = HEADER_FONT
         sheet.cell(row=offset, column=2, value=text).alignment = WRAP
 

@@ -41,7 +41,7 @@ from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, une
 
 from .access import can_write, cdcs_now_under
 from .audit import audit_log
-from .exports import Column
+from .exports import Column, guide_sheet
 from .imports import (
     Problem,
     _day,
@@ -157,7 +157,7 @@ def member_list_workbook(cdcs: GrassrootsUnion, month: Month, members=()) -> Wor
         choice.add(f"{letter}{HEADER_ROW + 1}:{letter}{HEADER_ROW + rows + TEMPLATE_ROWS}")
         sheet.add_data_validation(choice)
         sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
-        _guide_sheet(workbook.create_sheet(GUIDE_SHEET))
+        guide_sheet(workbook.create_sheet(GUIDE_SHEET), _("HƯỚNG DẪN ĐIỀN DANH SÁCH ĐOÀN VIÊN"), GUIDE)
     return workbook
 
 
@@ -192,16 +192,6 @@ GUIDE = [
         "khi bạn bấm Xác nhận, và ghi tất cả hoặc không ghi gì.",
     ),
 ]
-
-
-def _guide_sheet(sheet) -> None:
-    sheet["A1"] = _("HƯỚNG DẪN ĐIỀN DANH SÁCH ĐOÀN VIÊN")
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 100
-    for offset, (column, text) in enumerate(GUIDE, start=3):
-        sheet.cell(row=offset, column=1, value=column).font = HEADER_FONT
-        sheet.cell(row=offset, column=2, value=text).alignment = WRAP
 
 
 def members_for_export(cdcs: GrassrootsUnion):
