@@ -142,9 +142,19 @@ def followers() -> QuerySet:
 # --- audit histories ----------------------------------------------------------------------
 
 
+# The member register's entries ("member.admit", "member_list.import", …) carry a federation and a
+# month too, but they are the register's history, not the monthly figures': one list of 5,000
+# people would bury a month's handful of changes.
+REGISTER_ACTIONS = Q(action__startswith="member.") | Q(action__startswith="member_list.")
+
+
 def return_history(*, federation: Organisation, month: Month) -> QuerySet[AuditEntry]:
-    """Everything recorded for a federation's month, newest first."""
-    return AuditEntry.objects.filter(federation=federation, month=month.first_day).select_related("user")
+    """Everything recorded for a federation's month's figures and workflow, newest first."""
+    return (
+        AuditEntry.objects.filter(federation=federation, month=month.first_day)
+        .exclude(REGISTER_ACTIONS)
+        .select_related("user")
+    )
 
 
 def figure_history(*, cdcs: GrassrootsUnion, month: Month, row: MonthlyFigure | None) -> QuerySet[AuditEntry]:
@@ -153,4 +163,4 @@ def figure_history(*, cdcs: GrassrootsUnion, month: Month, row: MonthlyFigure | 
     condition = Q(object_type="members.grassrootsunion", object_id=str(cdcs.pk), month=month.first_day)
     if row is not None:
         condition |= Q(object_type="members.monthlyfigure", object_id=str(row.pk))
-    return AuditEntry.objects.filter(condition).select_related("user")
+    return AuditEntry.objects.filter(condition).exclude(REGISTER_ACTIONS).select_related("user")

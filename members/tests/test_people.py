@@ -251,3 +251,17 @@ def test_members_already_entering_a_cdcs_founded_that_month_arrive_by_transfer(f
     assert (march.members_start, march.values["admitted"], march.values["transferred_in"], march.members_end) == (
         0, 1, 1, 2,
     )  # fmt: skip
+
+
+def test_the_register_stays_out_of_the_months_figure_history(dt01, federation, federation_user):
+    from members.selectors import figure_history, return_history
+    from members.services import figures_record
+
+    figures_record(cdcs=dt01, month=MARCH, admitted=1, user=federation_user)
+    member_admit(cdcs=dt01, data=person(), user=federation_user)
+
+    assert list(return_history(federation=federation, month=MARCH).values_list("action", flat=True)) == [
+        "figures.record"
+    ]
+    assert not figure_history(cdcs=dt01, month=MARCH, row=None).filter(action__startswith="member").exists()
+    assert AuditEntry.objects.filter(action="member.admit", month=MARCH.first_day).exists()
