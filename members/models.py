@@ -8,7 +8,7 @@ from operator import add
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
@@ -694,11 +694,11 @@ class MemberEvent(models.Model):
     OPENING puts a member who was in the CĐCS before it kept its register here into its stock from
     the month the register starts, without counting as a flow of that month."""
 
-    class Kind(models.TextChoices):
+    class Kind(models.TextChoices):  # what happened to one person, hence the context
         OPENING = "opening", _("Ghi sổ (đã là đoàn viên)")
-        ADMITTED = "admitted", _("Kết nạp mới")
-        TRANSFERRED_IN = "transferred_in", _("Chuyển đến")
-        LOST = "lost", _("Giảm")
+        ADMITTED = "admitted", pgettext_lazy("member event", "Kết nạp mới")
+        TRANSFERRED_IN = "transferred_in", pgettext_lazy("member event", "Chuyển đến")
+        LOST = "lost", pgettext_lazy("member event", "Giảm")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
     cdcs = models.ForeignKey(GrassrootsUnion, on_delete=models.PROTECT, related_name="member_events")

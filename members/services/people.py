@@ -417,7 +417,8 @@ def _pending(transfer: MemberTransfer) -> MemberTransfer:
     )
     if transfer.status != MemberTransfer.Status.PENDING:
         raise ValidationError(
-            _("Đề nghị chuyển sinh hoạt này đã %(status)s.") % {"status": transfer.get_status_display().lower()}
+            _("Đề nghị chuyển sinh hoạt này không còn chờ tiếp nhận: %(status)s.")
+            % {"status": transfer.get_status_display().lower()}
         )
     return transfer
 

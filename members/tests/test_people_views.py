@@ -424,7 +424,7 @@ def test_the_receiving_side_rejects_with_a_reason(an, pb01, federation_user, oth
         find(page(_client(federation_user).get(_person_url("person", an))), "table", id="transfers")
     )
     late = receiver.post(reverse("members:transfer_accept", kwargs={"pk": transfer.pk}), {"on": "2021-04-10"})
-    assert _shown(receiver, late) == ["Đề nghị chuyển sinh hoạt này đã bị từ chối."]
+    assert _shown(receiver, late) == ["Đề nghị chuyển sinh hoạt này không còn chờ tiếp nhận: bị từ chối."]
     an.refresh_from_db()
     assert an.cdcs.code == "DT01"
 
