@@ -53,7 +53,7 @@ from members.models import (  # noqa: E402
     Role,
     UserProfile,
 )
-from members.people import member_search, search_key  # noqa: E402
+from members.people import member_search, name_ordered, search_key  # noqa: E402
 from members.services import cdcs_found  # noqa: E402
 from reports.demo_people import GIVEN, MIDDLE, SURNAMES  # noqa: E402
 from unionportal.lib.bulk import insert_many  # noqa: E402
@@ -191,9 +191,10 @@ def search_figures(users) -> None:
         scope = members_visible_to(users[who])
         for query in ("nguyen van an", "Đặng Thị Hằng", "le quan", "hoang", "0190900123"):
 
-            def page(query=query, scope=scope):
+            def page(query=query, scope=scope):  # as the people page does it
                 found = member_search(scope, query).select_related("cdcs")
-                return found.count(), list(found[:50])
+                matches = found.count()
+                return matches, list(name_ordered(found, matches=matches)[:50])
 
             ms, (total, rows) = timed_ms(page)
             print(f"  {who:<10} {query!r:<18} {ms:6.1f} ms median, {total:>6,} found, {len(rows)} shown")

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from unionportal.lib.months import Month
@@ -51,6 +53,20 @@ def member_search(queryset, query: str):
     for word in fold(query).split():
         queryset = queryset.filter(search_name__contains=f" {word}")
     return queryset
+
+
+# Up to this many matches, PostgreSQL sorts them faster than it finds them walking the name index in
+# order: names start with the family name, so the matches of "hoang" lie together far down the index,
+# which the planner cannot know (bench/member_speed.py: 100 ms → 17 ms). Beyond it they are dense
+# enough for the walk. SQLite sorts by reading whole rows, slower than its walk over the index.
+SORT_MATCHES_UP_TO = 5_000
+
+
+def name_ordered(found, *, matches: int):
+    """The members `found` by a search, in name order, by the quickest way for their number."""
+    if connection.vendor == "postgresql" and matches <= SORT_MATCHES_UP_TO:
+        return found.order_by(Lower("search_name"), "pk")  # the same order, not the index's
+    return found.order_by("search_name", "pk")
 
 
 def _starting(field: str, digits: str) -> Q:

@@ -265,3 +265,15 @@ def test_the_register_stays_out_of_the_months_figure_history(dt01, federation, f
     ]
     assert not figure_history(cdcs=dt01, month=MARCH, row=None).filter(action__startswith="member").exists()
     assert AuditEntry.objects.filter(action="member.admit", month=MARCH.first_day).exists()
+
+
+def test_search_results_come_in_name_order_whichever_way_the_database_sorts(dt01, federation_user):
+    from members.people import name_ordered
+
+    for name in ("Trần Văn Bình", "Đỗ Văn An", "Nguyễn Văn Ân", "Bùi Văn Cường"):
+        member_admit(cdcs=dt01, data=person(name), user=federation_user)
+    found = member_search(Member.objects.all(), "van")
+
+    expected = ["Bùi Văn Cường", "Đỗ Văn An", "Nguyễn Văn Ân", "Trần Văn Bình"]  # b, d, n, t without diacritics
+    for matches in (4, 1_000_000):  # few matches are sorted, many are walked in the index's order
+        assert [member.full_name for member in name_ordered(found, matches=matches)] == expected

@@ -28,7 +28,7 @@ from ..access import cdcs_now_under, is_provincial, members_visible_to, require_
 from ..audit import audit_log
 from ..forms import add_service_errors
 from ..models import GrassrootsUnion, Member, MemberTransfer
-from ..people import mask_id, member_search
+from ..people import mask_id, member_search, name_ordered
 from ..people_forms import (
     AdmitMode,
     MemberAdmitForm,
@@ -114,7 +114,11 @@ def people(request):
         members = members.filter(cdcs=cdcs) if cdcs else members.none()
     if status := chosen.get("status"):
         members = members.filter(status=status)
-    page = Paginator(member_search(members, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = member_search(members, query)
+    paginator = Paginator(found, PAGE_SIZE)
+    if query:
+        paginator.object_list = name_ordered(found, matches=paginator.count)
+    page = paginator.get_page(request.GET.get("page"))
     for member in page:
         member.masked_id = mask_id(member.id_number)
     return render(
