@@ -9,6 +9,9 @@ from openpyxl import Workbook, load_workbook
 from members.member_lists import HEADER_ROW, LIST_SHEET, member_list_workbook
 from unionportal.lib.months import Month
 
+from .sheets import headers as sheet_headers
+from .sheets import to_bytes
+
 NAME, BORN, GENDER, ETHNICITY = "Họ và tên", "Ngày sinh", "Giới tính (Nam/Nữ)", "Dân tộc"
 ID, CARD, JOINED, JOB = "Số CCCD", "Số thẻ đoàn viên", "Ngày vào công đoàn", "Nghề nghiệp, chức vụ"
 
@@ -54,14 +57,8 @@ def reopen(workbook_or_bytes) -> Workbook:
     return load_workbook(io.BytesIO(data))
 
 
-def to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def headers(sheet, row: int = HEADER_ROW) -> dict[str, int]:
-    return {cell.value: cell.column for cell in sheet[row] if cell.value}
+    return sheet_headers(sheet, row)
 
 
 def fill(workbook: Workbook, rows: list[dict], *, first: int | None = None) -> Workbook:

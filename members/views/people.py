@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unionportal.lib.forms import posted
 from unionportal.lib.months import Month
 
 from .. import services
@@ -45,10 +46,6 @@ from ..services.people import current_federation
 PAGE_SIZE = 50
 DECIDED_LIMIT = 50
 SEARCH_KEY = "people_search"  # the session key of the list's search text
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _member(user, pk: int) -> Member:
@@ -199,7 +196,7 @@ def person_new(request):
     initial = {"mode": AdmitMode.NEW, "month": Month.of(timezone.localdate())}
     if code := request.GET.get("cdcs", "").strip():
         initial["cdcs"] = code[:20]
-    form = MemberAdmitForm(_posted(request), targets=targets, initial=initial)
+    form = MemberAdmitForm(posted(request), targets=targets, initial=initial)
     if request.method == "POST" and form.is_valid():
         cdcs = form.cleaned_data["cdcs"]
         try:
@@ -239,7 +236,7 @@ def _require_change(user, member: Member) -> None:
 def person_edit(request, pk):
     member = _member(request.user, pk)
     _require_change(request.user, member)
-    form = MemberForm(_posted(request), initial=MemberForm.initial_from(member))
+    form = MemberForm(posted(request), initial=MemberForm.initial_from(member))
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(member=member, data=form.member_data(), user=request.user)
@@ -264,7 +261,7 @@ def person_edit(request, pk):
 def person_leave(request, pk):
     member = _member(request.user, pk)
     _require_change(request.user, member)
-    form = MemberLeaveForm(_posted(request), initial={"on": timezone.localdate()})
+    form = MemberLeaveForm(posted(request), initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.member_leave(member=member, user=request.user, **form.cleaned_data)
@@ -286,7 +283,7 @@ def person_transfer(request, pk):
     _require_change(request.user, member)
     # Any CĐCS of the province may receive the member (CĐCS are not personal); it decides.
     targets = GrassrootsUnion.objects.filter(dissolved_on__isnull=True).exclude(pk=member.cdcs_id)
-    form = MemberTransferForm(_posted(request), targets=targets)
+    form = MemberTransferForm(posted(request), targets=targets)
     if request.method == "POST" and form.is_valid():
         to_cdcs = form.cleaned_data["to_cdcs"]
         try:

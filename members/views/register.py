@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from unionportal.lib.forms import posted
 from unionportal.lib.months import Month
 
 from .. import services
@@ -70,11 +71,6 @@ def _writable_federations(user) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     month = _this_month()
     return orgs_visible_to(user).federations().active_between(month, month)
-
-
-def _posted(request):
-    """The form data of a POST, or None for a GET (an empty POST still binds the form)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _latest_figure(cdcs: GrassrootsUnion) -> MonthlyFigure | None:
@@ -166,7 +162,7 @@ def cdcs_new(request):
     federations = _writable_federations(request.user)
     if not federations:
         raise PermissionDenied(_("Bạn không có quyền thành lập CĐCS."))
-    form = CdcsFoundForm(_posted(request), federations=federations)
+    form = CdcsFoundForm(posted(request), federations=federations)
     if request.method == "POST" and form.is_valid():
         try:
             cdcs = services.cdcs_found(**form.cleaned_data, user=request.user)
@@ -278,7 +274,7 @@ def _action_context(cdcs: GrassrootsUnion, form, **extra) -> dict:
 def cdcs_dissolve(request, code):
     cdcs = _visible_cdcs(request.user, code)
     _require_write_now(request.user, cdcs)
-    form = CdcsDissolveForm(_posted(request), initial={"on": timezone.localdate()})
+    form = CdcsDissolveForm(posted(request), initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.cdcs_dissolve(
@@ -304,7 +300,7 @@ def cdcs_move(request, code):
     federations = Organisation.objects.federations().active_between(month, month)
     if current := _federation_now(cdcs):
         federations = federations.exclude(pk=current.pk)
-    form = CdcsMoveForm(_posted(request), federations=federations, initial={"from_month": month})
+    form = CdcsMoveForm(posted(request), federations=federations, initial={"from_month": month})
     if request.method == "POST" and form.is_valid():
         try:
             services.cdcs_move(cdcs=cdcs, user=request.user, **form.cleaned_data)
@@ -337,7 +333,7 @@ def cdcs_merge(request, code):
     cdcs = _visible_cdcs(request.user, code)
     _require_write_now(request.user, cdcs)
     targets = _merge_targets(request.user, cdcs)
-    form = CdcsMergeForm(_posted(request), targets=targets, initial={"on": timezone.localdate()})
+    form = CdcsMergeForm(posted(request), targets=targets, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         into = form.cleaned_data["into"]
         try:

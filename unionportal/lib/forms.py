@@ -32,3 +32,8 @@ class MonthField(forms.Field):
             return Month.parse(str(value))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def posted(request):
+    """The form data of a POST, or None for a GET (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
