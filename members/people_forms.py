@@ -103,9 +103,11 @@ class MemberForm(forms.Form):
 class AdmitMode:
     NEW = "new"
     EXISTING = "existing"
+    ARRIVED = "arrived"
     CHOICES = [
         (NEW, _("Kết nạp mới (tính vào chỉ tiêu)")),
         (EXISTING, _("Đã là đoàn viên, nay ghi vào sổ")),
+        (ARRIVED, _("Chuyển đến từ ngoài tỉnh hoặc đơn vị chưa có trên cổng thông tin")),
     ]
 
 
@@ -123,7 +125,14 @@ class MemberAdmitForm(MemberForm):
         ),
     )
 
-    field_order = ["cdcs", "mode", "month"]
+    arrived_on = forms.DateField(
+        label=_("Ngày chuyển đến"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Chỉ dùng cho người chuyển đến: tính là “chuyển đến” của CĐCS trong tháng đó."),
+    )
+
+    field_order = ["cdcs", "mode", "month", "arrived_on"]
 
     def __init__(self, *args, targets: QuerySet[GrassrootsUnion], **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +142,14 @@ class MemberAdmitForm(MemberForm):
         data = super().clean()
         if data.get("mode") == AdmitMode.EXISTING and not data.get("month") and "month" not in self.errors:
             self.add_error("month", _("Cần chọn tháng bắt đầu sổ cho người đã là đoàn viên."))
+        if data.get("mode") == AdmitMode.ARRIVED and not data.get("arrived_on") and "arrived_on" not in self.errors:
+            self.add_error("arrived_on", _("Cần ghi ngày chuyển đến."))
         return data
+
+    @property
+    def arrival(self):
+        """The day of arrival, for someone transferred in; None otherwise."""
+        return self.cleaned_data["arrived_on"] if self.cleaned_data["mode"] == AdmitMode.ARRIVED else None
 
     @property
     def existing(self) -> bool:

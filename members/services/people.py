@@ -172,17 +172,26 @@ def member_admit(
     user,
     existing: bool = False,
     month: Month | None = None,
+    arrived_on: date | None = None,
     source: str = Source.WEB,
 ) -> Member:
-    """Admit a member to the CĐCS on data.joined_on (kết nạp mới) or, with existing=True, enter
+    """Admit a member to the CĐCS on data.joined_on (kết nạp mới); or, with existing=True, enter
     one who was a member already into the register that starts in `month` (default: this month):
-    they count in its stock from the register's first month, not as admitted."""
+    they count in its stock from the register's first month, not as admitted; or, with
+    `arrived_on`, record one who comes from a union outside the province's register (another
+    province, a unit not on the portal) as transferred in (chuyển đến) that day."""
     data = data.cleaned()
     problems = record_problems(data)
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
     kind, on = MemberEvent.Kind.ADMITTED, data.joined_on
-    if existing:
+    if arrived_on is not None:
+        if arrived_on < data.joined_on:
+            raise ValidationError({"arrived_on": [_("Ngày chuyển đến không được trước ngày vào công đoàn.")]})
+        if arrived_on > timezone.localdate():
+            raise ValidationError({"arrived_on": [_("Ngày %(day)s chưa đến.") % {"day": _day(arrived_on)}]})
+        kind, on = MemberEvent.Kind.TRANSFERRED_IN, arrived_on
+    elif existing:
         start = register_start(cdcs, month or Month.of(timezone.localdate()))
         kind, on = existing_member_event(cdcs, start)
     federation = _require_member_write(user, cdcs, on)
@@ -203,7 +212,7 @@ def member_admit(
     member.full_clean(validate_constraints=False)
     member.save()
     _event(member, cdcs, kind, on, user).save()
-    action = "member.register" if existing else "member.admit"
+    action = "member.admit" if kind == MemberEvent.Kind.ADMITTED else "member.register"
     audit_log(user, action, member, source=source, federation=federation, month=Month.of(on), **_audit_data(data))
     return member
 

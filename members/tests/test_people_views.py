@@ -259,6 +259,20 @@ def test_entering_an_existing_member_opens_the_register_in_the_month_given(dt01,
     assert "sổ bắt đầu từ tháng 02/2021" in _shown(client, response)[0]
 
 
+def test_a_member_arriving_from_outside_the_province_is_transferred_in_that_day(dt01, federation_user):
+    client = _client(federation_user)
+    response = client.post(
+        reverse("members:person_new"),
+        {"cdcs": "DT01", "mode": "arrived", "arrived_on": "2021-03-20", **_record(joined_on="2012-05-01")},
+    )
+
+    member = Member.objects.get()
+    assert response.status_code == 302
+    assert list(member.events.values_list("kind", "on")) == [("transferred_in", date(2021, 3, 20))]
+    assert _shown(client, response) == [f"Đã ghi Đoàn viên #{member.pk} chuyển đến DT01."]
+    assert AuditEntry.objects.filter(action="member.register", object_id=str(member.pk)).exists()
+
+
 @pytest.mark.parametrize(
     "fields, field, message",
     [
@@ -267,6 +281,8 @@ def test_entering_an_existing_member_opens_the_register_in_the_month_given(dt01,
         ({"id_number": "12345"}, "id_number", "đúng 12 chữ số"),
         ({"id_number": BINH_ID, "born_on": "1992-02-02", "gender": "female"}, "id_number", "đang sinh hoạt tại PB01"),
         ({"mode": "existing", "month": ""}, "month", "Cần chọn tháng bắt đầu sổ"),
+        ({"mode": "arrived", "arrived_on": ""}, "arrived_on", "Cần ghi ngày chuyển đến"),
+        ({"mode": "arrived", "arrived_on": "2021-03-01", "joined_on": "2021-03-08"}, "arrived_on", "không được trước"),
         ({"full_name": ""}, "full_name", "bắt buộc"),
     ],
 )

@@ -206,6 +206,7 @@ def person_new(request):
                 user=user,
                 existing=form.existing,
                 month=form.cleaned_data["month"] if form.existing else None,
+                arrived_on=form.arrival,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -218,6 +219,8 @@ def person_new(request):
                     "cdcs": cdcs.code,
                     "month": Month.of(cdcs.register_from),
                 }
+            elif form.arrival:
+                text = _("Đã ghi %(member)s chuyển đến %(cdcs)s.") % {"member": member, "cdcs": cdcs.code}
             else:
                 text = _("Đã kết nạp %(member)s vào %(cdcs)s.") % {"member": member, "cdcs": cdcs.code}
             messages.success(request, text)
