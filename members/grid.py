@@ -150,16 +150,6 @@ def federation_unions(*, federation: Organisation, month: Month):
     return GrassrootsUnion.objects.active_in(month).with_federation_at(month).filter(federation_at_id=federation.pk)
 
 
-def keeps_register(cdcs: GrassrootsUnion, month: Month) -> bool:
-    return cdcs.register_from is not None and cdcs.register_from <= month.first_day
-
-
-def registers_of(unions: list[GrassrootsUnion], month: Month) -> dict[int, RegisterMonth]:
-    """register_figures of those of `unions` that keep their register by `month`; no query when none does."""
-    keeping = [cdcs.pk for cdcs in unions if keeps_register(cdcs, month)]
-    return register_figures(keeping, month) if keeping else {}
-
-
 def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) -> Grid:
     """The federation-month as it stands: one row per CĐCS under the federation that month, with
     the register's month on the rows of CĐCS that keep their member register (grid_prefill).
@@ -177,7 +167,7 @@ def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) 
     ids = [cdcs.pk for cdcs in unions]
     figures = {row.cdcs_id: row for row in MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=ids)}
     history = _history(ids, month) if warnings else {}
-    registers = registers_of(unions, month)
+    registers = register_figures(unions, month)
     rows = []
     for cdcs in unions:
         figure = figures.get(cdcs.pk)

@@ -130,11 +130,18 @@ def _count(month: Month, **condition):
     return Count("pk", filter=Q(month=month.first_day, **condition))
 
 
-def register_figures(cdcs_ids, month: Month) -> dict[int, RegisterMonth]:
-    """The month of each CĐCS that keeps its register by `month`, from its members' events, in two
-    queries whatever their number (which CĐCS keep one, and their events): the stock at the start
-    (register openings up to the month, flows before it) and the month's admitted, transferred in
-    and lost by reason."""
+def keeps_register(cdcs: GrassrootsUnion, month: Month) -> bool:
+    return cdcs.register_from is not None and cdcs.register_from <= month.first_day
+
+
+def register_figures(unions, month: Month) -> dict[int, RegisterMonth]:
+    """The month of each of `unions` that keeps its register by `month`, from its members' events,
+    in one query whatever their number, none when none keeps one: the stock at the start (register
+    openings up to the month, flows before it) and the month's admitted, transferred in and lost
+    by reason."""
+    keeping = [cdcs.pk for cdcs in unions if keeps_register(cdcs, month)]
+    if not keeping:
+        return {}
     flows = {
         "admitted": _count(month, kind=MemberEvent.Kind.ADMITTED),
         "transferred_in": _count(month, kind=MemberEvent.Kind.TRANSFERRED_IN),
@@ -143,7 +150,7 @@ def register_figures(cdcs_ids, month: Month) -> dict[int, RegisterMonth]:
     earlier = Q(month__lt=month.first_day)
     gained = Q(kind__in=[MemberEvent.Kind.ADMITTED, MemberEvent.Kind.TRANSFERRED_IN])
     rows = (
-        MemberEvent.objects.filter(cdcs_id__in=list(cdcs_ids), month__lte=month.first_day)
+        MemberEvent.objects.filter(cdcs_id__in=keeping, month__lte=month.first_day)
         .values("cdcs_id")
         .annotate(
             opening=Count("pk", filter=Q(kind=MemberEvent.Kind.OPENING)),
@@ -152,17 +159,11 @@ def register_figures(cdcs_ids, month: Month) -> dict[int, RegisterMonth]:
             **flows,
         )
     )
-    keeping = set(
-        GrassrootsUnion.objects.filter(pk__in=list(cdcs_ids), register_from__lte=month.first_day).values_list(
-            "pk", flat=True
-        )
-    )
     result = {pk: RegisterMonth(pk, 0, dict.fromkeys(FLOW_FIELDS, 0)) for pk in keeping}
     for row in rows:
-        if row["cdcs_id"] in keeping:
-            result[row["cdcs_id"]] = RegisterMonth(
-                row["cdcs_id"],
-                row["opening"] + row["gained"] - row["lost_before"],
-                {column: row[column] for column in FLOW_FIELDS},
-            )
+        result[row["cdcs_id"]] = RegisterMonth(
+            row["cdcs_id"],
+            row["opening"] + row["gained"] - row["lost_before"],
+            {column: row[column] for column in FLOW_FIELDS},
+        )
     return result

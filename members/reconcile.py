@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
 
-from .grid import column_label, federation_unions, keeps_register, registers_of
+from .grid import column_label, federation_unions
 from .models import LOSS_FIELDS, GrassrootsUnion, Member, MemberEvent, MonthlyFigure, Organisation
-from .people import RegisterMonth
+from .people import RegisterMonth, register_figures
 
 # The figures compared, in the order the page shows them.
 COMPARED = ("members_start", "admitted", "transferred_in", *LOSS_FIELDS.values(), "members_end")
@@ -138,7 +138,7 @@ def federation_reconciliation(*, federation: Organisation, month: Month) -> Reco
     """Every CĐCS of the federation-month (as the entry grid has them), reported against
     register: one query for the CĐCS, one for the reported rows, two for the register."""
     unions = list(federation_unions(federation=federation, month=month).order_by("code"))
-    registers = registers_of(unions, month)
+    registers = register_figures(unions, month)
     reported = _reported([cdcs.pk for cdcs in unions], month)
     lines = [_line(cdcs, reported.get(cdcs.pk), registers.get(cdcs.pk)) for cdcs in unions]
     return Reconciliation(federation=federation, month=month, lines=lines)
@@ -164,9 +164,8 @@ def province_reconciliation(*, federations, month: Month) -> list[FederationSumm
         .filter(federation_at_id__in=list(summaries))
         .only("pk", "register_from")
     )
-    keeping = [cdcs for cdcs in unions if keeps_register(cdcs, month)]
-    registers = registers_of(keeping, month)
-    reported = _reported([cdcs.pk for cdcs in keeping], month)
+    registers = register_figures(unions, month)
+    reported = _reported(list(registers), month)
     for cdcs in unions:
         summary = summaries[cdcs.federation_at_id]
         summary.cdcs += 1
@@ -258,7 +257,7 @@ def cdcs_month(*, cdcs: GrassrootsUnion, month: Month, end_page=1, start_page=1)
     """The members behind each register number of the CĐCS's month (None when it keeps no
     register by then): the month's movements, and the members at its start and end, a page at a
     time. The counts come from register_figures, so that the lists and the page's numbers agree."""
-    register = registers_of([cdcs], month).get(cdcs.pk)
+    register = register_figures([cdcs], month).get(cdcs.pk)
     if register is None:
         return None
     movements = _movements(cdcs, month)

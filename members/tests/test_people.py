@@ -98,7 +98,7 @@ def test_a_transfer_waits_until_the_receiving_cdcs_accepts(dt01, pb01, federatio
 
     member.refresh_from_db()
     assert member.cdcs == dt01 and transfer.status == MemberTransfer.Status.PENDING
-    assert register_figures([dt01.pk], MARCH) == {}  # DT01 keeps no register: nothing to count
+    assert register_figures([dt01], MARCH) == {}  # DT01 keeps no register: nothing to count
     with pytest.raises(PermissionDenied):  # the sender cannot accept for the receiver
         member_transfer_accept(transfer=transfer, on=date(2021, 3, 15), user=federation_user)
 
@@ -192,10 +192,10 @@ def test_the_month_counted_from_the_register(dt01, dt02, federation_user):
     transfer = member_transfer_request(member=existing[1], to_cdcs=dt02, user=federation_user)
     member_transfer_accept(transfer=transfer, on=date(2021, 4, 6), user=federation_user)
 
-    assert register_figures([dt01.pk, dt02.pk], Month(2021, 2)) == {}
-    march = register_figures([dt01.pk, dt02.pk], MARCH)[dt01.pk]
+    assert register_figures([dt01, dt02], Month(2021, 2)) == {}
+    march = register_figures([dt01, dt02], MARCH)[dt01.pk]
     assert (march.members_start, march.values["admitted"], march.lost, march.members_end) == (4, 2, 0, 6)
-    april = register_figures([dt01.pk], Month(2021, 4))[dt01.pk]
+    april = register_figures([dt01], Month(2021, 4))[dt01.pk]
     assert april.as_figures() == {
         "members_start": 6,
         "admitted": 1,
@@ -247,7 +247,7 @@ def test_members_already_entering_a_cdcs_founded_that_month_arrive_by_transfer(f
     member_admit(cdcs=new, data=person("Mới", joined_on=date(2021, 3, 9)), user=federation_user)
 
     assert (member.events.get().kind, member.events.get().on) == (MemberEvent.Kind.TRANSFERRED_IN, date(2021, 3, 8))
-    march = register_figures([new.pk], MARCH)[new.pk]
+    march = register_figures([new], MARCH)[new.pk]
     assert (march.members_start, march.values["admitted"], march.values["transferred_in"], march.members_end) == (
         0, 1, 1, 2,
     )  # fmt: skip
