@@ -53,7 +53,7 @@ from members.models import (  # noqa: E402
     Role,
     UserProfile,
 )
-from members.people import member_search, name_ordered, search_key  # noqa: E402
+from members.people import id_number_for, member_search, name_ordered, search_key  # noqa: E402
 from members.services import cdcs_found  # noqa: E402
 from reports.demo_people import GIVEN, MIDDLE, SURNAMES  # noqa: E402
 from unionportal.lib.bulk import insert_many  # noqa: E402
@@ -67,16 +67,15 @@ PASSWORD = "bench-2026"
 def person(rng: random.Random, serial: int, cdcs_id: int, joined_on: date) -> Member:
     gender = rng.choice([Gender.MALE, Gender.FEMALE])
     name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
-    born = rng.randint(1966, 2004)
-    digit = (0 if born < 2000 else 2) + (gender == Gender.FEMALE)
+    born_on = date(rng.randint(1966, 2004), rng.randint(1, 12), rng.randint(1, 28))
     return Member(
         cdcs_id=cdcs_id,
         full_name=name,
         search_name=search_key(name),
-        born_on=date(born, rng.randint(1, 12), rng.randint(1, 28)),
+        born_on=born_on,
         gender=gender,
         ethnicity="Kinh",
-        id_number=f"019{digit}{born % 100:02d}{serial:06d}",
+        id_number=id_number_for(born_on, gender, serial),
         card_number=f"TN{serial:07d}",
         joined_on=joined_on,
         job="Công nhân",

@@ -83,6 +83,13 @@ def mask_id(id_number: str) -> str:
     return "" if not id_number else "•" * (len(id_number) - 3) + id_number[-3:]
 
 
+def id_number_for(born_on: date, gender: str, serial: int, *, province: int = 19) -> str:
+    """A CCCD number as the state issues them (for demo and benchmark people): the province of
+    birth, then the digit for gender and century (see id_number_problem), the year, a serial."""
+    digit = 2 * ((born_on.year - 1900) // 100) + (1 if gender == Gender.FEMALE else 0)
+    return f"{province:03d}{digit}{born_on.year % 100:02d}{serial:06d}"
+
+
 def id_number_problem(id_number: str, *, born_on: date | None = None, gender: str = "") -> str | None:
     """What is wrong with a CCCD number, in Vietnamese, or None. Its fourth digit says the holder's
     gender and century of birth (0/1: men/women born in the 1900s, 2/3: in the 2000s) and the two

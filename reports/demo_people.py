@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from members.models import LOSS_FIELDS, Gender, GrassrootsUnion, Member, MemberEvent
-from members.people import search_key
+from members.people import id_number_for, search_key
 from unionportal.lib.bulk import insert_many
 from unionportal.lib.months import Month, month_range
 
@@ -41,11 +41,9 @@ class _People:
         name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
         born_on = date(joined_on.year - rng.randint(19, 45), rng.randint(1, 12), rng.randint(1, 28))
         self.serial += 1
-        century = 0 if born_on.year < 2000 else 2
         id_number = ""
         if rng.random() < 0.9:  # some lists still lack ID numbers
-            digit = century + (1 if gender == Gender.FEMALE else 0)
-            id_number = f"019{digit}{born_on.year % 100:02d}{self.serial:06d}"
+            id_number = id_number_for(born_on, gender, self.serial)
         return Member(
             cdcs=cdcs,
             full_name=name,

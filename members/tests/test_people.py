@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from members.models import AuditEntry, LossReason, Member, MemberEvent, MemberTransfer
-from members.people import fold, id_number_problem, mask_id, member_search, register_figures
+from members.people import fold, id_number_for, id_number_problem, mask_id, member_search, register_figures
 from members.services import (
     MemberData,
     cdcs_dissolve,
@@ -90,6 +90,10 @@ def test_id_numbers_are_checked_against_birth_and_gender():
     assert "giới tính" in id_number_problem("001090001234", gender="female")
     assert id_number_problem("001305001234", born_on=date(2005, 1, 1), gender="female") is None
     assert mask_id("001090001234") == "•••••••••234"
+    assert id_number_for(date(2003, 7, 9), "female", 42) == "019303000042"  # the demo's and bench's people
+    assert (
+        id_number_problem(id_number_for(date(1985, 1, 1), "male", 7), born_on=date(1985, 1, 1), gender="male") is None
+    )
 
 
 def test_a_transfer_waits_until_the_receiving_cdcs_accepts(dt01, pb01, federation_user, other_federation_user):
