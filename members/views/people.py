@@ -331,20 +331,14 @@ def transfers(request):
     visible = _transfers_visible_to(user).select_related("member", "from_cdcs", "to_cdcs", "requested_by", "decided_by")
     pending = list(visible.filter(status=MemberTransfer.Status.PENDING).order_by("requested_at", "pk"))
     decided = list(visible.exclude(status=MemberTransfer.Status.PENDING).order_by("-decided_at", "-pk")[:DECIDED_LIMIT])
-    scope = _Scope(user)
-    readable = set(
-        members_visible_to(user)
-        .filter(pk__in={transfer.member_id for transfer in pending + decided})
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    scope = _Scope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
     for transfer in pending + decided:
         is_pending = transfer.status == MemberTransfer.Status.PENDING
         transfer.can_decide = is_pending and transfer.to_cdcs_id in scope
         transfer.can_cancel = is_pending and transfer.from_cdcs_id in scope
         # The receiving side sees who it is asked to take; otherwise names follow the register.
-        transfer.shows_name = transfer.member_id in readable or transfer.can_decide
-        transfer.member_readable = transfer.member_id in readable
+        transfer.member_readable = transfer.member.cdcs_id in scope
+        transfer.shows_name = transfer.member_readable or transfer.can_decide
         transfer.masked_id = mask_id(transfer.member.id_number)
     return render(
         request,
