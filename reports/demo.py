@@ -37,7 +37,10 @@ from members.summary import summary_rebuild
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month, month_range
 
+from .demo_organising import seed_organising
 from .demo_people import seed_register
+from .demo_ratings import seed_ratings
+from .demo_training import seed_training
 
 PROVINCE_CODE = "TN"
 DEMO_PASSWORD = "demo-2018"
@@ -818,6 +821,9 @@ def seed_demo(*, end: Month) -> dict[str, int]:
             ]
     Quota.objects.bulk_create(quotas)
     summary_rebuild()  # the rows above were written in bulk, around the services
+    # Issue 8: the organising pipeline, the annual CĐCS rating and the cadre training.
+    extra = {"province": province, "federations": federations, "users": users, "end": end}
+    enterprises, ratings, courses = seed_organising(**extra), seed_ratings(**extra), seed_training(**extra)
 
     counts = {
         "federations": len(federations),
@@ -827,6 +833,9 @@ def seed_demo(*, end: Month) -> dict[str, int]:
         "quotas": len(quotas),
         "users": len(users) + 1,
         "members": members,
+        "enterprises": enterprises,
+        "ratings": ratings,
+        "courses": courses,
     }
     audit_log(admin, "demo.seed", province, source=AuditEntry.Source.COMMAND, end=end.iso, **counts)
     return counts

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "unionportal",
     "members",
     "targets",
+    "organising",
+    "ratings",
+    "training",
     "reports",
 ]
 

@@ -17,5 +17,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("members.urls")),
     path("quotas/", include("targets.urls")),
+    path("organising/", include("organising.urls")),
+    path("ratings/", include("ratings.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

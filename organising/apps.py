@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "organising"
+    verbose_name = _("Phát triển CĐCS")
