@@ -12,7 +12,7 @@ from .resources import QuotaResource
 class QuotaInline(admin.TabularInline):
     model = Quota
     extra = 0
-    fields = ["organisation", "year", "new_members", "new_unions"]
+    fields = ["organisation", "year", "new_members", "new_unions", "trained_officers"]
     readonly_fields = fields
     can_delete = False
 
@@ -32,10 +32,11 @@ class QuotaAdmin(ServiceImportExportMixin, admin.ModelAdmin):
     resource_classes = [QuotaResource]
     import_help = _(
         "Một dòng cho mỗi đơn vị và năm: programme (số thứ tự của chương trình, xem tệp xuất), organisation "
-        "(mã đơn vị), year, new_members, new_unions. Ghi qua cùng quy tắc với bảng chỉ tiêu: số nguyên không âm, "
+        "(mã đơn vị), year, new_members, new_unions, trained_officers (chỉ tiêu đào tạo cán bộ CĐCS, có thể bỏ cột). "
+        "Ghi qua cùng quy tắc với bảng chỉ tiêu: số nguyên không âm, "
         "năm thuộc chương trình, đơn vị còn hoạt động; có một dòng lỗi thì không dòng nào được ghi."
     )
-    list_display = ["programme", "organisation", "year", "new_members", "new_unions"]
+    list_display = ["programme", "organisation", "year", "new_members", "new_unions", "trained_officers"]
     list_filter = ["programme", "year", "organisation"]
     search_fields = ["organisation__code", "organisation__name"]
     list_select_related = ["programme", "organisation"]
@@ -47,6 +48,7 @@ class QuotaAdmin(ServiceImportExportMixin, admin.ModelAdmin):
             year=obj.year,
             new_members=obj.new_members,
             new_unions=obj.new_unions,
+            trained_officers=obj.trained_officers,
             user=request.user,
             source=AuditEntry.Source.ADMIN,
         )

@@ -58,6 +58,7 @@ class Quota(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     new_members = models.PositiveIntegerField(_("chỉ tiêu kết nạp đoàn viên"), default=0)
     new_unions = models.PositiveIntegerField(_("chỉ tiêu thành lập CĐCS"), default=0)
+    trained_officers = models.PositiveIntegerField(_("chỉ tiêu đào tạo cán bộ CĐCS"), default=0)
 
     class Meta:
         verbose_name = _("chỉ tiêu")

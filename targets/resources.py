@@ -35,7 +35,8 @@ def _raw(value):
 
 
 class QuotaResource(ServiceResource):
-    required_columns = ("programme", "organisation", "year", *QUOTA_KINDS)
+    # Files made before the training quota existed have no trained_officers column: it is kept as is.
+    required_columns = ("programme", "organisation", "year", "new_members", "new_unions")
 
     programme_document = fields.Field(
         attribute="programme__document_number", column_name="programme_document", readonly=True
@@ -87,7 +88,7 @@ class QuotaResource(ServiceResource):
             if outcome.errors:
                 continue
             keys[number] = (programme.pk, org.pk, year)
-            cells[programme][number] = (org, year, tuple(_raw(row.get(kind)) for kind in QUOTA_KINDS))
+            cells[programme][number] = (org, year, tuple(_raw(row.get(kind)) for kind in QUOTA_KINDS if kind in row))
         refuse_duplicates(keys, outcomes, "organisation")
         for programme, by_row in cells.items():
             by_row = {number: cell for number, cell in by_row.items() if not outcomes[number].errors}

@@ -11,8 +11,8 @@ from unionportal.lib.months import Month
 
 from .models import Programme, Quota
 
-# The two quotas of an organisation's year, in the order the grid shows them.
-QUOTA_KINDS = ("new_members", "new_unions")
+# The quotas of an organisation's year, in the order the grid shows them.
+QUOTA_KINDS = ("new_members", "new_unions", "trained_officers")
 
 
 def active_in_year(org: Organisation, year: int) -> bool:
@@ -164,10 +164,10 @@ def quota_grid(*, programme: Programme) -> QuotaGrid:
         | Organisation.objects.filter(Q(kind=Organisation.Kind.PROVINCE) | Q(pk__in=with_quotas))
     ).select_related("merged_into")
     quotas = defaultdict(dict)
-    for org_id, year, new_members, new_unions in Quota.objects.filter(programme=programme).values_list(
-        "organisation_id", "year", "new_members", "new_unions"
+    for org_id, year, *numbers in Quota.objects.filter(programme=programme).values_list(
+        "organisation_id", "year", *QUOTA_KINDS
     ):
-        quotas[org_id][year] = {"new_members": new_members, "new_unions": new_unions}
+        quotas[org_id][year] = dict(zip(QUOTA_KINDS, numbers, strict=True))
 
     province, federations = None, []
     for org in orgs:

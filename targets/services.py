@@ -79,18 +79,18 @@ def programme_copy(
         user=user,
     )
     still_active = Q(organisation__active_to__isnull=True) | Q(organisation__active_to__gte=date(first_year, 1, 1))
-    last_year_values: dict[int, tuple[int, int]] = {}
-    for org_id, year, new_members, new_unions in (
+    last_year_values: dict[int, tuple[int, ...]] = {}
+    for org_id, year, *numbers in (
         Quota.objects.filter(still_active, programme=source, organisation__merged_into__isnull=True)
         .order_by("organisation_id", "year")
-        .values_list("organisation_id", "year", "new_members", "new_unions")
+        .values_list("organisation_id", "year", *QUOTA_KINDS)
     ):
-        last_year_values.setdefault(org_id, (0, 0))
+        last_year_values.setdefault(org_id, (0,) * len(QUOTA_KINDS))
         if copy_values and year == source.last_year:
-            last_year_values[org_id] = (new_members, new_unions)
+            last_year_values[org_id] = tuple(numbers)
     quotas = Quota.objects.bulk_create(
-        Quota(programme=programme, organisation_id=org_id, year=year, new_members=members, new_unions=unions)
-        for org_id, (members, unions) in last_year_values.items()
+        Quota(programme=programme, organisation_id=org_id, year=year, **dict(zip(QUOTA_KINDS, numbers, strict=True)))
+        for org_id, numbers in last_year_values.items()
         for year in programme.years
     )
     # One entry for the whole copy: the rows are derived from the source, not typed by anyone.
@@ -115,18 +115,25 @@ def quota_set(
     year: int,
     new_members: int,
     new_unions: int,
+    trained_officers: int | None = None,
     user,
     source: str = AuditEntry.Source.WEB,
 ) -> Quota:
-    """Set (create or replace) one organisation's quotas for one year. Provincial staff only."""
+    """Set (create or replace) one organisation's quotas for one year. Provincial staff only.
+    trained_officers=None keeps the training quota as it is (0 for a new row)."""
     require_provincial(user)
     quota = Quota.objects.filter(programme=programme, organisation=organisation, year=year).first() or Quota(
         programme=programme, organisation=organisation, year=year
     )
     before = (quota.new_members, quota.new_unions) if quota.pk else None
+    trained_before = quota.trained_officers
     quota.new_members, quota.new_unions = new_members, new_unions
+    if trained_officers is not None:
+        quota.trained_officers = trained_officers
     quota.full_clean()
     quota.save()
+    # The training quota came later: its change is recorded beside the pair of the first two.
+    trained = {"trained_officers": [trained_before, quota.trained_officers]} if trained_officers is not None else {}
     audit_log(
         user,
         "quota.set",
@@ -135,6 +142,7 @@ def quota_set(
         federation=organisation if not organisation.is_province else None,
         before=before,
         after=[new_members, new_unions],
+        **trained,
     )
     return quota
 
@@ -165,8 +173,9 @@ def _whole_number(raw) -> tuple[int | None, str]:
 def quotas_save(
     *, programme: Programme, values: Mapping[tuple[int, int], tuple], user, source: str = AuditEntry.Source.WEB
 ) -> int:
-    """Save a whole grid of quotas: values maps (organisation id, year) to (new members, new
-    unions), each an int or the text typed (empty means 0). Everything is checked first; a
+    """Save a whole grid of quotas: values maps (organisation id, year) to the numbers of
+    QUOTA_KINDS (new members, new unions, trained officers), each an int or the text typed (empty
+    means 0); a shorter tuple keeps the kinds it leaves out as they are. Everything is checked first; a
     ValidationError keyed by (organisation id, year, kind) lists every bad number and nothing is
     written. Only cells whose numbers change are written (each through quota_set, so audited).
     Returns how many (organisation, year) cells changed."""
@@ -180,16 +189,16 @@ def quotas_save(
 
     errors, changes = {}, []
     for (org_id, year), raw in values.items():
-        numbers = []
-        for kind, raw_value in zip(QUOTA_KINDS, raw, strict=True):
+        org, quota = orgs[org_id], existing.get((org_id, year))
+        before = [getattr(quota, kind) for kind in QUOTA_KINDS] if quota else [0] * len(QUOTA_KINDS)
+        numbers = list(before)
+        for index, (kind, raw_value) in enumerate(zip(QUOTA_KINDS, raw, strict=False)):
             value, error = _whole_number(raw_value)
             if error:
                 errors[(org_id, year, kind)] = [error]
-            numbers.append(value)
+            numbers[index] = value
         if None in numbers:
             continue
-        org, quota = orgs[org_id], existing.get((org_id, year))
-        before = [quota.new_members, quota.new_unions] if quota else [0, 0]
         if numbers == before:
             continue
         if quota is None and not org.is_province and not active_in_year(org, year):
@@ -201,13 +210,14 @@ def quotas_save(
     if errors:
         raise ValidationError(errors)
 
-    for org, year, (new_members, new_unions) in changes:
+    for org, year, (new_members, new_unions, trained_officers) in changes:
         quota_set(
             programme=programme,
             organisation=org,
             year=year,
             new_members=new_members,
             new_unions=new_unions,
+            trained_officers=trained_officers,
             user=user,
             source=source,
         )

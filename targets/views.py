@@ -11,7 +11,7 @@ from members.access import is_provincial, require_provincial, role_of
 
 from .forms import ProgrammeForm
 from .models import Programme
-from .selectors import QuotaGrid, overlapping_programmes, programmes_with_totals, quota_grid
+from .selectors import QUOTA_KINDS, QuotaGrid, overlapping_programmes, programmes_with_totals, quota_grid
 from .services import MAX_PROGRAMME_YEARS, programme_copy, programme_create, quotas_save
 
 
@@ -119,7 +119,7 @@ def _save(request, grid: QuotaGrid) -> list[str]:
     try:
         changed = quotas_save(
             programme=grid.programme,
-            values={key: (kinds.get("new_members"), kinds.get("new_unions")) for key, kinds in values.items()},
+            values={key: tuple(kinds.get(kind) for kind in QUOTA_KINDS) for key, kinds in values.items()},
             user=request.user,
         )
     except ValidationError as error:

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "training"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.course_list_view, name="course_list"),
+    path("new/", views.course_new, name="course_new"),
+    path("<int:pk>/", views.course_detail, name="course_detail"),
+    path("<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("<int:pk>/delete/", views.course_delete_view, name="course_delete"),
+    path("report/", views.report, name="report"),
+    path("report/export/", views.report_export, name="report_export"),
+]

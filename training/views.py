@@ -1,0 +1,224 @@
+"""Training courses: the list, a course, adding, correcting and deleting one, and the report.
+
+Access goes through members.access: federation staff see and change their own federation's
+courses (404 for another's, whatever the id), provincial staff every course and the province's
+own, leadership reads everything and changes nothing (403), users without a role see nothing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members.access import access_org, can_write, orgs_visible_to, require_write, role_of
+from members.models import Organisation, Role
+from unionportal.lib.forms import posted
+from unionportal.lib.xlsx import xlsx_response
+
+from .exports import report_workbook
+from .forms import AttendanceFormSet, CourseFilterForm, CourseForm, OrganiserForm
+from .models import Course
+from .selectors import cdcs_choices, course_list, course_years, courses_visible_to, training_report
+from .services import course_create, course_delete, course_update
+
+PAGE_SIZE = 50
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _require_role(user) -> None:
+    if role_of(user) is None:
+        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
+
+
+def _writable_orgs(user) -> QuerySet[Organisation]:
+    """Organisations for which the user may record courses: the province and every federation
+    for provincial staff, their own federation for federation staff, none for anyone else."""
+    role = role_of(user)
+    if role == Role.PROVINCIAL_STAFF:
+        return Organisation.objects.order_by("position", "name")
+    if role == Role.FEDERATION_STAFF:
+        return orgs_visible_to(user)
+    return Organisation.objects.none()
+
+
+def _course(user, pk: int, *, write: bool = False) -> Course:
+    """The course if the user may see it (else 404, users without a role included, so that ids
+    cannot be probed) and, with write=True, change it (else 403)."""
+    course = courses_visible_to(user).select_related("organiser", "entered_by").filter(pk=pk).first()
+    if course is None:
+        raise Http404(_("Không tìm thấy lớp đào tạo."))
+    if write:
+        require_write(user, course.organiser)
+    return course
+
+
+@login_required
+def course_list_view(request):
+    _require_role(request.user)
+    orgs = orgs_visible_to(request.user).order_by("position", "name")
+    form = CourseFilterForm(request.GET or None, years=course_years(user=request.user), orgs=orgs)
+    filters = form.cleaned_data if form.is_valid() else {}
+    courses = course_list(user=request.user, year=filters.get("year"), organiser=filters.get("org"))
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    for course in page:
+        course.editable = can_write(request.user, course.organiser)
+    return render(
+        request,
+        "training/course_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_add": _writable_orgs(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def course_detail(request, pk: int):
+    course = _course(request.user, pk)
+    attendance = list(course.attendance.select_related("cdcs"))
+    assigned = sum(row.officers for row in attendance)
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "attendance": attendance,
+            "assigned": assigned,
+            "unassigned": course.officers - assigned,
+            "editable": can_write(request.user, course.organiser),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_new(request):
+    _require_role(request.user)
+    writable = _writable_orgs(request.user)
+    if not writable.exists():
+        raise PermissionDenied(_("Vai trò của bạn chỉ xem, không nhập lớp đào tạo."))
+    code = request.POST.get("organiser") if request.method == "POST" else request.GET.get("org")
+    if not code and writable.count() == 1:
+        code = writable.get().code
+    if not code:
+        return render(request, "training/course_organiser.html", {"form": OrganiserForm(orgs=writable)})
+    organiser = access_org(request.user, code, write=True)
+    form = CourseForm(posted(request))
+    formset = AttendanceFormSet(posted(request), prefix="attendance", form_kwargs={"cdcs": cdcs_choices(organiser)})
+    attendance_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            course = course_create(organiser=organiser, data=form.course_data(formset.rows()), user=request.user)
+        except ValidationError as error:
+            attendance_errors = _show_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi lớp “%(course)s”.") % {"course": course.topic})
+            return redirect("training:course_detail", pk=course.pk)
+    return render(
+        request,
+        "training/course_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "organiser": organiser,
+            "attendance_errors": attendance_errors,
+            "course": None,
+            "can_choose": writable.count() > 1,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, pk: int):
+    course = _course(request.user, pk, write=True)
+    initial = [{"cdcs": row.cdcs_id, "officers": row.officers} for row in course.attendance.all()]
+    form = CourseForm(posted(request), initial=CourseForm.initial_from(course))
+    formset = AttendanceFormSet(
+        posted(request), prefix="attendance", initial=initial, form_kwargs={"cdcs": cdcs_choices(course.organiser)}
+    )
+    attendance_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            course_update(course=course, data=form.course_data(formset.rows()), user=request.user)
+        except ValidationError as error:
+            attendance_errors = _show_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu lớp “%(course)s”.") % {"course": course.topic})
+            return redirect("training:course_detail", pk=course.pk)
+    return render(
+        request,
+        "training/course_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "organiser": course.organiser,
+            "attendance_errors": attendance_errors,
+            "course": course,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_delete_view(request, pk: int):
+    course = _course(request.user, pk, write=True)
+    if request.method == "POST":
+        course_delete(course=course, user=request.user)
+        messages.success(request, _("Đã xóa lớp “%(course)s”.") % {"course": course.topic})
+        return redirect("training:course_list")
+    return render(request, "training/course_delete.html", {"course": course})
+
+
+def _show_errors(form: CourseForm, error: ValidationError) -> list[str]:
+    """Put the service's refusal on the form; return the messages about the CĐCS rows."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return []
+    attendance = []
+    for key, texts in error.message_dict.items():
+        if key == "attendance":
+            attendance += texts
+        else:
+            form.add_error(key if key in form.fields else None, texts)
+    return attendance
+
+
+def _report_year(request) -> int:
+    """The year asked for in ?year=, or this year with a message when it is not a year."""
+    year = timezone.localdate().year
+    asked = request.GET.get("year", "").strip()
+    if asked:
+        if asked.isdigit() and EARLIEST_YEAR <= int(asked) <= LATEST_YEAR:
+            year = int(asked)
+        else:
+            messages.warning(request, _("Năm “%(year)s” không hợp lệ; đang xem năm %(now)s.") % {
+                "year": asked[:10], "now": year
+            })  # fmt: skip
+    return year
+
+
+@login_required
+def report(request):
+    _require_role(request.user)
+    year = _report_year(request)
+    result = training_report(year=year, user=request.user)
+    years = sorted({*course_years(user=request.user), year, timezone.localdate().year}, reverse=True)
+    return render(
+        request,
+        "training/report.html",
+        {"report": result, "years": years},
+    )
+
+
+@login_required
+def report_export(request):
+    _require_role(request.user)
+    result = training_report(year=_report_year(request), user=request.user)
+    return xlsx_response(report_workbook(result), f"dao-tao-can-bo-{result.year}.xlsx")
