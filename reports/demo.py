@@ -638,6 +638,7 @@ PROGRAMMES = [
         "last_year": 2023,
         "members": [9_000, 9_200, 9_400, 9_600, 9_800, 10_000],
         "unions": [25, 25, 25, 25, 25, 25],
+        "trained": [1_200, 1_200, 1_300, 1_300, 1_400, 1_400],  # cadre training (training app)
     },
     {
         "name": "Chương trình phát triển đoàn viên, thành lập công đoàn cơ sở nhiệm kỳ 2023–2028",
@@ -647,6 +648,7 @@ PROGRAMMES = [
         "last_year": 2028,
         "members": [9_500, 9_500, 9_800, 10_000, 10_000],
         "unions": [22, 22, 24, 24, 25],
+        "trained": [1_400, 1_400, 1_500, 1_500, 1_500],
     },
 ]
 # Shares of the province's quotas, roughly each federation's part of recruitment.
@@ -800,6 +802,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
                 weights[into] += weights.pop(source)
             members = _apportion(spec["members"][index], weights)
             new_unions = _apportion(spec["unions"][index], weights)
+            trained = _apportion(spec["trained"][index], weights)
             quotas.append(
                 Quota(
                     programme=programme,
@@ -807,6 +810,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
                     year=year,
                     new_members=spec["members"][index],
                     new_unions=spec["unions"][index],
+                    trained_officers=spec["trained"][index],
                 )
             )
             quotas += [
@@ -816,6 +820,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
                     year=year,
                     new_members=members[code],
                     new_unions=new_unions[code],
+                    trained_officers=trained[code],
                 )
                 for code in weights
             ]
