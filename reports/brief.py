@@ -5,14 +5,14 @@ The figures are the dashboard's (reports.dashboard), the sentence is progress_se
 module only words them. The page (templates/reports/brief.html) and the .docx (brief_docx.py)
 print the same Brief."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members.models import SectorGroup
-from unionportal.lib.formatting import percent
+from unionportal.lib.formatting import count, percent
 
 from .dashboard import Dashboard, Laggard
 from .selectors import Attainment
@@ -32,6 +32,8 @@ class Brief:
     non_state: str
     laggards: str  # the sentence that opens the list, empty without quotas
     laggard_items: list[str]
+    organising: str = ""  # the organising pipeline in a paragraph, empty when it has nothing
+    organising_stuck: list[str] = field(default_factory=list)  # the enterprises stuck longest
 
     @property
     def date_line(self) -> str:
@@ -63,6 +65,8 @@ def meeting_brief(board: Dashboard, *, issued_on: date) -> Brief:
         non_state=_non_state(board),
         laggards=laggards,
         laggard_items=[_laggard(laggard) for laggard in board.laggards] if laggards else [],
+        organising=_organising(board),
+        organising_stuck=_organising_stuck(board),
     )
 
 
@@ -164,3 +168,52 @@ def _laggards(board: Dashboard) -> str:
         "elapsed": percent(board.report.total.year_members.expected_percent),
         "year": board.report.year,
     }
+
+
+# The enterprises stuck longest that the brief names.
+BRIEF_STUCK = 3
+
+
+def _organising(board: Dashboard) -> str:
+    """ "Đang vận động 12 doanh nghiệp chưa có CĐCS (04 doanh nghiệp đã có ban vận động); từ đầu năm
+    2021 đã thành lập 02 CĐCS qua vận động; dự kiến thành lập thêm 03 CĐCS đến hết năm, so với 05
+    CĐCS còn phải thành lập theo chỉ tiêu (còn thiếu 02 CĐCS)." """
+    funnel = board.organising
+    if funnel is None or not funnel.has_data:
+        return ""
+    total, outlook = funnel.total, funnel.total.outlook
+    text = _(
+        "Đang vận động %(open)s doanh nghiệp chưa có CĐCS (%(committee)s doanh nghiệp đã có ban vận động); "
+        "từ đầu năm %(year)s đã thành lập %(founded)s CĐCS qua vận động; "
+        "dự kiến thành lập thêm %(expected)s CĐCS đến hết năm"
+    ) % {
+        "open": padded_count(total.stages.open),
+        "committee": padded_count(total.stages.committee),
+        "year": funnel.year,
+        "founded": padded_count(total.stages.founded),
+        "expected": padded_count(total.expected_whole),
+    }
+    if outlook is None or outlook.remaining is None:
+        return text + _(" (chưa giao chỉ tiêu thành lập CĐCS).")
+    verdict = _("đủ") if outlook.enough else _("còn thiếu %(count)s CĐCS") % {"count": padded_count(outlook.shortfall)}
+    return text + _(", so với %(remaining)s CĐCS còn phải thành lập theo chỉ tiêu (%(verdict)s).") % {
+        "remaining": padded_count(outlook.remaining),
+        "verdict": verdict,
+    }
+
+
+def _organising_stuck(board: Dashboard) -> list[str]:
+    funnel = board.organising
+    if funnel is None:
+        return []
+    return [
+        _("%(name)s (%(federation)s): %(stage)s từ ngày %(since)s (%(days)s ngày).")
+        % {
+            "name": item.name,
+            "federation": item.federation.name if item.federation else "–",
+            "stage": item.stage_label,
+            "since": item.since.strftime("%d/%m/%Y"),
+            "days": count(item.days),
+        }
+        for item in funnel.stuck[:BRIEF_STUCK]
+    ]

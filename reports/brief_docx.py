@@ -39,7 +39,14 @@ def brief_document(brief: Brief) -> bytes:
         _paragraph(document, brief.laggards)
         for item in brief.laggard_items:
             _paragraph(document, f"- {item}")
-    _heading(document, _("V. SỐ LIỆU THEO THÁNG"))
+    if brief.organising:
+        _heading(document, _("V. VẬN ĐỘNG THÀNH LẬP CĐCS"))
+        _paragraph(document, brief.organising)
+        if brief.organising_stuck:
+            _paragraph(document, _("Doanh nghiệp dừng lâu nhất ở một giai đoạn:"))
+            for item in brief.organising_stuck:
+                _paragraph(document, f"- {item}")
+    _heading(document, _("VI. SỐ LIỆU THEO THÁNG"))
     _months(document, brief)
     buffer = io.BytesIO()
     document.save(buffer)

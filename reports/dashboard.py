@@ -24,9 +24,11 @@ from members.models import (
     Sector,
     SectorGroup,
 )
+from organising.funnel import Funnel
 from targets.models import Quota
 from unionportal.lib.months import Month, month_range
 
+from .dashboard_organising import organising_card
 from .selectors import Attainment, NetFigures, ProgressReport, Row, Scope, progress_report
 
 
@@ -170,6 +172,7 @@ class Dashboard:
     density: list[Density]
     only_followed: bool = False
     lost_by_reason: list[tuple[str, str, int]] = field(default_factory=list)
+    organising: Funnel | None = None  # the organising pipeline at the end of the range
 
     @property
     def months_left(self) -> int:
@@ -212,6 +215,7 @@ def dashboard(*, start: Month, end: Month, scope: Scope, only: Collection[int] |
         lost_by_reason=[
             (reason, LossReason(reason).label, count) for reason, count in report.total.figures.lost_by_reason.items()
         ],
+        organising=organising_card(report, only=only),
     )
 
 
