@@ -1,0 +1,297 @@
+"""What happens when a self-assessment sheet is uploaded, in three steps like members.imports:
+
+1. `scores_read(data)`: the bytes are checked and opened by members.imports.workbook_read, then
+   read: the header row (by "Mã CĐCS"), one column per criterion recognised by its code, scores
+   as whole numbers; every problem noted with its row and column.
+2. `scores_preview(read, rubric=…, federation=…)`: each line checked against the year's rubric
+   and the federation's CĐCS (unknown or final CĐCS, scores above the maximum, another
+   federation's or year's sheet), with each CĐCS's total and level before → after. Writes nothing.
+3. `scores_import(...)`: previews again and, only when there is no problem, writes every line
+   through services.assessments_self_save in one transaction. Everything or nothing."""
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.access import can_write
+from members.exports import Column
+from members.imports import Problem, _header_positions, _normal, _sheet_named, _text, parse_number, workbook_read
+from members.models import Organisation
+
+from .exports import CODE_HEADER, NAME_HEADER, ORG_LABEL, SHEET, YEAR_LABEL
+from .models import RatingUpload, Rubric
+from .scoring import score_problem
+from .selectors import Rules, federation_rows, rubric_rules
+from .services import Source, assessments_self_save
+
+MAX_ROWS = 5000
+
+
+@dataclass
+class ScoreSheet:
+    """What was read, as plain values (kept as JSON between preview and import)."""
+
+    org_code: str = ""
+    year: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # criterion code → header as written
+    rows: list[dict] = field(default_factory=list)  # {"row": 6, "code": "DT01", "scores": {"1.1": 8, …}}
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if key != "problems"}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ScoreSheet":
+        return cls(**{key: value for key, value in data.items() if key in ("org_code", "year", "columns", "rows")})
+
+
+_CODE_COLUMNS = [
+    Column("number", "STT", ("tt", "số tt", "số thứ tự")),
+    Column("code", CODE_HEADER, ("mã cđcs", "mã công đoàn cơ sở")),
+    Column("name", NAME_HEADER, ("tên công đoàn cơ sở",)),
+]
+_CRITERION = re.compile(r"^\s*([^\s(]+)")
+
+
+def scores_read(data: bytes, *, max_bytes: int | None = None) -> ScoreSheet:
+    """Never raises for a bad file: its problems are in ScoreSheet.problems."""
+    sheet = ScoreSheet()
+    workbook_read(data, sheet.problems, lambda workbook: _read(workbook, sheet), max_bytes=max_bytes)
+    return sheet
+
+
+def _read(workbook, sheet: ScoreSheet) -> None:
+    worksheet = _sheet_named(workbook, SHEET) or workbook.get_sheet_by_index(0)
+    title = worksheet.name
+    rows = worksheet.iter_rows()
+    for number, values in enumerate(rows, start=1):
+        if number > 20:
+            break
+        positions = _header_positions(values, _CODE_COLUMNS)
+        if "code" in positions:
+            break
+        _title_value(values, sheet)
+    else:
+        positions = {}
+    if "code" not in positions:
+        message = _("Không thấy dòng tiêu đề có cột “Mã CĐCS”. Hãy dùng mẫu tải từ cổng thông tin.")
+        sheet.problems.append(Problem(title, None, "", message))
+        return
+    criteria = {}  # position → criterion code
+    for index, value in enumerate(values):
+        text = _text(value)
+        if index in positions.values() or not text:
+            continue
+        match = _CRITERION.match(text)
+        if match:
+            criteria[index] = match.group(1)
+            sheet.columns[match.group(1)] = text
+    header_row = number
+    for number, values in enumerate(rows, start=header_row + 1):
+        code = _text(values[positions["code"]]) if positions["code"] < len(values) else ""
+        cells = {crit: values[index] if index < len(values) else None for index, crit in criteria.items()}
+        if not code and all(_text(value) == "" for value in cells.values()):
+            continue
+        if len(sheet.rows) >= MAX_ROWS:
+            sheet.problems.append(
+                Problem(title, number, "", _("Tệp có quá %(max)s dòng, không nhận.") % {"max": MAX_ROWS})
+            )
+            break
+        if not code:
+            sheet.problems.append(Problem(title, number, CODE_HEADER, _("Thiếu mã CĐCS.")))
+            continue
+        scores = {}
+        for crit, value in cells.items():
+            try:
+                scores[crit] = parse_number(value)
+            except ValueError as error:
+                sheet.problems.append(
+                    Problem(title, number, sheet.columns[crit], _("Điểm %(error)s.") % {"error": error})
+                )
+        sheet.rows.append({"row": number, "code": code, "scores": scores})
+
+
+def _title_value(values, sheet: ScoreSheet) -> None:
+    cells = [value for value in values if value not in (None, "")]
+    for label, value in zip(cells, cells[1:], strict=False):
+        if _normal(label) == _normal(ORG_LABEL):
+            sheet.org_code = _text(value)
+        elif _normal(label) == _normal(YEAR_LABEL):
+            sheet.year = _text(value)
+
+
+@dataclass
+class Change:
+    row: int
+    code: str
+    name: str
+    before: int | None  # total before, None: not assessed yet
+    after: int
+    level_before: str
+    level_after: str
+    complete: bool
+
+
+@dataclass
+class Preview:
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    scores: dict[int, dict[int, int | None]] = field(default_factory=dict)  # what the service is given
+
+
+def scores_preview(sheet: ScoreSheet, *, rubric: Rubric, federation: Organisation) -> Preview:
+    preview = Preview(problems=list(sheet.problems))
+    title = SHEET
+
+    def refuse(row, column, message):
+        preview.problems.append(Problem(title, row, column, message))
+
+    if sheet.org_code and _normal(sheet.org_code) != _normal(federation.code):
+        refuse(
+            None,
+            ORG_LABEL,
+            _("Tệp này của đơn vị %(code)s, không phải %(org)s.") % {"code": sheet.org_code, "org": federation.code},
+        )
+    if sheet.year and sheet.year != str(rubric.year):
+        refuse(
+            None,
+            YEAR_LABEL,
+            _("Tệp này của năm %(file)s, không phải năm %(year)s.") % {"file": sheet.year, "year": rubric.year},
+        )
+    if rubric.is_closed:
+        refuse(None, "", _("Năm %(year)s đã khóa đánh giá: không nhận tệp.") % {"year": rubric.year})
+    rules: Rules = rubric_rules(rubric=rubric)
+    by_code = {criterion.code: criterion for criterion in rules.criteria}
+    missing = [code for code in by_code if code not in sheet.columns]
+    if sheet.rows and missing:
+        refuse(None, "", _("Thiếu cột tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)})
+    for code, header in sheet.columns.items():
+        if code not in by_code:
+            refuse(
+                None,
+                header,
+                _("Cột “%(header)s” không phải tiêu chí năm %(year)s.") % {"header": header, "year": rubric.year},
+            )
+    rows = {row.cdcs.code.casefold(): row for row in federation_rows(rubric=rubric, federation=federation)}
+    seen = {}
+    for item in sheet.rows:
+        number, code = item["row"], item["code"]
+        row = rows.get(code.casefold())
+        if code.casefold() in seen:
+            refuse(
+                number, CODE_HEADER, _("%(code)s đã có ở dòng %(row)s.") % {"code": code, "row": seen[code.casefold()]}
+            )
+            continue
+        seen[code.casefold()] = number
+        if row is None:
+            refuse(
+                number,
+                CODE_HEADER,
+                _("%(code)s không phải CĐCS %(org)s đánh giá năm %(year)s.")
+                % {"code": code, "org": federation.code, "year": rubric.year},
+            )
+            continue
+        scores = {}
+        for crit_code, value in item["scores"].items():
+            criterion = by_code.get(crit_code)
+            if criterion is None:
+                continue
+            problem = score_problem(value, criterion)
+            if problem:
+                refuse(number, sheet.columns.get(crit_code, crit_code), problem)
+            scores[criterion.id] = value
+        entered = {pk: value for pk, value in scores.items() if value is not None}
+        if row.self_scores == entered:
+            preview.unchanged += 1
+            continue
+        if row.is_final:
+            refuse(
+                number,
+                CODE_HEADER,
+                _("%(code)s đã chốt kết quả, không sửa điểm tự chấm được nữa.") % {"code": row.cdcs.code},
+            )
+            continue
+        result = rules.result(scores)
+        old = row.assessment
+        preview.scores[row.cdcs.pk] = scores
+        preview.changes.append(
+            Change(
+                row=number,
+                code=row.cdcs.code,
+                name=row.cdcs.name,
+                before=old.self_total if old else None,
+                after=result.total,
+                level_before=str(old.self_level or "") if old else "",
+                level_after=result.level.name if result.level else "",
+                complete=result.complete,
+            )
+        )
+    if not sheet.rows and not preview.problems:
+        refuse(None, "", _("Tệp không có dòng nào có mã CĐCS."))
+    return preview
+
+
+class ScoresRefused(ValidationError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__([problem.message for problem in problems])
+
+
+def scores_import(
+    *, sheet: ScoreSheet, rubric: Rubric, federation: Organisation, user, source: str = Source.UPLOAD
+) -> Preview:
+    """Write the sheet, or nothing (ScoresRefused)."""
+    if user is not None and not can_write(user, federation):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
+    try:
+        with transaction.atomic():
+            preview = scores_preview(sheet, rubric=rubric, federation=federation)
+            if preview.problems:
+                raise ScoresRefused(preview.problems)
+            if preview.scores:
+                assessments_self_save(
+                    rubric=rubric, federation=federation, scores=preview.scores, user=user, source=source
+                )
+    except ScoresRefused:
+        raise
+    except ValidationError as error:
+        raise ScoresRefused([Problem("", None, "", message) for message in error.messages]) from None
+    return preview
+
+
+# --- the upload record -------------------------------------------------------------------------
+
+
+def upload_receive(*, data: bytes, file_name: str, rubric: Rubric, federation: Organisation, user):
+    """Read and preview a sheet and keep what was read. Returns (upload, sheet, preview)."""
+    sheet = scores_read(data)
+    preview = scores_preview(sheet, rubric=rubric, federation=federation)
+    refused = bool(preview.problems)
+    upload = RatingUpload.objects.create(
+        rubric=rubric,
+        federation=federation,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+        file_name=(file_name or "tu-cham-diem.xlsx")[-255:],
+        size=len(data),
+        outcome=RatingUpload.Outcome.REFUSED if refused else RatingUpload.Outcome.PREVIEW,
+        problems=[vars(problem) for problem in preview.problems],
+        parsed={} if refused else sheet.as_json(),
+    )
+    return upload, sheet, preview
+
+
+def upload_finish(upload: RatingUpload, *, user, imported: Preview | None = None, refused: ScoresRefused | None = None):
+    if imported is not None:
+        upload.outcome, upload.rows_changed = RatingUpload.Outcome.IMPORTED, len(imported.changes)
+    elif refused is not None:
+        upload.outcome, upload.problems = RatingUpload.Outcome.REFUSED, [vars(p) for p in refused.problems]
+    else:
+        upload.outcome = RatingUpload.Outcome.DISCARDED
+    upload.finished_by = user if user is not None and user.is_authenticated else None
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["outcome", "rows_changed", "problems", "finished_by", "finished_at"])
