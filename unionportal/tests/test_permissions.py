@@ -48,9 +48,61 @@ OTHER_MEMBER = {"pk": lambda world: world["members"]["PB"].pk}
 TRANSFER_TO_OWN = {"pk": lambda world: world["transfer"].pk}
 OWN_LIST = {"code": "DT01", "pk": lambda world: world["member_lists"]["DT01"].pk}  # [helper: member lists]
 OTHER_LIST = {"code": "PB01", "pk": lambda world: world["member_lists"]["PB01"].pk}
+OWN_COURSE = {"pk": lambda world: world["courses"]["DT"].pk}  # [helper: training]
+OTHER_COURSE = {"pk": lambda world: world["courses"]["PB"].pk}  # [helper: training]
+# The annual CĐCS rating: 2020 closed, 2021 open with DT01 and PB01 self-assessed, 2022 open with
+# their results final; a previewed self-assessment sheet for DT and one for PB. [helper: ratings]
+RATING_YEAR = {"year": 2021}
+RATING_OWN = {"year": 2021, "code": "DT"}
+RATING_OTHER = {"year": 2021, "code": "PB"}
+RATING_OWN_UPLOAD = {**RATING_OWN, "pk": lambda world: world["rating_uploads"]["DT"].pk}
+RATING_OTHER_UPLOAD = {**RATING_OTHER, "pk": lambda world: world["rating_uploads"]["PB"].pk}
+RATING_CODES = ("1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2")  # ratings.defaults
+
+
+def _rating_rubric(status):
+    """Rubric pages: provincial staff only; users without a role are refused too. [helper: ratings]"""
+    return {**_signed_in(FORBIDDEN), "provincial": status, "superuser": status}
+
+
+def _empty_formset(prefix):
+    """A formset posted with no rows: the rubric saved unchanged (and audited). [helper: ratings]"""
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+
+def _rating_write(status):
+    """A federation's self-assessment and reviews: its staff and provincial staff. [helper: ratings]"""
+    return {**_signed_in(status, no_role=NOT_FOUND), "leader": FORBIDDEN}
+
+
+OWN_ENTERPRISE = {"pk": lambda world: world["register_enterprises"]["DT"].pk}  # [helper: organising]
+OTHER_ENTERPRISE = {"pk": lambda world: world["register_enterprises"]["PB"].pk}  # [helper: organising]
+OWN_ENTERPRISE_LIST = {"pk": lambda world: world["enterprise_uploads"]["DT"].pk}  # [helper: organising]
+OTHER_ENTERPRISE_LIST = {"pk": lambda world: world["enterprise_uploads"]["PB"].pk}  # [helper: organising]
+ORG_WRITE = {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}  # [helper: organising]
+ORG_STAFF = {**_signed_in(OK, no_role=FORBIDDEN), "leader": FORBIDDEN}  # [helper: organising]
+ORG_STAFF_POST = {**_signed_in(REDIRECT, no_role=FORBIDDEN), "leader": FORBIDDEN}  # [helper: organising]
+ORG_LEND = {**_provincial_only(REDIRECT), "no_role": NOT_FOUND}  # [helper: organising]
 
 # url name → (method, expected status per role, URL arguments)
 MATRIX = {
+    # the annual CĐCS rating: everyone with a role reads, provincial staff set rubrics and close years [helper: ratings]
+    "ratings:index": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: ratings]
+    "ratings:rubric_new": ("post", _rating_rubric(400), {}),  # no year: refused [helper: ratings]
+    "ratings:rubric": ("get", _signed_in(OK, no_role=FORBIDDEN), RATING_YEAR),  # [helper: ratings]
+    "ratings:rubric_criteria": ("get", _rating_rubric(OK), RATING_YEAR),  # [helper: ratings]
+    "ratings:rubric_levels": ("get", _rating_rubric(OK), RATING_YEAR),  # [helper: ratings]
+    "ratings:rubric_close": ("post", _rating_rubric(REDIRECT), RATING_YEAR),  # [helper: ratings]
+    "ratings:rubric_reopen": ("post", _rating_rubric(REDIRECT), {"year": 2020}),  # [helper: ratings]
+    "ratings:report": ("get", _signed_in(OK, no_role=FORBIDDEN), RATING_YEAR),  # [helper: ratings]
+    "ratings:grid": ("get", _signed_in(OK, no_role=NOT_FOUND), RATING_OWN),  # [helper: ratings]
+    "ratings:template": ("get", _signed_in(OK, no_role=NOT_FOUND), RATING_OWN),  # [helper: ratings]
+    "ratings:upload": ("get", _rating_write(OK), RATING_OWN),  # [helper: ratings]
+    "ratings:upload_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), RATING_OWN_UPLOAD),  # [helper: ratings]
+    "ratings:upload_confirm": ("post", _rating_write(REDIRECT), RATING_OWN_UPLOAD),  # [helper: ratings]
+    "ratings:upload_discard": ("post", _rating_write(REDIRECT), RATING_OWN_UPLOAD),  # [helper: ratings]
+    "ratings:review": ("get", _signed_in(OK, no_role=NOT_FOUND), {"year": 2021, "code": "DT01"}),  # [helper: ratings]
+    "ratings:review_reopen": ("post", _rating_write(REDIRECT), {"year": 2022, "code": "DT01"}),  # [helper: ratings]
     "home": ("get", _signed_in(REDIRECT), {}),
     "login": ("get", {**_everyone(REDIRECT), "anonymous": OK}, {}),
     "logout": ("get", _everyone(NOT_ALLOWED), {}),
@@ -121,11 +173,52 @@ MATRIX = {
     "members:reconcile_province": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
     "members:reconcile": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
     "members:reconcile_cdcs": ("get", {**_people(OK), "no_role": NOT_FOUND}, {**OWN, "cdcs": "DT01"}),  # names
+    "organising:funnel": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: funnel]
+    # the register of enterprises without a union, and their pipeline [helper: organising]
+    "organising:enterprise_list": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: organising]
+    "organising:enterprise_new": ("get", ORG_STAFF, {}),  # [helper: organising]
+    "organising:priority_rule": ("get", {**_provincial_only(OK), "no_role": FORBIDDEN}, {}),  # [helper: organising]
+    "organising:enterprise_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_edit": ("get", ORG_WRITE, OWN_ENTERPRISE),  # [helper: organising]
+    # an empty form posted is shown again with its errors [helper: organising]
+    "organising:contact_log": ("post", ORG_WRITE, OWN_ENTERPRISE),  # [helper: organising]
+    "organising:stage_move": ("post", ORG_WRITE, OWN_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_found": ("post", ORG_WRITE, OWN_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_link": ("post", ORG_WRITE, OWN_ENTERPRISE),  # [helper: organising]
+    "organising:lent_staff": ("post", ORG_LEND, OWN_ENTERPRISE),  # [helper: organising]
+    "organising:list_template": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: organising]
+    "organising:list_export": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: organising]
+    "organising:list_upload": ("get", ORG_STAFF, {}),  # [helper: organising]
+    "organising:list_preview": ("get", ORG_STAFF, OWN_ENTERPRISE_LIST),  # [helper: organising]
+    "organising:list_confirm": ("post", ORG_STAFF_POST, OWN_ENTERPRISE_LIST),  # [helper: organising]
+    "organising:list_discard": ("post", ORG_STAFF_POST, OWN_ENTERPRISE_LIST),  # [helper: organising]
+    # cadre training: everyone with a role reads, leadership changes nothing [helper: training]
+    "training:course_list": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: training]
+    "training:course_new": ("get", {**_signed_in(OK, no_role=FORBIDDEN), "leader": FORBIDDEN}, {}),
+    "training:course_detail": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN_COURSE),  # [helper: training]
+    "training:course_edit": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_COURSE),
+    "training:course_delete": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_COURSE),
+    "training:report": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: training]
+    "training:report_export": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: training]
 }
 
 # Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
 OTHER = {"code": "PB", "month": "2021-03"}
 OTHER_FEDERATIONS = {
+    # another federation's rating pages, uploads and CĐCS results [helper: ratings]
+    "ratings:grid": ("get", RATING_OTHER),  # [helper: ratings]
+    "ratings:grid#post": ("post", RATING_OTHER),  # [helper: ratings]
+    "ratings:template": ("get", RATING_OTHER),  # [helper: ratings]
+    "ratings:upload": ("get", RATING_OTHER),  # [helper: ratings]
+    "ratings:upload#post": ("post", RATING_OTHER),  # [helper: ratings]
+    "ratings:upload_detail": ("get", RATING_OTHER_UPLOAD),  # [helper: ratings]
+    "ratings:upload_detail#own-code": ("get", {**RATING_OTHER_UPLOAD, "code": "DT"}),  # [helper: ratings]
+    "ratings:upload_confirm": ("post", RATING_OTHER_UPLOAD),  # [helper: ratings]
+    "ratings:upload_confirm#own-code": ("post", {**RATING_OTHER_UPLOAD, "code": "DT"}),  # [helper: ratings]
+    "ratings:upload_discard": ("post", RATING_OTHER_UPLOAD),  # [helper: ratings]
+    "ratings:review": ("get", {"year": 2021, "code": "PB01"}),  # [helper: ratings]
+    "ratings:review#post": ("post", {"year": 2021, "code": "PB01"}),  # [helper: ratings]
+    "ratings:review_reopen": ("post", {"year": 2022, "code": "PB01"}),  # [helper: ratings]
     "members:grid": ("get", OTHER),
     "members:return_submit": ("post", OTHER),
     "members:return_history": ("get", OTHER),
@@ -173,11 +266,40 @@ OTHER_FEDERATIONS = {
     "members:person_leave#post": ("post", OTHER_MEMBER),
     "members:person_transfer": ("get", OTHER_MEMBER),
     "members:person_transfer#post": ("post", OTHER_MEMBER),
+    # another federation's enterprises and enterprise lists, by guessed ids [helper: organising]
+    "organising:enterprise_detail": ("get", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_edit": ("get", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_edit#post": ("post", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:contact_log": ("post", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:stage_move": ("post", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_found": ("post", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:enterprise_link": ("post", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:lent_staff": ("post", OTHER_ENTERPRISE),  # [helper: organising]
+    "organising:list_preview": ("get", OTHER_ENTERPRISE_LIST),  # [helper: organising]
+    "organising:list_confirm": ("post", OTHER_ENTERPRISE_LIST),  # [helper: organising]
+    "organising:list_discard": ("post", OTHER_ENTERPRISE_LIST),  # [helper: organising]
+    "training:course_detail": ("get", OTHER_COURSE),  # [helper: training]
+    "training:course_edit": ("get", OTHER_COURSE),  # [helper: training]
+    "training:course_edit#post": ("post", OTHER_COURSE),  # [helper: training]
+    "training:course_delete": ("get", OTHER_COURSE),  # [helper: training]
+    "training:course_delete#post": ("post", OTHER_COURSE),  # [helper: training]
 }
 
 # Every page that changes something, posted to by leadership with data that would otherwise
 # be accepted: refused, and nothing written.
 WRITES = {
+    # the annual CĐCS rating [helper: ratings]
+    "ratings:rubric_new": ({}, {"year": "2030"}),  # [helper: ratings]
+    # [helper: ratings]
+    "ratings:rubric_criteria": (RATING_YEAR, _empty_formset("groups") | _empty_formset("criteria")),
+    "ratings:rubric_levels": (RATING_YEAR, _empty_formset("levels")),  # [helper: ratings]
+    "ratings:rubric_close": (RATING_YEAR, {}),  # [helper: ratings]
+    "ratings:rubric_reopen": ({"year": 2020}, {"reason": "Sửa sai sót khi nhập"}),  # [helper: ratings]
+    "ratings:grid": (RATING_OWN, {f"s-{{dt01}}-{code}": "5" for code in RATING_CODES}),  # [helper: ratings]
+    "ratings:upload_confirm": (RATING_OWN_UPLOAD, {}),  # [helper: ratings]
+    "ratings:review": ({"year": 2021, "code": "DT01"}, {**{f"c-{code}": "4" for code in RATING_CODES},
+                                                         "note": "Hạ điểm", "finalise": ""}),  # [helper: ratings]
+    "ratings:review_reopen": ({"year": 2022, "code": "DT01"}, {"reason": "Thẩm định lại"}),  # [helper: ratings]
     "members:grid": (OWN, {"version": "1", "r{dt01}-admitted": "5"}),
     "members:return_submit": (OWN, {}),
     "members:return_approve": (OWN, {}),
@@ -203,6 +325,32 @@ WRITES = {
     "members:transfer_cancel": (TRANSFER_TO_OWN, {}),
     # member lists [helper: member lists]
     "members:member_list_confirm": (OWN_LIST, {}),
+    # the enterprise register [helper: organising]
+    "organising:enterprise_new": ({}, {  # [helper: organising]
+        "name": "Công ty TNHH May Việt", "tax_code": "4600999001", "federation": "{dt}", "sector": "fdi",
+        "workers": "300"}),
+    "organising:enterprise_edit": (OWN_ENTERPRISE, {  # [helper: organising]
+        "name": "Công ty CP Gạch Đại Từ", "tax_code": "4600100001", "federation": "{dt}", "sector": "private",
+        "workers": "150"}),
+    "organising:contact_log": (OWN_ENTERPRISE, {  # [helper: organising]
+        "contact-on": "2021-03-10", "contact-kind": "visit", "contact-outcome": "Gặp giám đốc",
+        "contact-next_step": "Họp người lao động", "contact-next_step_on": "2021-04-01"}),
+    "organising:stage_move": (OWN_ENTERPRISE, {  # [helper: organising]
+        "move-to_stage": "approached", "move-on": "2021-03-15"}),
+    "organising:enterprise_found": (OWN_ENTERPRISE, {  # [helper: organising]
+        "found-code": "DT09", "found-name": "CĐCS Công ty Gạch", "found-founded_on": "2021-03-20"}),
+    "organising:enterprise_link": (OWN_ENTERPRISE, {"link-cdcs": "DT01"}),  # [helper: organising]
+    "organising:lent_staff": (OWN_ENTERPRISE, {}),  # [helper: organising]
+    "organising:priority_rule": ({}, {"min_workers": "30", "stuck_days": "60"}),  # [helper: organising]
+    "organising:list_confirm": (OWN_ENTERPRISE_LIST, {}),  # [helper: organising]
+    # cadre training [helper: training]
+    "training:course_new": ({}, {"organiser": "DT", "starts_on": "2021-03-10", "topic": "Nghiệp vụ công đoàn",
+                                 "officers": "30", "attendance-TOTAL_FORMS": "1", "attendance-INITIAL_FORMS": "0",
+                                 "attendance-0-cdcs": "{dt01}", "attendance-0-officers": "5"}),
+    "training:course_edit": (OWN_COURSE, {
+        "starts_on": "2021-03-02", "topic": "Kỹ năng thương lượng tập thể", "officers": "45",
+        "attendance-TOTAL_FORMS": "0", "attendance-INITIAL_FORMS": "0"}),
+    "training:course_delete": (OWN_COURSE, {}),
 }  # fmt: skip
 
 
@@ -234,11 +382,50 @@ def world(federation, other_federation, make_cdcs, province):
     )  # fmt: skip
     return {
         "programme": programme,
+        **_ratings_world(),
         "uploads": {org.code: _upload(org) for org in (federation, other_federation)},
         **_people_world(),
         **_reconcile_world(),
         **_member_list_world(),
+        **_organising_world(),
+        **_training_world(),
     }
+
+
+def _training_world():
+    """A course of DT's in March 2021 with 4 officers of DT01, and one of PB's. [helper: training]"""
+    from training.services import CourseData, course_create
+
+    courses = {}
+    for code in ("DT", "PB"):
+        cdcs = GrassrootsUnion.objects.get(code=f"{code}01")
+        data = CourseData(date(2021, 3, 2), "Kỹ năng thương lượng tập thể", 40, attendance=[(cdcs, 4)])
+        courses[code] = course_create(organiser=Organisation.objects.get(code=code), data=data, user=None)
+    return {"courses": courses}
+
+
+def _organising_world():
+    """An enterprise of DT's and one of PB's identified on 01/03/2021, and a previewed enterprise
+    list of each, adding one enterprise. [helper: organising]"""
+    from organising.imports import EnterpriseList, list_preview
+    from organising.models import EnterpriseListUpload
+    from organising.services import enterprise_create
+
+    enterprises, uploads = {}, {}
+    for number, code in enumerate(("DT", "PB"), start=1):
+        org = Organisation.objects.get(code=code)
+        enterprises[code] = enterprise_create(
+            name=f"Công ty Gạch {code}", tax_code=f"4600{number}00001", federation=org, sector="private", workers=80,
+            on=date(2021, 3, 1), user=None,
+        )  # fmt: skip
+        row = {"row": 4, "tax_code": f"4600{number}00002", "name": "Công ty Mới", "address": "", "federation": code,
+               "sector": "private", "workers": 30, "cdcs": ""}  # fmt: skip
+        read = EnterpriseList(rows=[row])
+        uploads[code] = EnterpriseListUpload.objects.create(
+            federation=org, file_name="doanh-nghiep.xlsx", size=2, sha256="0" * 64, outcome="preview",
+            parsed={**read.as_json(), "plan": list_preview(read, user=None).plan},
+        )  # fmt: skip
+    return {"register_enterprises": enterprises, "enterprise_uploads": uploads}
 
 
 def _member_list_world():
@@ -256,6 +443,33 @@ def _member_list_world():
             outcome="preview", parsed={**members.as_json(), "plan": plan},
         )  # fmt: skip
     return {"member_lists": uploads}
+
+
+def _ratings_world():
+    """Rubrics of 2020 (closed), 2021 (open, DT01 and PB01 self-assessed) and 2022 (open, results
+    final), and a previewed self-assessment sheet for DT and one for PB. [helper: ratings]"""
+    from ratings.imports import ScoreSheet
+    from ratings.models import RatingUpload
+    from ratings.selectors import rubric_rules
+    from ratings.services import assessment_review, assessments_self_save, rubric_close, rubric_create
+
+    rubrics = {year: rubric_create(year=year, user=None) for year in (2020, 2021, 2022)}
+    uploads = {}
+    for org in Organisation.objects.filter(code__in=["DT", "PB"]):
+        cdcs = GrassrootsUnion.objects.get(code=f"{org.code}01")
+        for year, rubric in rubrics.items():
+            scores = {c.id: c.max_score - 1 for c in rubric_rules(rubric=rubric).criteria}
+            (assessment,) = assessments_self_save(rubric=rubric, federation=org, scores={cdcs.pk: scores}, user=None)
+            if year != 2021:
+                assessment_review(assessment=assessment, scores=scores, note="", finalise=True, user=None)
+        row = {"row": 6, "code": cdcs.code, "scores": dict.fromkeys(RATING_CODES, 5)}
+        sheet = ScoreSheet(org.code, "2021", {code: code for code in RATING_CODES}, [row])
+        uploads[org.code] = RatingUpload.objects.create(
+            rubric=rubrics[2021], federation=org, file_name="tu-cham.xlsx", size=2, outcome="preview",
+            parsed=sheet.as_json(),
+        )  # fmt: skip
+    rubric_close(rubric=rubrics[2020], user=None)
+    return {"rating_uploads": uploads}
 
 
 def _reconcile_world():
