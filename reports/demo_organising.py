@@ -23,7 +23,9 @@ TRADES = [
     "May mặc", "Giày da", "Điện tử", "Cơ khí", "Chè", "Vật liệu xây dựng", "Bao bì", "Thực phẩm", "Gỗ",
     "Linh kiện", "Dệt", "Vận tải", "Xây dựng", "Thương mại", "Dược phẩm",
 ]  # fmt: skip
-PLACES = ["Thái Nguyên", "Sông Công", "Phổ Yên", "Yên Bình", "Điềm Thụy", "Tân Cương", "Gia Sàng", "Hà Nội", "Samsung"]
+PLACES = [
+    "Thái Nguyên", "Sông Công", "Phổ Yên", "Yên Bình", "Điềm Thụy", "Tân Cương", "Gia Sàng", "Hà Nội", "Quyết Thắng",
+]  # fmt: skip
 OUTCOMES = [
     "Gặp chủ doanh nghiệp, giới thiệu Luật Công đoàn; doanh nghiệp hẹn trao đổi thêm.",
     "Tuyên truyền cho người lao động ca sáng, phát tờ rơi; nhiều người quan tâm.",
@@ -96,14 +98,19 @@ def seed_organising(*, province, federations, users, end) -> int:
         plans.append((enterprise, moves, rng.random() < 0.4))
 
     codes = list(weights)
+    names = set()
     while len(plans) < COUNT and codes:
         code = rng.choices(codes, weights=[weights[c] for c in codes])[0]
         federation = active[code]
         sector = Sector.FDI if code == "KCN" and rng.random() < 0.6 else rng.choice(NON_STATE)
         kind = "Hợp tác xã" if sector == Sector.COOPERATIVE else rng.choice(KINDS[:3])
         workers = int(rng.lognormvariate(3.6, 1.0)) + 5
+        name = f"{kind} {rng.choice(TRADES)} {rng.choice(PLACES)}"
+        if name in names:  # two enterprises of one name: the second is told apart as a real one would be
+            name = f"{name} {rng.choice(['Việt Nam', 'Miền Bắc', 'Thái Nguyên', 'Số 2'])}"
+        names.add(name)
         enterprise = Enterprise(
-            name=f"{kind} {rng.choice(TRADES)} {rng.choice(PLACES)} {len(plans) + 1}",
+            name=name,
             tax_code=_tax_code(rng, used), federation=federation, sector=sector, workers=min(workers, 6000),
             address=f"{rng.choice(PLACES)}, Thái Nguyên",
         )  # fmt: skip

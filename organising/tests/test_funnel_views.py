@@ -66,7 +66,7 @@ def test_the_page_shows_the_funnel_conversion_forecast_and_stuck_of_a_year(pipel
     assert "Năm đã hết" in html
     stuck = html[html.index('id="funnel-stuck"') :]
     assert stuck.index("0100000003") < stuck.index("0200000003") < stuck.index("0100000006")
-    assert "01/05/2020" in stuck and "quá hạn" in stuck
+    assert "01/05/2020" in stuck and "chậm" in stuck
     assert response.context["chart"]["values"] == [2, 2, 1, 1, 3]
 
 
