@@ -745,12 +745,18 @@ def _totals(preview: Preview, grid, changes: dict[str, Change]) -> None:
 # --- 3. import --------------------------------------------------------------------------------
 
 
-class SheetRefused(ValidationError):
-    """The import wrote nothing; `problems` says why (with sheet, row and column where known)."""
+class ImportRefused(ValidationError):
+    """An import (a month's sheet, a member list, an enterprise list, a self-assessment sheet) wrote
+    nothing; `problems` says why (with sheet, row and column where known). When what the import
+    would write is no longer what the user confirmed, `plan` is the new plan to preview again."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
+    def __init__(self, problems: list[Problem], plan: str | None = None):
+        self.problems, self.plan = problems, plan
         super().__init__([problem.message for problem in problems])
+
+
+class SheetRefused(ImportRefused):
+    """The month's sheet wrote nothing."""
 
 
 class SheetConflict(SheetRefused):

@@ -43,6 +43,7 @@ from .access import can_write, cdcs_now_under
 from .audit import audit_log
 from .exports import Column, guide_sheet
 from .imports import (
+    ImportRefused,
     Problem,
     _day,
     _header_positions,
@@ -813,20 +814,12 @@ def _check_histories(preview: ListPreview) -> None:
 # --- 3. import ---------------------------------------------------------------------------------
 
 
-class ListRefused(ValidationError):
-    """The import wrote nothing; `problems` says why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__([problem.message for problem in problems])
+class ListRefused(ImportRefused):
+    """The member list wrote nothing."""
 
 
 class ListConflict(ListRefused):
     """The register changed after the preview the user confirmed: the plan is not the same."""
-
-    def __init__(self, problems: list[Problem], plan: str):
-        self.plan = plan
-        super().__init__(problems)
 
 
 def list_import(

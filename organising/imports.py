@@ -29,7 +29,16 @@ from django.utils.translation import gettext as _
 
 from members.access import can_write, cdcs_visible_to, is_provincial, role_of
 from members.audit import audit_log
-from members.imports import Problem, _header_positions, _normal, _read_rows, _sheet_named, _text, parse_number
+from members.imports import (
+    ImportRefused,
+    Problem,
+    _header_positions,
+    _normal,
+    _read_rows,
+    _sheet_named,
+    _text,
+    parse_number,
+)
 from members.imports import workbook_read as _workbook_read
 from members.models import GrassrootsUnion, Organisation, Role, Sector
 from members.services import Source
@@ -384,20 +393,12 @@ def _link(item, line: Line, preview: ListPreview, cdcs_by_code, linked_to, claim
 # --- 3. import ----------------------------------------------------------------------------------
 
 
-class ListRefused(ValidationError):
-    """The import wrote nothing; `problems` says why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__([problem.message for problem in problems])
+class ListRefused(ImportRefused):
+    """The enterprise list wrote nothing."""
 
 
 class ListConflict(ListRefused):
     """The register changed after the preview the user confirmed."""
-
-    def __init__(self, problems: list[Problem], plan: str):
-        self.plan = plan
-        super().__init__(problems)
 
 
 def list_import(

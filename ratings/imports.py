@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 
 from members.access import can_write
 from members.exports import Column
-from members.imports import Problem, _header_positions, _normal, _sheet_named, _text, parse_number, workbook_read
+from members.imports import (
+    ImportRefused,
+    Problem,
+    _header_positions,
+    _normal,
+    _sheet_named,
+    _text,
+    parse_number,
+    workbook_read,
+)
 from members.models import Organisation
 
 from .exports import CODE_HEADER, NAME_HEADER, ORG_LABEL, SHEET, YEAR_LABEL
@@ -236,10 +245,8 @@ def scores_preview(sheet: ScoreSheet, *, rubric: Rubric, federation: Organisatio
     return preview
 
 
-class ScoresRefused(ValidationError):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__([problem.message for problem in problems])
+class ScoresRefused(ImportRefused):
+    """The self-assessment sheet wrote nothing."""
 
 
 def scores_import(
