@@ -98,7 +98,7 @@ class Enterprise(models.Model):
             models.CheckConstraint(
                 condition=~Q(stage="founded") | Q(cdcs__isnull=False),
                 name="enterprise_founded_has_cdcs",
-                violation_error_message=_("Giai đoạn “Đã thành lập CĐCS” phải gắn với CĐCS trong danh sách CĐCS."),
+                violation_error_message=_("Giai đoạn “Đã thành lập CĐCS” phải gắn với CĐCS trong sổ CĐCS."),
             ),
             models.CheckConstraint(
                 condition=Q(stage="stalled", stall_reason__gt="") | (~Q(stage="stalled") & Q(stall_reason="")),

@@ -34,7 +34,7 @@ def normalise_tax_code(text: str) -> str:
 
 def _require_day(on: date, *, not_before: date | None = None, field_name: str = "on") -> None:
     if on > timezone.localdate():
-        raise ValidationError({field_name: _("Ngày %(day)s ở tương lai.") % {"day": shown(on)}})
+        raise ValidationError({field_name: _("Ngày %(day)s chưa đến.") % {"day": shown(on)}})
     if not_before is not None and on < not_before:
         raise ValidationError(
             {field_name: _("Ngày %(day)s trước lần chuyển giai đoạn gần nhất (%(last)s).")
@@ -293,7 +293,7 @@ def enterprise_found(
 
 def _require_linkable(cdcs: GrassrootsUnion, enterprise: Enterprise | None = None, *, user=None) -> None:
     if user is not None and not cdcs_visible_to(user).filter(pk=cdcs.pk).exists():
-        raise ValidationError({"cdcs": _("Không tìm thấy CĐCS %(code)s.") % {"code": cdcs.code}})
+        raise ValidationError({"cdcs": _("Không tìm thấy CĐCS mã %(code)s.") % {"code": cdcs.code}})
     other = Enterprise.objects.filter(cdcs=cdcs).exclude(pk=enterprise.pk if enterprise else None).first()
     if other is not None:
         raise ValidationError(
@@ -326,7 +326,7 @@ def lent_staff_set(*, enterprise: Enterprise, staff: Iterable, user, source: str
     wrong = [person for person in staff if role_of(person) != Role.PROVINCIAL_STAFF]
     if wrong:
         raise ValidationError(
-            {"lent_staff": _("Chỉ cán bộ LĐLĐ tỉnh được cử hỗ trợ: %(names)s không phải.")
+            {"lent_staff": _("Chỉ cán bộ LĐLĐ tỉnh được cử hỗ trợ: %(names)s không phải cán bộ LĐLĐ tỉnh.")
              % {"names": ", ".join(person.get_full_name() or person.get_username() for person in wrong)}}
         )  # fmt: skip
     enterprise.lent_staff.set(staff)

@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'founded'), _negated=True), ('cdcs__isnull', False), _connector='OR'), name='enterprise_founded_has_cdcs', violation_error_message='Giai đoạn “Đã thành lập CĐCS” phải gắn với CĐCS trong danh sách CĐCS.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'founded'), _negated=True), ('cdcs__isnull', False), _connector='OR'), name='enterprise_founded_has_cdcs', violation_error_message='Giai đoạn “Đã thành lập CĐCS” phải gắn với CĐCS trong sổ CĐCS.'),
         ),
         migrations.AddConstraint(
             model_name='enterprise',

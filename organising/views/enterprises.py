@@ -148,7 +148,7 @@ def _page(request, enterprise, *, status: int = 200, **forms):
             context["found_form"] = forms.get("found_form") or FoundForm(
                 initial={
                     "code": _suggested_code(enterprise.federation),
-                    "name": _("CĐCS %(name)s") % {"name": enterprise.name},
+                    "name": f"CĐCS {enterprise.name}",  # stored in the register: Vietnamese whatever the language
                     "founded_on": today,
                 }
             )

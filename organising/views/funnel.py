@@ -22,7 +22,7 @@ EARLIEST_YEAR = 1990
 
 class FunnelForm(forms.Form):
     year = forms.IntegerField(
-        label=gettext_lazy("Năm"), error_messages={"invalid": gettext_lazy("Năm phải là một số, ví dụ 2025.")}
+        label=gettext_lazy("Năm"), error_messages={"invalid": gettext_lazy("Năm phải là số, ví dụ 2025.")}
     )
     org = forms.ChoiceField(label=gettext_lazy("Đơn vị"))
     mine = forms.BooleanField(label=gettext_lazy("Đơn vị tôi phụ trách"), required=False)
