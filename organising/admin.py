@@ -4,6 +4,7 @@ audited and checked as in the portal); its pipeline is read here and changed on 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Organisation
 from members.services import Source
 
 from . import services
@@ -40,6 +41,11 @@ class EnterpriseAdmin(admin.ModelAdmin):
     readonly_fields = ["stage", "stage_since", "stall_reason", "cdcs", "has_union", "lent_staff"]
     inlines = [StageChangeInline, ContactInline]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "federation":  # the services refuse the province and merged federations
+            kwargs["queryset"] = Organisation.objects.federations().filter(merged_into__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.ENTERPRISE_FIELDS}
         if change:
@@ -48,9 +54,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
             created = services.enterprise_create(**data, user=request.user, source=Source.ADMIN)
             obj.pk, obj.stage, obj.stage_since = created.pk, created.stage, created.stage_since
             obj._state.adding = False
-
-    def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only; lent staff are set on the enterprise's page
 
 
 @admin.register(PriorityRule)
