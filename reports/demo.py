@@ -775,7 +775,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
             figures.append(MonthlyFigure(cdcs=by_code[u.code], month=month.first_day, federation=federation, **row))
             reported.add((federation.code, month))
     MonthlyFigure.objects.bulk_create(figures, batch_size=5000)
-    members = seed_register(builder.unions, by_code, end)
+    registered = seed_register(builder.unions, by_code, end)
 
     # The workflow as it would stand: everything approved but the last two months; the month
     # before last submitted, the last one submitted by some federations only.
@@ -837,7 +837,7 @@ def seed_demo(*, end: Month) -> dict[str, int]:
         "returns": len(returns),
         "quotas": len(quotas),
         "users": len(users) + 1,
-        "members": members,
+        "members": registered,
         "enterprises": enterprises,
         "ratings": ratings,
         "courses": courses,

@@ -24,8 +24,9 @@ SENTENCE = (
 def demo(django_db_setup, django_db_blocker):
     """The demo province, built once for this module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", until=END.iso, stdout=StringIO())
-        yield
+        out = StringIO()
+        call_command("seed_demo", until=END.iso, stdout=out)
+        yield out.getvalue()
         transaction.set_rollback(True)
 
 
@@ -89,6 +90,23 @@ def test_the_demo_is_province_sized_with_history(province):
     assert merged.merged_into.code == "TPTN" and MonthlyFigure.objects.filter(federation=merged).exists()
     assert MonthlyReturn.objects.filter(month=END.first_day, status=MonthlyReturn.Status.DRAFT).exists()
     assert MonthlyReturn.objects.filter(month=(END - 2).first_day).exclude(status="approved").count() == 0
+
+
+def test_the_command_says_what_it_built(demo, province):
+    from members.models import Member
+    from organising.models import Enterprise
+    from ratings.models import Assessment
+    from training.models import Course
+
+    summary = demo.splitlines()[0]
+    for count, what in [
+        (GrassrootsUnion.objects.count(), "CĐCS,"),
+        (Member.objects.count(), "đoàn viên trong sổ"),
+        (Enterprise.objects.count(), "doanh nghiệp đang theo dõi"),
+        (Assessment.objects.count(), "kết quả đánh giá CĐCS"),
+        (Course.objects.count(), "lớp đào tạo cán bộ"),
+    ]:
+        assert count > 0 and f" {count} {what}" in summary, (count, what, summary)
 
 
 def test_federation_quotas_add_up_to_the_province_every_year(province):

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Đã dựng tỉnh mẫu đến {end}: {counts['federations']} công đoàn cấp trên, {counts['cdcs']} CĐCS, "
-                    f"{counts['figures']} dòng số liệu tháng, {counts['quotas']} chỉ tiêu."
+                    f"{counts['figures']} dòng số liệu tháng, {counts['quotas']} chỉ tiêu, "
+                    f"{counts['members']} đoàn viên trong sổ, {counts['enterprises']} doanh nghiệp đang theo dõi, "
+                    f"{counts['ratings']} kết quả đánh giá CĐCS, {counts['courses']} lớp đào tạo cán bộ."
                 )
             )
         self.stdout.write("\nTài khoản dùng thử (mật khẩu như nhau):")
