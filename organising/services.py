@@ -20,6 +20,7 @@ from members.audit import audit_entry, audit_log, audit_many
 from members.models import GrassrootsUnion, Organisation, Role
 from members.services import Source, cdcs_found
 from members.services.common import _day as shown
+from unionportal.lib.bulk import insert_many, update_many
 
 from .models import OPEN_STAGES, Contact, Enterprise, PriorityRule, Stage, StageChange
 
@@ -379,15 +380,13 @@ def enterprises_import(*, changes: ListChanges, on: date, user, source: str = So
     for enterprise in changes.created:
         require_write(user, enterprise.federation)
         enterprise.stage, enterprise.stage_since = Stage.IDENTIFIED, on
-    created = Enterprise.objects.bulk_create(changes.created, batch_size=500)
-    if created and created[0].pk is None:  # backends that do not return ids from bulk inserts
-        created = list(Enterprise.objects.filter(tax_code__in=[e.tax_code for e in changes.created]))
-    StageChange.objects.bulk_create(
-        [StageChange(enterprise=e, from_stage="", to_stage=Stage.IDENTIFIED, on=on, by=by) for e in created],
-        batch_size=500,
-    )
+    created = changes.created
+    insert_many(created, returning=True)
+    insert_many([StageChange(enterprise=e, from_stage="", to_stage=Stage.IDENTIFIED, on=on, by=by) for e in created])
     entries = [audit_entry(user, "enterprise.create", e, source=source, federation=e.federation) for e in created]
-    existing = Enterprise.objects.select_for_update().in_bulk(list(changes.updated))
+    existing = (
+        Enterprise.objects.select_for_update(of=("self",)).select_related("federation").in_bulk(list(changes.updated))
+    )
     fields = set()
     for pk, values in changes.updated.items():
         enterprise = existing[pk]
@@ -397,7 +396,7 @@ def enterprises_import(*, changes: ListChanges, on: date, user, source: str = So
             changed[name] = [_plain(getattr(enterprise, name)), _plain(value)]
             setattr(enterprise, name, value)
             fields.add(name)
-        enterprise.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
+        enterprise.updated_at = timezone.now()  # update_many does not touch auto_now fields
         if "federation" in values:
             require_write(user, enterprise.federation)
         entries.append(
@@ -405,9 +404,7 @@ def enterprises_import(*, changes: ListChanges, on: date, user, source: str = So
                         changed=changed)
         )  # fmt: skip
     if fields:
-        Enterprise.objects.bulk_update(
-            [existing[pk] for pk in changes.updated], [*sorted(fields), "updated_at"], batch_size=500
-        )
+        update_many([existing[pk] for pk in changes.updated], [*sorted(fields), "updated_at"])
     audit_many(entries)
     by_tax_code = {e.tax_code: e for e in created} | {e.tax_code: e for e in existing.values()}
     for tax_code, cdcs in changes.linked.items():
