@@ -288,8 +288,7 @@ def year_unions(
         founded[federation_id] += count or 0
     if scope.is_province:
         founded[scope.pk] = sum(count for federation_id, count in founded.items() if federation_id != scope.pk)
-    # The rule of reports.selectors.programme_for, which organising may not import.
-    programme = Programme.objects.covering(year).order_by("-first_year", "-pk").first()
+    programme = Programme.objects.for_year(year)
     quotas: dict[int, int | None] = {}
     if programme is not None:
         quotas = dict(

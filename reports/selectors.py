@@ -147,7 +147,7 @@ class ProgressReport:
 
 def programme_for(end: Month) -> Programme | None:
     """The programme whose years cover the end of the range (the newest when two overlap)."""
-    return Programme.objects.covering(end.year).order_by("-first_year", "-pk").first()
+    return Programme.objects.for_year(end.year)
 
 
 def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport:

@@ -12,6 +12,10 @@ class ProgrammeQuerySet(models.QuerySet):
     def covering(self, year: int):
         return self.filter(first_year__lte=year, last_year__gte=year)
 
+    def for_year(self, year: int) -> "Programme | None":
+        """The programme whose years cover the year: the newest when two overlap."""
+        return self.covering(year).order_by("-first_year", "-pk").first()
+
 
 class Programme(models.Model):
     """For example "Chương trình số 04/CTr-LĐLĐ ngày 11/7/2018 … giai đoạn 2018–2023"."""

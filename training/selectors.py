@@ -86,7 +86,7 @@ def training_report(*, year: int, user) -> TrainingReport:
     """Officers trained and courses per federation in `year`, and over the programme up to that
     year, beside the training quotas of the programme covering the year (the newest when two
     overlap). Four queries, however many federations and courses."""
-    programme = Programme.objects.covering(year).order_by("-first_year", "-pk").first()
+    programme = Programme.objects.for_year(year)
     first_year = programme.first_year if programme else year
     visible = list(orgs_visible_to(user).order_by("position", "name"))
     province = next((org for org in visible if org.is_province), None)

@@ -48,7 +48,7 @@ def _programme_name(month: Month) -> str:
     """The programme covering the month, for the template's title block (targets builds on
     members, so it is looked up by name rather than imported)."""
     Programme = apps.get_model("targets", "Programme")
-    programme = Programme.objects.covering(month.year).order_by("-first_year").first()
+    programme = Programme.objects.for_year(month.year)
     return f"{programme.document_number} – {programme.name}" if programme else ""
 
 
