@@ -4,6 +4,7 @@ the lock and the conflict between two people saving the same month."""
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from members.grid import grid_read, parse_count
@@ -95,6 +96,23 @@ def test_one_bad_row_saves_nothing_and_every_error_is_listed(client_for, federat
     assert "Kết nạp mới: phải là số nguyên" in content
     # what was typed is still there to be fixed
     assert 'value="12"' in content and 'value="-3"' in content
+
+
+def test_each_listed_error_links_to_its_row_whatever_the_size_of_its_id(
+    client_for, federation, federation_user, make_cdcs
+):
+    """Ids from 1,000 were written 1.020 in the link (the thousands separator) and missed their row."""
+    with connection.cursor() as cursor:  # the next CĐCS gets id 1020
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence('members_grassrootsunion', 'id'), 1019)")
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = 'members_grassrootsunion'")
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('members_grassrootsunion', 1019)")
+    cdcs = make_cdcs(federation, opening=100, first_month=MARCH)
+    assert cdcs.pk == 1020
+    response = _post(client_for(federation_user), federation, {f"r{cdcs.pk}-lost_job": "-3"})
+    content = response.content.decode()
+    assert 'href="#row-1020"' in content and 'id="row-1020"' in content
 
 
 def test_a_typed_month_end_that_does_not_add_up_is_an_error_on_its_row(
