@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test migrate demo lint messages bench clean
+.PHONY: run test migrate demo lint messages bench clean serve
 
 # Settings may come from a .env file (see .env.example) as well as from the environment.
 ifneq (,$(wildcard .env))
@@ -29,6 +29,15 @@ demo: migrate
 run: demo
 	@echo "UnionPortal: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production setup on this machine (README "Triển khai"): DEBUG off, PostgreSQL from
+# DATABASE_URL, SECRET_KEY set; gunicorn.conf.py refuses to start otherwise and says why.
+serve: $(STAMP)
+	@export DEBUG=false SERVE_STATIC=true BIND=$${BIND:-$(HOST):$(PORT)}; \
+	$(PY) gunicorn.conf.py && \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -53,6 +62,16 @@ bench: demo
 		DATABASE_URL=$$BENCH_DATABASE_URL $(PY) bench/dashboard_speed.py && \
 		DATABASE_URL=$$BENCH_DATABASE_URL $(PY) bench/dashboard_speed.py --demo; \
 	else echo "bench/dashboard_speed.py: PostgreSQL only, skipped (set BENCH_DATABASE_URL)"; fi
+
+# Issue 9, load and faults (README "Tải và sự cố"): the deadline load on PostgreSQL (LOAD_SECONDS,
+# LOAD_DATABASE_URL) and a PostgreSQL restart under load in a cluster of its own (root, port 5433).
+.PHONY: load pg-restart
+load: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(PY) bench/load.py
+
+pg-restart: $(STAMP)
+	$(PY) bench/pg_restart.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results .ci/out

@@ -1,6 +1,7 @@
 """UnionPortal settings. Everything that differs between machines comes from the environment
 (see .env.example); SQLite is the embedded default, PostgreSQL comes through DATABASE_URL."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -147,3 +148,91 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# Production (issue 9): database faults (H3). A persistent connection (CONN_MAX_AGE > 0) is checked
+# before a request reuses it, so a PostgreSQL restart costs the requests made while it is down
+# (503, templates/503.html) and nothing after: no app server restart needed.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+MIDDLEWARE.append("unionportal.middleware.DatabaseUnavailableMiddleware")
+
+# Production (issue 9): security (H2). Served over HTTP on localhost for `make run` and the tests;
+# a deployment behind TLS sets HTTPS=true, which makes the cookies secure, redirects HTTP to HTTPS
+# and sends HSTS (what `check --deploy` asks for).
+HTTPS = envbool("HTTPS", False)
+# Proxies of our own in front of the app server (nginx, a load balancer): each appends to
+# X-Forwarded-For. 0 (the default): the header is ignored, so that a client cannot choose its
+# address for login throttling; the scheme comes from X-Forwarded-Proto only behind a proxy too.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer probes the app server over plain HTTP
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+# A working day: signed in at 8:00, still signed in at 17:00, and not on a shared computer the
+# next morning (the cookie also ends with the browser).
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", 10) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Passwords set through Django (admin, changepassword) have at least 10 characters.
+for _validator in AUTH_PASSWORD_VALIDATORS:
+    if _validator["NAME"].endswith(".MinimumLengthValidator"):
+        _validator["OPTIONS"] = {"min_length": envint("PASSWORD_MIN_LENGTH", 10)}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused for LOGIN_COOLOFF_MINUTES, even with the right password; other
+# people, and the same person elsewhere, keep signing in. A success clears the count.
+INSTALLED_APPS += ["axes", "csp"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner in every manage.py command; lockouts are still logged
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "unionportal.lib.client_ip.client_ip"
+
+# Content Security Policy (django-csp): scripts, styles and images from our own static files only
+# (no inline script or style attribute anywhere in templates/; Chart.js draws on a canvas).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+
+# Production (issue 9): deployment (H1). `make serve` runs gunicorn (gunicorn.conf.py), which sets
+# SERVE_STATIC=true: the app server then serves /static/ itself through whitenoise, from the
+# files `collectstatic` wrote to STATIC_ROOT with content hashes in their names and gzip/brotli
+# copies (cached for a year by browsers and proxies). Left off for `make run` and the tests, which
+# serve static files from static/ through Django and need no collectstatic.
+SERVE_STATIC = envbool("SERVE_STATIC", False)
+if SERVE_STATIC:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# App servers keep no state of their own, so that several can run behind a load balancer:
+# sessions are rows of django_session (the database backend, Django's default), uploaded files
+# are kept in members.Upload.content (FILE_UPLOAD_HANDLERS above never writes a temporary file),
+# and nothing is written under BASE_DIR at run time. unionportal/tests/test_production_settings.py
+# holds these to it.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import health, views
 
 admin.site.site_header = _("UnionPortal – quản trị")
 admin.site.site_title = _("UnionPortal")
@@ -11,6 +11,7 @@ admin.site.index_title = _("Quản trị dữ liệu")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", health.health, name="health"),  # for the load balancer, no login (issue 9)
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -22,3 +23,5 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "unionportal.middleware.server_error"  # 503 page when the database is down (issue 9)

@@ -46,6 +46,7 @@ OTHER_UPLOAD = {"code": "PB", "pk": lambda world: world["uploads"]["PB"].pk}
 OWN_MEMBER = {"pk": lambda world: world["members"]["DT"].pk}
 OTHER_MEMBER = {"pk": lambda world: world["members"]["PB"].pk}
 TRANSFER_TO_OWN = {"pk": lambda world: world["transfer"].pk}
+OTHER_TRANSFER = {"pk": lambda world: world["other_transfer"].pk}  # PB01 → PB02 [helper: security]
 OWN_LIST = {"code": "DT01", "pk": lambda world: world["member_lists"]["DT01"].pk}  # [helper: member lists]
 OTHER_LIST = {"code": "PB01", "pk": lambda world: world["member_lists"]["PB01"].pk}
 OWN_COURSE = {"pk": lambda world: world["courses"]["DT"].pk}  # [helper: training]
@@ -200,6 +201,7 @@ MATRIX = {
     "training:course_delete": ("get", {**_signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_COURSE),
     "training:report": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: training]
     "training:report_export": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),  # [helper: training]
+    "health": ("get", _everyone(OK), {}),  # the load balancer's check, no login [helper: deploy]
 }
 
 # Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
@@ -283,6 +285,15 @@ OTHER_FEDERATIONS = {
     "training:course_edit#post": ("post", OTHER_COURSE),  # [helper: training]
     "training:course_delete": ("get", OTHER_COURSE),  # [helper: training]
     "training:course_delete#post": ("post", OTHER_COURSE),  # [helper: training]
+    # provincial-only actions on another federation's month or CĐCS: 404 too, not 403 [helper: security]
+    "members:return_approve": ("post", OTHER),  # [helper: security]
+    "members:return_unlock": ("post", OTHER),  # [helper: security]
+    "members:cdcs_move": ("get", {"code": "PB01"}),  # [helper: security]
+    "members:cdcs_move#post": ("post", {"code": "PB01"}),  # [helper: security]
+    # a transfer between two of PB's CĐCS, by its number [helper: security]
+    "members:transfer_accept": ("post", OTHER_TRANSFER),  # [helper: security]
+    "members:transfer_reject": ("post", OTHER_TRANSFER),  # [helper: security]
+    "members:transfer_cancel": ("post", OTHER_TRANSFER),  # [helper: security]
 }
 
 # Every page that changes something, posted to by leadership with data that would otherwise
@@ -389,7 +400,23 @@ def world(federation, other_federation, make_cdcs, province):
         **_member_list_world(),
         **_organising_world(),
         **_training_world(),
+        **_security_world(),
     }
+
+
+def _security_world():
+    """A second CĐCS of PB's, PB02, and a member PB01 asks it to take: a transfer no DT user may
+    see or act on. [helper: security]"""
+    from members.models import Sector
+    from members.services import MemberData, cdcs_found, member_admit, member_transfer_request
+
+    pb01 = GrassrootsUnion.objects.get(code="PB01")
+    pb02 = cdcs_found(
+        code="PB02", name="CĐCS Công ty Bình Minh", employer="Công ty Bình Minh", sector=Sector.PRIVATE, workers=60,
+        founded_on=date(2015, 1, 1), federation=Organisation.objects.get(code="PB"), user=None,
+    )  # fmt: skip
+    cuc = member_admit(cdcs=pb01, data=MemberData("Lê Thị Cúc", date(2021, 3, 7)), user=None)
+    return {"other_transfer": member_transfer_request(member=cuc, to_cdcs=pb02, user=None)}
 
 
 def _training_world():
@@ -568,6 +595,8 @@ def test_leadership_can_change_nothing(client, users, world, name):
 
 # Rows of these are born from services (the workflow, affiliations, the audit trail): no add form.
 ADD_CLOSED = {"members.monthlyreturn", "members.affiliation", "members.auditentry"}
+# django-axes keeps its login attempts itself: they are read and deleted, never added. [helper: security]
+ADD_CLOSED |= {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}  # [helper: security]
 
 
 def _admin_urls():
@@ -603,3 +632,145 @@ def test_the_posts_leadership_is_refused_do_change_things_for_provincial_staff(c
     audited = AuditEntry.objects.count()
     client.post(reverse(name, kwargs=_kwargs(kwargs, world)), data)
     assert AuditEntry.objects.count() > audited
+
+
+# ---------------------------------------------------------------------------------------------
+# Every URL with every role, by GET and by POST (MATRIX gives one method per URL; these try the
+# other one too), and what nobody may do whatever the method. [helper: security]
+
+# Answered to anonymous visitors: the login page itself, signing out (which only sends there),
+# the language switch (a cookie, no data) and the load balancer's health check (no data).
+OPEN_TO_ANONYMOUS = {"login", "logout", "set_language", "health"}  # [helper: security]
+# URL arguments that name a federation's object. A URL with one must have OTHER_FEDERATIONS
+# lines, unless the object is the province's own (quotas of a programme, a year's rubric).
+FEDERATION_OBJECT_ARGS = {"code", "pk", "cdcs"}  # [helper: security]
+PROVINCE_WIDE = {"targets:quotas": "a programme's quotas: the province's, read by everyone with a role"}
+DATA_APPS = {"members", "targets", "organising", "ratings", "training", "reports"}  # [helper: security]
+REFUSED_OR_SHOWN = {200, 302, 400, 403, 404, 405}  # never a 500 [helper: security]
+
+
+def _rows():
+    """Every row of the portal's own tables, to tell that nothing at all was written. [helper: security]"""
+    from django.apps import apps
+
+    models = (model for model in apps.get_models() if model._meta.app_label in DATA_APPS)
+    return {model._meta.label: list(model.objects.order_by("pk").values_list()) for model in models}
+
+
+def _both_methods():
+    for name in sorted(MATRIX):
+        for method in ("get", "post"):
+            yield name, method
+
+
+def _request(client, name, method, world, data=None):
+    kwargs = _kwargs(MATRIX[name][2], world)
+    return getattr(client, method)(reverse(name, kwargs=kwargs), data or {})
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_everywhere(client, world):
+    before, audited, wrong = _rows(), AuditEntry.objects.count(), []
+    for name, method in _both_methods():
+        response = _request(client, name, method, world)
+        to_login = response.status_code == 302 and response.url.startswith(reverse("login"))
+        if not (to_login or response.status_code in (401, 405) or name in OPEN_TO_ANONYMOUS):
+            wrong.append((name, method, response.status_code))
+    assert wrong == []
+    assert AuditEntry.objects.count() == audited and _rows() == before
+
+
+@pytest.mark.parametrize("role", ["no_role", "federation", "leader", "provincial", "superuser"])
+def test_the_method_matrix_does_not_list_is_refused_or_harmless(client, users, world, role, settings):
+    """POST to a page, GET to an action: refused (403/404/405), sent elsewhere (302), or shown
+    with its errors (200/400), never a 500. Users without a role never get a page (200)."""
+    answers = []
+    for name in sorted(MATRIX):
+        method = "post" if MATRIX[name][0] == "get" else "get"
+        client.force_login(users[role])
+        answers.append((name, _request(client, name, method, world).status_code))
+    assert [answer for answer in answers if answer[1] not in REFUSED_OR_SHOWN] == []
+    if role == "no_role":
+        assert [name for name, status in answers if status == 200] == []
+
+
+def test_leadership_posts_to_every_url_write_nothing(client, users, world):
+    """Leadership reads: a POST anywhere, with data that would be accepted from staff where there
+    is such data, leaves every table as it was and the audit trail untouched."""
+    before, audited = _rows(), AuditEntry.objects.count()
+    for name in sorted(MATRIX):
+        client.force_login(users["leader"])  # the logout URL signs out: sign in again each time
+        data = _with_ids(WRITES[name][1]) if name in WRITES else {}
+        response = _request(client, name, "post", world, data)
+        assert response.status_code in REFUSED_OR_SHOWN, name
+        assert AuditEntry.objects.count() == audited, name
+    assert _rows() == before
+
+
+def _converters(patterns, namespace="", converters=None):
+    for pattern in patterns:
+        found = {**(converters or {}), **getattr(pattern.pattern, "converters", {})}
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from _converters(pattern.url_patterns, inner, found)
+        elif pattern.name:
+            yield namespace + pattern.name, set(found)
+
+
+def test_every_url_of_a_federations_object_is_tried_on_another_federation():
+    tried = {name.split("#")[0] for name in OTHER_FEDERATIONS}
+    untried = [
+        name for name, args in _converters(get_resolver().url_patterns)
+        if args & FEDERATION_OBJECT_ARGS and name not in tried and name not in PROVINCE_WIDE
+    ]  # fmt: skip
+    assert untried == [], "add OTHER_FEDERATIONS lines (or, for the province's own objects, PROVINCE_WIDE)"
+
+
+def test_another_federations_objects_are_not_found_by_either_method(client, users, world):
+    """OTHER_FEDERATIONS with the method it does not list: 404, or 405 where the URL takes only
+    the other method; nothing read, nothing written."""
+    listed = {(name.split("#")[0], method, str(kwargs)) for name, (method, kwargs) in OTHER_FEDERATIONS.items()}
+    before, answers = _rows(), []
+    client.force_login(users["federation"])
+    for name, (method, kwargs) in sorted(OTHER_FEDERATIONS.items()):
+        other = "post" if method == "get" else "get"
+        if (name.split("#")[0], other, str(kwargs)) in listed:
+            continue
+        response = getattr(client, other)(reverse(name.split("#")[0], kwargs=_kwargs(kwargs, world)))
+        answers.append((name, other, response.status_code))
+    assert [answer for answer in answers if answer[2] not in (404, 405)] == []
+    assert _rows() == before
+
+
+GUESSED = {"pk": 987_654, "code": "ZZ99", "cdcs": "ZZ99"}  # nobody's [helper: security]
+
+
+def test_guessed_ids_are_not_found(client, users, world):
+    """A record number or code nobody has: 404 for provincial staff (who may see every
+    federation's), by GET and POST; never a 500 or someone else's record."""
+    guessable = sorted(
+        (name, args & set(GUESSED)) for name, args in _converters(get_resolver().url_patterns) if args & set(GUESSED)
+    )
+    answers = []
+    client.force_login(users["provincial"])
+    for name, args in guessable:
+        kwargs = {**_kwargs(MATRIX[name][2], world), **{arg: GUESSED[arg] for arg in args}}
+        for method in ("get", "post"):
+            answers.append((name, method, getattr(client, method)(reverse(name, kwargs=kwargs)).status_code))
+    assert len(guessable) > 40
+    assert [answer for answer in answers if answer[2] not in (404, 405)] == []
+
+
+def test_posts_without_the_csrf_token_are_refused(users, world):
+    """Every write of WRITES, by provincial staff who may make it, but without the form's token:
+    403 and nothing written."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["provincial"])
+    before, audited, answers = _rows(), AuditEntry.objects.count(), []
+    for name, (kwargs, data) in sorted(WRITES.items()):
+        response = client.post(reverse(name, kwargs=_kwargs(kwargs, world)), _with_ids(data))
+        answers.append((name, response.status_code))
+    assert [answer for answer in answers if answer[1] != 403] == []
+    assert AuditEntry.objects.count() == audited and _rows() == before

@@ -1,0 +1,148 @@
+"""Backing up the portal's database to one file and restoring it (`manage.py backup` / `restore`).
+
+PostgreSQL: pg_dump's custom format (-Fc: compressed, restored table by table) and pg_restore
+--clean --if-exists --no-owner in one transaction, so that a restore that fails half way leaves
+the database as it was. The connection comes from settings.DATABASES, the password through the
+PGPASSWORD environment variable (never on a command line other users can read), and the
+programs get their arguments as a list: no shell sees a path or a name.
+
+SQLite: sqlite3's online backup API, which copies a consistent snapshot while the portal keeps
+serving (a write during the copy makes it start again), and the same API back into the live
+database file for a restore."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections
+
+PG_MAGIC = b"PGDMP"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Rows that `migrate` itself creates: a freshly migrated database holds only these.
+_MIGRATE_CREATES = {"contenttypes.contenttype", "auth.permission"}
+
+
+class BackupError(Exception):
+    """What went wrong, in Vietnamese, for the person at the command line."""
+
+
+def database_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Write a backup of the database `using` to `path` (replaced whole only once the copy is
+    complete) and return its size in bytes."""
+    connection = connections[using]
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise BackupError(f"Không có thư mục {path.parent} để ghi bản sao lưu.")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        if connection.vendor == "postgresql":
+            _run(["pg_dump", "--format=custom", f"--file={partial}", *_pg_connection(connection)], connection)
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            target = sqlite3.connect(partial)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
+        else:
+            raise BackupError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu {connection.vendor}.")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path.stat().st_size
+
+
+def database_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool = False) -> None:
+    """Replace the database `using` with the backup at `path`. Refused when the database already
+    holds data (anything but what `migrate` creates) unless `force`."""
+    connection = connections[using]
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"Không có tệp sao lưu {path}.")
+    with path.open("rb") as file:
+        head = file.read(len(SQLITE_MAGIC))
+    expected = {"postgresql": PG_MAGIC, "sqlite": SQLITE_MAGIC}.get(connection.vendor)
+    if expected is None:
+        raise BackupError(f"Chưa hỗ trợ khôi phục cơ sở dữ liệu {connection.vendor}.")
+    if not head.startswith(expected):
+        kind = {"postgresql": "PostgreSQL (pg_dump -Fc)", "sqlite": "SQLite"}[connection.vendor]
+        raise BackupError(
+            f"Tệp {path} không phải bản sao lưu {kind} của `manage.py backup`: cơ sở dữ liệu đang dùng là "
+            f"{connection.vendor}, bản sao lưu phải được tạo từ cùng loại cơ sở dữ liệu."
+        )
+    if not force and database_holds_data(using=using):
+        raise BackupError(
+            f"Cơ sở dữ liệu {connection.settings_dict['NAME']} đang có dữ liệu: khôi phục sẽ xoá toàn bộ dữ "
+            "liệu hiện có và thay bằng bản sao lưu. Không khôi phục gì. Nếu thật sự muốn vậy, sao lưu "
+            "dữ liệu hiện có trước rồi chạy lại lệnh với --force."
+        )
+    if connection.vendor == "postgresql":
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-acl",
+                "--single-transaction",
+                "--exit-on-error",
+                *_pg_connection(connection),
+                str(path),
+            ],
+            connection,
+        )
+    else:
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if not source.execute("SELECT 1 FROM sqlite_master WHERE name = 'django_migrations'").fetchone():
+                raise BackupError(f"Tệp {path} là một cơ sở dữ liệu SQLite nhưng không phải của UnionPortal.")
+            connection.ensure_connection()
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    connection.close()  # the next query opens the restored database afresh
+
+
+def database_holds_data(*, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when some table of the portal has a row other than those `migrate` creates."""
+    tables = set(connections[using].introspection.table_names())
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.proxy or not meta.managed or meta.label_lower in _MIGRATE_CREATES or meta.db_table not in tables:
+            continue
+        if model._base_manager.using(using).exists():
+            return True
+    return False
+
+
+def _pg_connection(connection) -> list[str]:
+    settings = connection.settings_dict
+    arguments = ["--no-password", f"--dbname={settings['NAME']}"]
+    if settings.get("HOST"):
+        arguments.append(f"--host={settings['HOST']}")
+    if settings.get("PORT"):
+        arguments.append(f"--port={settings['PORT']}")
+    if settings.get("USER"):
+        arguments.append(f"--username={settings['USER']}")
+    return arguments
+
+
+def _run(arguments: list[str], connection) -> None:
+    program = shutil.which(arguments[0])
+    if program is None:
+        raise BackupError(
+            f"Không tìm thấy chương trình {arguments[0]} (cài gói postgresql-client cùng phiên bản máy chủ)."
+        )
+    env = dict(os.environ)
+    settings = connection.settings_dict
+    if settings.get("PASSWORD"):
+        env["PGPASSWORD"] = settings["PASSWORD"]
+    for option, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT")):
+        if settings.get("OPTIONS", {}).get(option):
+            env[variable] = str(settings["OPTIONS"][option])
+    result = subprocess.run([program, *arguments[1:]], env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BackupError(f"{arguments[0]} không thành công (mã {result.returncode}):\n{result.stderr.strip()}")
