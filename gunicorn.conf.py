@@ -66,7 +66,8 @@ proc_name = "unionportal"
 
 
 def when_ready(server):
-    addresses = ", ".join(f"http://{listener}/" for listener in server.LISTENERS)
+    # gunicorn writes a TCP listener as http://host:port (a unix socket as unix:path)
+    addresses = ", ".join(f"{listener}/" for listener in server.LISTENERS)
     server.log.info("UnionPortal: %s (%d workers)", addresses, server.num_workers)
 
 
