@@ -729,10 +729,10 @@ class MemberEvent(models.Model):
         return f"{self.member_id} {self.kind} {self.on}"
 
 
-class MemberListUpload(models.Model):
-    """A member list (Excel) uploaded for one CĐCS: what was read, until it is confirmed or dropped.
-    The file itself is not kept, and what was read is emptied once the upload is finished: the
-    register holds the personal data, not a second copy of it."""
+class ListUpload(models.Model):
+    """An Excel list uploaded to be imported in two steps: what was read and the problems found,
+    until it is confirmed or dropped. The member lists, the enterprise lists and the
+    self-assessment sheets each add what they are for (a CĐCS and month, a federation, a year)."""
 
     class Outcome(models.TextChoices):
         PREVIEW = "preview", _("chờ xác nhận")
@@ -740,29 +740,42 @@ class MemberListUpload(models.Model):
         IMPORTED = "imported", _("đã nhập")
         DISCARDED = "discarded", _("đã hủy")
 
-    cdcs = models.ForeignKey(GrassrootsUnion, on_delete=models.CASCADE, related_name="member_uploads")
-    month = models.DateField(_("tháng ghi sổ"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(max_length=64)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
     problems = models.JSONField(_("lỗi"), default=list, blank=True)
     parsed = models.JSONField(_("dữ liệu đọc được"), default=dict, blank=True)
-    rows_created = models.PositiveIntegerField(_("số đoàn viên thêm mới"), default=0)
-    rows_updated = models.PositiveIntegerField(_("số đoàn viên cập nhật"), default=0)
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class MemberListUpload(ListUpload):
+    """A member list (Excel) uploaded for one CĐCS: what was read, until it is confirmed or dropped.
+    The file itself is not kept, and what was read is emptied once the upload is finished: the
+    register holds the personal data, not a second copy of it."""
+
+    cdcs = models.ForeignKey(GrassrootsUnion, on_delete=models.CASCADE, related_name="member_uploads")
+    month = models.DateField(_("tháng ghi sổ"))
+    sha256 = models.CharField(max_length=64)
+    rows_created = models.PositiveIntegerField(_("số đoàn viên thêm mới"), default=0)
+    rows_updated = models.PositiveIntegerField(_("số đoàn viên cập nhật"), default=0)
+
+    class Meta(ListUpload.Meta):
         verbose_name = _("danh sách đoàn viên tải lên")
         verbose_name_plural = _("danh sách đoàn viên tải lên")
-        ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):
         return f"{self.file_name} ({self.cdcs.code})"

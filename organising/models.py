@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import GrassrootsUnion, Organisation, Sector
+from members.models import GrassrootsUnion, ListUpload, Organisation, Sector
 
 # 10 digits for an enterprise, 10-3 for a branch (mã số thuế đơn vị phụ thuộc).
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
@@ -196,14 +196,8 @@ class PriorityRule(models.Model):
         return rule or cls()
 
 
-class EnterpriseListUpload(models.Model):
+class EnterpriseListUpload(ListUpload):
     """An enterprise list (Excel) uploaded by provincial or federation staff, until confirmed or dropped."""
-
-    class Outcome(models.TextChoices):
-        PREVIEW = "preview", _("chờ xác nhận")
-        REFUSED = "refused", _("bị từ chối")
-        IMPORTED = "imported", _("đã nhập")
-        DISCARDED = "discarded", _("đã hủy")
 
     federation = models.ForeignKey(
         Organisation,
@@ -214,27 +208,10 @@ class EnterpriseListUpload(models.Model):
         related_name="+",
         help_text=_("Trống khi danh sách của cả tỉnh (do LĐLĐ tỉnh tải lên)."),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
-    file_name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(max_length=64)
-    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
-    problems = models.JSONField(_("lỗi"), default=list, blank=True)
-    parsed = models.JSONField(_("dữ liệu đọc được"), default=dict, blank=True)
     rows_created = models.PositiveIntegerField(_("số doanh nghiệp thêm mới"), default=0)
     rows_updated = models.PositiveIntegerField(_("số doanh nghiệp cập nhật"), default=0)
-    finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ListUpload.Meta):
         verbose_name = _("danh sách doanh nghiệp tải lên")
         verbose_name_plural = _("danh sách doanh nghiệp tải lên")
-        ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return self.file_name

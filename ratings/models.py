@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import GrassrootsUnion, Organisation
+from members.models import GrassrootsUnion, ListUpload, Organisation
 
 
 class Rubric(models.Model):
@@ -181,37 +181,15 @@ class Assessment(models.Model):
         return 0 if self.reviewed_total is None else self.self_total - self.reviewed_total
 
 
-class RatingUpload(models.Model):
+class RatingUpload(ListUpload):
     """A self-assessment sheet uploaded for one federation and year: what was read, until it is
     confirmed or dropped."""
 
-    class Outcome(models.TextChoices):
-        PREVIEW = "preview", _("chờ xác nhận")
-        REFUSED = "refused", _("bị từ chối")
-        IMPORTED = "imported", _("đã nhập")
-        DISCARDED = "discarded", _("đã hủy")
-
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="uploads")
     federation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
-    file_name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
-    problems = models.JSONField(_("lỗi"), default=list, blank=True)
-    parsed = models.JSONField(_("dữ liệu đọc được"), default=dict, blank=True)
     rows_changed = models.PositiveIntegerField(_("số CĐCS thay đổi"), default=0)
-    finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ListUpload.Meta):
         verbose_name = _("tệp tự chấm điểm")
         verbose_name_plural = _("tệp tự chấm điểm")
         ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.file_name
