@@ -251,18 +251,10 @@ def main() -> int:
 def identity_breaks() -> int:
     from django.db import connections
 
-    from members.models import LOSS_FIELDS, MonthlyFigure
+    from members.models import MonthlyFigure, stock_identity
 
     connections.close_all()  # the connection of before the restart is gone
-    return sum(
-        1
-        for figure in MonthlyFigure.objects.all().iterator()
-        if figure.members_end
-        != figure.members_start
-        + figure.admitted
-        + figure.transferred_in
-        - sum(getattr(figure, column) for column in LOSS_FIELDS.values())
-    )
+    return MonthlyFigure.objects.exclude(stock_identity()).count()
 
 
 def report(answers: list, down_at: float, up_at: float, directory: Path) -> int:

@@ -237,7 +237,9 @@ def federation_at_subquery(cdcs_ref, first_day):
     )
 
 
-def _stock_identity() -> Q:
+def stock_identity() -> Q:
+    """end = start + admitted + transferred in − lost: the database holds every row to it (a
+    CheckConstraint); tests and the load scripts count the rows that would break it."""
     lost = reduce(add, (F(field) for field in LOSS_FIELDS.values()))
     return Q(members_end=F("members_start") + F("admitted") + F("transferred_in") - lost)
 
@@ -288,7 +290,7 @@ class MonthlyFigure(models.Model):
             ),
             models.CheckConstraint(condition=_first_of_month("month"), name="figure_month_starts_on_first"),
             models.CheckConstraint(
-                condition=_stock_identity(),
+                condition=stock_identity(),
                 name="figure_stock_identity",
                 violation_error_message=_("Cuối kỳ phải bằng đầu kỳ + kết nạp mới + chuyển đến − giảm."),
             ),
