@@ -1,5 +1,6 @@
-"""What the import commands (import_month, import_members) read from their arguments: the month,
-the user to act as, the file. Each refusal is a CommandError with the same Vietnamese message."""
+"""What the import commands (import_month, import_members, import_enterprises) share: the file,
+--dry-run and --user arguments, reading the month, the user to act as and the file (each refusal a
+CommandError with the same Vietnamese message), and how a problem of the file is printed."""
 
 from pathlib import Path
 
@@ -31,3 +32,17 @@ def file_argument(name: str) -> tuple[Path, bytes]:
     if not path.is_file():
         raise CommandError(f"Không thấy tệp {name}.")
     return path, path.read_bytes()
+
+
+def add_import_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="tệp .xlsx")
+    parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in bản xem trước, không ghi")
+    parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
+
+
+def problem_line(problem) -> str:
+    """A problem of the file (members.imports.Problem) on one line: sheet · row · column: message."""
+    where = " · ".join(
+        part for part in (problem.sheet, f"dòng {problem.row}" if problem.row else "", problem.column) if part
+    )
+    return f"  {where}: {problem.message}" if where else f"  {problem.message}"

@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from members.management.arguments import file_argument, month_argument, user_argument
+from members.management.arguments import (
+    add_import_arguments,
+    file_argument,
+    month_argument,
+    problem_line,
+    user_argument,
+)
 from members.member_lists import (
     ListPreview,
     ListRefused,
@@ -21,11 +27,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE", help="tệp .xlsx")
+        add_import_arguments(parser)
         parser.add_argument("--cdcs", required=True, metavar="MÃ", help="mã CĐCS")
         parser.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng ghi sổ (vd 2021-03)")
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in bản xem trước, không ghi")
-        parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
 
     def handle(self, *args, file, cdcs, month, dry_run, user, **options):
         month = month_argument(month)
@@ -60,23 +64,19 @@ class Command(BaseCommand):
         except ListRefused as refused:
             list_finish(upload, user=person, refused=refused)
             for problem in refused.problems:
-                self.stderr.write(self._problem(problem))
+                self.stderr.write(problem_line(problem))
             raise CommandError("Không nhập: chưa ghi gì.") from None
         list_finish(upload, user=person, imported=imported)
         self.stdout.write(
             self.style.SUCCESS(f"Đã nhập: {upload.rows_created} người vào sổ, {upload.rows_updated} người cập nhật.")
         )
 
-    def _problem(self, problem) -> str:
-        where = " · ".join(part for part in (f"dòng {problem.row}" if problem.row else "", problem.column) if part)
-        return f"  {where}: {problem.message}" if where else f"  {problem.message}"
-
     def _print(self, preview: ListPreview) -> None:
         self.stdout.write(f"{preview.cdcs}, tháng ghi sổ {preview.month}")
         if preview.problems:
             self.stdout.write(self.style.ERROR(f"{len(preview.problems)} lỗi:"))
             for problem in preview.problems:
-                self.stdout.write(self._problem(problem))
+                self.stdout.write(problem_line(problem))
             return
         self.stdout.write(
             f"Kết nạp mới trong tháng: {len(preview.admitted)}; "

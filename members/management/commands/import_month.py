@@ -10,7 +10,13 @@ from members.imports import (
     upload_finish,
     upload_receive,
 )
-from members.management.arguments import file_argument, month_argument, user_argument
+from members.management.arguments import (
+    add_import_arguments,
+    file_argument,
+    month_argument,
+    problem_line,
+    user_argument,
+)
 from members.models import AuditEntry, Organisation
 from unionportal.lib.formatting import count
 
@@ -22,11 +28,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE", help="tệp .xlsx")
+        add_import_arguments(parser)
         parser.add_argument("--federation", required=True, metavar="MÃ", help="mã công đoàn cấp trên")
         parser.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng báo cáo (vd 2021-03)")
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in bản xem trước, không ghi")
-        parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
 
     def handle(self, *args, file, federation, month, dry_run, user, **options):
         month = month_argument(month)
@@ -63,23 +67,17 @@ class Command(BaseCommand):
         except SheetRefused as refused:
             upload_finish(upload, user=person, refused=refused)
             for problem in refused.problems:
-                self.stderr.write(self._problem(problem))
+                self.stderr.write(problem_line(problem))
             raise CommandError("Không nhập: chưa ghi gì.") from None
         upload_finish(upload, user=person, imported=imported)
         self.stdout.write(self.style.SUCCESS(f"Đã nhập: {len(imported.changes)} dòng thay đổi."))
-
-    def _problem(self, problem) -> str:
-        where = " · ".join(
-            part for part in (problem.sheet, f"dòng {problem.row}" if problem.row else "", problem.column) if part
-        )
-        return f"  {where}: {problem.message}" if where else f"  {problem.message}"
 
     def _print(self, preview: Preview) -> None:
         self.stdout.write(f"{preview.federation.name} ({preview.federation.code}), tháng {preview.month}")
         if preview.problems:
             self.stdout.write(self.style.ERROR(f"{len(preview.problems)} lỗi:"))
             for problem in preview.problems:
-                self.stdout.write(self._problem(problem))
+                self.stdout.write(problem_line(problem))
             return
         self.stdout.write(
             f"{len(preview.changes)} CĐCS thay đổi, {preview.unchanged} không đổi, "

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from members.management.arguments import file_argument, user_argument
+from members.management.arguments import add_import_arguments, file_argument, problem_line, user_argument
 from members.models import AuditEntry
 from organising.imports import ListPreview, ListRefused, list_import, list_preview, list_read
 
@@ -13,9 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE", help="tệp .xlsx")
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in bản xem trước, không ghi")
-        parser.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="ghi nhật ký dưới tên người này (quyền của họ)")
+        add_import_arguments(parser)
 
     def handle(self, *args, file, dry_run, user, **options):
         person = user_argument(user)
@@ -34,15 +32,13 @@ class Command(BaseCommand):
             )
         except ListRefused as refused:
             for problem in refused.problems:
-                self.stderr.write(problem.message)
+                self.stderr.write(problem_line(problem))
             raise CommandError("Không nhập: chưa ghi gì.") from None
         self.stdout.write(f"Đã nhập: {len(preview.created)} doanh nghiệp mới, {len(preview.updated)} cập nhật.")
 
     def _print(self, preview: ListPreview) -> None:
         for problem in preview.problems:
-            where = f"dòng {problem.row}, " if problem.row else ""
-            column = f"{problem.column}: " if problem.column else ""
-            self.stderr.write(f"{where}{column}{problem.message}")
+            self.stderr.write(problem_line(problem))
         if not preview.problems:
             self.stdout.write(
                 f"Mới: {len(preview.created)}; cập nhật: {len(preview.updated)}; không đổi: {len(preview.unchanged)}."
