@@ -187,9 +187,13 @@ def followed_federation_ids(user) -> set[int]:
     return set(Organisation.objects.filter(followers__user_id=user.pk).values_list("pk", flat=True))
 
 
-def dashboard(*, start: Month, end: Month, scope: Scope, only: Collection[int] | None = None) -> Dashboard:
+def dashboard(
+    *, start: Month, end: Month, scope: Scope, only: Collection[int] | None = None, organising: bool = True
+) -> Dashboard:
     """The dashboard of a range for a scope. `only`: ids of the federations the federation table
-    and the laggards keep (a steering-committee member's own), None for all."""
+    and the laggards keep (a steering-committee member's own), None for all. `organising`: with the
+    card of the organising pipeline (it reads every enterprise's history), which the Excel file
+    of the dashboard's tables leaves out."""
     report = progress_report(start=start, end=end, scope=scope)  # which brings the summary up to `end`
     programme_start = Month(report.programme.first_year, 1) if report.programme else None
     year_start = Month(end.year, 1)
@@ -215,7 +219,7 @@ def dashboard(*, start: Month, end: Month, scope: Scope, only: Collection[int] |
         lost_by_reason=[
             (reason, LossReason(reason).label, count) for reason, count in report.total.figures.lost_by_reason.items()
         ],
-        organising=organising_card(report, only=only),
+        organising=organising_card(report, only=only) if organising else None,
     )
 
 

@@ -55,13 +55,14 @@ def dashboard_form(request, followed: set[int]) -> DashboardForm:
     return DashboardForm(data, orgs=orgs, latest=Month.of(today), follows_some=bool(followed))
 
 
-def board_for(form: DashboardForm, followed: set[int]) -> Dashboard:
+def board_for(form: DashboardForm, followed: set[int], *, organising: bool = True) -> Dashboard:
     data = form.cleaned_data
     return dashboard(
         start=data["start"],
         end=data["end"],
         scope=Scope(data["organisation"], data["sector_group"] or None),
         only=followed if data.get("mine") else None,
+        organising=organising,
     )
 
 
@@ -97,5 +98,5 @@ def dashboard_export(request):
         return refused(
             request, form, with_query(request, "reports:dashboard"), _("Không tải được tệp Excel: %(problems)s")
         )
-    board = board_for(form, followed)
+    board = board_for(form, followed, organising=False)  # the file has no sheet for the pipeline
     return xlsx_response(dashboard_workbook(board), dashboard_file_name(board))
