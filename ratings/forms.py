@@ -3,6 +3,8 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from unionportal.lib.text import NoteFormField
+
 from .models import Criterion, CriterionGroup, Level, Rubric
 from .scoring import CriterionRule
 
@@ -22,11 +24,8 @@ class RubricNewForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Lý do"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Hãy ghi lý do.")},
+    reason = NoteFormField(
+        label=gettext_lazy("Lý do"), rows=2, error_messages={"required": gettext_lazy("Hãy ghi lý do.")}
     )
 
 
@@ -80,9 +79,7 @@ class GridForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Nhận xét thẩm định"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = NoteFormField(label=gettext_lazy("Nhận xét thẩm định"), required=False)
 
     def __init__(self, *args, criteria, initial_scores: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from members.access import require_provincial, require_write
 from members.audit import audit_entry, audit_log, audit_many
 from members.models import AuditEntry, Organisation
+from unionportal.lib.text import text_length_validator
 
 from .defaults import DEFAULT_GROUPS, DEFAULT_LEVELS
 from .models import Assessment, Criterion, CriterionGroup, Level, Rubric
@@ -182,6 +183,7 @@ def rubric_reopen(*, rubric: Rubric, reason: str, user) -> Rubric:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Hãy ghi lý do mở lại năm đánh giá."))
+    text_length_validator(reason)
     rubric = _locked(rubric)
     if not rubric.is_closed:
         raise ValidationError(_("Năm %(year)s đang mở, không cần mở lại.") % {"year": rubric.year})
@@ -319,6 +321,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, user) -> Assessmen
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Hãy ghi lý do mở lại kết quả."))
+    text_length_validator(reason)
     with transaction.atomic():
         assessment = _locked_assessment(assessment)
         _ensure_open(assessment.rubric)
