@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import can_write, cdcs_visible_to, is_provincial, role_of
+from members.access import can_write, cdcs_now_under, is_provincial, role_of
 from members.audit import audit_log
 from members.imports import (
     ImportRefused,
@@ -270,7 +270,7 @@ def list_preview(read: EnterpriseList, *, user, lock: bool = False) -> ListPrevi
         query = Enterprise.objects.filter(tax_code__in=chunk).select_related("federation", "cdcs").order_by()
         existing.update({e.tax_code: e for e in (query.select_for_update(of=("self",)) if lock else query)})
     codes = sorted({item["cdcs"] for item in read.rows if item["cdcs"]})
-    visible = cdcs_visible_to(user) if user is not None else None
+    visible = cdcs_now_under(user) if user is not None else None
     cdcs_by_code, linked_to = {}, {}
     for chunk in _chunks(codes):
         query = (visible if visible is not None else GrassrootsUnion.objects.all()).filter(code__in=chunk).order_by()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import cdcs_visible_to, require_provincial, require_write, role_of
+from members.access import cdcs_now_under, require_provincial, require_write, role_of
 from members.audit import audit_entry, audit_log, audit_many
 from members.models import GrassrootsUnion, Organisation, Role
 from members.services import Source, cdcs_found
@@ -293,7 +293,7 @@ def enterprise_found(
 
 
 def _require_linkable(cdcs: GrassrootsUnion, enterprise: Enterprise | None = None, *, user=None) -> None:
-    if user is not None and not cdcs_visible_to(user).filter(pk=cdcs.pk).exists():
+    if user is not None and not cdcs_now_under(user).filter(pk=cdcs.pk).exists():
         raise ValidationError({"cdcs": _("Không tìm thấy CĐCS mã %(code)s.") % {"code": cdcs.code}})
     other = Enterprise.objects.filter(cdcs=cdcs).exclude(pk=enterprise.pk if enterprise else None).first()
     if other is not None:
