@@ -67,12 +67,21 @@ class GridForm(forms.Form):
         return f"s-{cdcs_id}-{criterion.code}"
 
     def scores(self) -> dict[int, dict[int, int | None]]:
-        """What was entered for the editable rows."""
-        return {
-            row.cdcs.pk: {c.id: self.cleaned_data.get(self.name(row.cdcs.pk, c)) for c in self.criteria}
-            for row in self.rows
-            if not row.is_final
-        }
+        """What was entered for the editable rows, cell by cell: a cell the POST does not carry is
+        left out, so that its saved score stays (a row missing from the POST is never emptied);
+        a cell sent empty is None, which clears it."""
+        entered = {}
+        for row in self.rows:
+            if row.is_final:
+                continue
+            cells = {
+                criterion.id: self.cleaned_data.get(name)
+                for criterion in self.criteria
+                if self.add_prefix(name := self.name(row.cdcs.pk, criterion)) in self.data
+            }
+            if cells:
+                entered[row.cdcs.pk] = cells
+        return entered
 
     def cells(self, row):
         return [self[self.name(row.cdcs.pk, criterion)] for criterion in self.criteria]

@@ -205,8 +205,10 @@ def assessments_self_save(
     source: str = Source.WEB,
 ) -> list[Assessment]:
     """Record the self-assessment of some of a federation's CĐCS: {cdcs id: {criterion id: points
-    or None}}. Everything or nothing: a score out of range, a CĐCS the federation does not rate, a
-    result already final or a closed year refuse the whole. Returns the assessments changed."""
+    or None}}. A CĐCS left out keeps its scores, and so does a criterion left out of a CĐCS's
+    scores; None clears a score. Everything or nothing: a score out of range, a CĐCS the
+    federation does not rate, a result already final or a closed year refuse the whole. Returns
+    the assessments changed."""
     require_write(user, federation)
     with transaction.atomic():
         rubric = _locked(rubric)
@@ -219,7 +221,8 @@ def assessments_self_save(
             if row is None:
                 problems.append(_("CĐCS không thuộc %(org)s trong năm %(year)s.") % _where(federation, rubric))
                 continue
-            new = {str(c.id): entered[c.id] for c in rules.criteria if entered.get(c.id) is not None}
+            merged = {**row.self_scores, **entered}
+            new = {str(c.id): merged[c.id] for c in rules.criteria if merged.get(c.id) is not None}
             for criterion in rules.criteria:
                 problem = score_problem(entered.get(criterion.id), criterion)
                 if problem:
