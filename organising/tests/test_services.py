@@ -24,6 +24,10 @@ from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month
 
 START = date(2021, 3, 1)
+MOVED_AWAY = (
+    "DT05 nay trực thuộc LĐLĐ huyện Phú Bình: chỉ đơn vị đó (hoặc Ban Tổ chức LĐLĐ tỉnh) gắn được doanh nghiệp "
+    "với CĐCS này."
+)
 
 
 @pytest.fixture
@@ -172,7 +176,7 @@ def test_a_cdcs_that_moved_away_is_linked_by_its_federation_now_not_the_one_befo
 ):
     with pytest.raises(ValidationError) as refused:
         enterprise_link_cdcs(enterprise=enterprise, cdcs=moved, user=federation_user)
-    assert refused.value.message_dict["cdcs"] == ["Không tìm thấy CĐCS mã DT05."]
+    assert refused.value.message_dict["cdcs"] == [MOVED_AWAY]
     enterprise.refresh_from_db()
     assert enterprise.cdcs is None and enterprise.stage == Stage.IDENTIFIED
     theirs = enterprise_create(name="Công ty PB", tax_code="4600123457", federation=other_federation, sector="fdi",
@@ -181,7 +185,7 @@ def test_a_cdcs_that_moved_away_is_linked_by_its_federation_now_not_the_one_befo
     assert Enterprise.objects.get(cdcs=moved) == theirs
 
 
-def test_the_link_form_offers_only_cdcs_now_under_the_federation(
+def test_the_link_form_links_only_cdcs_now_under_the_federation_and_says_why(
     client_for, enterprise, moved, federation, federation_user, make_cdcs
 ):
     own = make_cdcs(federation, code="DT06", founded_on=date(2015, 6, 1))
@@ -189,7 +193,7 @@ def test_the_link_form_offers_only_cdcs_now_under_the_federation(
     url = reverse("organising:enterprise_link", kwargs={"pk": enterprise.pk})
     response = client.post(url, {"link-cdcs": "DT05"})
     assert response.status_code == 200
-    assert response.context["link_form"].errors["cdcs"] == ["Không tìm thấy CĐCS mã DT05."]
+    assert response.context["link_form"].errors["cdcs"] == [MOVED_AWAY]
     assert not Enterprise.objects.filter(cdcs__isnull=False).exists()
     assert client.post(url, {"link-cdcs": " DT06 "}).status_code == 302
     assert Enterprise.objects.get(cdcs__isnull=False).cdcs == own

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.access import can_write, cdcs_now_under, is_provincial, orgs_visible_to, role_of
+from members.access import can_write, cdcs_visible_to, is_provincial, orgs_visible_to, role_of
 from members.forms import add_service_errors
 from members.models import GrassrootsUnion, Role
 from unionportal.lib.forms import posted
@@ -230,7 +230,8 @@ def enterprise_found(request, pk: int):
 @require_POST
 def enterprise_link(request, pk: int):
     enterprise = access_enterprise(request.user, pk, write=True)
-    form = LinkForm(request.POST, cdcs_choices=cdcs_for_linking(cdcs_now_under(request.user)))
+    # Any CĐCS the user can read is found; the service says why one that moved away cannot be linked.
+    form = LinkForm(request.POST, cdcs_choices=cdcs_for_linking(cdcs_visible_to(request.user)))
     return _write(
         request,
         pk,
