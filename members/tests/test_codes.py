@@ -101,12 +101,14 @@ def test_the_founded_sheet_refuses_a_code_off_the_rule_on_its_row_and_column(fed
         {"Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Đúng", "Khu vực": "Hợp tác xã", "Ngày thành lập": date(2021, 4, 2)},
         {"Mã CĐCS": "DT/51", "Tên CĐCS": "CĐCS Sai mã", "Khu vực": "Hợp tác xã", "Ngày thành lập": date(2021, 4, 2)},
         {"Mã CĐCS": "dt01", "Tên CĐCS": "CĐCS Giống mã", "Khu vực": "Hợp tác xã", "Ngày thành lập": date(2021, 4, 2)},
+        {"Mã CĐCS": "dt50", "Tên CĐCS": "CĐCS Lặp mã", "Khu vực": "Hợp tác xã", "Ngày thành lập": date(2021, 4, 2)},
     ])  # fmt: skip
     preview = sheet_preview(sheet_read(to_bytes(workbook)), federation=federation, month=APRIL, user=federation_user)
     problems = [(p.sheet, p.row, p.column) for p in preview.problems]
-    assert problems == [(FOUNDED_SHEET, 5, "Mã CĐCS"), (FOUNDED_SHEET, 6, "Mã CĐCS")]
+    assert problems == [(FOUNDED_SHEET, 5, "Mã CĐCS"), (FOUNDED_SHEET, 6, "Mã CĐCS"), (FOUNDED_SHEET, 7, "Mã CĐCS")]
     assert preview.problems[0].message == str(CODE_MESSAGE)
     assert "DT01" in preview.problems[1].message
+    assert preview.problems[2].message == "CĐCS dt50 khai hai lần."
 
 
 def test_a_name_typed_decomposed_in_the_founded_sheet_is_stored_composed(federation, federation_user, unions):
