@@ -76,7 +76,8 @@ def access_org(user, code: str, *, write: bool = False) -> Organisation:
 
 
 def cdcs_visible_to(user) -> QuerySet[GrassrootsUnion]:
-    """CĐCS the user may read: for federation staff, those that are or were under their federation."""
+    """CĐCS the user may read: for federation staff, those that are or were under their federation
+    ("was ever under": their history stays readable). A write that names a CĐCS asks cdcs_now_under."""
     role = role_of(user)
     if role in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP):
         return GrassrootsUnion.objects.all()
@@ -110,9 +111,10 @@ def require_people(user) -> None:
 
 
 def cdcs_now_under(user) -> QuerySet[GrassrootsUnion]:
-    """CĐCS whose members the user may read and change: every CĐCS for provincial staff, those
-    now under their own federation for federation staff (a CĐCS that moved away takes its
-    members' records with it), none for anyone else."""
+    """CĐCS "now under" the user's federation, which the user may change and name in a write (its
+    members, its member lists, linking an enterprise to it): every CĐCS for provincial staff, those
+    under their own federation this month for federation staff (a CĐCS that moved away takes its
+    members' records and its enterprise with it), none for anyone else."""
     role = role_of(user)
     if role == Role.PROVINCIAL_STAFF:
         return GrassrootsUnion.objects.all()

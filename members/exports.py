@@ -192,10 +192,10 @@ def _month_sheet(sheet, grid: Grid, programme: str) -> None:
 def _list_sheet(sheet, grid: Grid, columns: list[Column], title: str) -> None:
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=12)
-    sheet["A2"] = _("%(org)s (mã %(code)s). Mỗi CĐCS một dòng; để trống nếu không có.") % {
-        "org": grid.federation.name,
-        "code": grid.federation.code,
-    }
+    sheet["A2"] = safe_value(
+        _("%(org)s (mã %(code)s). Mỗi CĐCS một dòng; để trống nếu không có.")
+        % {"org": grid.federation.name, "code": grid.federation.code}
+    )
     _headers(sheet, columns, LIST_HEADER_ROW)
     if any(column.key == "sector" for column in columns):
         index = next(i for i, column in enumerate(columns, start=1) if column.key == "sector")
@@ -259,9 +259,9 @@ def guide_sheet(sheet, title: str, guide: list[tuple[str, str]]) -> None:
     sheet["A1"].font = Font(bold=True, size=12)
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 100
-    for offset, (column, text) in enumerate(guide, start=3):
-        sheet.cell(row=offset, column=1, value=column).font = HEADER_FONT
-        sheet.cell(row=offset, column=2, value=text).alignment = WRAP
+    for offset, (column, text) in enumerate(guide, start=3):  # a criterion's name, say: any text at all
+        sheet.cell(row=offset, column=1, value=safe_value(column)).font = HEADER_FONT
+        sheet.cell(row=offset, column=2, value=safe_value(text)).alignment = WRAP
 
 
 def month_figures_workbook(grid: Grid) -> Workbook:

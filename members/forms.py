@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.forms import MonthField
+from unionportal.lib.text import CodeFormField, NFCFormField
 
 from .models import GrassrootsUnion, Sector
 
@@ -46,7 +47,7 @@ class CdcsStatus:
 
 
 class CdcsSearchForm(forms.Form):
-    q = forms.CharField(
+    q = NFCFormField(
         label=_("Tìm"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Mã, tên CĐCS hoặc đơn vị"), "type": "search"}),
@@ -71,9 +72,9 @@ class CdcsSearchForm(forms.Form):
 
 
 class CdcsFoundForm(forms.Form):
-    code = forms.CharField(label=_("Mã CĐCS"), max_length=20)
-    name = forms.CharField(label=_("Tên CĐCS"), max_length=255)
-    employer = forms.CharField(label=_("Cơ quan, đơn vị, doanh nghiệp"), max_length=255)
+    code = CodeFormField(label=_("Mã CĐCS"))
+    name = NFCFormField(label=_("Tên CĐCS"), max_length=255)
+    employer = NFCFormField(label=_("Cơ quan, đơn vị, doanh nghiệp"), max_length=255)
     sector = forms.ChoiceField(label=_("Khu vực"), choices=[("", _("— Chọn khu vực —")), *Sector.choices])
     workers = forms.IntegerField(label=_("Số lao động"), min_value=0, initial=0)
     federation = forms.ModelChoiceField(
@@ -124,7 +125,7 @@ class CdcsMoveForm(forms.Form):
 
 
 class CdcsMergeForm(forms.Form):
-    into = forms.CharField(
+    into = NFCFormField(
         label=_("Hợp nhất vào CĐCS (mã)"),
         max_length=300,
         widget=forms.TextInput(attrs={"list": "merge-targets", "autocomplete": "off"}),

@@ -648,10 +648,10 @@ def _preview_founded(sheet: Sheet, preview: Preview, by_code) -> dict[str, Grass
         def problem(column, message, number=number):
             preview.refuse(FOUNDED_SHEET, number, column, message)
 
-        if code in seen:
+        if code.casefold() in seen:  # "dt50" below "DT50" too: codes differ in more than case
             problem("Mã CĐCS", _("CĐCS %(code)s khai hai lần.") % {"code": code})
             continue
-        seen.add(code)
+        seen.add(code.casefold())
         if "founded_on" not in item:
             continue
         founded_on = date.fromisoformat(item["founded_on"])

@@ -6,12 +6,14 @@ from functools import reduce
 from operator import add
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
+from unionportal.lib.text import CODE_DB_PATTERN, CODE_MESSAGE, CodeField, NFCCharField, NoteField
 
 
 class Sector(models.TextChoices):
@@ -53,6 +55,30 @@ def _first_of_month(field: str) -> Q:
     return Q(**{f"{field}__day": 1})
 
 
+def _code_format(name: str) -> models.CheckConstraint:
+    """Codes stand in URLs: the database holds them to unionportal.lib.text's rule too."""
+    return models.CheckConstraint(
+        condition=Q(code__regex=CODE_DB_PATTERN), name=name, violation_error_message=CODE_MESSAGE
+    )
+
+
+def _refuse_look_alike_code(instance: models.Model) -> None:
+    """A code that differs from another only in case ("dt01" beside "DT01") is refused: both
+    would read as one in a meeting, a sheet or a URL typed by hand."""
+    if not instance.code:
+        return
+    twin = (
+        type(instance)
+        .objects.filter(code__iexact=instance.code)
+        .exclude(code=instance.code)
+        .exclude(pk=instance.pk)
+        .first()
+    )
+    if twin is not None:
+        message = gettext("Mã %(code)s trùng với mã %(other)s của “%(name)s” (chỉ khác chữ hoa, chữ thường).")
+        raise ValidationError({"code": message % {"code": instance.code, "other": twin.code, "name": twin.name}})
+
+
 class OrganisationQuerySet(models.QuerySet):
     def federations(self):
         return self.exclude(kind=Organisation.Kind.PROVINCE)
@@ -75,8 +101,8 @@ class Organisation(models.Model):
         INDUSTRIAL_ZONE = "industrial_zone", _("Công đoàn các Khu công nghiệp")
         CORPORATE = "corporate", _("Công đoàn tổng công ty")
 
-    code = models.CharField(_("mã"), max_length=20, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    code = CodeField(_("mã"), unique=True)
+    name = NFCCharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(_("thứ tự hiển thị"), default=0)
     parent = models.ForeignKey(
@@ -118,10 +144,14 @@ class Organisation(models.Model):
                 name="org_merged_has_end_date",
                 violation_error_message=_("Tổ chức đã hợp nhất phải có ngày kết thúc hoạt động."),
             ),
+            _code_format("org_code_format"),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        _refuse_look_alike_code(self)
 
     @property
     def is_province(self) -> bool:
@@ -146,9 +176,9 @@ class GrassrootsUnionQuerySet(models.QuerySet):
 class GrassrootsUnion(models.Model):
     """Công đoàn cơ sở (CĐCS). Its federation changes over time: see Affiliation."""
 
-    code = models.CharField(_("mã CĐCS"), max_length=20, unique=True)
-    name = models.CharField(_("tên CĐCS"), max_length=255)
-    employer = models.CharField(_("cơ quan, đơn vị, doanh nghiệp"), max_length=255)
+    code = CodeField(_("mã CĐCS"), unique=True)
+    name = NFCCharField(_("tên CĐCS"), max_length=255)
+    employer = NFCCharField(_("cơ quan, đơn vị, doanh nghiệp"), max_length=255)
     sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
     workers = models.PositiveIntegerField(_("số lao động"), default=0)
     founded_on = models.DateField(_("ngày thành lập"))
@@ -191,11 +221,15 @@ class GrassrootsUnion(models.Model):
                 name="cdcs_dissolution_has_reason",
                 violation_error_message=_("Giải thể CĐCS phải ghi lý do."),
             ),
+            _code_format("cdcs_code_format"),
         ]
         indexes = [models.Index(fields=["founded_on"]), models.Index(fields=["dissolved_on"])]
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+    def clean(self):
+        _refuse_look_alike_code(self)
 
     @property
     def sector_group(self) -> str:
@@ -341,7 +375,7 @@ class MonthlyReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     unlocked_at = models.DateTimeField(_("mở khóa lúc"), null=True, blank=True)
-    unlock_reason = models.TextField(_("lý do mở khóa"), blank=True)
+    unlock_reason = NoteField(_("lý do mở khóa"), blank=True)
 
     class Meta:
         verbose_name = _("báo cáo tháng của công đoàn cấp trên")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Sector
+from unionportal.lib.text import CodeFormField, NFCFormField, NoteFormField
 
 from .models import Contact, Stage, StallReason
 from .services import normalise_tax_code
@@ -14,7 +15,7 @@ TAX_CODE_HELP = _("10 chữ số, hoặc 10 chữ số - 3 chữ số với chi 
 
 
 class EnterpriseFilterForm(forms.Form):
-    q = forms.CharField(
+    q = NFCFormField(
         label=_("Tìm"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Tên hoặc mã số thuế"), "type": "search"}),
@@ -31,9 +32,9 @@ class EnterpriseFilterForm(forms.Form):
 
 
 class EnterpriseForm(forms.Form):
-    name = forms.CharField(label=_("Tên doanh nghiệp"), max_length=255)
+    name = NFCFormField(label=_("Tên doanh nghiệp"), max_length=255)
     tax_code = forms.CharField(label=_("Mã số thuế"), max_length=20, help_text=TAX_CODE_HELP)
-    address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    address = NFCFormField(label=_("Địa chỉ"), max_length=255, required=False)
     federation = forms.ModelChoiceField(
         label=_("Công đoàn cấp trên phụ trách"), queryset=None, empty_label=_("— Chọn công đoàn cấp trên —")
     )
@@ -56,7 +57,7 @@ class ContactForm(forms.Form):
     on = forms.DateField(label=_("Ngày tiếp xúc"), widget=DateInput)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=Contact.Kind.choices)
     people = forms.CharField(label=_("Cán bộ tham gia"), max_length=255, required=False)
-    outcome = forms.CharField(label=_("Kết quả"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = NoteFormField(label=_("Kết quả"))
     next_step = forms.CharField(label=_("Việc tiếp theo"), max_length=255, required=False)
     next_step_on = forms.DateField(label=_("Hạn việc tiếp theo"), widget=DateInput, required=False)
 
@@ -82,8 +83,8 @@ class StageMoveForm(forms.Form):
 
 
 class FoundForm(forms.Form):
-    code = forms.CharField(label=_("Mã CĐCS"), max_length=20)
-    name = forms.CharField(label=_("Tên CĐCS"), max_length=255)
+    code = CodeFormField(label=_("Mã CĐCS"))
+    name = NFCFormField(label=_("Tên CĐCS"), max_length=255)
     founding_decision = forms.CharField(
         label=_("Số quyết định thành lập"),
         max_length=100,
@@ -102,7 +103,7 @@ class FoundForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    cdcs = forms.CharField(
+    cdcs = NFCFormField(
         label=_("Mã CĐCS đã có trong sổ"),
         max_length=20,
         help_text=_("Doanh nghiệp đã có CĐCS: không tính thành lập mới."),

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import can_write, cdcs_visible_to, is_provincial, role_of
+from members.access import can_write, cdcs_now_under, cdcs_visible_to, is_provincial, role_of
 from members.audit import audit_log
 from members.imports import (
     ImportRefused,
@@ -46,7 +46,7 @@ from unionportal.lib.xlsx import unescape_text
 
 from .exports import COLUMNS, HEADERS, LIST_SHEET
 from .models import TAX_CODE_PATTERN, Enterprise, EnterpriseListUpload
-from .services import ListChanges, enterprises_import, normalise_tax_code
+from .services import ListChanges, enterprises_import, link_problem, normalise_tax_code
 
 CHUNK = 900  # IN lists in chunks: SQLite builds of old take 999 parameters
 _SECTORS = {_normal(label): value for value, label in Sector.choices} | {value: value for value in Sector.values}
@@ -271,10 +271,12 @@ def list_preview(read: EnterpriseList, *, user, lock: bool = False) -> ListPrevi
         existing.update({e.tax_code: e for e in (query.select_for_update(of=("self",)) if lock else query)})
     codes = sorted({item["cdcs"] for item in read.rows if item["cdcs"]})
     visible = cdcs_visible_to(user) if user is not None else None
-    cdcs_by_code, linked_to = {}, {}
+    cdcs_by_code, linked_to, now_under = {}, {}, None if user is None else set()
     for chunk in _chunks(codes):
         query = (visible if visible is not None else GrassrootsUnion.objects.all()).filter(code__in=chunk).order_by()
         cdcs_by_code.update({cdcs.code: cdcs for cdcs in query})
+        if now_under is not None:
+            now_under.update(cdcs_now_under(user).filter(code__in=chunk).values_list("pk", flat=True))
         linked_to.update(
             dict(Enterprise.objects.filter(cdcs__code__in=chunk).values_list("cdcs__code", "tax_code").order_by())
         )
@@ -287,7 +289,7 @@ def list_preview(read: EnterpriseList, *, user, lock: bool = False) -> ListPrevi
                      federations=federations, user=user)  # fmt: skip
         if line is None:
             continue
-        if item["cdcs"] and not _link(item, line, preview, cdcs_by_code, linked_to, claimed):
+        if item["cdcs"] and not _link(item, line, preview, cdcs_by_code, linked_to, claimed, now_under, user):
             continue
         preview.lines.append(line)
     if preview.problems:
@@ -361,11 +363,14 @@ def _line(item, enterprise, preview, *, provincial, own, federations, user) -> L
     return line
 
 
-def _link(item, line: Line, preview: ListPreview, cdcs_by_code, linked_to, claimed) -> bool:
+def _link(item, line: Line, preview: ListPreview, cdcs_by_code, linked_to, claimed, now_under, user) -> bool:
     row, code = item["row"], item["cdcs"]
     cdcs = cdcs_by_code.get(code)
     if cdcs is None:
         preview.refuse(row, "cdcs", _("Không tìm thấy CĐCS mã “%(code)s” trong sổ CĐCS.") % {"code": code[:20]})
+        return False
+    if now_under is not None and cdcs.pk not in now_under:
+        preview.refuse(row, "cdcs", link_problem(cdcs, user))
         return False
     enterprise = line.enterprise
     if enterprise is not None and enterprise.cdcs_id == cdcs.pk:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import GrassrootsUnion, ListUpload, Organisation, Sector
+from unionportal.lib.text import NFCCharField, NoteField
 
 # 10 digits for an enterprise, 10-3 for a branch (mã số thuế đơn vị phụ thuộc).
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
@@ -41,14 +42,14 @@ class StallReason(models.TextChoices):
 class Enterprise(models.Model):
     """An employer in the province, with or without a CĐCS."""
 
-    name = models.CharField(_("tên doanh nghiệp"), max_length=255)
+    name = NFCCharField(_("tên doanh nghiệp"), max_length=255)
     tax_code = models.CharField(
         _("mã số thuế"),
         max_length=14,
         unique=True,
         validators=[RegexValidator(TAX_CODE_PATTERN, _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số - 3 chữ số."))],
     )
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    address = NFCCharField(_("địa chỉ"), max_length=255, blank=True)
     federation = models.ForeignKey(
         Organisation,
         verbose_name=_("công đoàn cấp trên phụ trách"),
@@ -155,7 +156,7 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, blank=True, on_delete=models.SET_NULL
     )
     people = models.CharField(_("cán bộ tham gia"), max_length=255, blank=True)
-    outcome = models.TextField(_("kết quả"))
+    outcome = NoteField(_("kết quả"))
     next_step = models.CharField(_("việc tiếp theo"), max_length=255, blank=True)
     next_step_on = models.DateField(_("hạn việc tiếp theo"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)

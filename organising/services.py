@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import cdcs_visible_to, require_provincial, require_write, role_of
+from members.access import cdcs_now_under, require_provincial, require_write, role_of
 from members.audit import audit_entry, audit_log, audit_many
 from members.models import GrassrootsUnion, Organisation, Role
-from members.services import Source, cdcs_found
+from members.services import Source, cdcs_found, federation_of
 from members.services.common import _day as shown
 from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.months import Month
 
 from .models import OPEN_STAGES, Contact, Enterprise, PriorityRule, Stage, StageChange
 
@@ -292,9 +293,20 @@ def enterprise_found(
     return cdcs
 
 
+def link_problem(cdcs: GrassrootsUnion, user) -> str | None:
+    """Why `user` may not link an enterprise to this CĐCS: federation staff link the CĐCS now under
+    their federation (access.cdcs_now_under), not one that moved away, which is its new
+    federation's to link. None when they may."""
+    if user is None or cdcs_now_under(user).filter(pk=cdcs.pk).exists():
+        return None
+    now = federation_of(cdcs, max(Month.of(timezone.localdate()), Month.of(cdcs.founded_on)))
+    return _("%(code)s nay trực thuộc %(org)s: chỉ đơn vị đó (hoặc Ban Tổ chức LĐLĐ tỉnh) gắn được doanh nghiệp "
+             "với CĐCS này.") % {"code": cdcs.code, "org": now.name if now else "–"}  # fmt: skip
+
+
 def _require_linkable(cdcs: GrassrootsUnion, enterprise: Enterprise | None = None, *, user=None) -> None:
-    if user is not None and not cdcs_visible_to(user).filter(pk=cdcs.pk).exists():
-        raise ValidationError({"cdcs": _("Không tìm thấy CĐCS mã %(code)s.") % {"code": cdcs.code}})
+    if problem := link_problem(cdcs, user):
+        raise ValidationError({"cdcs": problem})
     other = Enterprise.objects.filter(cdcs=cdcs).exclude(pk=enterprise.pk if enterprise else None).first()
     if other is not None:
         raise ValidationError(

@@ -10,7 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from members.exports import guide_sheet
 from members.models import Organisation
-from unionportal.lib.xlsx import HEADER_FONT, write_table
+from unionportal.lib.xlsx import HEADER_FONT, safe_value, write_table
 
 from .models import Rubric
 from .selectors import Row, Rules
@@ -40,7 +40,7 @@ def self_assessment_workbook(
         sheet["A1"].font = Font(bold=True, size=12)
         for number, (label, value) in enumerate([(ORG_LABEL, federation.code), (YEAR_LABEL, rubric.year)], start=2):
             sheet.cell(row=number, column=2, value=label).font = HEADER_FONT
-            sheet.cell(row=number, column=3, value=value)
+            sheet.cell(row=number, column=3, value=safe_value(value))
         headers = [CODE_HEADER, NAME_HEADER, *(criterion_header(c.code, c.max_score) for c in rules.criteria)]
         lines = []
         for row in rows:

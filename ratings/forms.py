@@ -3,6 +3,8 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from unionportal.lib.text import NoteFormField
+
 from .models import Criterion, CriterionGroup, Level, Rubric
 from .scoring import CriterionRule
 
@@ -22,11 +24,8 @@ class RubricNewForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Lý do"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Hãy ghi lý do.")},
+    reason = NoteFormField(
+        label=gettext_lazy("Lý do"), rows=2, error_messages={"required": gettext_lazy("Hãy ghi lý do.")}
     )
 
 
@@ -68,21 +67,28 @@ class GridForm(forms.Form):
         return f"s-{cdcs_id}-{criterion.code}"
 
     def scores(self) -> dict[int, dict[int, int | None]]:
-        """What was entered for the editable rows."""
-        return {
-            row.cdcs.pk: {c.id: self.cleaned_data.get(self.name(row.cdcs.pk, c)) for c in self.criteria}
-            for row in self.rows
-            if not row.is_final
-        }
+        """What was entered for the editable rows, cell by cell: a cell the POST does not carry is
+        left out, so that its saved score stays (a row missing from the POST is never emptied);
+        a cell sent empty is None, which clears it."""
+        entered = {}
+        for row in self.rows:
+            if row.is_final:
+                continue
+            cells = {
+                criterion.id: self.cleaned_data.get(name)
+                for criterion in self.criteria
+                if self.add_prefix(name := self.name(row.cdcs.pk, criterion)) in self.data
+            }
+            if cells:
+                entered[row.cdcs.pk] = cells
+        return entered
 
     def cells(self, row):
         return [self[self.name(row.cdcs.pk, criterion)] for criterion in self.criteria]
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Nhận xét thẩm định"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = NoteFormField(label=gettext_lazy("Nhận xét thẩm định"), required=False)
 
     def __init__(self, *args, criteria, initial_scores: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import GrassrootsUnion, ListUpload, Organisation
+from unionportal.lib.text import NoteField
 
 
 class Rubric(models.Model):
@@ -25,7 +26,7 @@ class Rubric(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    reopen_reason = NoteField(_("lý do mở lại"), blank=True)
 
     class Meta:
         verbose_name = _("bộ tiêu chí đánh giá CĐCS")
@@ -144,7 +145,7 @@ class Assessment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    review_note = models.TextField(_("nhận xét thẩm định"), blank=True)
+    review_note = NoteField(_("nhận xét thẩm định"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

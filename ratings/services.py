@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from members.access import require_provincial, require_write
 from members.audit import audit_entry, audit_log, audit_many
 from members.models import AuditEntry, Organisation
+from unionportal.lib.text import text_length_validator
 
 from .defaults import DEFAULT_GROUPS, DEFAULT_LEVELS
 from .models import Assessment, Criterion, CriterionGroup, Level, Rubric
@@ -182,6 +183,7 @@ def rubric_reopen(*, rubric: Rubric, reason: str, user) -> Rubric:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Hãy ghi lý do mở lại năm đánh giá."))
+    text_length_validator(reason)
     rubric = _locked(rubric)
     if not rubric.is_closed:
         raise ValidationError(_("Năm %(year)s đang mở, không cần mở lại.") % {"year": rubric.year})
@@ -203,8 +205,10 @@ def assessments_self_save(
     source: str = Source.WEB,
 ) -> list[Assessment]:
     """Record the self-assessment of some of a federation's CĐCS: {cdcs id: {criterion id: points
-    or None}}. Everything or nothing: a score out of range, a CĐCS the federation does not rate, a
-    result already final or a closed year refuse the whole. Returns the assessments changed."""
+    or None}}. A CĐCS left out keeps its scores, and so does a criterion left out of a CĐCS's
+    scores; None clears a score. Everything or nothing: a score out of range, a CĐCS the
+    federation does not rate, a result already final or a closed year refuse the whole. Returns
+    the assessments changed."""
     require_write(user, federation)
     with transaction.atomic():
         rubric = _locked(rubric)
@@ -217,7 +221,8 @@ def assessments_self_save(
             if row is None:
                 problems.append(_("CĐCS không thuộc %(org)s trong năm %(year)s.") % _where(federation, rubric))
                 continue
-            new = {str(c.id): entered[c.id] for c in rules.criteria if entered.get(c.id) is not None}
+            merged = {**row.self_scores, **entered}
+            new = {str(c.id): merged[c.id] for c in rules.criteria if merged.get(c.id) is not None}
             for criterion in rules.criteria:
                 problem = score_problem(entered.get(criterion.id), criterion)
                 if problem:
@@ -319,6 +324,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, user) -> Assessmen
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Hãy ghi lý do mở lại kết quả."))
+    text_length_validator(reason)
     with transaction.atomic():
         assessment = _locked_assessment(assessment)
         _ensure_open(assessment.rubric)

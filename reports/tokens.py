@@ -1,6 +1,7 @@
-"""API tokens: made by provincial staff (the admin, or `manage.py api_token create`), kept as a
-SHA-256 only, shown once, and revoked rather than deleted so that the audit trail keeps them.
-The admin and the command call these functions."""
+"""API tokens: made by provincial staff (the admin, or `manage.py api_token create --by NAME`), kept
+as a SHA-256 only, shown once, and revoked rather than deleted so that the audit trail keeps them.
+The admin and the command call these functions; both name the person who acts, whom the audit
+trail records: a token is never made or revoked by nobody."""
 
 import hashlib
 import secrets
@@ -19,14 +20,19 @@ from .models import ApiToken
 KEY_PREFIX = "up_"  # so that a key pasted into a chat or a repository is recognisable
 
 
+def _require_person(user) -> None:
+    if user is None or not user.is_authenticated:
+        raise ValidationError(_("Mã truy cập API phải do một cán bộ Ban Tổ chức có tên tạo hoặc thu hồi."))
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 @transaction.atomic
 def api_token_create(*, user, name: str = "", created_by, source: str = AuditEntry.Source.WEB) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns it and the key, which is not kept and cannot be shown again.
-    created_by=None is the system itself (a management command run on the server)."""
+    """A new token for `user`; returns it and the key, which is not kept and cannot be shown again."""
+    _require_person(created_by)
     require_provincial(created_by)
     if not user.is_active:
         raise ValidationError(_("Tài khoản %(user)s đã bị khóa.") % {"user": user.get_username()})
@@ -40,6 +46,7 @@ def api_token_create(*, user, name: str = "", created_by, source: str = AuditEnt
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, revoked_by, source: str = AuditEntry.Source.WEB) -> ApiToken:
+    _require_person(revoked_by)
     require_provincial(revoked_by)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

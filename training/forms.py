@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
+from unionportal.lib.text import NoteFormField
 
 from .services import MAX_OFFICERS, CourseData
 
@@ -36,7 +37,7 @@ class CourseForm(forms.Form):
         error_messages=_NUMBER_ERRORS,
         help_text=_("Tổng số cán bộ của lớp; đây là số được tính vào chỉ tiêu đào tạo."),
     )
-    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = NoteFormField(label=_("Ghi chú"), rows=2, required=False)
 
     @classmethod
     def initial_from(cls, course) -> dict:

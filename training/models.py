@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import GrassrootsUnion, Organisation
+from unionportal.lib.text import NoteField
 
 
 class Course(models.Model):
@@ -22,7 +23,7 @@ class Course(models.Model):
     topic = models.CharField(_("nội dung, chủ đề"), max_length=255)
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     officers = models.PositiveIntegerField(_("số cán bộ CĐCS được đào tạo"))
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = NoteField(_("ghi chú"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người nhập"),

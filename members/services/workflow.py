@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionportal.lib.months import Month
+from unionportal.lib.text import text_length_validator
 
 from ..access import require_provincial, require_write
 from ..audit import audit_log
@@ -87,6 +88,7 @@ def return_unlock(
     require_provincial(user)
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần ghi lý do mở khóa.")]})
+    text_length_validator(reason.strip())
     monthly_return = return_for_update(federation, month)
     if monthly_return.status != MonthlyReturn.Status.APPROVED:
         raise ValidationError(

@@ -9,11 +9,14 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from members.models import AuditEntry
+from members.services import cdcs_move
 from organising.exports import HEADER_ROW, LIST_SHEET, register_workbook
 from organising.imports import ListConflict, ListRefused, list_import, list_preview, list_read, tax_code_of
 from organising.models import Enterprise, EnterpriseListUpload, Stage
 from organising.selectors import register_rows
 from organising.services import enterprise_create
+from organising.tests.test_services import MOVED_AWAY
+from unionportal.lib.months import Month
 
 HEADERS = ["STT", "Mã số thuế", "Tên doanh nghiệp", "Địa chỉ", "Mã công đoàn cấp trên", "Khu vực", "Số lao động"]
 
@@ -148,6 +151,18 @@ def test_a_list_links_an_enterprise_to_its_existing_cdcs(gach, federation, make_
     _import(xlsx(rows, headers=[*HEADERS, "Mã CĐCS (nếu đã có)"]), provincial_staff)
     gach.refresh_from_db()
     assert gach.cdcs.code == "DT05" and gach.stage == Stage.FOUNDED
+
+
+def test_a_list_cannot_link_a_cdcs_that_moved_to_another_federation(
+    gach, federation, other_federation, make_cdcs, federation_user
+):
+    moved = make_cdcs(federation, code="DT05", founded_on=date(2015, 6, 1))
+    cdcs_move(cdcs=moved, federation=other_federation, from_month=Month(2021, 1), user=None)
+    rows = [(1, "4600100001", "", "", "", "", None, "DT05")]
+    preview = list_preview(list_read(xlsx(rows, headers=[*HEADERS, "Mã CĐCS (nếu đã có)"])), user=federation_user)
+    assert [(p.row, p.column, p.message) for p in preview.problems] == [(4, "Mã CĐCS (nếu đã có)", MOVED_AWAY)]
+    gach.refresh_from_db()
+    assert gach.cdcs is None
 
 
 def test_confirming_a_preview_that_no_longer_holds_is_refused(gach, provincial_staff):

@@ -5,9 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditEntry, GrassrootsUnion
+from members.services import cdcs_move
 from organising.models import Enterprise, Stage, StageChange, StallReason
 from organising.services import (
     contact_log,
@@ -22,6 +24,10 @@ from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month
 
 START = date(2021, 3, 1)
+MOVED_AWAY = (
+    "DT05 nay trực thuộc LĐLĐ huyện Phú Bình: chỉ đơn vị đó (hoặc Ban Tổ chức LĐLĐ tỉnh) gắn được doanh nghiệp "
+    "với CĐCS này."
+)
 
 
 @pytest.fixture
@@ -155,6 +161,42 @@ def test_a_cdcs_links_to_one_enterprise_only(enterprise, federation, federation_
     enterprise_link_cdcs(enterprise=enterprise, cdcs=cdcs, user=federation_user)
     with pytest.raises(ValidationError):
         enterprise_link_cdcs(enterprise=other, cdcs=cdcs, user=federation_user)
+
+
+@pytest.fixture
+def moved(federation, other_federation, make_cdcs):
+    """DT05, founded under DT, now under PB (moved from 01/2021); its months before stay DT's."""
+    cdcs = make_cdcs(federation, code="DT05", founded_on=date(2015, 6, 1))
+    cdcs_move(cdcs=cdcs, federation=other_federation, from_month=Month(2021, 1), user=None)
+    return cdcs
+
+
+def test_a_cdcs_that_moved_away_is_linked_by_its_federation_now_not_the_one_before(
+    enterprise, moved, other_federation, federation_user, other_federation_user
+):
+    with pytest.raises(ValidationError) as refused:
+        enterprise_link_cdcs(enterprise=enterprise, cdcs=moved, user=federation_user)
+    assert refused.value.message_dict["cdcs"] == [MOVED_AWAY]
+    enterprise.refresh_from_db()
+    assert enterprise.cdcs is None and enterprise.stage == Stage.IDENTIFIED
+    theirs = enterprise_create(name="Công ty PB", tax_code="4600123457", federation=other_federation, sector="fdi",
+                               user=None)  # fmt: skip
+    enterprise_link_cdcs(enterprise=theirs, cdcs=moved, user=other_federation_user)  # not blocked by DT
+    assert Enterprise.objects.get(cdcs=moved) == theirs
+
+
+def test_the_link_form_links_only_cdcs_now_under_the_federation_and_says_why(
+    client_for, enterprise, moved, federation, federation_user, make_cdcs
+):
+    own = make_cdcs(federation, code="DT06", founded_on=date(2015, 6, 1))
+    client = client_for(federation_user)
+    url = reverse("organising:enterprise_link", kwargs={"pk": enterprise.pk})
+    response = client.post(url, {"link-cdcs": "DT05"})
+    assert response.status_code == 200
+    assert response.context["link_form"].errors["cdcs"] == [MOVED_AWAY]
+    assert not Enterprise.objects.filter(cdcs__isnull=False).exists()
+    assert client.post(url, {"link-cdcs": " DT06 "}).status_code == 302
+    assert Enterprise.objects.get(cdcs__isnull=False).cdcs == own
 
 
 def test_federation_staff_cannot_touch_another_federations_enterprise(enterprise, other_federation_user):

@@ -230,6 +230,7 @@ def enterprise_found(request, pk: int):
 @require_POST
 def enterprise_link(request, pk: int):
     enterprise = access_enterprise(request.user, pk, write=True)
+    # Any CĐCS the user can read is found; the service says why one that moved away cannot be linked.
     form = LinkForm(request.POST, cdcs_choices=cdcs_for_linking(cdcs_visible_to(request.user)))
     return _write(
         request,

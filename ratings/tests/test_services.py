@@ -73,6 +73,17 @@ def test_self_assessment_stores_scores_total_and_level(make_rubric, federation, 
     assert entry.data["total"] == 90 and entry.username == "canbo.dt"
 
 
+def test_a_criterion_left_out_keeps_its_score_and_none_clears_one(make_rubric, federation, make_cdcs, rate):
+    rubric, cdcs = make_rubric(), make_cdcs(federation)
+    rate(rubric, cdcs, federation, full())
+    ids = _ids(rubric)
+    (assessment,) = assessments_self_save(
+        rubric=rubric, federation=federation, scores={cdcs.pk: {ids["1.1"]: 4, ids["1.2"]: None}}, user=None
+    )
+    assert assessment.self_total == 100 - 6 - 10
+    assert ids["1.2"] not in {int(key) for key in assessment.self_scores} and assessment.self_scores[str(ids["1.3"])]
+
+
 def test_a_score_above_the_maximum_refuses_the_whole_entry(make_rubric, federation, make_cdcs, federation_user):
     rubric, first, second = make_rubric(), make_cdcs(federation), make_cdcs(federation)
     ids = _ids(rubric)

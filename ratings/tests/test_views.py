@@ -139,6 +139,29 @@ def test_a_score_above_the_maximum_in_the_grid_is_refused_and_nothing_saved(
     assert not Assessment.objects.exists()
 
 
+def test_a_grid_post_that_leaves_rows_or_cells_out_keeps_their_saved_scores(
+    client_for, federation_user, federation, make_cdcs, make_rubric, rate
+):
+    rubric = make_rubric(2024)
+    first, second = make_cdcs(federation, code="DT01"), make_cdcs(federation, code="DT02")
+    rate(rubric, first, federation, full())
+    rate(rubric, second, federation, full(c1_1=3))
+    client = client_for(federation_user)
+    url = reverse("ratings:grid", kwargs={"year": 2024, "code": "DT"})
+    # DT02's row is not in the POST at all, and DT01's 1.2 is not either: neither is emptied
+    data = {f"s-{first.pk}-{code}": value for code, value in full(c1_1=4).items() if code != "1.2"}
+    assert client.post(url, data).url == url
+    kept, changed = Assessment.objects.get(cdcs=second), Assessment.objects.get(cdcs=first)
+    assert (kept.self_total, kept.status) == (93, Assessment.Status.SELF_ASSESSED)
+    assert AuditEntry.objects.filter(action="rating.self_assess", object_id=str(kept.pk)).count() == 1
+    assert (changed.self_total, changed.status) == (94, Assessment.Status.SELF_ASSESSED)
+    # a cell sent empty is cleared: the result is no longer complete
+    assert client.post(url, {f"s-{first.pk}-1.3": ""}).url == url
+    changed.refresh_from_db()
+    assert (changed.self_total, changed.status) == (84, Assessment.Status.DRAFT)
+    assert Assessment.objects.get(cdcs=second).self_total == 93
+
+
 def test_leadership_reads_the_grid_without_inputs(client_for, leader, federation, make_cdcs, make_rubric):
     make_rubric(2024)
     make_cdcs(federation)

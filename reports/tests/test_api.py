@@ -4,7 +4,8 @@ figures are the report's."""
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from members.models import AuditEntry, LossReason
@@ -173,17 +174,52 @@ def test_a_user_without_a_role_gets_403(figures, client_for, no_role_user):
     assert response.status_code == 403 and "phân quyền" in response.json()["error"]
 
 
-def test_the_command_creates_a_token_that_works_and_revokes_it(figures, client, leader, capsys):
-    call_command("api_token", "create", "--user", leader.username, "--name", "Bảng tin")
+def test_the_command_creates_a_token_that_works_and_revokes_it(figures, client, leader, provincial_staff, capsys):
+    by = provincial_staff.username
+    call_command("api_token", "create", "--user", leader.username, "--name", "Bảng tin", "--by", by)
     key = capsys.readouterr().out.strip()
     assert key.startswith("up_")
     assert client.get(URL, RANGE, **_bearer(key)).status_code == 200
     token = ApiToken.objects.get()
-    assert token.created_by is None and token.name == "Bảng tin" and token.last_used_at is not None
+    assert token.created_by == provincial_staff and token.name == "Bảng tin" and token.last_used_at is not None
     call_command("api_token", "list")
     assert token.prefix in capsys.readouterr().out
-    call_command("api_token", "revoke", token.prefix)
+    call_command("api_token", "revoke", token.prefix, "--by", by)
     assert client.get(URL, RANGE, **_bearer(key)).status_code == 401
+    entries = AuditEntry.objects.filter(action__startswith="api_token.", object_id=str(token.pk)).order_by("pk")
+    assert [(e.action, e.user, e.username, e.source) for e in entries] == [
+        ("api_token.create", provincial_staff, by, "command"),
+        ("api_token.revoke", provincial_staff, by, "command"),
+    ]
+
+
+@pytest.mark.parametrize("action", ["create", "revoke"])
+def test_the_command_names_who_creates_or_revokes_a_token_or_does_nothing(
+    figures, leader, provincial_staff, federation_user, action
+):
+    token, _key = api_token_create(user=leader, created_by=provincial_staff)
+    audited = AuditEntry.objects.count()
+    target = ["--user", leader.username] if action == "create" else [token.prefix]
+    with pytest.raises(CommandError, match="--by"):
+        call_command("api_token", action, *target)
+    with pytest.raises(CommandError) as unknown:
+        call_command("api_token", action, *target, "--by", "ai.do")
+    assert str(unknown.value) == "Không có người dùng 'ai.do'."
+    with pytest.raises(CommandError) as refused:
+        call_command("api_token", action, *target, "--by", federation_user.username)
+    assert str(refused.value) == "canbo.dt: Chỉ cán bộ Ban Tổ chức LĐLĐ tỉnh được làm việc này."
+    assert AuditEntry.objects.count() == audited
+    assert list(ApiToken.objects.values_list("pk", "revoked_at")) == [(token.pk, None)]
+
+
+def test_a_token_is_never_made_or_revoked_by_nobody(figures, leader, provincial_staff):
+    with pytest.raises(ValidationError):
+        api_token_create(user=leader, created_by=None)
+    token, _key = api_token_create(user=leader, created_by=provincial_staff)
+    with pytest.raises(ValidationError):
+        api_token_revoke(token=token, revoked_by=None)
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_the_admin_shows_a_new_key_once_and_it_works(figures, client, superuser, leader):

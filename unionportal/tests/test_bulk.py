@@ -8,6 +8,8 @@ from django.utils import timezone
 from members.audit import audit_entry, audit_many
 from members.models import AuditEntry, Member, MemberTransfer, MonthlyFigure
 from members.services import figures_record
+from organising.models import Enterprise
+from organising.services import ListChanges, enterprises_import
 from unionportal.lib.bulk import insert_many, update_many
 from unionportal.lib.months import Month
 
@@ -47,11 +49,19 @@ def test_insert_many_returns_the_new_keys_and_update_many_changes_each_row_its_w
     assert (saved[rows[1].pk].acknowledged_warnings, saved[rows[1].pk].workers) == ([], 0)
 
 
-def test_a_figure_written_through_the_bulk_path_is_audited_with_its_awkward_code(federation, make_cdcs):
-    cdcs = make_cdcs(federation, opening=10, first_month=Month(2021, 3), code='T"1,\n\\N')
+def test_a_figure_written_through_the_bulk_path_is_audited(federation, make_cdcs):
+    cdcs = make_cdcs(federation, opening=10, first_month=Month(2021, 3), code="T-1")
     figures_record(cdcs=cdcs, month=Month(2021, 4), admitted=2, user=None)
     entry = AuditEntry.objects.filter(action="figures.record", month=Month(2021, 4).first_day).get()
-    assert entry.object_repr == 'T"1,\n\\N 04/2021' and entry.data["changes"]["admitted"] == [None, 2]
+    assert entry.object_repr == "T-1 04/2021" and entry.data["changes"]["admitted"] == [None, 2]
+
+
+def test_an_enterprise_written_through_the_bulk_path_is_stored_and_audited_with_its_awkward_name(federation):
+    """A CĐCS code can no longer hold such text (unionportal.lib.text's rule); a name can."""
+    enterprise = Enterprise(name=AWKWARD, tax_code="4600100001", federation=federation, sector="private")
+    enterprises_import(changes=ListChanges(created=[enterprise]), on=date(2021, 4, 1), user=None)
+    assert Enterprise.objects.get().name == AWKWARD
+    assert AuditEntry.objects.get(action="enterprise.create").object_repr == f"{AWKWARD} (4600100001)"
 
 
 def test_dates_and_times_read_back_as_written(federation, make_cdcs):

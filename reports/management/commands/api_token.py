@@ -1,7 +1,7 @@
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from members.management.arguments import user_argument
 from members.models import AuditEntry
 from reports.models import ApiToken
 from reports.tokens import api_token_create, api_token_revoke
@@ -10,7 +10,8 @@ from reports.tokens import api_token_create, api_token_revoke
 class Command(BaseCommand):
     help = (
         "Mã truy cập API chỉ đọc (reports/api/progress.json): tạo cho một người dùng (mã chỉ in ra một lần), "
-        "liệt kê, thu hồi. Mã có quyền xem như chính người dùng đó."
+        "liệt kê, thu hồi. Mã có quyền xem như chính người dùng đó. Tạo và thu hồi ghi vào nhật ký dưới tên "
+        "cán bộ Ban Tổ chức làm việc đó (--by)."
     )
 
     def add_arguments(self, parser):
@@ -21,18 +22,24 @@ class Command(BaseCommand):
         actions.add_parser("list", help="liệt kê các mã (không in được mã, chỉ phần đầu)")
         revoke = actions.add_parser("revoke", help="thu hồi một mã")
         revoke.add_argument("prefix", metavar="PHẦN_ĐẦU", help="phần đầu của mã, như lệnh list in ra")
+        for parser in (create, revoke):
+            parser.add_argument(
+                "--by", required=True, metavar="TÊN_ĐĂNG_NHẬP", help="cán bộ Ban Tổ chức làm việc này (ghi nhật ký)"
+            )
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
-    def _create(self, *, user, name, **options):
-        person = get_user_model().objects.filter(username=user).first()
-        if person is None:
-            raise CommandError(f"Không có người dùng {user!r}.")
+    def _create(self, *, user, name, by, **options):
+        person = user_argument(user)
         try:
-            token, key = api_token_create(user=person, name=name, created_by=None, source=AuditEntry.Source.COMMAND)
+            token, key = api_token_create(
+                user=person, name=name, created_by=user_argument(by), source=AuditEntry.Source.COMMAND
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        except PermissionDenied as error:
+            raise CommandError(f"{by}: {error}") from None
         self.stderr.write(f"Đã tạo mã {token.prefix}… cho {person.get_username()}. Mã chỉ hiện một lần:")
         self.stdout.write(key)
 
@@ -42,9 +49,13 @@ class Command(BaseCommand):
             used = f"{token.last_used_at:%d/%m/%Y %H:%M}" if token.last_used_at else "chưa dùng"
             self.stdout.write(f"{token.prefix}…\t{token.user.get_username()}\t{state}\t{used}\t{token.name}")
 
-    def _revoke(self, *, prefix, **options):
+    def _revoke(self, *, prefix, by, **options):
+        person = user_argument(by)
         tokens = list(ApiToken.objects.filter(prefix__startswith=prefix.rstrip("…")).select_related("user")[:2])
         if len(tokens) != 1:
             raise CommandError(f"Không có mã nào bắt đầu bằng {prefix!r}." if not tokens else "Có nhiều mã khớp.")
-        api_token_revoke(token=tokens[0], revoked_by=None, source=AuditEntry.Source.COMMAND)
+        try:
+            api_token_revoke(token=tokens[0], revoked_by=person, source=AuditEntry.Source.COMMAND)
+        except PermissionDenied as error:
+            raise CommandError(f"{by}: {error}") from None
         self.stdout.write(f"Đã thu hồi mã {tokens[0].prefix}….")
