@@ -173,7 +173,7 @@ def workbook_read(data: bytes, problems: list[Problem], read, *, max_bytes: int 
         check_xlsx(data, max_bytes=max_bytes)
         formulas = _formulas_without_value(data)
     except UnsafeFile as error:
-        problems.append(Problem("", None, "", str(error)))
+        problems.append(Problem(error.sheet, None, error.cell, str(error)))
         return
     except DefusedXmlException:
         message = _("Tệp chứa khai báo XML không được phép (có thể là tệp độc hại), không nhận.")

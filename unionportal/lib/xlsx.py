@@ -85,7 +85,12 @@ def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
 
 
 class UnsafeFile(ValueError):
-    """The file is not one we open; the message says why, in Vietnamese."""
+    """The file is not one we open; the message says why, in Vietnamese, and `sheet` and `cell`
+    where, when it is about one sheet."""
+
+    def __init__(self, message: str, *, sheet: str = "", cell: str = ""):
+        super().__init__(message)
+        self.sheet, self.cell = sheet, cell
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx encrypted with a password
@@ -291,7 +296,7 @@ def _sheet_extent(archive: zipfile.ZipFile, path: str, name: str, *, cells_left:
                 column, at = _column_number(letters), int(digits)
         elif tag == "row":
             if beyond:
-                raise UnsafeFile(_too_far(SheetExtent(name, rows, columns), cells_left=cells_left))
+                raise _too_far(SheetExtent(name, rows, columns), cells_left=cells_left)
             reference = attributes.get("r")
             if reference is None:
                 row += 1
@@ -320,7 +325,7 @@ def _sheet_extent(archive: zipfile.ZipFile, path: str, name: str, *, cells_left:
     except (expat.ExpatError, zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
         raise UnsafeFile(_damaged_message()) from error
     if beyond:
-        raise UnsafeFile(_too_far(SheetExtent(name, rows, columns), cells_left=cells_left))
+        raise _too_far(SheetExtent(name, rows, columns), cells_left=cells_left)
     return SheetExtent(name, rows, columns, dimension)
 
 
@@ -346,7 +351,7 @@ def _refuse_dtd(*_args) -> None:
     raise UnsafeFile(_dtd_message())
 
 
-def _too_far(extent: SheetExtent, *, cells_left: int) -> str:
+def _too_far(extent: SheetExtent, *, cells_left: int) -> UnsafeFile:
     values = {
         "sheet": extent.sheet,
         "cell": extent.corner,
@@ -362,7 +367,7 @@ def _too_far(extent: SheetExtent, *, cells_left: int) -> str:
         or extent.cells > settings.UPLOAD_MAX_CELLS
     )
     if not alone and extent.cells > cells_left:
-        return (
+        message = (
             _(
                 "Các trang tính của tệp cộng lại trải trên hơn %(max_cells)s ô, giới hạn của tệp tải lên (trang "
                 "tính “%(sheet)s” trải tới ô %(cell)s). Hãy xoá các trang tính, dòng và cột thừa (cả những ô chỉ có "
@@ -370,14 +375,16 @@ def _too_far(extent: SheetExtent, *, cells_left: int) -> str:
             )
             % values
         )
-    return (
-        _(
-            "Trang tính “%(sheet)s” trải tới ô %(cell)s (%(rows)s dòng × %(columns)s cột), quá giới hạn của tệp "
-            "tải lên: %(max_rows)s dòng, %(max_columns)s cột, %(max_cells)s ô cho cả tệp. Hãy xoá các dòng và cột "
-            "thừa (cả những ô chỉ có định dạng), lưu lại rồi tải lên."
+    else:
+        message = (
+            _(
+                "Trang tính “%(sheet)s” trải tới ô %(cell)s (%(rows)s dòng × %(columns)s cột), quá giới hạn của tệp "
+                "tải lên: %(max_rows)s dòng, %(max_columns)s cột, %(max_cells)s ô cho cả tệp. Hãy xoá các dòng và cột "
+                "thừa (cả những ô chỉ có định dạng), lưu lại rồi tải lên."
+            )
+            % values
         )
-        % values
-    )
+    return UnsafeFile(message, sheet=extent.sheet, cell=extent.corner)
 
 
 # --- helpers for exporters that lay out more than one table --------------------------------------

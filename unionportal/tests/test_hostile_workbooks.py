@@ -319,4 +319,6 @@ def test_refused_uploads_are_kept_with_the_reason(client_for, federation_user, w
     )
     upload = Upload.objects.get()
     assert upload.outcome == Upload.Outcome.REFUSED
-    assert "trải tới ô Z1048576" in upload.problems[0]["message"]
+    (problem,) = upload.problems
+    assert (problem["sheet"], problem["column"]) == (SHEET, "Z1048576")
+    assert "trải tới ô Z1048576" in problem["message"]
