@@ -6,6 +6,7 @@ admin's import pages) is walked here in a child process under a memory limit
 (unionportal.tests.child), which must end with the Vietnamese refusal, not a crash."""
 
 import io
+import random
 import re
 import zipfile
 from datetime import date
@@ -81,6 +82,15 @@ def hostile() -> dict[str, bytes]:
         "column-z": workbook({"A1": "Mã CĐCS", "Z1048576": 1}),
         "dimension-too-small": with_dimension(workbook({"A1": "Mã CĐCS", "Z1048576": 1}), "A1:C3"),
     }
+
+
+@pytest.fixture(scope="session")
+def long_text() -> bytes:
+    """One cell of 70 MB of text (Excel stops at 32,767 characters), zipped to 0.6 MB: each
+    part inflates 150 times, under the 200 the zip check allows."""
+    rng = random.Random(17)
+    text = "".join(rng.randbytes(30).hex() + "a" * 9_000 for _ in range(70 * 1024 * 1024 // 9_060))
+    return with_parts(workbook({"A1": "PLACEHOLDER"}), lambda xml: xml.replace(b"PLACEHOLDER", text.encode()))
 
 
 def extents(data: bytes):
@@ -308,6 +318,23 @@ def test_the_admin_import_reads_every_row_whatever_the_dimension_claims(admin_cl
 
     assert sorted(GrassrootsUnion.objects.values_list("code", flat=True)) == [f"DT9{n}" for n in range(5)]
     assert GrassrootsUnion.objects.get(code="DT94").founded_on == date(2020, 1, 1)
+
+
+def test_a_cell_of_70_mb_of_text_is_refused_before_it_is_read(client_for, federation_user, world, long_text):
+    """The text of a file is held about three times over while it is read: the 200 MB the zip
+    check used to let through took 570 MB a request."""
+    client = client_for(federation_user)
+
+    def upload():
+        response = client.post(
+            reverse("members:upload", kwargs={"code": "DT", "month": APRIL}),
+            {"file": SimpleUploadedFile("so-lieu.xlsx", long_text)},
+        )
+        return client.get(response.url).content.decode()
+
+    finished = in_child(upload, headroom=128 * 1024 * 1024)
+    assert (finished.exit_code, finished.error) == (0, "")
+    assert "Tệp khi giải nén quá lớn, không nhận." in finished.value
 
 
 def test_refused_uploads_are_kept_with_the_reason(client_for, federation_user, world, hostile):
