@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import unquote
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, ElementTree
@@ -207,8 +208,9 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         for sheet in ElementTree.fromstring(archive.read(workbook)).iterfind(f"{_MAIN}sheets/{_MAIN}sheet"):
             target = targets.get(sheet.get(f"{_RELATION}id"), "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            if target and path in names:
-                parts.setdefault(path, sheet.get("name") or path)
+            for candidate in {path, unquote(path)}:  # a part name may be %-encoded in its relationship
+                if target and candidate in names:
+                    parts.setdefault(candidate, sheet.get("name") or candidate)
     for path in sorted(names):
         if path.startswith("xl/worksheets/") and path.endswith(".xml"):
             parts.setdefault(path, path)

@@ -4,9 +4,11 @@ Rust allocator under python-calamine: SIGABRT, exit 134), which must fail one te
 the test run, and a memory ceiling can only be shown by a process that has one.
 
 The child is a copy of the test: its fixtures, its logged-in client and its settings. It talks to
-the database over the test's own connection while the test waits for it, so it sees the test's
-rows; it never closes that connection (it leaves through os._exit). What it returns must be
-JSON; what it writes to stdout and stderr (Python's and the file descriptors) is kept."""
+the database over the test's own connection, inside the test's transaction, while the test waits
+for it, so it sees the test's rows; it never closes that connection (it leaves through os._exit)
+and never commits. On PostgreSQL the test then sees what the child wrote; on SQLite it does not
+(the child's pages stay in the child's memory), so a test asserts on what the child returns: JSON,
+and what it wrote to stdout and stderr (Python's and the file descriptors)."""
 
 import json
 import os
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from django.db import connections
 
+_KEPT = []  # connections the child must not close: they are the test's too
 HEADROOM = 512 * 1024 * 1024  # more than any upload needs; less than the 26 M-cell file's 850 MB
 
 
@@ -47,10 +50,18 @@ def in_child(action, *, headroom: int = HEADROOM, seconds: int = 60) -> Finished
     becomes the exit code."""
     reading, writing = os.pipe()
     output = tempfile.TemporaryFile()
+    # Django finds a thread's connection through asyncio when a loop runs in the thread (Playwright's,
+    # once a browser test has run), and asyncio forgets that loop in a child: handed over by hand.
+    wrappers = connections.all(initialized_only=True)
     pid = os.fork()
     if pid == 0:  # the child: never returns
         code, report = 70, {}
         try:
+            for wrapper in wrappers:
+                _KEPT.append(getattr(connections._connections, wrapper.alias, None))  # never finalised here
+                connections[wrapper.alias] = wrapper
+                if wrapper.vendor == "sqlite":  # the child's writes stay in its own memory, none in the file
+                    wrapper.cursor().execute("PRAGMA cache_spill = OFF")
             os.close(reading)
             os.dup2(output.fileno(), 1)
             os.dup2(output.fileno(), 2)

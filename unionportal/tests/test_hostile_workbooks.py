@@ -154,6 +154,23 @@ def test_the_cells_of_all_sheets_count_together(settings):
     assert "trang tính “Hai” trải tới ô T25" in str(refused.value)
 
 
+def test_a_sheet_stored_outside_the_worksheets_folder_is_checked_too(hostile):
+    """Readers follow the workbook's relationships wherever they point, and the workbook itself
+    may sit where [Content_Types].xml says (openpyxl looks there)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(hostile["corner"])), io.BytesIO()
+    moves = {"xl/worksheets/sheet1.xml": "xl/data/trang 1.xml", "xl/workbook.xml": "xl/book.xml"}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            part = source.read(entry).replace(b"/xl/worksheets/sheet1.xml", b"data/trang%201.xml")
+            part = part.replace(b"/xl/workbook.xml", b"/xl/book.xml")
+            name = moves.get(entry.filename, entry.filename)
+            target.writestr("xl/_rels/book.xml.rels" if name == "xl/_rels/workbook.xml.rels" else name, part)
+    moved = buffer.getvalue()
+    assert "xl/worksheets/sheet1.xml" not in zipfile.ZipFile(io.BytesIO(moved)).namelist()
+    with pytest.raises(UnsafeFile, match=f"Trang tính “{SHEET}” trải tới ô XFD1048576"):
+        check_xlsx(moved)
+
+
 def test_a_dtd_past_the_start_of_a_sheet_is_refused():
     hidden = with_parts(
         workbook({"A1": 1}),
@@ -221,10 +238,12 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", ["corner", "column-z"])
-@pytest.mark.parametrize("page", PAGES)
-def test_a_hostile_workbook_is_refused_on_every_upload_page(client_for, federation_user, world, hostile, page, name):
+@pytest.mark.parametrize("upload_page", PAGES)
+def test_a_hostile_workbook_is_refused_on_every_upload_page(
+    client_for, federation_user, world, hostile, upload_page, name
+):
     client = client_for(federation_user)
-    url, fields = PAGES[page]()
+    url, fields = PAGES[upload_page]()
 
     def upload():
         before = _written()
@@ -250,14 +269,18 @@ COMMANDS = {
 def test_a_hostile_workbook_is_refused_by_every_import_command(world, hostile, tmp_path, command, name):
     path = tmp_path / "so-lieu.xlsx"
     path.write_bytes(hostile[name])
-    before = _written()
 
-    finished = in_child(
-        lambda: execute_from_command_line(["manage.py", command, str(path), *COMMANDS[command], "--skip-checks"])
-    )
+    def run():
+        before = _written()
+        try:
+            execute_from_command_line(["manage.py", command, str(path), *COMMANDS[command], "--skip-checks"])
+        finally:
+            print("không đổi" if _written() == before else "ĐÃ GHI")
+
+    finished = in_child(run)
     assert finished.exit_code == 1, finished  # CommandError, as from the shell; 134 was the abort
     assert f"Trang tính “{SHEET}” trải tới ô {REACHES[name]}" in finished.output
-    assert _written() == before
+    assert finished.output.endswith("không đổi\n")
 
 
 ADMIN_IMPORTS = ["members_grassrootsunion", "members_monthlyfigure", "targets_quota"]
@@ -269,15 +292,16 @@ def test_a_hostile_workbook_is_refused_on_the_admin_import_pages(client_for, sup
     client = client_for(superuser)
 
     def post():
+        before = _written()
         upload = SimpleUploadedFile("nhap.xlsx", hostile[name])
         response = client.post(
             reverse(f"admin:{model}_import"), {"format": "0", "resource": "0", "import_file": upload}
         )
-        return {"status": response.status_code, "page": response.content.decode()}
+        return {"status": response.status_code, "page": response.content.decode(), "unchanged": _written() == before}
 
     finished = in_child(post, seconds=30)  # the import-export default padded rows for minutes
     assert (finished.exit_code, finished.error) == (0, "")
-    assert finished.value["status"] == 200
+    assert finished.value["status"] == 200 and finished.value["unchanged"]
     assert f"Trang tính “{SHEET}” trải tới ô {REACHES[name]}" in finished.value["page"]
 
 
