@@ -6,7 +6,9 @@
 
 Creates the PostgreSQL database if missing and flushes it before each case: 2,000 CĐCS end to end
 against django-import-export's default (again on SQLite), a 20,000-row re-import, 100,000 rows with
-peak memory (in a fresh process), python-calamine against openpyxl. Prints; asserts every row went in."""
+peak memory (in a fresh process), python-calamine against openpyxl, and what the check of how far
+each sheet reaches (unionportal.lib.xlsx.sheet_extents) adds to reading the largest sheets an
+upload may be, and how fast it refuses A1 + XFD1048576. Prints; asserts every row went in."""
 
 import argparse
 import gc
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -46,15 +49,23 @@ from members.exports import MONTH_COLUMNS, MONTH_LABEL, MONTH_SHEET, ORG_CODE_LA
 from members.grid import FLOW_COLUMNS  # noqa: E402
 from members.imports import sheet_import, sheet_preview, sheet_read  # noqa: E402
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
+from members.resources import XLSXFormat  # noqa: E402
 from members.tests.sheets import fill, template, to_bytes  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
+from unionportal.lib.xlsx import UnsafeFile, check_xlsx, sheet_extents  # noqa: E402
 
 OPENING, MONTH = Month(2021, 2), Month(2021, 3)
 HEADERS = {column.key: column.header for column in MONTH_COLUMNS}
 FIGURES = ("members_start", *FLOW_COLUMNS, "members_end", "workers")
 VERDICT = {True: "met", False: "MISSED"}
 LIMIT = 1 << 30  # the bench's files are bigger than an upload may be: every cap raised
+UPLOAD_LIMITS = {
+    "UPLOAD_MAX_SHEET_ROWS": settings.UPLOAD_MAX_SHEET_ROWS,
+    "UPLOAD_MAX_CELLS": settings.UPLOAD_MAX_CELLS,
+    "unzipped": settings.UPLOAD_MAX_UNZIPPED_BYTES,
+}
 settings.UPLOAD_MAX_BYTES = settings.UPLOAD_MAX_UNZIPPED_BYTES = settings.UPLOAD_MAX_ROWS = LIMIT
+settings.UPLOAD_MAX_SHEET_ROWS = settings.UPLOAD_MAX_CELLS = LIMIT
 
 
 def line(what: str, measured: str = "", anchor: str = "") -> None:
@@ -236,6 +247,7 @@ def small_case(size: int, rng: random.Random) -> None:
     cold = Meter()
     run_importer(data, federation, user, size, cold)  # the first run pays for imports and caches
     line("  first run in the process (cold)", f"{sum(cold.seconds.values()):.2f} s")
+    extent_cost(data)
     MonthlyFigure.objects.filter(month=MONTH.first_day).delete()
     seconds, _count = openpyxl_read(data)
     line("  floor: openpyxl read-only, values only", f"{seconds:.2f} s")
@@ -293,6 +305,87 @@ def read_side(data: bytes, rows: int) -> None:
     line("  python-calamine, iter_rows", f"{seconds:.2f} s", f"{count / seconds:,.0f} rows/s; anchor 0.20 s")
 
 
+def best_of(action, times: int = 5) -> float:
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - started)
+    return min(seconds)
+
+
+def extent_cost(data: bytes) -> None:
+    """How long sheet_extents (part of check_xlsx) takes on this file, beside reading it."""
+    extents = best_of(lambda: sheet_extents(zipfile.ZipFile(io.BytesIO(data))))
+    read = best_of(lambda: sheet_read(data, max_bytes=LIMIT, max_rows=LIMIT))
+    share = f"{extents / read:.0%} of sheet_read, which includes it"
+    line("  the extent check (sheet_extents), best of 5", f"{extents * 1000:,.0f} ms", share)
+
+
+def extent_side(rng: random.Random) -> None:
+    """The largest sheet an upload may be (UPLOAD_MAX_ROWS lines), and the hostile files refused."""
+    rows = UPLOAD_LIMITS["UPLOAD_MAX_SHEET_ROWS"] // 2
+    stock = {f"C{number:05d}": rng.randint(0, 500) for number in range(rows)}
+    data = layout_file({code: month_flows(rng, start) for code, start in stock.items()}, stock)
+    line(f"the extent check on a {rows:,}-row month sheet", f"{len(data) / 2**20:.1f} MB")
+    extent_cost(data)
+    settings.UPLOAD_MAX_SHEET_ROWS = UPLOAD_LIMITS["UPLOAD_MAX_SHEET_ROWS"]
+    settings.UPLOAD_MAX_CELLS = UPLOAD_LIMITS["UPLOAD_MAX_CELLS"]
+    for corner in ("XFD1048576", "Z1048576"):
+        workbook = openpyxl.Workbook()
+        workbook.active["A1"], workbook.active[corner] = "Mã CĐCS", 1
+        hostile = to_bytes(workbook)
+
+        def refuse(hostile=hostile):
+            try:
+                check_xlsx(hostile)
+            except UnsafeFile:
+                return
+            raise AssertionError("not refused")
+
+        seconds = best_of(refuse)
+        line(f"  A1 + {corner} ({len(hostile) / 1024:.0f} KB) refused by check_xlsx", f"{seconds * 1000:.1f} ms")
+    # The farthest a file may reach: a million cells, one sheet, from A1 to AX20000.
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"], workbook.active["AX20000"] = "Mã CĐCS", 1
+    farthest = to_bytes(workbook)
+    meter = Meter(memory=Path("/proc/self/clear_refs").exists())
+    meter("sheet_read (python-calamine)", lambda: sheet_read(farthest))
+    meter("the admin's XLSXFormat (openpyxl)", lambda: _admin(farthest))
+    line("  A1 + AX20000 (a million cells, the most allowed), read by")
+    for name, seconds in meter.seconds.items():
+        memory = f"peak +{meter.peak_mb[name]:,.0f} MB, " if name in meter.peak_mb else ""
+        line(f"    {name}", f"{memory}{seconds:.2f} s", "python-calamine: 32 bytes a cell")
+    # The worst a file may be: the most text (UPLOAD_MAX_UNZIPPED_BYTES) in one cell, which a
+    # reader holds about three times over, a formula (members.imports then reads the sheet's XML
+    # whole, looking for formulas without a value) and the farthest corner.
+    text = "".join(rng.randbytes(30).hex() + "a" * 9_000 for _ in range(UPLOAD_LIMITS["unzipped"] // 9_200))
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"], workbook.active["B2"], workbook.active["AX20000"] = "PLACEHOLDER", "=1+1", 1
+    source, buffer = zipfile.ZipFile(io.BytesIO(to_bytes(workbook))), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            part = source.read(entry)
+            if "worksheets" in entry.filename:
+                part = part.replace(b"PLACEHOLDER", text.encode()).replace(b"<v></v>", b"<v>2</v>")
+            target.writestr(entry, part)
+    del text
+    settings.UPLOAD_MAX_UNZIPPED_BYTES = UPLOAD_LIMITS["unzipped"]
+    meter = Meter(memory=Path("/proc/self/clear_refs").exists())
+    meter("sheet_read", lambda: sheet_read(buffer.getvalue()))
+    size = f"{UPLOAD_LIMITS['unzipped'] / 2**20:.0f} MB"
+    memory = f"peak +{meter.peak_mb['sheet_read']:,.0f} MB, " if meter.peak_mb else ""
+    line(f"  {size} of text in A1, a formula, AX20000: read", f"{memory}{meter.seconds['sheet_read']:.2f} s")
+    settings.UPLOAD_MAX_SHEET_ROWS = settings.UPLOAD_MAX_CELLS = settings.UPLOAD_MAX_UNZIPPED_BYTES = LIMIT
+
+
+def _admin(data: bytes) -> None:
+    try:
+        XLSXFormat().create_dataset(data)
+    except UnsafeFile:  # its own cap on rows (UPLOAD_MAX_ROWS), once every row is read
+        pass
+
+
 def big_case(size: int, rng: random.Random) -> None:
     """The file is made here; a fresh process reads and imports it, so that its memory is its own."""
     _federation, _user, stock = build(size, rng)
@@ -343,6 +436,7 @@ def main():
         scratch = f"sqlite:///{tempfile.mkdtemp()}/import-bench.sqlite3"
         command = [sys.executable, __file__, "--small-only", "--small", str(options.small)]
         subprocess.run(command, env={**os.environ, "DATABASE_URL": scratch}, check=True)
+    extent_side(rng)
     if options.update:
         read_side(update_case(options.update, rng), options.update)
     if options.big:

@@ -33,7 +33,7 @@ from python_calamine import CalamineWorkbook, PasswordError
 
 from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
-from unionportal.lib.xlsx import UnsafeFile, check_xlsx
+from unionportal.lib.xlsx import UnsafeFile, check_xlsx, worksheet_parts
 
 from . import services
 from .access import can_write
@@ -173,7 +173,7 @@ def workbook_read(data: bytes, problems: list[Problem], read, *, max_bytes: int 
         check_xlsx(data, max_bytes=max_bytes)
         formulas = _formulas_without_value(data)
     except UnsafeFile as error:
-        problems.append(Problem("", None, "", str(error)))
+        problems.append(Problem(error.sheet, None, error.cell, str(error)))
         return
     except DefusedXmlException:
         message = _("Tệp chứa khai báo XML không được phép (có thể là tệp độc hại), không nhận.")
@@ -377,7 +377,7 @@ def _formulas_without_value(data: bytes) -> list[tuple[str, str]]:
     a cell gives nothing, which must not pass for an empty (zero) cell."""
     found = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = _sheet_names(archive)
+        names = worksheet_parts(archive)
         for path, name in names.items():
             with archive.open(path) as stream:
                 tail = b""
@@ -396,30 +396,6 @@ def _formulas_without_value(data: bytes) -> list[tuple[str, str]]:
                     reference = _REFERENCE.search(match.group(1))
                     found.append((name, reference.group(1).decode() if reference else "?"))
     return found
-
-
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part path → sheet name, from the workbook and its relationships."""
-    namespace = {
-        "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        "pkg": "http://schemas.openxmlformats.org/package/2006/relationships",
-    }
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return {name: name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")}
-    targets = {
-        relation.get("Id"): relation.get("Target") for relation in relations.findall("pkg:Relationship", namespace)
-    }
-    names = {}
-    for item in workbook.iterfind("main:sheets/main:sheet", namespace):
-        target = targets.get(item.get(f"{{{namespace['rel']}}}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if path in archive.namelist():
-            names[path] = item.get("name")
-    return names
 
 
 # --- 2. preview -------------------------------------------------------------------------------

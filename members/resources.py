@@ -10,6 +10,7 @@ ServiceResource reads the whole file in `before_import`, writes it through the s
 transaction (rolled back when any row is refused, and always on the preview), and then only
 reports each row: refused (with the services' Vietnamese messages), new, changed or unchanged."""
 
+import io
 import os
 import re
 from collections import defaultdict
@@ -17,6 +18,8 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import openpyxl
+import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -61,11 +64,28 @@ def _capped(dataset):
 
 
 class XLSXFormat(base_formats.XLSX):
-    """An .xlsx is checked (size, kind, zip bomb) before openpyxl opens it, as uploads are."""
+    """An .xlsx is checked (size, kind, zip bomb, how far its sheets reach) before openpyxl opens
+    it, as uploads are. Its first sheet is then read as far as its cells go: import-export's own
+    reading pads every row to the sheet's <dimension>, which the file writes and may lie about
+    (larger: a worker padding rows to XFD for minutes; smaller: rows past it silently dropped)."""
 
     def create_dataset(self, in_stream):
         check_xlsx(in_stream)
-        return _capped(super().create_dataset(in_stream))
+        workbook = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            sheet = workbook.active
+            sheet.reset_dimensions()
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+        width = max(map(len, rows), default=0)
+        rows = [row + [None] * (width - len(row)) for row in rows]
+        dataset = tablib.Dataset(headers=rows[0] if rows else None)
+        ignore_blanks = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        for row in rows[1:]:
+            if not (ignore_blanks and all(value is None for value in row)):
+                dataset.append(row)
+        return _capped(dataset)
 
 
 class CSVFormat(base_formats.CSV):

@@ -133,8 +133,20 @@ GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 5) * 1024 * 1024
 UPLOAD_MAX_ROWS = envint("UPLOAD_MAX_ROWS", 10_000)
 UPLOAD_MAX_ZIP_ENTRIES = 200
-UPLOAD_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 UPLOAD_MAX_RATIO = 200  # uncompressed ÷ compressed size of any entry above 1 MB
+# How far a sheet may reach, counted from A1 over the cells and rows the file holds (not what its
+# <dimension> claims): a reader builds a dense range over it, python-calamine 32 bytes a cell, so
+# A1 and XFD1048576 alone would ask for 512 GB. Room for UPLOAD_MAX_ROWS lines twice over (blank
+# lines, notes below the table), 256 columns (IV, the last of Excel 2003), and a million cells for
+# all the sheets of a file together: at most 32 MB of range whatever the file.
+UPLOAD_MAX_SHEET_ROWS = envint("UPLOAD_MAX_SHEET_ROWS", 2 * UPLOAD_MAX_ROWS)
+UPLOAD_MAX_SHEET_COLUMNS = envint("UPLOAD_MAX_SHEET_COLUMNS", 256)
+UPLOAD_MAX_CELLS = envint("UPLOAD_MAX_CELLS", 50 * UPLOAD_MAX_SHEET_ROWS)
+# What a file may unzip to: 64 bytes for each of those cells (a styled cell holding a number or a
+# shared string takes under 45 in the XML; a 10,000-line member list unzips to 4 MB). Its text is
+# held about three times over while python-calamine reads it (XML, Rust, Python): with 64 MB,
+# about 200 MB at most (the former 200 MB let a 1.25 MB file of one long cell take 570 MB).
+UPLOAD_MAX_UNZIPPED_BYTES = 64 * UPLOAD_MAX_CELLS
 # Uploads are kept in memory only, never in a temporary file (whose name could come from the
 # user); a file above the cap is dropped by the handler and the form says it is too large.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
