@@ -11,6 +11,7 @@ from unionportal.lib.forms import MonthField
 
 from .forms import DateInput
 from .models import Gender, GrassrootsUnion, LossReason, Member
+from .people import mask_id
 from .services import LEAVING_REASONS, MemberData
 
 
@@ -57,6 +58,7 @@ class PeopleSearchForm(forms.Form):
         label=_("Họ tên, số CCCD hoặc số thẻ"),
         required=False,
         max_length=100,
+        help_text=_("Số CCCD: đủ 12 chữ số, hoặc 4 chữ số cuối. Số thẻ: không kể chữ hoa, chữ thường, các số 0 ở đầu."),
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("ví dụ: nguyen van an"), "autocomplete": "off"}
         ),
@@ -95,9 +97,34 @@ class MemberForm(forms.Form):
             job=data["job"],
         )
 
-    @classmethod
-    def initial_from(cls, member: Member) -> dict:
-        return {name: getattr(member, name) for name in cls.base_fields}
+
+class MemberEditForm(MemberForm):
+    """A member's record corrected. The ID number saved is not sent to the browser (the reveal on
+    the member's page, which the audit trail records, is the one way to see it whole): the form
+    shows it masked and takes a new one, left blank to keep it."""
+
+    clear_id = forms.BooleanField(label=_("Bỏ số CCCD đang lưu"), required=False)
+
+    def __init__(self, *args, member: Member, **kwargs):
+        kwargs.setdefault(
+            "initial", {name: getattr(member, name) for name in MemberForm.base_fields if name != "id_number"}
+        )
+        super().__init__(*args, **kwargs)
+        self.member = member
+        field = self.fields["id_number"]
+        if member.id_number:
+            field.label = _("Số CCCD mới")
+            field.help_text = _("Đang lưu: %(masked)s. Để trống thì giữ nguyên; ghi đủ 12 chữ số để thay.") % {
+                "masked": mask_id(member.id_number)
+            }
+        else:
+            del self.fields["clear_id"]
+
+    def member_data(self) -> MemberData:
+        data = super().member_data()
+        if not data.id_number and not self.cleaned_data.get("clear_id"):
+            data.id_number = self.member.id_number
+        return data
 
 
 class AdmitMode:

@@ -4,7 +4,9 @@ correcting, losing and transferring a member, and the transfers waiting for a de
 Member records are personal data: every page asks access.require_people first (leadership sees
 counts, never names) and finds members through access.members_visible_to (404 otherwise, so that
 record numbers cannot be probed). Nothing personal goes into a URL, a redirect or a message: a
-search is posted and kept in the session, and messages name a member by record number only."""
+search is posted and kept in the session, and messages name a member by record number only. The
+whole ID number is on a page only when its reveal is asked for (audited): forms and search echoes
+show it masked."""
 
 from urllib.parse import urlencode
 
@@ -25,15 +27,15 @@ from unionportal.lib.forms import posted
 from unionportal.lib.months import Month
 
 from .. import services
-from ..access import cdcs_now_under, is_provincial, members_visible_to, require_people
+from ..access import PeopleScope, cdcs_now_under, is_provincial, members_visible_to, require_people
 from ..audit import audit_log
 from ..forms import add_service_errors
 from ..models import GrassrootsUnion, Member, MemberTransfer
-from ..people import mask_id, member_search, name_ordered
+from ..people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
 from ..people_forms import (
     AdmitMode,
     MemberAdmitForm,
-    MemberForm,
+    MemberEditForm,
     MemberLeaveForm,
     MemberTransferForm,
     PeopleFilterForm,
@@ -41,6 +43,7 @@ from ..people_forms import (
     TransferAcceptForm,
     TransferRejectForm,
 )
+from ..services.lookups import id_search_record
 from ..services.people import current_federation
 
 PAGE_SIZE = 50
@@ -63,17 +66,6 @@ def _acts_for(user, cdcs_id: int) -> bool:
     return is_provincial(user) or cdcs_now_under(user).filter(pk=cdcs_id).exists()
 
 
-class _Scope:
-    """access.cdcs_now_under as a set of ids, for pages that ask it of many rows with one query."""
-
-    def __init__(self, user):
-        self.everything = is_provincial(user)
-        self.ids = set() if self.everything else set(cdcs_now_under(user).values_list("pk", flat=True))
-
-    def __contains__(self, cdcs_id) -> bool:
-        return self.everything or cdcs_id in self.ids
-
-
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
@@ -94,7 +86,10 @@ def people(request):
         if "clear" in request.POST:
             request.session.pop(SEARCH_KEY, None)
         elif search.is_valid():
-            request.session[SEARCH_KEY] = search.cleaned_data["q"].strip()
+            query = search.cleaned_data["q"].strip()
+            request.session[SEARCH_KEY] = query
+            if is_whole_id(query):  # a look-up by ID number, audited as the reveal is
+                id_search_record(user=user, found=member_search(members_visible_to(user), query).count())
         else:
             messages.error(request, " ".join(search.errors["q"]))
         return redirect(reverse("members:people") + (f"?{urlencode(chosen)}" if chosen else ""))
@@ -118,13 +113,16 @@ def people(request):
     page = paginator.get_page(request.GET.get("page"))
     for member in page:
         member.masked_id = mask_id(member.id_number)
+    # A whole ID number searched for is not written back into the page: the reveal is the one way
+    # to see a number whole, and it is audited.
+    shown_query = mask_id(normal_id_number(query)) if is_whole_id(query) else query
     return render(
         request,
         "members/people/list.html",
         {
             "filters": filters,
-            "search": PeopleSearchForm(initial={"q": query}),
-            "query": query,
+            "search": PeopleSearchForm(initial={"q": "" if shown_query != query else query}),
+            "query": shown_query,
             "cdcs": cdcs,
             "page": page,
             "cdcs_options": [(code, name) for _pk, code, name in own],
@@ -137,14 +135,20 @@ def people(request):
 
 
 def _person_context(user, member: Member, **extra) -> dict:
+    scope = PeopleScope(user)
+    # Events in CĐCS the user may not read stay theirs: someone who left another federation and
+    # joined here shows their history from here on, not where they were or when they left.
     events = list(member.events.select_related("cdcs", "recorded_by").order_by("on", "pk"))
-    transfers = list(
-        member.transfers.select_related("from_cdcs", "to_cdcs", "requested_by", "decided_by").order_by(
+    elsewhere = sum(1 for event in events if event.cdcs_id not in scope)
+    events = [event for event in events if event.cdcs_id in scope]
+    transfers = [
+        transfer
+        for transfer in member.transfers.select_related("from_cdcs", "to_cdcs", "requested_by", "decided_by").order_by(
             "-requested_at", "-pk"
         )
-    )
+        if transfer.from_cdcs_id in scope or transfer.to_cdcs_id in scope
+    ]
     pending = next((t for t in transfers if t.status == MemberTransfer.Status.PENDING), None)
-    scope = _Scope(user)
     may_change = member.cdcs_id in scope
     movable = may_change and member.is_active and pending is None and member.cdcs.dissolved_on is None
     return {
@@ -152,6 +156,7 @@ def _person_context(user, member: Member, **extra) -> dict:
         "masked_id": mask_id(member.id_number),
         "federation": current_federation(member.cdcs),
         "events": events,
+        "events_elsewhere": elsewhere,
         "transfers": transfers,
         "pending": pending,
         "can_edit": may_change,
@@ -239,7 +244,7 @@ def _require_change(user, member: Member) -> None:
 def person_edit(request, pk):
     member = _member(request.user, pk)
     _require_change(request.user, member)
-    form = MemberForm(posted(request), initial=MemberForm.initial_from(member))
+    form = MemberEditForm(posted(request), member=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(member=member, data=form.member_data(), user=request.user)
@@ -331,7 +336,7 @@ def transfers(request):
     visible = _transfers_visible_to(user).select_related("member", "from_cdcs", "to_cdcs", "requested_by", "decided_by")
     pending = list(visible.filter(status=MemberTransfer.Status.PENDING).order_by("requested_at", "pk"))
     decided = list(visible.exclude(status=MemberTransfer.Status.PENDING).order_by("-decided_at", "-pk")[:DECIDED_LIMIT])
-    scope = _Scope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
+    scope = PeopleScope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
     for transfer in pending + decided:
         is_pending = transfer.status == MemberTransfer.Status.PENDING
         transfer.can_decide = is_pending and transfer.to_cdcs_id in scope

@@ -10,9 +10,9 @@ from members.management.arguments import (
 from members.member_lists import (
     ListPreview,
     ListRefused,
+    list_check,
     list_finish,
     list_import,
-    list_preview,
     list_read,
     list_receive,
 )
@@ -40,13 +40,17 @@ class Command(BaseCommand):
         path, data = file_argument(file)
 
         if dry_run:
-            preview = list_preview(list_read(data), cdcs=union, month=month, user=person)
+            preview = list_check(
+                list_read(data), cdcs=union, month=month, user=person, source=AuditEntry.Source.COMMAND
+            )
             self._print(preview)
             self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
             if preview.problems:
                 raise CommandError(f"{len(preview.problems)} lỗi.")
             return
-        upload, members, preview = list_receive(data=data, file_name=path.name, cdcs=union, month=month, user=person)
+        upload, members, preview = list_receive(
+            data=data, file_name=path.name, cdcs=union, month=month, user=person, source=AuditEntry.Source.COMMAND
+        )
         self._print(preview)
         if preview.problems:
             raise CommandError(f"Không nhập: {len(preview.problems)} lỗi. Chưa ghi gì.")
