@@ -15,6 +15,7 @@ from members.people import register_figures
 from members.services import MemberData, member_admit, member_leave
 from unionportal.lib.months import Month
 
+from .html import attr, find, find_all, page
 from .member_sheets import (
     BORN,
     CARD,
@@ -477,7 +478,7 @@ def test_export_edit_and_upload_again(staff, dt01):
     confirm(staff, made)
     this_month = Month.of(timezone.localdate())
 
-    response = staff.get(reverse("members:member_list_export", kwargs={"code": "DT01"}))
+    response = staff.post(reverse("members:member_list_export", kwargs={"code": "DT01"}))
 
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="member_list.export")
@@ -540,6 +541,25 @@ def test_the_cdcs_page_shows_the_register_card(staff, client, dt01, leader):
     assert 'id="register-active">5<' in page and 'id="register-export"' not in page
 
 
+def test_the_export_is_a_post_with_its_token_so_no_other_site_can_write_its_audit_entry(federation_user, dt01):
+    from django.test import Client
+
+    url = reverse("members:member_list_export", kwargs={"code": "DT01"})
+    browser = Client(enforce_csrf_checks=True)  # as a browser is: the CSRF check enforced
+    browser.force_login(federation_user)
+
+    assert browser.get(url).status_code == 405  # a link or an <img> on another site
+    assert browser.post(url).status_code == 403  # a form posted from another site: no token
+    assert not AuditEntry.objects.filter(action="member_list.export").exists()
+    card = browser.get(reverse("members:cdcs_detail", kwargs={"code": "DT01"}))
+    form = find(page(card), "form", action=url)
+    fields = find_all(form, "input")
+    (token,) = [attr(field, "value") for field in fields if attr(field, "name") == "csrfmiddlewaretoken"]
+    response = browser.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert AuditEntry.objects.filter(action="member_list.export").count() == 1
+
+
 def test_federation_staff_cannot_import_into_another_federations_cdcs(client, other_federation_user, dt01):
     client.force_login(other_federation_user)
     response, made = upload(client, dt01, list_file(dt01, MARCH, [GOOD]))
@@ -549,7 +569,7 @@ def test_federation_staff_cannot_import_into_another_federations_cdcs(client, ot
 def test_leadership_sees_no_member_list(client, leader, dt01, staff):
     _response, made = upload(staff, dt01, list_file(dt01, MARCH, [GOOD]))
     client.force_login(leader)
-    assert client.get(reverse("members:member_list_export", kwargs={"code": "DT01"})).status_code == 403
+    assert client.post(reverse("members:member_list_export", kwargs={"code": "DT01"})).status_code == 403
     assert preview_of(client, made).status_code == 403
     assert not AuditEntry.objects.filter(action="member_list.export").exists()
 

@@ -181,3 +181,64 @@ def test_an_id_number_changed_to_one_held_elsewhere_is_refused_without_naming_wh
     assert [data["found_elsewhere"] for data in _lookups()] == [1]
     an.refresh_from_db()
     assert an.id_number == ""
+
+
+# --- no copy kept by browsers or proxies ------------------------------------------------------------
+
+# Every page and file of the register, with how it is asked for: each shows personal data (the
+# template is the list's layout, kept with the rest so that the rule has no exception to remember).
+PERSONAL = {
+    "members:people": ("get", {}),
+    "members:person_new": ("get", {}),
+    "members:person": ("get", {"pk": "member"}),
+    "members:person_id": ("post", {"pk": "member"}),
+    "members:person_edit": ("get", {"pk": "member"}),
+    "members:person_leave": ("get", {"pk": "member"}),
+    "members:person_transfer": ("get", {"pk": "member"}),
+    "members:transfers": ("get", {}),
+    "members:transfer_accept": ("post", {"pk": "transfer"}),
+    "members:transfer_reject": ("post", {"pk": "transfer"}),
+    "members:transfer_cancel": ("post", {"pk": "transfer"}),
+    "members:member_list_template": ("get", {"code": "DT01"}),
+    "members:member_list_export": ("post", {"code": "DT01"}),
+    "members:member_list_upload": ("get", {"code": "DT01"}),
+    "members:member_list_preview": ("get", {"code": "DT01", "pk": "upload"}),
+    "members:member_list_confirm": ("post", {"code": "DT01", "pk": "upload"}),
+    "members:member_list_discard": ("post", {"code": "DT01", "pk": "upload"}),
+    "members:reconcile_cdcs": ("get", {"code": "DT", "month": "2021-03", "cdcs": "DT01"}),
+}
+
+
+def test_every_page_of_the_register_is_in_the_list_of_personal_pages():
+    from django.urls import get_resolver
+
+    names = {
+        f"members:{name}" for name in get_resolver().namespace_dict["members"][1].reverse_dict if isinstance(name, str)
+    }
+    register = {
+        name for name in names if name.split(":")[1].startswith(("people", "person", "transfer", "member_list"))
+    }
+    assert register | {"members:reconcile_cdcs"} == set(PERSONAL)
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAL))
+def test_pages_with_personal_data_are_never_stored(name, dt01, dt02, provincial_staff):
+    from members.member_lists import MemberList
+    from members.models import MemberListUpload
+    from members.services import member_transfer_request
+
+    member = member_admit(cdcs=dt01, data=MemberData("Nguyễn Văn An", date(2021, 3, 5), id_number=AN_ID), user=None)
+    transfer = member_transfer_request(member=member, to_cdcs=dt02, user=None)
+    rows = [{"row": 7, "full_name": "Lê Văn Dũng", "joined_on": "2021-03-10"}]
+    upload = MemberListUpload.objects.create(
+        cdcs=dt01, month=date(2021, 3, 1), file_name="ds.xlsx", size=2, sha256="0" * 64, outcome="preview",
+        parsed=MemberList(cdcs_code="DT01", month="2021-03", rows=rows).as_json(),
+    )  # fmt: skip
+    objects = {"member": member.pk, "transfer": transfer.pk, "upload": upload.pk}
+    method, arguments = PERSONAL[name]
+    url = reverse(name, kwargs={key: objects.get(value, value) for key, value in arguments.items()})
+
+    response = getattr(_client(provincial_staff), method)(url)
+
+    assert response.status_code in (200, 302), response
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -580,3 +580,13 @@ def test_transfers_page_takes_a_constant_number_of_queries(dt01, dt02, provincia
 def test_the_register_month_is_this_month_by_default(dt01, federation_user):
     form = _client(federation_user).get(reverse("members:person_new")).context["form"]
     assert form["month"].value() == Month.of(timezone.localdate())
+
+
+def test_a_transfer_asked_for_by_the_system_shows_on_the_members_page(an, dt02, federation_user):
+    """A transfer without a requesting user (a command, the demo) broke the member's page (500)."""
+    member_transfer_request(member=an, to_cdcs=dt02, user=None)
+
+    response = _client(federation_user).get(_person_url("person", an))
+
+    assert response.status_code == 200
+    assert "hệ thống" in text(find(page(response), "table", id="transfers"))

@@ -4,9 +4,9 @@ correcting, losing and transferring a member, and the transfers waiting for a de
 Member records are personal data: every page asks access.require_people first (leadership sees
 counts, never names) and finds members through access.members_visible_to (404 otherwise, so that
 record numbers cannot be probed). Nothing personal goes into a URL, a redirect or a message: a
-search is posted and kept in the session, and messages name a member by record number only. The
-whole ID number is on a page only when its reveal is asked for (audited): forms and search echoes
-show it masked."""
+search is posted and kept in the session, and messages name a member by record number only. No
+page is kept by a browser or proxy (personal_data: Cache-Control no-store). The whole ID number
+is on a page only when its reveal is asked for (audited): forms and search echoes show it masked."""
 
 from urllib.parse import urlencode
 
@@ -20,10 +20,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal.lib.forms import posted
+from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 
 from .. import services
@@ -73,6 +73,7 @@ def _error_text(error: ValidationError | PermissionDenied) -> str:
 # --- the list ---------------------------------------------------------------------------------
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def people(request):
@@ -171,13 +172,14 @@ def _person_context(user, member: Member, **extra) -> dict:
     }
 
 
+@personal_data
 @login_required
 def person(request, pk):
     member = _member(request.user, pk)
     return render(request, "members/people/person.html", _person_context(request.user, member))
 
 
-@never_cache
+@personal_data
 @login_required
 @require_POST
 def person_id(request, pk):
@@ -192,6 +194,7 @@ def person_id(request, pk):
 # --- admitting and correcting -----------------------------------------------------------------
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request):
@@ -239,6 +242,7 @@ def _require_change(user, member: Member) -> None:
         raise PermissionDenied(_("Bạn không có quyền thay đổi hồ sơ đoàn viên của CĐCS này."))
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
@@ -264,6 +268,7 @@ def person_edit(request, pk):
 # --- losing and transferring ------------------------------------------------------------------
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_leave(request, pk):
@@ -284,6 +289,7 @@ def person_leave(request, pk):
     return render(request, "members/people/person_leave.html", {"member": member, "form": form, "pending": pending})
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_transfer(request, pk):
@@ -330,6 +336,7 @@ def _transfers_visible_to(user) -> QuerySet[MemberTransfer]:
     return MemberTransfer.objects.filter(Q(from_cdcs__in=mine) | Q(to_cdcs__in=mine))
 
 
+@personal_data
 @login_required
 def transfers(request):
     user = request.user
@@ -388,6 +395,7 @@ def _form_refused(request, transfer: MemberTransfer, form):
     return _back(request, transfer)
 
 
+@personal_data
 @login_required
 @require_POST
 def transfer_accept(request, pk):
@@ -405,6 +413,7 @@ def transfer_accept(request, pk):
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def transfer_reject(request, pk):
@@ -422,6 +431,7 @@ def transfer_reject(request, pk):
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def transfer_cancel(request, pk):
