@@ -150,7 +150,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"personal_data": {"()": "unionportal.logfilters.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        # runserver's request lines, which Django's own logging prints unfiltered
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["personal_data"]},
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
