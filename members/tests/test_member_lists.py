@@ -696,3 +696,43 @@ def test_an_id_number_in_other_digits_is_the_same_person(staff, dt01):
     there.refresh_from_db()
     assert (there.id_number, there.card_number) == (GOOD[ID], "DV001")
     assert 'id="count-unchanged">1<' in preview_of(staff, again).content.decode()
+
+
+# --- the audit on a CĐCS's page ---------------------------------------------------------------------
+
+
+def _audit_rows(client, cdcs) -> list[tuple[str, str]]:
+    """(action, details) of each entry of the audit table on the CĐCS's page."""
+    response = client.get(reverse("members:cdcs_detail", kwargs={"code": cdcs.code}))
+    rows = find_all(find(page(response), "table", data_audit_table=True), "tr", data_action=True)
+    return [(attr(row, "data-action"), " ".join(str(cell) for cell in row.children)) for row in rows]
+
+
+def test_the_cdcs_pages_audit_shows_register_activity_to_its_federation_of_the_time_and_no_file_names_to_leaders(
+    client, staff, dt01, other_federation, federation_user, other_federation_user, provincial_staff, leader
+):
+    from members.services import cdcs_move
+
+    _response, made = upload(staff, dt01, list_file(dt01, MARCH, [GOOD]), name="ds-Nguyen-Van-An.xlsx")
+    confirm(staff, made)
+    staff.post(reverse("members:member_list_export", kwargs={"code": "DT01"}))
+    # All that in spring 2021; from June 2021 DT01 belongs to PB.
+    AuditEntry.objects.filter(action__startswith="member").update(at=timezone.make_aware(timezone.datetime(2021, 4, 2)))
+    cdcs_move(cdcs=dt01, federation=other_federation, from_month=Month(2021, 6), user=provincial_staff)
+    client.force_login(other_federation_user)
+    client.post(reverse("members:member_list_export", kwargs={"code": "DT01"}))  # PB's own, now
+
+    pb_sees = _audit_rows(client, dt01)
+    assert [action for action, _details in pb_sees if action.startswith("member")] == ["member_list.export"]
+    assert "cdcs.move" in [action for action, _details in pb_sees]
+    client.force_login(federation_user)
+    dt_sees = [action for action, _details in _audit_rows(client, dt01) if action.startswith("member")]
+    assert sorted(dt_sees) == ["member.lookup", "member_list.export", "member_list.import"]  # theirs, not PB's
+    client.force_login(provincial_staff)
+    everything = _audit_rows(client, dt01)
+    assert {"member.lookup", "member_list.import"} <= {action for action, _details in everything}
+    assert any("ds-Nguyen-Van-An.xlsx" in details for _action, details in everything)
+    client.force_login(leader)
+    leaders_see = _audit_rows(client, dt01)
+    assert [action for action, _details in leaders_see] == [action for action, _details in everything]
+    assert not any("ds-Nguyen-Van-An" in details for _action, details in leaders_see)
