@@ -58,6 +58,7 @@ from .models import Gender, GrassrootsUnion, Member, MemberEvent, MemberListUplo
 from .people import ID_NUMBER, card_key, fold, mask_id, normal_card_number, normal_id_number
 from .services.common import Source, federation_of
 from .services.common import _day as shown
+from .services.event_months import EventMonth, event_months
 from .services.lookups import lookup_record
 from .services.people import (
     RECORD_FIELDS,
@@ -352,6 +353,7 @@ class Line:
     # False for the record of someone who left a CĐCS the user may not read: the line shows and
     # writes only what it says itself, and nothing tells that a record was there.
     known: bool = True
+    counted: EventMonth | None = None  # the month the event counts in, when the line has one
 
     @property
     def writes(self) -> bool:
@@ -408,6 +410,7 @@ class ListPreview:
     # for beyond the CĐCS's own members, and lines answered "a member elsewhere".
     checked: int = 0
     found_elsewhere: int = 0
+    approved: list[Month] = field(default_factory=list)  # approved months some lines count in
 
     def refuse(self, row: int | None, key: str, message: str) -> None:
         self.problems.append(Problem(self.sheet if row else "", row, HEADERS.get(key, ""), message))
@@ -478,6 +481,14 @@ class ListPreview:
         return hashlib.sha256(json.dumps(items, default=str, sort_keys=True).encode()).hexdigest()
 
 
+def approved_lines_message(preview: ListPreview) -> str:
+    return _(
+        "Có người trong danh sách tính vào số liệu tháng đã duyệt, khóa số liệu (%(months)s). Số liệu đã duyệt giữ "
+        "nguyên; đối chiếu với sổ đoàn viên sẽ lệch ở tháng đó. Nếu đúng là vậy, hãy đánh dấu “Vẫn ghi vào tháng đã "
+        "duyệt” rồi xác nhận."
+    ) % {"months": ", ".join(str(month) for month in preview.approved)}
+
+
 def may_import(user, cdcs: GrassrootsUnion) -> bool:
     """May the user write the register of this CĐCS? Those whose federation it is now under, and
     provincial staff."""
@@ -529,7 +540,17 @@ def list_preview(
     _check_histories(preview, scope)
     matched = {line.member.pk for line in preview.lines if line.member is not None}
     preview.missing = sum(1 for member in register.own if member.is_active and member.pk not in matched)
+    _count_months(preview)
     return preview
+
+
+def _count_months(preview: ListPreview) -> None:
+    """The month each line entering the CĐCS counts in, and those of them that are approved."""
+    entering = [line for line in preview.lines if line.event]
+    months = event_months([(preview.cdcs, Month.of(line.on)) for line in entering])
+    for line in entering:
+        line.counted = months[(preview.cdcs.pk, Month.of(line.on))]
+    preview.approved = sorted({line.counted.month for line in entering if line.counted.approved})
 
 
 def _check_identity(members: MemberList, preview: ListPreview) -> None:
@@ -856,6 +877,10 @@ class ListConflict(ListRefused):
     """The register changed after the preview the user confirmed: the plan is not the same."""
 
 
+class ListNeedsConfirmation(ListRefused):
+    """Lines count in an approved month, and the user did not say that they mean it."""
+
+
 def list_import(
     *,
     members: MemberList,
@@ -866,10 +891,12 @@ def list_import(
     source: str = Source.UPLOAD,
     file_name: str = "",
     upload: MemberListUpload | None = None,
+    confirm_month: bool = False,
 ) -> ListPreview:
     """Write the list, or nothing (ListRefused). `plan` is the fingerprint of the preview the user
     confirmed: if the register changed since so that the import would write something else, it
-    is refused (ListConflict) for them to look again. None: no preview to hold it to."""
+    is refused (ListConflict) for them to look again. None: no preview to hold it to. Lines that
+    count in an approved month are written only with confirm_month (else ListNeedsConfirmation)."""
     if user is not None and not may_import(user, cdcs):
         raise PermissionDenied(_("Bạn không có quyền ghi sổ đoàn viên của %(cdcs)s.") % {"cdcs": cdcs})
     try:
@@ -884,6 +911,8 @@ def list_import(
                     "xem trước (đã cập nhật theo sổ mới) rồi xác nhận lần nữa."
                 ) % {"cdcs": cdcs}
                 raise ListConflict([Problem("", None, "", message)], preview.plan)
+            if preview.approved and not confirm_month:
+                raise ListNeedsConfirmation([Problem("", None, "", approved_lines_message(preview))])
             entries = [
                 ListEntry(data=line.data, member=line.member, event=line.event, on=line.on, changed=tuple(line.changed))
                 for line in preview.lines

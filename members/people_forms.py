@@ -68,6 +68,12 @@ class PeopleSearchForm(forms.Form):
 # --- a member's record ------------------------------------------------------------------------
 
 
+def confirm_month_field() -> forms.BooleanField:
+    """The box that confirms an event in an approved month (members.services.event_months): shown
+    by the templates once the service asked for it (_confirm_month.html)."""
+    return forms.BooleanField(label=_("Vẫn ghi vào tháng đã duyệt"), required=False)
+
+
 class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     born_on = forms.DateField(label=_("Ngày sinh"), required=False, widget=DateInput)
@@ -83,6 +89,7 @@ class MemberForm(forms.Form):
     card_number = forms.CharField(label=_("Số thẻ đoàn viên"), max_length=30, required=False)
     joined_on = forms.DateField(label=_("Ngày vào công đoàn"), widget=DateInput)
     job = forms.CharField(label=_("Nghề nghiệp, chức vụ"), max_length=200, required=False)
+    confirm_month = confirm_month_field()
 
     def member_data(self) -> MemberData:
         data = self.cleaned_data
@@ -106,9 +113,8 @@ class MemberEditForm(MemberForm):
     clear_id = forms.BooleanField(label=_("Bỏ số CCCD đang lưu"), required=False)
 
     def __init__(self, *args, member: Member, **kwargs):
-        kwargs.setdefault(
-            "initial", {name: getattr(member, name) for name in MemberForm.base_fields if name != "id_number"}
-        )
+        record = [name for name in MemberForm.base_fields if name not in ("id_number", "confirm_month")]
+        kwargs.setdefault("initial", {name: getattr(member, name) for name in record})
         super().__init__(*args, **kwargs)
         self.member = member
         field = self.fields["id_number"]
@@ -198,6 +204,7 @@ class MemberLeaveForm(forms.Form):
         choices=[("", _("— Chọn lý do —")), *((reason.value, _leaving_label(reason)) for reason in LEAVING_REASONS)],
         help_text=_("Chuyển sang một CĐCS khác trong tỉnh thì dùng “Chuyển sinh hoạt”, không ghi giảm ở đây."),
     )
+    confirm_month = confirm_month_field()
 
 
 class MemberTransferForm(forms.Form):
@@ -211,6 +218,7 @@ class MemberTransferForm(forms.Form):
 
 class TransferAcceptForm(forms.Form):
     on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DateInput)
+    confirm_month = confirm_month_field()
 
 
 class TransferRejectForm(forms.Form):

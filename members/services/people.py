@@ -26,6 +26,7 @@ from ..audit import audit_entry, audit_log, audit_many
 from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer, Organisation
 from ..people import card_key, id_number_problem, mask_id, normal_card_number, normal_id_number, search_key
 from .common import Source, _day, federation_of
+from .event_months import require_countable
 from .lookups import lookup_record
 
 # The fields of a member's record a person enters; the rest (CĐCS, status) follow from events.
@@ -224,6 +225,7 @@ def member_admit(
     month: Month | None = None,
     arrived_on: date | None = None,
     source: str = Source.WEB,
+    confirm_month: bool = False,
 ) -> Member:
     """Admit a member to the CĐCS on data.joined_on (kết nạp mới); or, with existing=True, enter
     one who was a member already into the register that starts in `month` (default: this month):
@@ -232,7 +234,8 @@ def member_admit(
     province, a unit not on the portal) as transferred in (chuyển đến) that day.
 
     Someone who left (anywhere in the province) joins again on their own record, which keeps the
-    history; what it says of them is what was typed now."""
+    history; what it says of them is what was typed now. The event must be one the register
+    counts, in a month not approved unless confirm_month (services.event_months)."""
     data = data.cleaned()
     problems = record_problems(data)
     if problems:
@@ -245,6 +248,8 @@ def member_admit(
     kind, on = admission_event(cdcs, data, existing=existing, month=month, arrived_on=arrived_on)
     federation = _require_member_write(user, cdcs, on)
     _require_active_on(cdcs, on)
+    field = "arrived_on" if arrived_on is not None else "month" if existing else "joined_on"
+    require_countable(cdcs, on, confirmed=confirm_month, field=field)
     if data.id_number:
         _look_up(
             user,
@@ -281,9 +286,12 @@ def _admit(cdcs, data: MemberData, user, *, kind: str, on: date, federation, reg
     return member
 
 
-def member_update(*, member: Member, data: MemberData, user, source: str = Source.WEB) -> Member:
-    """Correct a member's record. A new date of joining moves their admission with it. A new ID
-    number is looked up in the province's register as an admission's is."""
+def member_update(
+    *, member: Member, data: MemberData, user, source: str = Source.WEB, confirm_month: bool = False
+) -> Member:
+    """Correct a member's record. A new date of joining moves their admission with it (from one
+    month's count to another's: neither approved unless confirm_month). A new ID number is looked
+    up in the province's register as an admission's is."""
     data = data.cleaned()
     problems = record_problems(data)
     if problems:
@@ -298,11 +306,11 @@ def member_update(*, member: Member, data: MemberData, user, source: str = Sourc
             source=source,
             conflicts=lambda holder: holder.pk != member.pk,
         )
-    return _update(member, data, user, source=source)
+    return _update(member, data, user, source=source, confirm_month=confirm_month)
 
 
 @transaction.atomic
-def _update(member: Member, data: MemberData, user, *, source: str) -> Member:
+def _update(member: Member, data: MemberData, user, *, source: str, confirm_month: bool) -> Member:
     member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
     federation = _require_member_write(user, member.cdcs)
     holder = holder_of(data.id_number, excluding=member.pk)
@@ -315,6 +323,8 @@ def _update(member: Member, data: MemberData, user, *, source: str) -> Member:
         admission = member.events.filter(kind=MemberEvent.Kind.ADMITTED, cdcs=member.cdcs).order_by("-on").first()
         if admission is not None:
             _require_active_on(member.cdcs, data.joined_on)
+            require_countable(member.cdcs, admission.on, confirmed=confirm_month, field="joined_on", starts=False)
+            require_countable(member.cdcs, data.joined_on, confirmed=confirm_month, field="joined_on")
             later = (
                 member.events.filter(on__lt=data.joined_on)
                 .exclude(pk=admission.pk)
@@ -340,7 +350,9 @@ def _update(member: Member, data: MemberData, user, *, source: str) -> Member:
 
 
 @transaction.atomic
-def member_leave(*, member: Member, on: date, reason: str, user, source: str = Source.WEB) -> Member:
+def member_leave(
+    *, member: Member, on: date, reason: str, user, source: str = Source.WEB, confirm_month: bool = False
+) -> Member:
     """Record a member as lost (giảm) for a reason; "chuyển đi" here is a transfer out of the
     province (a transfer to a CĐCS of the province is member_transfer_request)."""
     member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
@@ -356,6 +368,7 @@ def member_leave(*, member: Member, on: date, reason: str, user, source: str = S
         raise ValidationError(_("Đoàn viên đang chờ chuyển sinh hoạt: hãy hủy đề nghị chuyển trước."))
     _require_after_history(member, on)
     _require_active_on(member.cdcs, on)
+    require_countable(member.cdcs, on, confirmed=confirm_month)
     _event(member, member.cdcs, MemberEvent.Kind.LOST, on, user, reason=reason).save()
     out = reason == LossReason.TRANSFERRED_OUT
     member.status = Member.Status.TRANSFERRED_OUT if out else Member.Status.LEFT
@@ -501,7 +514,9 @@ def _decide(transfer: MemberTransfer, status: str, user, note: str = "", on: dat
 
 
 @transaction.atomic
-def member_transfer_accept(*, transfer: MemberTransfer, on: date, user, source: str = Source.WEB) -> Member:
+def member_transfer_accept(
+    *, transfer: MemberTransfer, on: date, user, source: str = Source.WEB, confirm_month: bool = False
+) -> Member:
     """The receiving CĐCS takes the member on `on`: they leave one CĐCS (giảm, chuyển đi) and
     arrive in the other (chuyển đến) that same day, so both sides count it in the same month."""
     transfer = _pending(transfer)
@@ -510,6 +525,7 @@ def member_transfer_accept(*, transfer: MemberTransfer, on: date, user, source: 
     _require_after_history(member, on)
     for cdcs in (transfer.from_cdcs, transfer.to_cdcs):
         _require_active_on(cdcs, on)
+        require_countable(cdcs, on, confirmed=confirm_month)
     MemberEvent.objects.bulk_create(
         [
             _event(

@@ -273,7 +273,7 @@ def test_admitting_a_new_member(dt01, federation_user):
     assert response.status_code == 302 and response.url == _person_url("person", member)
     assert (member.cdcs, member.full_name, member.search_name) == (dt01, "Lê Văn Cường", " le van cuong ")
     assert list(member.events.values_list("kind", "month")) == [("admitted", date(2021, 3, 1))]
-    assert _shown(client, response) == [f"Đã kết nạp Đoàn viên #{member.pk} vào DT01."]
+    assert _shown(client, response) == [f"Đã kết nạp Đoàn viên #{member.pk} vào DT01 (tính vào số liệu tháng 03/2021)."]
     assert AuditEntry.objects.filter(action="member.admit", object_id=str(member.pk)).exists()
 
 
@@ -302,7 +302,8 @@ def test_a_member_arriving_from_outside_the_province_is_transferred_in_that_day(
     member = Member.objects.get()
     assert response.status_code == 302
     assert list(member.events.values_list("kind", "on")) == [("transferred_in", date(2021, 3, 20))]
-    assert _shown(client, response) == [f"Đã ghi Đoàn viên #{member.pk} chuyển đến DT01."]
+    shown = f"Đã ghi Đoàn viên #{member.pk} chuyển đến DT01 (tính vào số liệu tháng 03/2021)."
+    assert _shown(client, response) == [shown]
     assert AuditEntry.objects.filter(action="member.register", object_id=str(member.pk)).exists()
 
 
@@ -396,7 +397,7 @@ def test_losing_a_member(an, federation_user):
     client = _client(federation_user)
     response = client.post(_person_url("person_leave", an), {"on": "2021-04-02", "reason": "died"})
 
-    assert _shown(client, response) == [f"Đã ghi giảm Đoàn viên #{an.pk}."]
+    assert _shown(client, response) == [f"Đã ghi giảm Đoàn viên #{an.pk} (tính vào số liệu tháng 04/2021)."]
     an.refresh_from_db()
     assert (an.status, an.left_on, an.left_reason) == ("left", date(2021, 4, 2), "died")
     page_after = client.get(_person_url("person", an))
@@ -453,7 +454,7 @@ def test_a_transfer_is_asked_accepted_and_moves_the_member(an, pb01, federation_
     accepted = receiver.post(reverse("members:transfer_accept", kwargs={"pk": transfer.pk}), {"on": "2021-04-10"})
 
     assert accepted.status_code == 302 and accepted.url == reverse("members:transfers")
-    assert _shown(receiver, accepted) == [f"Đã tiếp nhận Đoàn viên #{an.pk} vào PB01."]
+    assert _shown(receiver, accepted) == [f"Đã tiếp nhận Đoàn viên #{an.pk} vào PB01 (tính vào số liệu tháng 04/2021)."]
     an.refresh_from_db()
     assert an.cdcs == pb01
     assert sorted(an.events.filter(month=date(2021, 4, 1)).values_list("cdcs__code", "kind")) == [

@@ -26,6 +26,7 @@ from ..access import cdcs_now_under, require_people
 from ..audit import audit_log
 from ..member_lists import (
     ListConflict,
+    ListNeedsConfirmation,
     ListRefused,
     MemberList,
     list_finish,
@@ -180,7 +181,11 @@ def member_list_confirm(request, code: str, pk: int):
             source=AuditEntry.Source.UPLOAD,
             file_name=upload.file_name,
             upload=upload,
+            confirm_month=request.POST.get("confirm_month") == "on",
         )
+    except ListNeedsConfirmation as unconfirmed:
+        messages.error(request, unconfirmed.problems[0].message)
+        return redirect("members:member_list_preview", code=code, pk=pk)
     except ListConflict as conflict:
         # The preview now shows the register as it is; confirming again writes that knowingly.
         upload.parsed["plan"] = conflict.plan

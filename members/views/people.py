@@ -30,7 +30,7 @@ from .. import services
 from ..access import PeopleScope, cdcs_now_under, is_provincial, members_visible_to, require_people
 from ..audit import audit_log
 from ..forms import add_service_errors
-from ..models import GrassrootsUnion, Member, MemberTransfer
+from ..models import GrassrootsUnion, Member, MemberEvent, MemberTransfer
 from ..people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
 from ..people_forms import (
     AdmitMode,
@@ -43,6 +43,7 @@ from ..people_forms import (
     TransferAcceptForm,
     TransferRejectForm,
 )
+from ..services.event_months import CONFIRM_FIELD, counts_in
 from ..services.lookups import id_search_record
 from ..services.people import current_federation
 
@@ -215,6 +216,7 @@ def person_new(request):
                 existing=form.existing,
                 month=form.cleaned_data["month"] if form.existing else None,
                 arrived_on=form.arrival,
+                confirm_month=form.cleaned_data["confirm_month"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -228,9 +230,17 @@ def person_new(request):
                     "month": Month.of(cdcs.register_from),
                 }
             elif form.arrival:
-                text = _("Đã ghi %(member)s chuyển đến %(cdcs)s.") % {"member": member, "cdcs": cdcs.code}
+                text = _("Đã ghi %(member)s chuyển đến %(cdcs)s (%(counts)s).") % {
+                    "member": member,
+                    "cdcs": cdcs.code,
+                    "counts": counts_in(form.arrival),
+                }
             else:
-                text = _("Đã kết nạp %(member)s vào %(cdcs)s.") % {"member": member, "cdcs": cdcs.code}
+                text = _("Đã kết nạp %(member)s vào %(cdcs)s (%(counts)s).") % {
+                    "member": member,
+                    "cdcs": cdcs.code,
+                    "counts": counts_in(member.joined_on),
+                }
             messages.success(request, text)
             return redirect("members:person", pk=member.pk)
     options = list(targets.order_by("code").values_list("code", "name"))
@@ -251,7 +261,12 @@ def person_edit(request, pk):
     form = MemberEditForm(posted(request), member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, data=form.member_data(), user=request.user)
+            services.member_update(
+                member=member,
+                data=form.member_data(),
+                user=request.user,
+                confirm_month=form.cleaned_data["confirm_month"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -262,7 +277,10 @@ def person_edit(request, pk):
             else:
                 messages.info(request, _("Hồ sơ không có gì thay đổi."))
             return redirect("members:person", pk=member.pk)
-    return render(request, "members/people/person_edit.html", {"member": member, "form": form})
+    # A new date of joining moves the admission, and the month it counts in, with it.
+    admitted_here = member.events.filter(kind=MemberEvent.Kind.ADMITTED, cdcs=member.cdcs).exists()
+    context = {"member": member, "form": form, "admitted_here": admitted_here}
+    return render(request, "members/people/person_edit.html", context)
 
 
 # --- losing and transferring ------------------------------------------------------------------
@@ -283,7 +301,11 @@ def person_leave(request, pk):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Đã ghi giảm %(member)s.") % {"member": member})
+            messages.success(
+                request,
+                _("Đã ghi giảm %(member)s (%(counts)s).")
+                % {"member": member, "counts": counts_in(form.cleaned_data["on"])},
+            )
             return redirect("members:person", pk=member.pk)
     pending = member.transfers.filter(status=MemberTransfer.Status.PENDING).exists()
     return render(request, "members/people/person_leave.html", {"member": member, "form": form, "pending": pending})
@@ -344,7 +366,9 @@ def transfers(request):
     pending = list(visible.filter(status=MemberTransfer.Status.PENDING).order_by("requested_at", "pk"))
     decided = list(visible.exclude(status=MemberTransfer.Status.PENDING).order_by("-decided_at", "-pk")[:DECIDED_LIMIT])
     scope = PeopleScope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
+    confirm = request.GET.get("confirm", "")
     for transfer in pending + decided:
+        transfer.confirming = str(transfer.pk) == confirm  # its acceptance falls in an approved month
         is_pending = transfer.status == MemberTransfer.Status.PENDING
         transfer.can_decide = is_pending and transfer.to_cdcs_id in scope
         transfer.can_cancel = is_pending and transfer.from_cdcs_id in scope
@@ -405,12 +429,22 @@ def transfer_accept(request, pk):
     form = TransferAcceptForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, transfer, form)
-    return _decide(
+    on = form.cleaned_data["on"]
+    try:
+        services.member_transfer_accept(
+            transfer=transfer, on=on, user=request.user, confirm_month=form.cleaned_data["confirm_month"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        if CONFIRM_FIELD in getattr(error, "error_dict", {}):  # the same form again, with the box to confirm
+            return redirect(f"{reverse('members:transfers')}?{urlencode({'confirm': transfer.pk})}")
+        return _back(request, transfer)
+    messages.success(
         request,
-        transfer,
-        lambda: services.member_transfer_accept(transfer=transfer, on=form.cleaned_data["on"], user=request.user),
-        _("Đã tiếp nhận %(member)s vào %(cdcs)s.") % {"member": transfer.member, "cdcs": transfer.to_cdcs.code},
+        _("Đã tiếp nhận %(member)s vào %(cdcs)s (%(counts)s).")
+        % {"member": transfer.member, "cdcs": transfer.to_cdcs.code, "counts": counts_in(on)},
     )
+    return _back(request, transfer)
 
 
 @personal_data

@@ -30,8 +30,13 @@ class Command(BaseCommand):
         add_import_arguments(parser)
         parser.add_argument("--cdcs", required=True, metavar="MÃ", help="mã CĐCS")
         parser.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng ghi sổ (vd 2021-03)")
+        parser.add_argument(
+            "--confirm-month",
+            action="store_true",
+            help="vẫn ghi những người tính vào số liệu tháng đã duyệt, khóa số liệu (đối chiếu sổ sẽ lệch ở tháng đó)",
+        )
 
-    def handle(self, *args, file, cdcs, month, dry_run, user, **options):
+    def handle(self, *args, file, cdcs, month, dry_run, user, confirm_month, **options):
         month = month_argument(month)
         union = GrassrootsUnion.objects.filter(code=cdcs).first()
         if union is None:
@@ -64,6 +69,7 @@ class Command(BaseCommand):
                 source=AuditEntry.Source.COMMAND,
                 file_name=path.name,
                 upload=upload,
+                confirm_month=confirm_month,
             )
         except ListRefused as refused:
             list_finish(upload, user=person, refused=refused)
