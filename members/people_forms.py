@@ -54,11 +54,13 @@ class PeopleFilterForm(forms.Form):
 class PeopleSearchForm(forms.Form):
     """The name or ID searched for: posted, kept in the session, never in a URL."""
 
+    # Said under the search row (a help text inside the field's column would push its buttons down).
+    hint = _("Số CCCD: đủ 12 chữ số, hoặc 4 chữ số cuối. Số thẻ: không kể chữ hoa, chữ thường, các số 0 ở đầu.")
+
     q = forms.CharField(
         label=_("Họ tên, số CCCD hoặc số thẻ"),
         required=False,
         max_length=100,
-        help_text=_("Số CCCD: đủ 12 chữ số, hoặc 4 chữ số cuối. Số thẻ: không kể chữ hoa, chữ thường, các số 0 ở đầu."),
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("ví dụ: nguyen van an"), "autocomplete": "off"}
         ),

@@ -123,9 +123,9 @@ def test_accepting_a_transfer_into_an_approved_month_asks_for_the_box_on_that_tr
 
     refused = client.post(url, {"on": "2021-03-25"})
 
-    assert refused.status_code == 302 and refused.url.endswith(f"?confirm={transfer.pk}")
+    assert refused.status_code == 302 and refused.url.endswith(f"?confirm={transfer.pk}&on=2021-03-25")
     row = find(page(client.get(refused.url)), "tr", id=f"transfer-{transfer.pk}")
-    assert CONFIRM in text(row) and "tính vào số liệu tháng" in text(row)
+    assert CONFIRM in text(row) and "tính vào số liệu tháng 03/2021" in text(row)  # the date typed, kept
     cuc.refresh_from_db()
     assert cuc.cdcs == pb01
     client.post(url, {"on": "2021-03-25", "confirm_month": "on"})

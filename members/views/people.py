@@ -8,6 +8,7 @@ search is posted and kept in the session, and messages name a member by record n
 page is kept by a browser or proxy (personal_data: Cache-Control no-store). The whole ID number
 is on a page only when its reveal is asked for (audited): forms and search echoes show it masked."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -366,9 +367,14 @@ def transfers(request):
     pending = list(visible.filter(status=MemberTransfer.Status.PENDING).order_by("requested_at", "pk"))
     decided = list(visible.exclude(status=MemberTransfer.Status.PENDING).order_by("-decided_at", "-pk")[:DECIDED_LIMIT])
     scope = PeopleScope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
-    confirm = request.GET.get("confirm", "")
+    confirm, today = request.GET.get("confirm", ""), timezone.localdate()
+    try:
+        confirm_on = date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        confirm_on = today
     for transfer in pending + decided:
         transfer.confirming = str(transfer.pk) == confirm  # its acceptance falls in an approved month
+        transfer.accept_on = confirm_on if transfer.confirming else today
         is_pending = transfer.status == MemberTransfer.Status.PENDING
         transfer.can_decide = is_pending and transfer.to_cdcs_id in scope
         transfer.can_cancel = is_pending and transfer.from_cdcs_id in scope
@@ -437,7 +443,8 @@ def transfer_accept(request, pk):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
         if CONFIRM_FIELD in getattr(error, "error_dict", {}):  # the same form again, with the box to confirm
-            return redirect(f"{reverse('members:transfers')}?{urlencode({'confirm': transfer.pk})}")
+            query = urlencode({"confirm": transfer.pk, "on": on.isoformat()})
+            return redirect(f"{reverse('members:transfers')}?{query}")
         return _back(request, transfer)
     messages.success(
         request,
