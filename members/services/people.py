@@ -7,7 +7,11 @@ figures: the register is counted beside them (members.people.register_figures).
 Rules kept here: a member is in one CĐCS at a time (one Member per person: an ID number is
 unique in the province, and someone who left and joins again keeps their record and history);
 events happen on days when the CĐCS exists, never in the future, never before the member's last
-event; the register of a CĐCS starts (register_from) the month its existing members are entered."""
+event, never before its register starts nor in an approved month unless confirmed
+(services.event_months); the register of a CĐCS starts (register_from) the month its existing
+members are entered. An ID number typed on a form is looked up in the province's register before
+that transaction (services.lookups), so that a look-up refused stays in the audit trail, and what
+the refusal says is members.access.id_holder_refusal's."""
 
 from dataclasses import dataclass
 from datetime import date
