@@ -57,8 +57,10 @@ max_requests = envint("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = max_requests // 10
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"  # the workers' heartbeat files, kept off a slow disk
-# Access log on stdout: the path only, never the query string, where searches carry people's names.
+# Access log on stdout: the path only, never the query string, where searches carry people's names
+# and ID numbers; an ID number typed into a path is blotted out (unionportal.accesslog).
 accesslog = "-"
+logger_class = "unionportal.accesslog.AccessLog"
 errorlog = "-"
 loglevel = (envstr("LOG_LEVEL") or "info").lower()
 access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

@@ -53,7 +53,7 @@ from members.models import (  # noqa: E402
     Role,
     UserProfile,
 )
-from members.people import id_number_for, member_search, name_ordered, search_key  # noqa: E402
+from members.people import card_key, id_number_for, member_search, name_ordered, search_key  # noqa: E402
 from members.services import cdcs_found  # noqa: E402
 from reports.demo_people import GIVEN, MIDDLE, SURNAMES  # noqa: E402
 from unionportal.lib.bulk import insert_many  # noqa: E402
@@ -77,6 +77,7 @@ def person(rng: random.Random, serial: int, cdcs_id: int, joined_on: date) -> Me
         ethnicity="Kinh",
         id_number=id_number_for(born_on, gender, serial),
         card_number=f"TN{serial:07d}",
+        card_key=card_key(f"TN{serial:07d}"),
         joined_on=joined_on,
         job="Công nhân",
     )
@@ -188,7 +189,7 @@ def search_figures(users) -> None:
     print("Search (a page of 50 and the count):")
     for who in ("bantochuc", "canbo.big"):
         scope = members_visible_to(users[who])
-        for query in ("nguyen van an", "Đặng Thị Hằng", "le quan", "hoang", "0190900123"):
+        for query in ("nguyen van an", "Đặng Thị Hằng", "le quan", "hoang", "tn12345", "0123"):
 
             def page(query=query, scope=scope):  # as the people page does it
                 found = member_search(scope, query).select_related("cdcs")

@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, unescape_text
 
-from .access import can_write, cdcs_now_under
+from .access import PeopleScope, can_write, cdcs_now_under, id_holder_refusal
 from .audit import audit_log
 from .exports import Column, guide_sheet
 from .imports import (
@@ -55,9 +55,11 @@ from .imports import (
     workbook_read,
 )
 from .models import Gender, GrassrootsUnion, Member, MemberEvent, MemberListUpload
-from .people import ID_NUMBER, fold, mask_id
+from .people import ID_NUMBER, card_key, fold, mask_id, normal_card_number, normal_id_number
 from .services.common import Source, federation_of
 from .services.common import _day as shown
+from .services.event_months import EventMonth, event_months
+from .services.lookups import lookup_record
 from .services.people import (
     RECORD_FIELDS,
     ListEntry,
@@ -303,7 +305,7 @@ def _member_row(cells, number, headers, members: MemberList, title: str) -> dict
         item["id_number"] = _id_number(cells.get("id_number"))
     except ValueError as error:
         refuse("id_number", str(error))
-    item["card_number"] = _text(cells.get("card_number"))
+    item["card_number"] = normal_card_number(_text(cells.get("card_number")))
     return item if len(members.problems) == before else None
 
 
@@ -317,7 +319,7 @@ def _id_number(value) -> str:
     12-digit number typed into a number cell comes out with 10 or 11 digits: padded back with
     zeros only then, and only when the province code it gives exists."""
     if value is None or isinstance(value, str):
-        return _text(value).replace(" ", "").replace(".", "")
+        return normal_id_number(_text(value))
     if isinstance(value, bool) or not isinstance(value, int | float) or not float(value).is_integer():
         raise ValueError(_("Số CCCD phải là 12 chữ số, ghi dạng văn bản."))
     digits = str(int(value))
@@ -348,14 +350,24 @@ class Line:
     on: date | None = None
     changed: list[str] = field(default_factory=list)  # fields of an existing record that the list changes
     before: dict = field(default_factory=dict)  # their saved values
+    # False for the record of someone who left a CĐCS the user may not read: the line shows and
+    # writes only what it says itself, and nothing tells that a record was there.
+    known: bool = True
+    counted: EventMonth | None = None  # the month the event counts in, when the line has one
 
     @property
     def writes(self) -> bool:
         return self.member is None or bool(self.event or self.changed)
 
     @property
-    def readmitted(self) -> bool:
+    def returns(self) -> bool:
+        """Someone with a record in the register (who left) enters the CĐCS on it."""
         return self.member is not None and bool(self.event)
+
+    @property
+    def readmitted(self) -> bool:
+        """Shown as someone who had a record: only to those who may read it."""
+        return self.returns and self.known
 
     @property
     def id_shown(self) -> str:
@@ -394,9 +406,21 @@ class ListPreview:
     lines: list[Line] = field(default_factory=list)  # in the order of the file
     missing: int = 0  # active members of the CĐCS that the list does not name (they stay)
     problems: list[Problem] = field(default_factory=list)
+    # The list's look-ups in the province's register (members.services.lookups): ID numbers looked
+    # for beyond the CĐCS's own members, and lines answered "a member elsewhere".
+    checked: int = 0
+    found_elsewhere: int = 0
+    approved: list[Month] = field(default_factory=list)  # approved months some lines count in
 
     def refuse(self, row: int | None, key: str, message: str) -> None:
         self.problems.append(Problem(self.sheet if row else "", row, HEADERS.get(key, ""), message))
+
+    def refuse_holder(self, row: int, holder: Member, scope: PeopleScope) -> None:
+        """The line's ID number is `holder`'s, who is active in another CĐCS or whose history
+        stands in the way: said as members.access.id_holder_refusal allows."""
+        message, elsewhere = id_holder_refusal(scope, holder, transfer_hint=holder.is_active)
+        self.refuse(row, "id_number", message)
+        self.found_elsewhere += int(elsewhere)
 
     def _new(self, kind: str) -> list[Line]:
         return [line for line in self.lines if line.event == kind]
@@ -457,6 +481,14 @@ class ListPreview:
         return hashlib.sha256(json.dumps(items, default=str, sort_keys=True).encode()).hexdigest()
 
 
+def approved_lines_message(preview: ListPreview) -> str:
+    return _(
+        "Có người trong danh sách tính vào số liệu tháng đã duyệt, khóa số liệu (%(months)s). Số liệu đã duyệt giữ "
+        "nguyên; đối chiếu với sổ đoàn viên sẽ lệch ở tháng đó. Nếu đúng là vậy, hãy đánh dấu “Vẫn ghi vào tháng đã "
+        "duyệt” rồi xác nhận."
+    ) % {"months": ", ".join(str(month) for month in preview.approved)}
+
+
 def may_import(user, cdcs: GrassrootsUnion) -> bool:
     """May the user write the register of this CĐCS? Those whose federation it is now under, and
     provincial staff."""
@@ -502,11 +534,23 @@ def list_preview(
     preview.register_from = month if preview.register_starts else Month.of(cdcs.register_from)
     rows = _checked_rows(members.rows, preview, today)
     register = _Register(cdcs, [row.data for row in rows], lock=lock)
-    _match(rows, register, preview)
-    _check_histories(preview)
+    preview.checked = register.checked
+    scope = PeopleScope(user)
+    _match(rows, register, preview, scope)
+    _check_histories(preview, scope)
     matched = {line.member.pk for line in preview.lines if line.member is not None}
     preview.missing = sum(1 for member in register.own if member.is_active and member.pk not in matched)
+    _count_months(preview)
     return preview
+
+
+def _count_months(preview: ListPreview) -> None:
+    """The month each line entering the CĐCS counts in, and those of them that are approved."""
+    entering = [line for line in preview.lines if line.event]
+    months = event_months([(preview.cdcs, Month.of(line.on)) for line in entering])
+    for line in entering:
+        line.counted = months[(preview.cdcs.pk, Month.of(line.on))]
+    preview.approved = sorted({line.counted.month for line in entering if line.counted.approved})
 
 
 def _check_identity(members: MemberList, preview: ListPreview) -> None:
@@ -597,7 +641,7 @@ def _check_duplicates(row: _Row, seen: dict, preview: ListPreview) -> None:
     if data.id_number:
         keys.append(("id", data.id_number))
     if data.card_number:
-        keys.append(("card", data.card_number))
+        keys.append(("card", card_key(data.card_number)))
     if data.born_on:
         keys.append(("person", row.name, data.born_on))
     elif not (data.id_number or data.card_number):
@@ -634,6 +678,7 @@ class _Register:
         self.own = list(own.select_for_update() if lock else own)
         own_ids = {member.id_number for member in self.own if member.id_number}
         wanted = sorted({data.id_number for data in rows if data.id_number} - own_ids)
+        self.checked = len(wanted)  # looked for in the whole province
         holders = []
         for chunk in _chunks(wanted):
             query = Member.objects.filter(id_number__in=chunk).select_related("cdcs").order_by()
@@ -641,16 +686,18 @@ class _Register:
         self.by_id = {member.id_number: member for member in [*self.own, *holders] if member.id_number}
         self.by_card, self.by_name = {}, {}
         for member in self.own:
-            if member.card_number:
-                self.by_card.setdefault(member.card_number, []).append(member)
+            if member.card_key:
+                self.by_card.setdefault(member.card_key, []).append(member)
             self.by_name.setdefault(member.search_name.strip(), []).append(member)  # folded when saved
 
 
 def _fits(member: Member, data: MemberData) -> bool:
     """Nothing in the record contradicts the line: no different ID number, card or birth date."""
+    if member.card_key and data.card_number and member.card_key != card_key(data.card_number):
+        return False
     return not any(
         getattr(member, name) and getattr(data, name) and getattr(member, name) != getattr(data, name)
-        for name in ("id_number", "card_number", "born_on")
+        for name in ("id_number", "born_on")
     )
 
 
@@ -662,7 +709,7 @@ def _pick(candidates: list[Member], data: MemberData) -> tuple[Member | None, in
     return (fits[0], 1) if len(fits) == 1 else (None, len(fits))
 
 
-def _match(rows: list[_Row], register: _Register, preview: ListPreview) -> None:
+def _match(rows: list[_Row], register: _Register, preview: ListPreview, scope: PeopleScope) -> None:
     """Each line to the record it is: by ID number anywhere (someone active in another CĐCS is
     refused), else by card number in the CĐCS, then, once those are taken, by name and birth date."""
     cdcs = register.cdcs
@@ -683,14 +730,11 @@ def _match(rows: list[_Row], register: _Register, preview: ListPreview) -> None:
         holder = register.by_id.get(data.id_number) if data.id_number else None
         if holder is not None:
             if holder.cdcs_id != cdcs.pk and holder.is_active:
-                message = _("Người có số CCCD này đang sinh hoạt tại %(cdcs)s; cần làm thủ tục chuyển sinh hoạt.") % {
-                    "cdcs": holder.cdcs
-                }
-                preview.refuse(number, "id_number", message)
+                preview.refuse_holder(number, holder, scope)
             else:
                 claim(number, holder)
             continue
-        candidates = register.by_card.get(data.card_number, []) if data.card_number else []
+        candidates = register.by_card.get(card_key(data.card_number), []) if data.card_number else []
         if candidates:
             member, fitting = _pick(candidates, data)
             if member is not None:
@@ -725,16 +769,24 @@ def _match(rows: list[_Row], register: _Register, preview: ListPreview) -> None:
     problem_rows = {problem.row for problem in preview.problems}
     for row in rows:
         if row.number in found and row.number not in problem_rows:
-            line = _line(row.number, row.data, found[row.number], preview)
+            line = _line(row.number, row.data, found[row.number], preview, scope)
             if line is not None:
                 preview.lines.append(line)
 
 
-def _line(number: int, data: MemberData, member: Member | None, preview: ListPreview) -> Line | None:
+def _line(
+    number: int, data: MemberData, member: Member | None, preview: ListPreview, scope: PeopleScope
+) -> Line | None:
     cdcs = preview.cdcs
-    if member is not None:
+    if member is not None and not scope.reads(member):
+        # Someone who left a CĐCS the user may not read: their record is taken up again (an ID
+        # number is one person), with what the line says and nothing that was saved.
+        line = Line(number, data, member, known=False)
+    elif member is not None:
         saved = {name: getattr(member, name) for name in RECORD_FIELDS}
         data = MemberData(**{name: getattr(data, name) or saved[name] for name in RECORD_FIELDS})
+        if card_key(data.card_number) == member.card_key:
+            data.card_number = saved["card_number"]  # "tn1234" for TN0001234 is no change
         changed = [name for name in RECORD_FIELDS if getattr(data, name) != saved[name]]
         line = Line(number, data, member, changed=changed, before={name: saved[name] for name in changed})
         if member.is_active and member.cdcs_id == cdcs.pk:
@@ -762,11 +814,11 @@ def _line(number: int, data: MemberData, member: Member | None, preview: ListPre
     return line
 
 
-def _check_histories(preview: ListPreview) -> None:
+def _check_histories(preview: ListPreview, scope: PeopleScope) -> None:
     """Lines that touch a record with a history: someone re-admitted enters after their last event;
     a new date of joining is not after the member's first event, nor moves an admission (that is
     done on the member's page, which moves the event with it)."""
-    readmitted = [line for line in preview.lines if line.readmitted]
+    readmitted = [line for line in preview.lines if line.returns]
     redated = [line for line in preview.lines if not line.event and "joined_on" in line.changed]
     pks = sorted({line.member.pk for line in [*readmitted, *redated]})
     if not pks:
@@ -787,7 +839,10 @@ def _check_histories(preview: ListPreview) -> None:
     dropped = set()
     for line in readmitted:
         last = stats.get(line.member.pk, {}).get("last")
-        if last and line.on < last:
+        if last and line.on < last and not line.known:
+            preview.refuse_holder(line.row, line.member, scope)
+            dropped.add(line.row)
+        elif last and line.on < last:
             message = _(
                 "Người này đã có trong sổ đoàn viên, biến động gần nhất ngày %(last)s: không ghi vào CĐCS từ "
                 "ngày %(day)s trước đó được."
@@ -822,6 +877,10 @@ class ListConflict(ListRefused):
     """The register changed after the preview the user confirmed: the plan is not the same."""
 
 
+class ListNeedsConfirmation(ListRefused):
+    """Lines count in an approved month, and the user did not say that they mean it."""
+
+
 def list_import(
     *,
     members: MemberList,
@@ -832,10 +891,12 @@ def list_import(
     source: str = Source.UPLOAD,
     file_name: str = "",
     upload: MemberListUpload | None = None,
+    confirm_month: bool = False,
 ) -> ListPreview:
     """Write the list, or nothing (ListRefused). `plan` is the fingerprint of the preview the user
     confirmed: if the register changed since so that the import would write something else, it
-    is refused (ListConflict) for them to look again. None: no preview to hold it to."""
+    is refused (ListConflict) for them to look again. None: no preview to hold it to. Lines that
+    count in an approved month are written only with confirm_month (else ListNeedsConfirmation)."""
     if user is not None and not may_import(user, cdcs):
         raise PermissionDenied(_("Bạn không có quyền ghi sổ đoàn viên của %(cdcs)s.") % {"cdcs": cdcs})
     try:
@@ -850,6 +911,8 @@ def list_import(
                     "xem trước (đã cập nhật theo sổ mới) rồi xác nhận lần nữa."
                 ) % {"cdcs": cdcs}
                 raise ListConflict([Problem("", None, "", message)], preview.plan)
+            if preview.approved and not confirm_month:
+                raise ListNeedsConfirmation([Problem("", None, "", approved_lines_message(preview))])
             entries = [
                 ListEntry(data=line.data, member=line.member, event=line.event, on=line.on, changed=tuple(line.changed))
                 for line in preview.lines
@@ -887,13 +950,35 @@ def list_import(
 # --- the upload record -------------------------------------------------------------------------
 
 
-def list_receive(
-    *, data: bytes, file_name: str, cdcs: GrassrootsUnion, month: Month, user
-) -> tuple[MemberListUpload, MemberList, ListPreview]:
-    """Read and preview a list and keep what was read (not the file) with whether it can be
-    imported. Returns (upload, members, preview)."""
-    members = list_read(data)
+def list_check(
+    members: MemberList, *, cdcs: GrassrootsUnion, month: Month, user, source: str = Source.UPLOAD
+) -> ListPreview:
+    """The preview of a list as its uploader first sees it: its look-ups in the province's register
+    audited and counted against the user's daily limit (members.services.lookups); past that
+    limit, a preview that answers nothing but why."""
     preview = list_preview(members, cdcs=cdcs, month=month, user=user)
+    refusal = lookup_record(
+        user=user,
+        cdcs=cdcs,
+        federation=current_federation(cdcs),
+        checked=preview.checked,
+        found_elsewhere=preview.found_elsewhere,
+        source=source,
+        always=True,
+    )
+    if refusal:
+        preview = ListPreview(cdcs=cdcs, month=month, sheet=members.sheet)
+        preview.refuse(None, "", refusal)
+    return preview
+
+
+def list_receive(
+    *, data: bytes, file_name: str, cdcs: GrassrootsUnion, month: Month, user, source: str = Source.UPLOAD
+) -> tuple[MemberListUpload, MemberList, ListPreview]:
+    """Read and check a list (list_check) and keep what was read (not the file) with whether it
+    can be imported. Returns (upload, members, preview)."""
+    members = list_read(data)
+    preview = list_check(members, cdcs=cdcs, month=month, user=user, source=source)
     refused = bool(preview.problems)
     upload = MemberListUpload.objects.create(
         cdcs=cdcs,

@@ -7,6 +7,7 @@ from operator import add
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext, pgettext_lazy
@@ -626,8 +627,16 @@ class Member(models.Model):
     born_on = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=50, blank=True)
-    id_number = models.CharField(_("số CCCD"), max_length=12, blank=True)
+    # Twelve ASCII digits: members.people.normal_id_number turns every other way of writing them into these.
+    id_number = models.CharField(
+        _("số CCCD"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"\A[0-9]{12}\Z", _("Số CCCD phải gồm đúng 12 chữ số."))],
+    )
     card_number = models.CharField(_("số thẻ đoàn viên"), max_length=30, blank=True)
+    # The card number as searches and lists compare it (members.people.card_key): "TN0001234" → "TN1234".
+    card_key = models.CharField(max_length=30, blank=True, editable=False)
     joined_on = models.DateField(_("ngày vào công đoàn"))
     job = models.CharField(_("nghề nghiệp, chức vụ"), max_length=200, blank=True)
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -659,7 +668,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["cdcs", "status"]),
             models.Index(fields=["id_number"]),
-            models.Index(fields=["card_number"]),
+            models.Index(fields=["card_key"]),
         ]
 
     def __str__(self):

@@ -43,16 +43,35 @@ def search_key(full_name: str) -> str:
 
 def member_search(queryset, query: str):
     """Members whose name has words starting with every word of the query, whatever the accents
-    and case; a query of digits finds ID and card numbers beginning with it."""
-    query = query.strip()
+    and case; a query with digits finds a card number (any case, with or without leading zeros:
+    "tn1234" finds TN0001234) or an ID number, whole (12 digits) or by its last four digits. No
+    other part of an ID number finds anyone: searching by its first digits, one more at a time,
+    rebuilt a whole number in a few dozen searches, without the audit its reveal writes."""
+    query = normal_digits(query).strip()
     if not query:
         return queryset
-    digits = query.replace(" ", "")
-    if digits.isdigit():  # ranges, not LIKE: SQLite's LIKE ignores case and so cannot use an index
-        return queryset.filter(_starting("id_number", digits) | _starting("card_number", digits))
+    compact = _SEPARATORS.sub("", query)
+    if any(char.isdigit() for char in compact):
+        found = Q(card_key=card_key(compact))
+        if is_whole_id(compact):
+            found |= Q(id_number=compact)
+        elif is_id_ending(compact):
+            found |= Q(id_number__endswith=compact)
+        return queryset.filter(found)
     for word in fold(query).split():
         queryset = queryset.filter(search_name__contains=f" {word}")
     return queryset
+
+
+def is_whole_id(query: str) -> bool:
+    """Is the search a whole ID number (a look-up, which the audit trail records)?"""
+    return bool(ID_NUMBER.match(_SEPARATORS.sub("", normal_digits(query))))
+
+
+def is_id_ending(query: str) -> bool:
+    """The last four digits of an ID number: one digit more than lists show (mask_id), and never
+    more, so that no series of searches spells out the rest."""
+    return bool(ID_ENDING.match(query))
 
 
 # Up to this many matches, PostgreSQL sorts them faster than it finds them walking the name index in
@@ -69,13 +88,44 @@ def name_ordered(found, *, matches: int):
     return found.order_by("search_name", "pk")
 
 
-def _starting(field: str, digits: str) -> Q:
-    return Q(**{f"{field}__gte": digits, f"{field}__lt": digits + ":"})  # ":" follows "9"
-
-
 # --- ID numbers (căn cước công dân) -------------------------------------------------------------
 
-ID_NUMBER = re.compile(r"^\d{12}$")
+# ASCII digits only: Python's \d also takes full-width and Arabic-Indic digits, which once let the
+# same number be stored twice, as two different strings.
+ID_NUMBER = re.compile(r"[0-9]{12}\Z")
+ID_ENDING = re.compile(r"[0-9]{4}\Z")
+# What people type between the groups of a number: "001 090 001 234", "001.090.001.234".
+_SEPARATORS = re.compile(r"[\s.\-_/]+")
+
+
+def normal_digits(text) -> str:
+    """The text with every digit in ASCII: NFKC (full-width "０１" → "01", and the compatibility forms
+    of spaces and letters), then the decimal digits NFKC keeps (Arabic-Indic "٠١", Devanagari…).
+    Every ID and card number that comes in goes through here before it is checked or stored."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+
+
+def normal_id_number(text) -> str:
+    """An ID number as it is stored: ASCII digits, without the spaces or dots typed between groups."""
+    return _SEPARATORS.sub("", normal_digits(text))
+
+
+def normal_card_number(text) -> str:
+    """A card number as it is stored: ASCII digits, spaces as typed but single."""
+    return " ".join(normal_digits(text).split())
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def card_key(card_number: str) -> str:
+    """What card numbers are compared by (Member.card_key): upper case, letters and digits only,
+    leading zeros dropped from each run of digits: "tn-0001234", "TN1234" → "TN1234"."""
+    text = "".join(char for char in normal_digits(card_number).upper() if char.isalnum())
+    return _DIGIT_RUN.sub(lambda run: run.group().lstrip("0") or "0", text)
 
 
 def mask_id(id_number: str) -> str:

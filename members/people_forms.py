@@ -11,6 +11,7 @@ from unionportal.lib.forms import MonthField
 
 from .forms import DateInput
 from .models import Gender, GrassrootsUnion, LossReason, Member
+from .people import mask_id
 from .services import LEAVING_REASONS, MemberData
 
 
@@ -53,6 +54,9 @@ class PeopleFilterForm(forms.Form):
 class PeopleSearchForm(forms.Form):
     """The name or ID searched for: posted, kept in the session, never in a URL."""
 
+    # Said under the search row (a help text inside the field's column would push its buttons down).
+    hint = _("Số CCCD: đủ 12 chữ số, hoặc 4 chữ số cuối. Số thẻ: không kể chữ hoa, chữ thường, các số 0 ở đầu.")
+
     q = forms.CharField(
         label=_("Họ tên, số CCCD hoặc số thẻ"),
         required=False,
@@ -64,6 +68,12 @@ class PeopleSearchForm(forms.Form):
 
 
 # --- a member's record ------------------------------------------------------------------------
+
+
+def confirm_month_field() -> forms.BooleanField:
+    """The box that confirms an event in an approved month (members.services.event_months): shown
+    by the templates once the service asked for it (_confirm_month.html)."""
+    return forms.BooleanField(label=_("Vẫn ghi vào tháng đã duyệt"), required=False)
 
 
 class MemberForm(forms.Form):
@@ -81,6 +91,7 @@ class MemberForm(forms.Form):
     card_number = forms.CharField(label=_("Số thẻ đoàn viên"), max_length=30, required=False)
     joined_on = forms.DateField(label=_("Ngày vào công đoàn"), widget=DateInput)
     job = forms.CharField(label=_("Nghề nghiệp, chức vụ"), max_length=200, required=False)
+    confirm_month = confirm_month_field()
 
     def member_data(self) -> MemberData:
         data = self.cleaned_data
@@ -95,9 +106,33 @@ class MemberForm(forms.Form):
             job=data["job"],
         )
 
-    @classmethod
-    def initial_from(cls, member: Member) -> dict:
-        return {name: getattr(member, name) for name in cls.base_fields}
+
+class MemberEditForm(MemberForm):
+    """A member's record corrected. The ID number saved is not sent to the browser (the reveal on
+    the member's page, which the audit trail records, is the one way to see it whole): the form
+    shows it masked and takes a new one, left blank to keep it."""
+
+    clear_id = forms.BooleanField(label=_("Bỏ số CCCD đang lưu"), required=False)
+
+    def __init__(self, *args, member: Member, **kwargs):
+        record = [name for name in MemberForm.base_fields if name not in ("id_number", "confirm_month")]
+        kwargs.setdefault("initial", {name: getattr(member, name) for name in record})
+        super().__init__(*args, **kwargs)
+        self.member = member
+        field = self.fields["id_number"]
+        if member.id_number:
+            field.label = _("Số CCCD mới")
+            field.help_text = _("Đang lưu: %(masked)s. Để trống thì giữ nguyên; ghi đủ 12 chữ số để thay.") % {
+                "masked": mask_id(member.id_number)
+            }
+        else:
+            del self.fields["clear_id"]
+
+    def member_data(self) -> MemberData:
+        data = super().member_data()
+        if not data.id_number and not self.cleaned_data.get("clear_id"):
+            data.id_number = self.member.id_number
+        return data
 
 
 class AdmitMode:
@@ -171,6 +206,7 @@ class MemberLeaveForm(forms.Form):
         choices=[("", _("— Chọn lý do —")), *((reason.value, _leaving_label(reason)) for reason in LEAVING_REASONS)],
         help_text=_("Chuyển sang một CĐCS khác trong tỉnh thì dùng “Chuyển sinh hoạt”, không ghi giảm ở đây."),
     )
+    confirm_month = confirm_month_field()
 
 
 class MemberTransferForm(forms.Form):
@@ -184,6 +220,7 @@ class MemberTransferForm(forms.Form):
 
 class TransferAcceptForm(forms.Form):
     on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DateInput)
+    confirm_month = confirm_month_field()
 
 
 class TransferRejectForm(forms.Form):

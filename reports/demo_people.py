@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from members.models import LOSS_FIELDS, Gender, GrassrootsUnion, Member, MemberEvent
-from members.people import id_number_for, search_key
+from members.people import card_key, id_number_for, search_key
 from unionportal.lib.bulk import insert_many
 from unionportal.lib.months import Month, month_range
 
@@ -53,6 +53,7 @@ class _People:
             ethnicity=rng.choice(ETHNICITIES),
             id_number=id_number,
             card_number=f"TN{self.serial:07d}",
+            card_key=card_key(f"TN{self.serial:07d}"),
             joined_on=joined_on,
             job=rng.choice(JOBS),
             **extra,

@@ -128,6 +128,11 @@ RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
 # largest monthly figure of the last twelve months.
 GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
 
+# The member register (members.services.lookups): how many times a day a user may be answered that
+# an ID number they typed or uploaded belongs to a member of a unit they may not read; past it their
+# look-ups are refused until the next day (the provincial office can help). Audited either way.
+REGISTER_LOOKUP_LIMIT = envint("REGISTER_LOOKUP_LIMIT", 20)
+
 # Excel uploads (members.sheets): refused above this size or number of rows, and, before any
 # parser opens them, when the archive inside looks like a zip bomb.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 5) * 1024 * 1024
@@ -157,7 +162,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"personal_data": {"()": "unionportal.logfilters.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        # runserver's request lines, which Django's own logging prints unfiltered
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["personal_data"]},
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 

@@ -7,7 +7,11 @@ figures: the register is counted beside them (members.people.register_figures).
 Rules kept here: a member is in one CĐCS at a time (one Member per person: an ID number is
 unique in the province, and someone who left and joins again keeps their record and history);
 events happen on days when the CĐCS exists, never in the future, never before the member's last
-event; the register of a CĐCS starts (register_from) the month its existing members are entered."""
+event, never before its register starts nor in an approved month unless confirmed
+(services.event_months); the register of a CĐCS starts (register_from) the month its existing
+members are entered. An ID number typed on a form is looked up in the province's register before
+that transaction (services.lookups), so that a look-up refused stays in the audit trail, and what
+the refusal says is members.access.id_holder_refusal's."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -21,11 +25,13 @@ from django.utils.translation import gettext as _
 from unionportal.lib.bulk import insert_many, update_many
 from unionportal.lib.months import Month
 
-from ..access import require_write
+from ..access import PeopleScope, id_holder_refusal, require_write
 from ..audit import audit_entry, audit_log, audit_many
 from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer, Organisation
-from ..people import id_number_problem, mask_id, search_key
+from ..people import card_key, id_number_problem, mask_id, normal_card_number, normal_id_number, search_key
 from .common import Source, _day, federation_of
+from .event_months import require_countable
+from .lookups import lookup_record
 
 # The fields of a member's record a person enters; the rest (CĐCS, status) follow from events.
 RECORD_FIELDS = ("full_name", "born_on", "gender", "ethnicity", "id_number", "card_number", "joined_on", "job")
@@ -53,10 +59,23 @@ class MemberData:
             born_on=self.born_on,
             gender=self.gender,
             ethnicity=self.ethnicity.strip(),
-            id_number=self.id_number.replace(" ", "").strip(),
-            card_number=self.card_number.strip(),
+            id_number=normal_id_number(self.id_number),
+            card_number=normal_card_number(self.card_number),
             job=self.job.strip(),
         )
+
+
+# What a record keeps beside the fields entered, for search and matching.
+DERIVED_FIELDS = ("search_name", "card_key")
+
+
+def record_set(member: Member, data: MemberData) -> Member:
+    """Put the record `data` (cleaned) into `member`, with what is derived from it."""
+    for name in RECORD_FIELDS:
+        setattr(member, name, getattr(data, name))
+    member.search_name = search_key(data.full_name)
+    member.card_key = card_key(data.card_number)
+    return member
 
 
 def record_problems(data: MemberData, *, today: date | None = None) -> dict[str, str]:
@@ -86,10 +105,6 @@ def holder_of(id_number: str, *, excluding: int | None = None) -> Member | None:
     if not id_number:
         return None
     return Member.objects.exclude(pk=excluding).select_related("cdcs").filter(id_number=id_number).first()
-
-
-def active_elsewhere(member: Member) -> str:
-    return _("Người có số CCCD này đang sinh hoạt tại %(cdcs)s.") % {"cdcs": member.cdcs}
 
 
 def current_federation(cdcs: GrassrootsUnion) -> Organisation | None:
@@ -164,7 +179,47 @@ def _audit_data(data: MemberData) -> dict:
     return {"fields": [name for name in RECORD_FIELDS if getattr(data, name)], "id_number": mask_id(data.id_number)}
 
 
-@transaction.atomic
+def admission_event(
+    cdcs: GrassrootsUnion,
+    data: MemberData,
+    *,
+    existing: bool = False,
+    month: Month | None = None,
+    arrived_on: date | None = None,
+) -> tuple[str, date]:
+    """The event that enters someone into the CĐCS's register and its day, as member_admit records
+    it (see there), without writing anything: what the page says the admission counts in."""
+    if arrived_on is not None:
+        return MemberEvent.Kind.TRANSFERRED_IN, arrived_on
+    if existing:
+        start = Month.of(cdcs.register_from) if cdcs.register_from else month or Month.of(timezone.localdate())
+        return existing_member_event(cdcs, start)
+    return MemberEvent.Kind.ADMITTED, data.joined_on
+
+
+def _look_up(user, *, cdcs: GrassrootsUnion, federation, id_number: str, source: str, conflicts) -> None:
+    """Before an ID number typed on a form is written: counted and audited as a look-up in the
+    province's register (members.services.lookups) unless its holder is a member the user reads,
+    and refused, in the words members.access.id_holder_refusal allows, when its holder is someone
+    else the user may not read and `conflicts(holder)` says the number cannot be written."""
+    holder = holder_of(id_number)
+    scope = PeopleScope(user)
+    if holder is not None and scope.reads(holder):
+        return  # the rules that follow name them, as the register's list would
+    elsewhere = holder is not None and conflicts(holder)
+    refusal = lookup_record(
+        user=user, cdcs=cdcs, federation=federation, checked=1, found_elsewhere=int(elsewhere), source=source
+    )
+    if refusal:
+        raise ValidationError({"id_number": [refusal]})
+    if elsewhere:
+        raise ValidationError({"id_number": [id_holder_refusal(scope, holder)[0]]})
+
+
+def _last_event_after(member: Member, on: date) -> bool:
+    return member.events.filter(on__gt=on).exists()
+
+
 def member_admit(
     *,
     cdcs: GrassrootsUnion,
@@ -174,41 +229,59 @@ def member_admit(
     month: Month | None = None,
     arrived_on: date | None = None,
     source: str = Source.WEB,
+    confirm_month: bool = False,
 ) -> Member:
     """Admit a member to the CĐCS on data.joined_on (kết nạp mới); or, with existing=True, enter
     one who was a member already into the register that starts in `month` (default: this month):
     they count in its stock from the register's first month, not as admitted; or, with
     `arrived_on`, record one who comes from a union outside the province's register (another
-    province, a unit not on the portal) as transferred in (chuyển đến) that day."""
+    province, a unit not on the portal) as transferred in (chuyển đến) that day.
+
+    Someone who left (anywhere in the province) joins again on their own record, which keeps the
+    history; what it says of them is what was typed now. The event must be one the register
+    counts, in a month not approved unless confirm_month (services.event_months)."""
     data = data.cleaned()
     problems = record_problems(data)
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
-    kind, on = MemberEvent.Kind.ADMITTED, data.joined_on
     if arrived_on is not None:
         if arrived_on < data.joined_on:
             raise ValidationError({"arrived_on": [_("Ngày chuyển đến không được trước ngày vào công đoàn.")]})
         if arrived_on > timezone.localdate():
             raise ValidationError({"arrived_on": [_("Ngày %(day)s chưa đến.") % {"day": _day(arrived_on)}]})
-        kind, on = MemberEvent.Kind.TRANSFERRED_IN, arrived_on
-    elif existing:
-        start = register_start(cdcs, month or Month.of(timezone.localdate()))
-        kind, on = existing_member_event(cdcs, start)
+    kind, on = admission_event(cdcs, data, existing=existing, month=month, arrived_on=arrived_on)
     federation = _require_member_write(user, cdcs, on)
     _require_active_on(cdcs, on)
+    field = "arrived_on" if arrived_on is not None else "month" if existing else "joined_on"
+    require_countable(cdcs, on, confirmed=confirm_month, field=field)
+    if data.id_number:
+        _look_up(
+            user,
+            cdcs=cdcs,
+            federation=federation,
+            id_number=data.id_number,
+            source=source,
+            conflicts=lambda holder: holder.is_active or _last_event_after(holder, on),
+        )
+    start = (month or Month.of(timezone.localdate())) if existing else None
+    return _admit(cdcs, data, user, kind=kind, on=on, federation=federation, register_from=start, source=source)
+
+
+@transaction.atomic
+def _admit(cdcs, data: MemberData, user, *, kind: str, on: date, federation, register_from, source: str) -> Member:
+    if register_from is not None:
+        register_start(cdcs, register_from)
     member = holder_of(data.id_number)
     if member is not None and member.is_active:
-        raise ValidationError({"id_number": [active_elsewhere(member)]})
+        raise ValidationError({"id_number": [id_holder_refusal(PeopleScope(user), member)[0]]})
     if member is not None:  # someone who left joins again: one record, their whole history
         Member.objects.select_for_update().filter(pk=member.pk).first()
         _require_after_history(member, on)
-        for name in RECORD_FIELDS:
-            setattr(member, name, getattr(data, name))
         member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
     else:
-        member = Member(**{name: getattr(data, name) for name in RECORD_FIELDS}, status=Member.Status.ACTIVE)
+        member = Member(status=Member.Status.ACTIVE)
+    record_set(member, data)
     member.cdcs = cdcs
-    member.search_name = search_key(member.full_name)
     member.full_clean(validate_constraints=False)
     member.save()
     _event(member, cdcs, kind, on, user).save()
@@ -217,26 +290,36 @@ def member_admit(
     return member
 
 
-@transaction.atomic
-def member_update(*, member: Member, data: MemberData, user, source: str = Source.WEB) -> Member:
-    """Correct a member's record. A new date of joining moves their admission with it."""
-    member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
-    federation = _require_member_write(user, member.cdcs)
+def member_update(
+    *, member: Member, data: MemberData, user, source: str = Source.WEB, confirm_month: bool = False
+) -> Member:
+    """Correct a member's record. A new date of joining moves their admission with it (from one
+    month's count to another's: neither approved unless confirm_month). A new ID number is looked
+    up in the province's register as an admission's is."""
     data = data.cleaned()
     problems = record_problems(data)
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
+    if data.id_number and data.id_number != member.id_number:
+        federation = _require_member_write(user, member.cdcs)
+        _look_up(
+            user,
+            cdcs=member.cdcs,
+            federation=federation,
+            id_number=data.id_number,
+            source=source,
+            conflicts=lambda holder: holder.pk != member.pk,
+        )
+    return _update(member, data, user, source=source, confirm_month=confirm_month)
+
+
+@transaction.atomic
+def _update(member: Member, data: MemberData, user, *, source: str, confirm_month: bool) -> Member:
+    member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
+    federation = _require_member_write(user, member.cdcs)
     holder = holder_of(data.id_number, excluding=member.pk)
     if holder is not None:
-        raise ValidationError(
-            {
-                "id_number": [
-                    active_elsewhere(holder)
-                    if holder.is_active
-                    else _("Số CCCD này đã có trong sổ (%(member)s).") % {"member": holder}
-                ]
-            }
-        )
+        raise ValidationError({"id_number": [id_holder_refusal(PeopleScope(user), holder)[0]]})
     changed = [name for name in RECORD_FIELDS if getattr(member, name) != getattr(data, name)]
     if not changed:
         return member
@@ -244,6 +327,8 @@ def member_update(*, member: Member, data: MemberData, user, source: str = Sourc
         admission = member.events.filter(kind=MemberEvent.Kind.ADMITTED, cdcs=member.cdcs).order_by("-on").first()
         if admission is not None:
             _require_active_on(member.cdcs, data.joined_on)
+            require_countable(member.cdcs, admission.on, confirmed=confirm_month, field="joined_on", starts=False)
+            require_countable(member.cdcs, data.joined_on, confirmed=confirm_month, field="joined_on")
             later = (
                 member.events.filter(on__lt=data.joined_on)
                 .exclude(pk=admission.pk)
@@ -254,9 +339,7 @@ def member_update(*, member: Member, data: MemberData, user, source: str = Sourc
             admission.on, admission.month = data.joined_on, Month.of(data.joined_on).first_day
             admission.save(update_fields=["on", "month"])
     before = {name: getattr(member, name) for name in changed}
-    for name in RECORD_FIELDS:
-        setattr(member, name, getattr(data, name))
-    member.search_name = search_key(member.full_name)
+    record_set(member, data)
     member.save()
     audit_log(
         user,
@@ -271,7 +354,9 @@ def member_update(*, member: Member, data: MemberData, user, source: str = Sourc
 
 
 @transaction.atomic
-def member_leave(*, member: Member, on: date, reason: str, user, source: str = Source.WEB) -> Member:
+def member_leave(
+    *, member: Member, on: date, reason: str, user, source: str = Source.WEB, confirm_month: bool = False
+) -> Member:
     """Record a member as lost (giảm) for a reason; "chuyển đi" here is a transfer out of the
     province (a transfer to a CĐCS of the province is member_transfer_request)."""
     member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
@@ -287,6 +372,7 @@ def member_leave(*, member: Member, on: date, reason: str, user, source: str = S
         raise ValidationError(_("Đoàn viên đang chờ chuyển sinh hoạt: hãy hủy đề nghị chuyển trước."))
     _require_after_history(member, on)
     _require_active_on(member.cdcs, on)
+    require_countable(member.cdcs, on, confirmed=confirm_month)
     _event(member, member.cdcs, MemberEvent.Kind.LOST, on, user, reason=reason).save()
     out = reason == LossReason.TRANSFERRED_OUT
     member.status = Member.Status.TRANSFERRED_OUT if out else Member.Status.LEFT
@@ -339,12 +425,7 @@ def members_import(
     now = timezone.now()
     recorded_by = user.pk if user is not None and user.is_authenticated else None
     created = [
-        Member(
-            **{name: getattr(entry.data, name) for name in RECORD_FIELDS},
-            cdcs_id=cdcs.pk,
-            search_name=search_key(entry.data.full_name),
-            status=Member.Status.ACTIVE,
-        )
+        record_set(Member(cdcs_id=cdcs.pk, status=Member.Status.ACTIVE), entry.data)
         for entry in entries
         if entry.member is None
     ]
@@ -355,9 +436,7 @@ def members_import(
         member = entry.member or next(new)
         before_id = member.id_number
         if entry.member is not None:
-            for name in RECORD_FIELDS:
-                setattr(member, name, getattr(entry.data, name))
-            member.search_name = search_key(member.full_name)
+            record_set(member, entry.data)
             member.cdcs, member.updated_at = cdcs, now
             member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
             changed.append(member)
@@ -380,7 +459,7 @@ def members_import(
             if "id_number" in entry.changed:
                 extra["id_number"] = [mask_id(before_id), mask_id(member.id_number)]
         audits.append(audit_entry(user, action, member, source=source, federation=at, **extra))
-    update_many(changed, [*RECORD_FIELDS, "search_name", "cdcs", "status", "left_on", "left_reason", "updated_at"])
+    update_many(changed, [*RECORD_FIELDS, *DERIVED_FIELDS, "cdcs", "status", "left_on", "left_reason", "updated_at"])
     insert_many(events)
     audit_many(audits)
     return len(events), len(entries) - len(events)
@@ -439,7 +518,9 @@ def _decide(transfer: MemberTransfer, status: str, user, note: str = "", on: dat
 
 
 @transaction.atomic
-def member_transfer_accept(*, transfer: MemberTransfer, on: date, user, source: str = Source.WEB) -> Member:
+def member_transfer_accept(
+    *, transfer: MemberTransfer, on: date, user, source: str = Source.WEB, confirm_month: bool = False
+) -> Member:
     """The receiving CĐCS takes the member on `on`: they leave one CĐCS (giảm, chuyển đi) and
     arrive in the other (chuyển đến) that same day, so both sides count it in the same month."""
     transfer = _pending(transfer)
@@ -448,6 +529,7 @@ def member_transfer_accept(*, transfer: MemberTransfer, on: date, user, source: 
     _require_after_history(member, on)
     for cdcs in (transfer.from_cdcs, transfer.to_cdcs):
         _require_active_on(cdcs, on)
+        require_countable(cdcs, on, confirmed=confirm_month)
     MemberEvent.objects.bulk_create(
         [
             _event(

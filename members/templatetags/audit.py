@@ -43,6 +43,9 @@ ACTIONS = {
     "member.dissolve": gettext_lazy("Giảm đoàn viên do CĐCS giải thể"),
     "member.merge": gettext_lazy("Chuyển đoàn viên do hợp nhất CĐCS"),
     "member.id_view": gettext_lazy("Xem số CCCD đầy đủ"),
+    "member.id_search": gettext_lazy("Tìm đoàn viên theo số CCCD đầy đủ"),
+    "member.lookup": gettext_lazy("Tra cứu số CCCD trong sổ đoàn viên của tỉnh"),
+    "member.id_duplicate": gettext_lazy("Bỏ số CCCD trùng với hồ sơ khác"),
     "member_list.import": gettext_lazy("Nhập danh sách đoàn viên từ tệp Excel"),
     "member_list.export": gettext_lazy("Xuất danh sách đoàn viên"),
 }
@@ -80,6 +83,11 @@ DATA_KEYS = {
     "updated": gettext_lazy("Số hồ sơ cập nhật"),
     "exported": gettext_lazy("Số đoàn viên xuất ra"),
     "upload": gettext_lazy("Lần tải lên số"),
+    "checked": gettext_lazy("Số CCCD tra cứu"),
+    "found_elsewhere": gettext_lazy("Số trả lời “là đoàn viên ở đơn vị khác”"),
+    "refused": gettext_lazy("Từ chối vì vượt giới hạn trong ngày"),
+    "found": gettext_lazy("Số đoàn viên tìm thấy"),
+    "duplicate_of": gettext_lazy("Trùng số CCCD với"),
 }
 # Keys kept for machines, not people.
 HIDDEN_KEYS = {"changes", "copied_from_id"}

@@ -78,3 +78,32 @@ def test_a_member_list_imported_fixed_confirmed_then_the_grid_prefilled_and_reco
     expect(page.locator("#cdcs-DT07")).to_have_attribute("data-status", "matched")
     expect(page.locator("#cdcs-DT07")).to_contain_text("Khớp")
     page.screenshot(path=str(tmp_path / "reconciled.png"), full_page=True)
+
+
+def _type_date(page, selector: str, day: date) -> None:
+    """A date typed as the form's widget takes it: a browser's date input, or dd/mm/yyyy text."""
+    field = page.locator(selector)
+    if field.get_attribute("type") == "date":
+        field.fill(day.isoformat())
+    else:
+        field.fill(day.strftime("%d/%m/%Y"))
+
+
+def test_the_admit_form_says_which_month_as_the_date_is_typed(
+    live_server, page, federation, federation_user, make_cdcs
+):
+    make_cdcs(federation, code="DT01", name="CĐCS Trường THCS Hùng Sơn")
+    log_in(page, f"{live_server.url}/people/new/", federation_user.username)
+    joined = page.locator("[data-counts-in=id_joined_on]")
+    arrived = page.locator("[data-counts-in=id_arrived_on]")
+
+    _type_date(page, "#id_joined_on", date(2021, 3, 8))
+    expect(joined).to_have_text("tính vào số liệu tháng 03/2021")
+    _type_date(page, "#id_joined_on", date(2020, 11, 30))
+    expect(joined).to_have_text("tính vào số liệu tháng 11/2020")
+    expect(arrived).to_be_hidden()  # the way chosen is "kết nạp mới": its date decides the month
+
+    page.check("input[name=mode][value=arrived]")
+    _type_date(page, "#id_arrived_on", date(2021, 1, 4))
+    expect(arrived).to_have_text("tính vào số liệu tháng 01/2021")
+    expect(joined).to_be_hidden()

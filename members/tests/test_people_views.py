@@ -132,10 +132,43 @@ def test_search_is_posted_finds_names_without_diacritics_and_never_shows_in_a_ur
     assert _names(client.get(people)) == ["Đặng Thị Xuân", "Nguyễn Văn An", "Nguyễn Văn Anh", "Trần Thị Bình"]
 
 
-def test_search_by_id_number_digits(an, binh, provincial_staff):
+def _search(client, query: str):
+    client.post(reverse("members:people"), {"q": query})
+    return client.get(reverse("members:people"))
+
+
+def test_an_id_number_is_found_whole_or_by_its_last_four_digits_never_by_its_first(an, binh, provincial_staff):
     client = _client(provincial_staff)
-    client.post(reverse("members:people"), {"q": "0011 92"})
-    assert _names(client.get(reverse("members:people"))) == ["Trần Thị Bình"]
+
+    for query in ("0011 92", "001192", "00119200567", "05678", "92005678"):  # beginnings, longer endings
+        assert _names(_search(client, query)) == [], query
+    assert not AuditEntry.objects.filter(action="member.id_search").exists()
+    assert _names(_search(client, "5678")) == ["Trần Thị Bình"]
+    response = _search(client, "001 192 005 678")
+
+    assert _names(response) == ["Trần Thị Bình"]
+    entry = AuditEntry.objects.get(action="member.id_search")  # a look-up, as the reveal is
+    assert (entry.user, entry.data) == (provincial_staff, {"found": 1})
+    html = response.content.decode()
+    assert BINH_ID not in html and "001 192 005 678" not in html and "•••••••••678" in html
+
+
+def test_an_id_number_search_finds_only_members_the_user_reads(an, binh, federation_user):
+    client = _client(federation_user)
+    assert _names(_search(client, BINH_ID)) == [] and _names(_search(client, "5678")) == []
+    assert AuditEntry.objects.get(action="member.id_search").data == {"found": 0}
+    assert _names(_search(client, AN_ID)) == ["Nguyễn Văn An"]
+
+
+def test_a_card_number_is_found_in_any_case_with_or_without_leading_zeros(dt01, federation_user):
+    _admit(dt01, "Nguyễn Văn An", card_number="TN0001234")
+    _admit(dt01, "Lê Văn Bảo", card_number="TN0012345")
+    client = _client(federation_user)
+
+    for query in ("TN0001234", "tn0001234", "tn1234", "Tn-1234", "ｔｎ１２３４", "tn 0001234"):
+        assert _names(_search(client, query)) == ["Nguyễn Văn An"], query
+    assert _names(_search(client, "tn12345")) == ["Lê Văn Bảo"]
+    assert _names(_search(client, "tn123")) == []
 
 
 def test_filters_by_cdcs_code_and_status(an, dt02, provincial_staff):
@@ -240,7 +273,7 @@ def test_admitting_a_new_member(dt01, federation_user):
     assert response.status_code == 302 and response.url == _person_url("person", member)
     assert (member.cdcs, member.full_name, member.search_name) == (dt01, "Lê Văn Cường", " le van cuong ")
     assert list(member.events.values_list("kind", "month")) == [("admitted", date(2021, 3, 1))]
-    assert _shown(client, response) == [f"Đã kết nạp Đoàn viên #{member.pk} vào DT01."]
+    assert _shown(client, response) == [f"Đã kết nạp Đoàn viên #{member.pk} vào DT01 (tính vào số liệu tháng 03/2021)."]
     assert AuditEntry.objects.filter(action="member.admit", object_id=str(member.pk)).exists()
 
 
@@ -269,7 +302,8 @@ def test_a_member_arriving_from_outside_the_province_is_transferred_in_that_day(
     member = Member.objects.get()
     assert response.status_code == 302
     assert list(member.events.values_list("kind", "on")) == [("transferred_in", date(2021, 3, 20))]
-    assert _shown(client, response) == [f"Đã ghi Đoàn viên #{member.pk} chuyển đến DT01."]
+    shown = f"Đã ghi Đoàn viên #{member.pk} chuyển đến DT01 (tính vào số liệu tháng 03/2021)."
+    assert _shown(client, response) == [shown]
     assert AuditEntry.objects.filter(action="member.register", object_id=str(member.pk)).exists()
 
 
@@ -279,7 +313,11 @@ def test_a_member_arriving_from_outside_the_province_is_transferred_in_that_day(
         ({"cdcs": "PB01"}, "cdcs", "Không có CĐCS mã “PB01”"),
         ({"joined_on": "2999-01-01"}, "joined_on", "chưa đến"),
         ({"id_number": "12345"}, "id_number", "đúng 12 chữ số"),
-        ({"id_number": BINH_ID, "born_on": "1992-02-02", "gender": "female"}, "id_number", "đang sinh hoạt tại PB01"),
+        (
+            {"id_number": BINH_ID, "born_on": "1992-02-02", "gender": "female"},
+            "id_number",
+            "đã là đoàn viên ở đơn vị khác; Ban Tổ chức LĐLĐ tỉnh có thể giúp",
+        ),
         ({"mode": "existing", "month": ""}, "month", "Cần chọn tháng bắt đầu sổ"),
         ({"mode": "arrived", "arrived_on": ""}, "arrived_on", "Cần ghi ngày chuyển đến"),
         ({"mode": "arrived", "arrived_on": "2021-03-01", "joined_on": "2021-03-08"}, "arrived_on", "không được trước"),
@@ -303,9 +341,9 @@ def test_leadership_cannot_admit(dt01, leader):
 def test_correcting_a_record(an, federation_user):
     client = _client(federation_user)
     form = client.get(_person_url("person_edit", an)).context["form"]
-    assert form["id_number"].value() == AN_ID  # whoever corrects the record sees what they correct
+    assert form["full_name"].value() == "Nguyễn Văn An"
 
-    data = {"full_name": "Nguyễn  Văn  Ân", "born_on": "1990-05-01", "gender": "male", "id_number": AN_ID,
+    data = {"full_name": "Nguyễn  Văn  Ân", "born_on": "1990-05-01", "gender": "male", "id_number": "",
             "joined_on": "2021-03-01", "job": "Thợ may"}  # fmt: skip
     response = client.post(_person_url("person_edit", an), data)
 
@@ -313,8 +351,32 @@ def test_correcting_a_record(an, federation_user):
     an.refresh_from_db()
     assert (an.full_name, an.search_name, an.job, an.joined_on) == ("Nguyễn Văn Ân", " nguyen van an ", "Thợ may",
                                                                     date(2021, 3, 1))  # fmt: skip
-    assert an.events.get().on == date(2021, 3, 1)
+    assert an.events.get().on == date(2021, 3, 1) and an.id_number == AN_ID  # blank: the number is kept
     assert AuditEntry.objects.get(action="member.update").data["changed"] == ["full_name", "joined_on", "job"]
+
+
+def test_the_edit_form_never_carries_the_whole_id_number(an, federation_user):
+    client = _client(federation_user)
+    response = client.get(_person_url("person_edit", an))
+
+    html = response.content.decode()
+    assert AN_ID not in html and "•••••••••234" in html
+    assert attr(find(page(response), "input", id="id_id_number"), "value") in (None, "")
+    assert not AuditEntry.objects.filter(action="member.id_view").exists()
+
+
+def test_a_new_id_number_replaces_the_saved_one_and_the_box_can_clear_it(an, federation_user):
+    client = _client(federation_user)
+    record = {"full_name": "Nguyễn Văn An", "born_on": "1990-05-01", "gender": "male", "joined_on": "2021-03-05"}
+
+    client.post(_person_url("person_edit", an), {**record, "id_number": "００１０９００９９９９９"})
+    an.refresh_from_db()
+    assert an.id_number == "001090099999"
+    assert AuditEntry.objects.get(action="member.update").data["id_number"] == ["•••••••••234", "•••••••••999"]
+
+    client.post(_person_url("person_edit", an), {**record, "id_number": "", "clear_id": "on"})
+    an.refresh_from_db()
+    assert an.id_number == ""
 
 
 def test_a_correction_that_breaks_a_rule_changes_nothing(an, binh, federation_user):
@@ -335,7 +397,7 @@ def test_losing_a_member(an, federation_user):
     client = _client(federation_user)
     response = client.post(_person_url("person_leave", an), {"on": "2021-04-02", "reason": "died"})
 
-    assert _shown(client, response) == [f"Đã ghi giảm Đoàn viên #{an.pk}."]
+    assert _shown(client, response) == [f"Đã ghi giảm Đoàn viên #{an.pk} (tính vào số liệu tháng 04/2021)."]
     an.refresh_from_db()
     assert (an.status, an.left_on, an.left_reason) == ("left", date(2021, 4, 2), "died")
     page_after = client.get(_person_url("person", an))
@@ -392,7 +454,7 @@ def test_a_transfer_is_asked_accepted_and_moves_the_member(an, pb01, federation_
     accepted = receiver.post(reverse("members:transfer_accept", kwargs={"pk": transfer.pk}), {"on": "2021-04-10"})
 
     assert accepted.status_code == 302 and accepted.url == reverse("members:transfers")
-    assert _shown(receiver, accepted) == [f"Đã tiếp nhận Đoàn viên #{an.pk} vào PB01."]
+    assert _shown(receiver, accepted) == [f"Đã tiếp nhận Đoàn viên #{an.pk} vào PB01 (tính vào số liệu tháng 04/2021)."]
     an.refresh_from_db()
     assert an.cdcs == pb01
     assert sorted(an.events.filter(month=date(2021, 4, 1)).values_list("cdcs__code", "kind")) == [
@@ -519,3 +581,13 @@ def test_transfers_page_takes_a_constant_number_of_queries(dt01, dt02, provincia
 def test_the_register_month_is_this_month_by_default(dt01, federation_user):
     form = _client(federation_user).get(reverse("members:person_new")).context["form"]
     assert form["month"].value() == Month.of(timezone.localdate())
+
+
+def test_a_transfer_asked_for_by_the_system_shows_on_the_members_page(an, dt02, federation_user):
+    """A transfer without a requesting user (a command, the demo) broke the member's page (500)."""
+    member_transfer_request(member=an, to_cdcs=dt02, user=None)
+
+    response = _client(federation_user).get(_person_url("person", an))
+
+    assert response.status_code == 200
+    assert "hệ thống" in text(find(page(response), "table", id="transfers"))

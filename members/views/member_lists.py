@@ -3,7 +3,8 @@ audited), and the upload → preview → confirm (or discard) of a list. What ha
 members.member_lists; this module only serves it.
 
 Member records are personal data: only roles that read people (members.access.require_people) get
-here, and only for CĐCS now under their federation (cdcs_now_under; any other code is a 404)."""
+here, and only for CĐCS now under their federation (cdcs_now_under; any other code is a 404). No
+page or file of theirs is kept by a browser or proxy (personal_data: Cache-Control no-store)."""
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from unionportal.lib.forms import MonthField
+from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import download_name, xlsx_response
 
@@ -24,6 +26,7 @@ from ..access import cdcs_now_under, require_people
 from ..audit import audit_log
 from ..member_lists import (
     ListConflict,
+    ListNeedsConfirmation,
     ListRefused,
     MemberList,
     list_finish,
@@ -58,6 +61,7 @@ def _cdcs_for(request, code: str, *, write: bool = False) -> GrassrootsUnion:
     return cdcs
 
 
+@personal_data
 @login_required
 def member_list_template(request, code: str):
     """The empty list for the month asked (?month=YYYY-MM, by default this one)."""
@@ -70,9 +74,13 @@ def member_list_template(request, code: str):
     return xlsx_response(workbook, download_name("mau-danh-sach-doan-vien", cdcs.code, month.iso))
 
 
+@personal_data
 @login_required
+@require_POST
 def member_list_export(request, code: str):
-    """The CĐCS's active members with their full ID numbers, as a list that can be uploaded again."""
+    """The CĐCS's active members with their full ID numbers, as a list that can be uploaded again.
+    A POST (with its CSRF token), as it writes an audit entry: a link followed from another site,
+    or a browser prefetching it, would otherwise record an export nobody made."""
     cdcs = _cdcs_for(request, code)
     month = _this_month()
     members = list(members_for_export(cdcs))
@@ -107,6 +115,7 @@ class MemberListForm(UploadForm):
         return month
 
 
+@personal_data
 @login_required
 def member_list_upload(request, code: str):
     cdcs = _cdcs_for(request, code, write=True)
@@ -131,6 +140,7 @@ def _upload_for(request, code: str, pk: int, *, write: bool = False) -> MemberLi
     )
 
 
+@personal_data
 @login_required
 def member_list_preview(request, code: str, pk: int):
     upload = _upload_for(request, code, pk)
@@ -153,6 +163,7 @@ def member_list_preview(request, code: str, pk: int):
     return render(request, "members/member_lists/preview.html", context)
 
 
+@personal_data
 @login_required
 @require_POST
 def member_list_confirm(request, code: str, pk: int):
@@ -170,7 +181,11 @@ def member_list_confirm(request, code: str, pk: int):
             source=AuditEntry.Source.UPLOAD,
             file_name=upload.file_name,
             upload=upload,
+            confirm_month=request.POST.get("confirm_month") == "on",
         )
+    except ListNeedsConfirmation as unconfirmed:
+        messages.error(request, unconfirmed.problems[0].message)
+        return redirect("members:member_list_preview", code=code, pk=pk)
     except ListConflict as conflict:
         # The preview now shows the register as it is; confirming again writes that knowingly.
         upload.parsed["plan"] = conflict.plan
@@ -190,6 +205,7 @@ def member_list_confirm(request, code: str, pk: int):
     return redirect("members:cdcs_detail", code=code)
 
 
+@personal_data
 @login_required
 @require_POST
 def member_list_discard(request, code: str, pk: int):

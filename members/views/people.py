@@ -4,8 +4,11 @@ correcting, losing and transferring a member, and the transfers waiting for a de
 Member records are personal data: every page asks access.require_people first (leadership sees
 counts, never names) and finds members through access.members_visible_to (404 otherwise, so that
 record numbers cannot be probed). Nothing personal goes into a URL, a redirect or a message: a
-search is posted and kept in the session, and messages name a member by record number only."""
+search is posted and kept in the session, and messages name a member by record number only. No
+page is kept by a browser or proxy (personal_data: Cache-Control no-store). The whole ID number
+is on a page only when its reveal is asked for (audited): forms and search echoes show it masked."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,22 +21,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unionportal.lib.forms import posted
+from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 
 from .. import services
-from ..access import cdcs_now_under, is_provincial, members_visible_to, require_people
+from ..access import PeopleScope, cdcs_now_under, is_provincial, members_visible_to, require_people
 from ..audit import audit_log
 from ..forms import add_service_errors
-from ..models import GrassrootsUnion, Member, MemberTransfer
-from ..people import mask_id, member_search, name_ordered
+from ..models import GrassrootsUnion, Member, MemberEvent, MemberTransfer
+from ..people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
 from ..people_forms import (
     AdmitMode,
     MemberAdmitForm,
-    MemberForm,
+    MemberEditForm,
     MemberLeaveForm,
     MemberTransferForm,
     PeopleFilterForm,
@@ -41,6 +44,8 @@ from ..people_forms import (
     TransferAcceptForm,
     TransferRejectForm,
 )
+from ..services.event_months import CONFIRM_FIELD, counts_in
+from ..services.lookups import id_search_record
 from ..services.people import current_federation
 
 PAGE_SIZE = 50
@@ -63,17 +68,6 @@ def _acts_for(user, cdcs_id: int) -> bool:
     return is_provincial(user) or cdcs_now_under(user).filter(pk=cdcs_id).exists()
 
 
-class _Scope:
-    """access.cdcs_now_under as a set of ids, for pages that ask it of many rows with one query."""
-
-    def __init__(self, user):
-        self.everything = is_provincial(user)
-        self.ids = set() if self.everything else set(cdcs_now_under(user).values_list("pk", flat=True))
-
-    def __contains__(self, cdcs_id) -> bool:
-        return self.everything or cdcs_id in self.ids
-
-
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
@@ -81,6 +75,7 @@ def _error_text(error: ValidationError | PermissionDenied) -> str:
 # --- the list ---------------------------------------------------------------------------------
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def people(request):
@@ -94,7 +89,10 @@ def people(request):
         if "clear" in request.POST:
             request.session.pop(SEARCH_KEY, None)
         elif search.is_valid():
-            request.session[SEARCH_KEY] = search.cleaned_data["q"].strip()
+            query = search.cleaned_data["q"].strip()
+            request.session[SEARCH_KEY] = query
+            if is_whole_id(query):  # a look-up by ID number, audited as the reveal is
+                id_search_record(user=user, found=member_search(members_visible_to(user), query).count())
         else:
             messages.error(request, " ".join(search.errors["q"]))
         return redirect(reverse("members:people") + (f"?{urlencode(chosen)}" if chosen else ""))
@@ -118,13 +116,16 @@ def people(request):
     page = paginator.get_page(request.GET.get("page"))
     for member in page:
         member.masked_id = mask_id(member.id_number)
+    # A whole ID number searched for is not written back into the page: the reveal is the one way
+    # to see a number whole, and it is audited.
+    shown_query = mask_id(normal_id_number(query)) if is_whole_id(query) else query
     return render(
         request,
         "members/people/list.html",
         {
             "filters": filters,
-            "search": PeopleSearchForm(initial={"q": query}),
-            "query": query,
+            "search": PeopleSearchForm(initial={"q": "" if shown_query != query else query}),
+            "query": shown_query,
             "cdcs": cdcs,
             "page": page,
             "cdcs_options": [(code, name) for _pk, code, name in own],
@@ -137,14 +138,20 @@ def people(request):
 
 
 def _person_context(user, member: Member, **extra) -> dict:
+    scope = PeopleScope(user)
+    # Events in CĐCS the user may not read stay theirs: someone who left another federation and
+    # joined here shows their history from here on, not where they were or when they left.
     events = list(member.events.select_related("cdcs", "recorded_by").order_by("on", "pk"))
-    transfers = list(
-        member.transfers.select_related("from_cdcs", "to_cdcs", "requested_by", "decided_by").order_by(
+    elsewhere = sum(1 for event in events if event.cdcs_id not in scope)
+    events = [event for event in events if event.cdcs_id in scope]
+    transfers = [
+        transfer
+        for transfer in member.transfers.select_related("from_cdcs", "to_cdcs", "requested_by", "decided_by").order_by(
             "-requested_at", "-pk"
         )
-    )
+        if transfer.from_cdcs_id in scope or transfer.to_cdcs_id in scope
+    ]
     pending = next((t for t in transfers if t.status == MemberTransfer.Status.PENDING), None)
-    scope = _Scope(user)
     may_change = member.cdcs_id in scope
     movable = may_change and member.is_active and pending is None and member.cdcs.dissolved_on is None
     return {
@@ -152,6 +159,7 @@ def _person_context(user, member: Member, **extra) -> dict:
         "masked_id": mask_id(member.id_number),
         "federation": current_federation(member.cdcs),
         "events": events,
+        "events_elsewhere": elsewhere,
         "transfers": transfers,
         "pending": pending,
         "can_edit": may_change,
@@ -166,13 +174,14 @@ def _person_context(user, member: Member, **extra) -> dict:
     }
 
 
+@personal_data
 @login_required
 def person(request, pk):
     member = _member(request.user, pk)
     return render(request, "members/people/person.html", _person_context(request.user, member))
 
 
-@never_cache
+@personal_data
 @login_required
 @require_POST
 def person_id(request, pk):
@@ -187,6 +196,7 @@ def person_id(request, pk):
 # --- admitting and correcting -----------------------------------------------------------------
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request):
@@ -207,6 +217,7 @@ def person_new(request):
                 existing=form.existing,
                 month=form.cleaned_data["month"] if form.existing else None,
                 arrived_on=form.arrival,
+                confirm_month=form.cleaned_data["confirm_month"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -220,9 +231,17 @@ def person_new(request):
                     "month": Month.of(cdcs.register_from),
                 }
             elif form.arrival:
-                text = _("Đã ghi %(member)s chuyển đến %(cdcs)s.") % {"member": member, "cdcs": cdcs.code}
+                text = _("Đã ghi %(member)s chuyển đến %(cdcs)s (%(counts)s).") % {
+                    "member": member,
+                    "cdcs": cdcs.code,
+                    "counts": counts_in(form.arrival),
+                }
             else:
-                text = _("Đã kết nạp %(member)s vào %(cdcs)s.") % {"member": member, "cdcs": cdcs.code}
+                text = _("Đã kết nạp %(member)s vào %(cdcs)s (%(counts)s).") % {
+                    "member": member,
+                    "cdcs": cdcs.code,
+                    "counts": counts_in(member.joined_on),
+                }
             messages.success(request, text)
             return redirect("members:person", pk=member.pk)
     options = list(targets.order_by("code").values_list("code", "name"))
@@ -234,15 +253,21 @@ def _require_change(user, member: Member) -> None:
         raise PermissionDenied(_("Bạn không có quyền thay đổi hồ sơ đoàn viên của CĐCS này."))
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     member = _member(request.user, pk)
     _require_change(request.user, member)
-    form = MemberForm(posted(request), initial=MemberForm.initial_from(member))
+    form = MemberEditForm(posted(request), member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, data=form.member_data(), user=request.user)
+            services.member_update(
+                member=member,
+                data=form.member_data(),
+                user=request.user,
+                confirm_month=form.cleaned_data["confirm_month"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -253,12 +278,16 @@ def person_edit(request, pk):
             else:
                 messages.info(request, _("Hồ sơ không có gì thay đổi."))
             return redirect("members:person", pk=member.pk)
-    return render(request, "members/people/person_edit.html", {"member": member, "form": form})
+    # A new date of joining moves the admission, and the month it counts in, with it.
+    admitted_here = member.events.filter(kind=MemberEvent.Kind.ADMITTED, cdcs=member.cdcs).exists()
+    context = {"member": member, "form": form, "admitted_here": admitted_here}
+    return render(request, "members/people/person_edit.html", context)
 
 
 # --- losing and transferring ------------------------------------------------------------------
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_leave(request, pk):
@@ -273,12 +302,17 @@ def person_leave(request, pk):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Đã ghi giảm %(member)s.") % {"member": member})
+            messages.success(
+                request,
+                _("Đã ghi giảm %(member)s (%(counts)s).")
+                % {"member": member, "counts": counts_in(form.cleaned_data["on"])},
+            )
             return redirect("members:person", pk=member.pk)
     pending = member.transfers.filter(status=MemberTransfer.Status.PENDING).exists()
     return render(request, "members/people/person_leave.html", {"member": member, "form": form, "pending": pending})
 
 
+@personal_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_transfer(request, pk):
@@ -325,14 +359,22 @@ def _transfers_visible_to(user) -> QuerySet[MemberTransfer]:
     return MemberTransfer.objects.filter(Q(from_cdcs__in=mine) | Q(to_cdcs__in=mine))
 
 
+@personal_data
 @login_required
 def transfers(request):
     user = request.user
     visible = _transfers_visible_to(user).select_related("member", "from_cdcs", "to_cdcs", "requested_by", "decided_by")
     pending = list(visible.filter(status=MemberTransfer.Status.PENDING).order_by("requested_at", "pk"))
     decided = list(visible.exclude(status=MemberTransfer.Status.PENDING).order_by("-decided_at", "-pk")[:DECIDED_LIMIT])
-    scope = _Scope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
+    scope = PeopleScope(user)  # the CĐCS whose members the user reads: members_visible_to, without asking again
+    confirm, today = request.GET.get("confirm", ""), timezone.localdate()
+    try:
+        confirm_on = date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        confirm_on = today
     for transfer in pending + decided:
+        transfer.confirming = str(transfer.pk) == confirm  # its acceptance falls in an approved month
+        transfer.accept_on = confirm_on if transfer.confirming else today
         is_pending = transfer.status == MemberTransfer.Status.PENDING
         transfer.can_decide = is_pending and transfer.to_cdcs_id in scope
         transfer.can_cancel = is_pending and transfer.from_cdcs_id in scope
@@ -383,6 +425,7 @@ def _form_refused(request, transfer: MemberTransfer, form):
     return _back(request, transfer)
 
 
+@personal_data
 @login_required
 @require_POST
 def transfer_accept(request, pk):
@@ -392,14 +435,26 @@ def transfer_accept(request, pk):
     form = TransferAcceptForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, transfer, form)
-    return _decide(
+    on = form.cleaned_data["on"]
+    try:
+        services.member_transfer_accept(
+            transfer=transfer, on=on, user=request.user, confirm_month=form.cleaned_data["confirm_month"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        if CONFIRM_FIELD in getattr(error, "error_dict", {}):  # the same form again, with the box to confirm
+            query = urlencode({"confirm": transfer.pk, "on": on.isoformat()})
+            return redirect(f"{reverse('members:transfers')}?{query}")
+        return _back(request, transfer)
+    messages.success(
         request,
-        transfer,
-        lambda: services.member_transfer_accept(transfer=transfer, on=form.cleaned_data["on"], user=request.user),
-        _("Đã tiếp nhận %(member)s vào %(cdcs)s.") % {"member": transfer.member, "cdcs": transfer.to_cdcs.code},
+        _("Đã tiếp nhận %(member)s vào %(cdcs)s (%(counts)s).")
+        % {"member": transfer.member, "cdcs": transfer.to_cdcs.code, "counts": counts_in(on)},
     )
+    return _back(request, transfer)
 
 
+@personal_data
 @login_required
 @require_POST
 def transfer_reject(request, pk):
@@ -417,6 +472,7 @@ def transfer_reject(request, pk):
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def transfer_cancel(request, pk):

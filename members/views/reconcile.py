@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 from unionportal.lib.forms import MonthField
+from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 
 from ..access import access_org, can_read_people, cdcs_now_under, orgs_visible_to, require_people, role_of
@@ -192,6 +193,7 @@ def _table(reconciliation: Reconciliation, openable: set[int]) -> tuple[SafeStri
     return mark_safe("".join(body)), mark_safe(foot)
 
 
+@personal_data  # the members behind each number, by name
 @login_required
 def reconcile_cdcs(request, code: str, month: Month, cdcs: str):
     """The members behind each register number of one CĐCS's month. Names are personal data:

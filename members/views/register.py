@@ -1,6 +1,8 @@
 """The CĐCS register: the searchable list, founding a CĐCS, its page with figures and history,
 and dissolving, moving and merging it. Every change goes through members.services."""
 
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,15 @@ from unionportal.lib.forms import posted
 from unionportal.lib.months import Month
 
 from .. import services
-from ..access import can_write, cdcs_visible_to, figures_visible_to, is_provincial, orgs_visible_to, role_of
+from ..access import (
+    can_read_people,
+    can_write,
+    cdcs_visible_to,
+    figures_visible_to,
+    is_provincial,
+    orgs_visible_to,
+    role_of,
+)
 from ..forms import (
     CdcsDissolveForm,
     CdcsFoundForm,
@@ -210,14 +220,42 @@ def _affiliation_periods(cdcs: GrassrootsUnion) -> list[dict]:
     return periods
 
 
-def _audit_entries(cdcs: GrassrootsUnion, figures: list[MonthlyFigure]) -> list[AuditEntry]:
-    """Changes to the CĐCS itself and to the monthly rows the user may see, and merges into it."""
+# What the audit trail keeps of the member register of a CĐCS: lists imported and exported, ID
+# numbers looked up. Personal data are not in it, but who kept the register and when is the
+# federation's business only while the CĐCS was theirs.
+REGISTER_ACTIVITY = Q(action__startswith="member.") | Q(action__startswith="member_list.")
+# Keys of an entry's data that may name people (a file is named by whoever uploads it).
+NAMING_KEYS = ("file",)
+
+
+def _audit_entries(user, cdcs: GrassrootsUnion, figures: list[MonthlyFigure], periods: list[dict]) -> list[AuditEntry]:
+    """Changes to the CĐCS itself and to the monthly rows the user may see, and merges into it.
+    Federation staff see its register's activity of the months it was under their federation;
+    roles that read no names (leadership) see no file names."""
     condition = (
         Q(object_type=GrassrootsUnion._meta.label_lower, object_id=str(cdcs.pk))
         | Q(object_type=MonthlyFigure._meta.label_lower, object_id__in=[str(row.pk) for row in figures])
         | Q(action="cdcs.merge", data__into=cdcs.code)
     )
-    return list(AuditEntry.objects.filter(condition).select_related("user")[:AUDIT_LIMIT])
+    entries = AuditEntry.objects.filter(condition)
+    if role_of(user) == Role.FEDERATION_STAFF:
+        theirs = Q(pk__in=[])
+        for period in periods:
+            if period["federation"].pk == user.profile.federation_id:
+                until = Q(at__lt=_moment(period["end"] + 1)) if period["end"] else Q()
+                theirs |= Q(at__gte=_moment(period["start"])) & until
+        entries = entries.exclude(REGISTER_ACTIVITY & ~theirs)
+    entries = list(entries.select_related("user")[:AUDIT_LIMIT])
+    if not can_read_people(user):
+        for entry in entries:
+            if isinstance(entry.data, dict):
+                entry.data = {key: value for key, value in entry.data.items() if key not in NAMING_KEYS}
+    return entries
+
+
+def _moment(month: Month) -> datetime:
+    """The first moment of the month, in the portal's time zone."""
+    return timezone.make_aware(datetime.combine(month.first_day, time.min))
 
 
 @login_required
@@ -234,6 +272,7 @@ def cdcs_detail(request, code):
     year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
     active = cdcs.dissolved_on is None
     may_write = active and federation is not None and can_write(user, federation)
+    periods = _affiliation_periods(cdcs)
     return render(
         request,
         "members/cdcs_detail.html",
@@ -241,11 +280,11 @@ def cdcs_detail(request, code):
             "cdcs": cdcs,
             "federation": federation,
             "absorbed": list(cdcs.absorbed.order_by("dissolved_on", "code")),
-            "periods": _affiliation_periods(cdcs),
+            "periods": periods,
             "figures": [row for row in figures if row.period.year == year],
             "years": years,
             "year": year,
-            "audit": _audit_entries(cdcs, figures),
+            "audit": _audit_entries(user, cdcs, figures, periods),
             "audit_limit": AUDIT_LIMIT,
             "can_dissolve": may_write,
             "can_merge": may_write,

@@ -165,7 +165,7 @@ MATRIX = {
     "members:transfer_cancel": ("post", {**_people(REDIRECT), "federation": FORBIDDEN}, TRANSFER_TO_OWN),
     # member lists in Excel: names and full ID numbers, for staff of the CĐCS only [helper: member lists]
     "members:member_list_template": ("get", _people(OK), OWN_CDCS),
-    "members:member_list_export": ("get", _people(OK), OWN_CDCS),  # audited
+    "members:member_list_export": ("post", _people(OK), OWN_CDCS),  # audited, so a POST
     "members:member_list_upload": ("get", _people(OK), OWN_CDCS),
     "members:member_list_preview": ("get", _people(OK), OWN_LIST),
     "members:member_list_confirm": ("post", _people(REDIRECT), OWN_LIST),
@@ -252,7 +252,7 @@ OTHER_FEDERATIONS = {
     "members:upload_discard": ("post", OTHER_UPLOAD),
     # another federation's CĐCS's member lists, even an upload under their own CĐCS's code [helper: member lists]
     "members:member_list_template": ("get", {"code": "PB01"}),
-    "members:member_list_export": ("get", {"code": "PB01"}),
+    "members:member_list_export": ("post", {"code": "PB01"}),
     "members:member_list_upload": ("get", {"code": "PB01"}),
     "members:member_list_upload#post": ("post", {"code": "PB01"}),
     "members:member_list_preview": ("get", OTHER_LIST),

@@ -10,9 +10,9 @@ from members.management.arguments import (
 from members.member_lists import (
     ListPreview,
     ListRefused,
+    list_check,
     list_finish,
     list_import,
-    list_preview,
     list_read,
     list_receive,
 )
@@ -30,8 +30,13 @@ class Command(BaseCommand):
         add_import_arguments(parser)
         parser.add_argument("--cdcs", required=True, metavar="MÃ", help="mã CĐCS")
         parser.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng ghi sổ (vd 2021-03)")
+        parser.add_argument(
+            "--confirm-month",
+            action="store_true",
+            help="vẫn ghi những người tính vào số liệu tháng đã duyệt, khóa số liệu (đối chiếu sổ sẽ lệch ở tháng đó)",
+        )
 
-    def handle(self, *args, file, cdcs, month, dry_run, user, **options):
+    def handle(self, *args, file, cdcs, month, dry_run, user, confirm_month, **options):
         month = month_argument(month)
         union = GrassrootsUnion.objects.filter(code=cdcs).first()
         if union is None:
@@ -40,13 +45,17 @@ class Command(BaseCommand):
         path, data = file_argument(file)
 
         if dry_run:
-            preview = list_preview(list_read(data), cdcs=union, month=month, user=person)
+            preview = list_check(
+                list_read(data), cdcs=union, month=month, user=person, source=AuditEntry.Source.COMMAND
+            )
             self._print(preview)
             self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
             if preview.problems:
                 raise CommandError(f"{len(preview.problems)} lỗi.")
             return
-        upload, members, preview = list_receive(data=data, file_name=path.name, cdcs=union, month=month, user=person)
+        upload, members, preview = list_receive(
+            data=data, file_name=path.name, cdcs=union, month=month, user=person, source=AuditEntry.Source.COMMAND
+        )
         self._print(preview)
         if preview.problems:
             raise CommandError(f"Không nhập: {len(preview.problems)} lỗi. Chưa ghi gì.")
@@ -60,6 +69,7 @@ class Command(BaseCommand):
                 source=AuditEntry.Source.COMMAND,
                 file_name=path.name,
                 upload=upload,
+                confirm_month=confirm_month,
             )
         except ListRefused as refused:
             list_finish(upload, user=person, refused=refused)
