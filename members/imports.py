@@ -50,7 +50,16 @@ from .exports import (
     Column,
 )
 from .grid import FLOW_COLUMNS, GridRow, column_label, grid_read, return_read
-from .models import LOSS_FIELDS, GrassrootsUnion, LossReason, Organisation, Sector, Upload
+from .models import (
+    LOSS_FIELDS,
+    STOCK_MAX,
+    GrassrootsUnion,
+    LossReason,
+    Organisation,
+    Sector,
+    Upload,
+    ceiling_of,
+)
 
 FIGURE_KEYS = ("members_start", *FLOW_COLUMNS, "members_end", "workers")
 DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
@@ -91,12 +100,13 @@ def _normal(text) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).rstrip(":*").strip().casefold()
 
 
-_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}([.,][0-9]{3})+$")
+_DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: "²".isdigit() is true, and int() refuses it
 
 
-def parse_number(value) -> int | None:
-    """A cell as a whole number ≥ 0: 12, 12.0, "12", " 1.234 ", "1,234". Empty: None.
-    ValueError with a Vietnamese message otherwise."""
+def parse_number(value, *, maximum: int = STOCK_MAX) -> int | None:
+    """A cell as a whole number from 0 to `maximum`: 12, 12.0, "12", " 1.234 ", "1,234". Empty:
+    None. ValueError with a Vietnamese message otherwise."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -108,19 +118,25 @@ def parse_number(value) -> int | None:
             raise ValueError(_("phải là số nguyên, không có phần thập phân"))
         value = int(value)
     if isinstance(value, int):
-        if value < 0:
+        number = value
+    else:
+        text = str(value).replace("\u00a0", "").replace(" ", "").strip()
+        if not text:
+            return None
+        if text.startswith("-"):
             raise ValueError(_("không được âm"))
-        return value
-    text = str(value).replace("\u00a0", "").replace(" ", "").strip()
-    if not text:
-        return None
-    if text.startswith("-"):
+        if _DIGITS.match(text) or _GROUPED.match(text):
+            digits = text.replace(".", "").replace(",", "")
+            # Python refuses to convert more than 4,300 digits (with an English message).
+            number = int(digits) if len(digits) <= 18 else maximum + 1
+        else:
+            shown = str(value).strip()[:20]
+            raise ValueError(_("“%(text)s” không phải số nguyên (ví dụ 12 hoặc 1.234)") % {"text": shown})
+    if number < 0:
         raise ValueError(_("không được âm"))
-    if text.isdigit():
-        return int(text)
-    if _GROUPED.match(text):
-        return int(text.replace(".", "").replace(",", ""))
-    raise ValueError(_("“%(text)s” không phải số nguyên (ví dụ 12 hoặc 1.234)") % {"text": str(value).strip()[:20]})
+    if number > maximum:
+        raise ValueError(_("quá lớn: tối đa %(max)s") % {"max": count(maximum)})
+    return number
 
 
 def _text(value) -> str:
@@ -333,7 +349,7 @@ def _month_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
         if key not in cells:
             continue
         try:
-            values[key] = parse_number(cells[key])
+            values[key] = parse_number(cells[key], maximum=ceiling_of(key))
         except ValueError as error:
             sheet.problems.append(Problem(title, number, headers[key], f"{error}."))
     return {"row": number, "code": code, "values": values} if code else None

@@ -19,10 +19,13 @@ from ..audit import audit_entry, audit_many
 from ..models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
+    STOCK_MAX,
     GrassrootsUnion,
     LossReason,
     MonthlyFigure,
     Organisation,
+    ceiling_of,
+    too_large_message,
 )
 from ..summary import summary_batch
 from .common import AUDITED_FIGURES, Source, _day, _touch_returns, ensure_months_open
@@ -37,6 +40,8 @@ def _check_counts(values: Mapping[str, int | None]) -> dict[str, list[str]]:
             errors[field] = [_("Phải là số nguyên.")]
         elif value < 0:
             errors[field] = [_("Không được âm.")]
+        elif value > ceiling_of(field):
+            errors[field] = [too_large_message(ceiling_of(field))]
     return errors
 
 
@@ -266,6 +271,8 @@ def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existi
                 ]
             }
         )
+    if computed_end > STOCK_MAX:
+        raise ValidationError({"members_end": [too_large_message(STOCK_MAX)]})
     if members_end is not None and members_end != computed_end:
         raise ValidationError(
             {
@@ -312,8 +319,12 @@ def _later_months(cdcs_ids, month: Month) -> dict[int, list[tuple]]:
 
 
 def _check_carry_forward(rows, delta: int) -> None:
-    if delta and rows and min(min(start, end) for _fed, _month, start, end in rows) + delta < 0:
+    if not delta or not rows:
+        return
+    if min(min(start, end) for _fed, _month, start, end in rows) + delta < 0:
         raise ValidationError(_("Sửa như vậy làm số đoàn viên của các tháng sau bị âm; hãy sửa các tháng sau trước."))
+    if max(max(start, end) for _fed, _month, start, end in rows) + delta > STOCK_MAX:
+        raise ValidationError({"members_end": [too_large_message(STOCK_MAX)]})
 
 
 def _carry_forward_many(deltas: dict[int, int], later, month: Month, user) -> None:
