@@ -145,6 +145,22 @@ def test_a_correction_that_would_shift_a_locked_later_month_is_refused(
     assert (_row(cdcs, MARCH).members_end, _row(cdcs, APRIL).members_end) == (100, 105)
 
 
+def test_a_correction_running_into_several_locked_months_names_every_one(
+    federation, make_cdcs, federation_user, provincial_staff
+):
+    cdcs = make_cdcs(federation, opening=100, first_month=MARCH)
+    figures_record(cdcs=cdcs, month=APRIL, admitted=5, user=federation_user)
+    figures_record(cdcs=cdcs, month=MAY, admitted=5, user=federation_user)
+    _approve(federation, APRIL, submitter=federation_user, approver=provincial_staff)
+    _approve(federation, MAY, submitter=federation_user, approver=provincial_staff)
+    with pytest.raises(ValidationError) as error:
+        figures_record(cdcs=cdcs, month=MARCH, admitted=20, user=federation_user)
+    message = _messages(error.value)
+    assert message.startswith("2 tháng đã được duyệt và khóa: tháng 04/2021 của LĐLĐ huyện Đại Từ (Bantochuc duyệt")
+    assert "; tháng 05/2021 của LĐLĐ huyện Đại Từ (Bantochuc duyệt lúc" in message
+    assert (_row(cdcs, MARCH).members_end, _row(cdcs, MAY).members_end) == (100, 110)
+
+
 def test_figures_outside_the_cdcs_life_are_refused(federation, make_cdcs, federation_user):
     cdcs = make_cdcs(federation, founded_on=date(2021, 4, 20))
     with pytest.raises(ValidationError) as error:
