@@ -67,6 +67,7 @@ class FigureEntry:
 
 
 _LOSS_FIELD_OF = {reason.value: field for reason, field in LOSS_FIELDS.items()}  # plain strings: fast lookups
+_DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
 
 
 class RowErrors(ValidationError):
@@ -160,7 +161,7 @@ def figures_record_many(
     }
     federations = Organisation.objects.in_bulk({cdcs.federation_at_id for cdcs in unions.values()} - {None})
     for cdcs in unions.values():
-        problem = _life_problem(cdcs, month)
+        problem = _life_problem(cdcs, month) or _dissolution_problem(cdcs, month, flows[cdcs.pk])
         if problem is None and federation is not None and cdcs.federation_at_id != federation.pk:
             problem = ValidationError(
                 _("%(cdcs)s không trực thuộc %(org)s trong tháng %(month)s.")
@@ -220,6 +221,29 @@ def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None
         return ValidationError(
             _("%(cdcs)s chưa trực thuộc công đoàn cấp trên nào trong tháng %(month)s.")
             % {"cdcs": cdcs.name, "month": month}
+        )
+    return None
+
+
+def _dissolved_in(cdcs: GrassrootsUnion, month: Month) -> bool:
+    return bool(cdcs.dissolved_on and Month.of(cdcs.dissolved_on) == month)
+
+
+def _dissolution_problem(cdcs: GrassrootsUnion, month: Month, flows: dict[str, int]) -> ValidationError | None:
+    """Members are lost to "CĐCS giải thể" only in the month the CĐCS is dissolved: anywhere else
+    they would leave a CĐCS that the register still counts as active."""
+    if flows[_DISSOLVED_FIELD] and not _dissolved_in(cdcs, month):
+        return ValidationError(
+            {
+                _DISSOLVED_FIELD: [
+                    _(
+                        "%(cdcs)s không giải thể trong tháng %(month)s, nên không có đoàn viên giảm do “CĐCS giải "
+                        "thể”. Nếu CĐCS giải thể, hãy ghi việc giải thể (Sổ CĐCS, hoặc trang “CĐCS giải thể” của "
+                        "tệp Excel) trong cùng tháng; nếu không, ghi số giảm vào cột đúng lý do."
+                    )
+                    % {"cdcs": cdcs.name, "month": month}
+                ]
+            }
         )
     return None
 
@@ -292,10 +316,10 @@ def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existi
                 ]
             }
         )
-    if cdcs.dissolved_on and Month.of(cdcs.dissolved_on) == month and computed_end != 0:
+    if _dissolved_in(cdcs, month) and computed_end != 0:
         raise ValidationError(
             {
-                "members_end": [
+                _DISSOLVED_FIELD: [
                     _(
                         "%(cdcs)s giải thể trong tháng %(month)s: cuối kỳ phải bằng 0 "
                         "(ghi số còn lại vào cột “CĐCS giải thể”)."

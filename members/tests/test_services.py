@@ -228,6 +228,18 @@ def test_dissolving_keeps_the_months_other_flows(federation, make_cdcs, federati
     assert (row.admitted, row.lost_job, row.lost_cdcs_dissolved, row.members_end) == (2, 9, 30, 0)
 
 
+def test_members_lost_to_a_dissolution_need_the_cdcs_dissolved_that_month(federation, make_cdcs, federation_user):
+    cdcs = make_cdcs(federation, opening=37, first_month=MARCH)
+    with pytest.raises(ValidationError) as error:
+        figures_record(cdcs=cdcs, month=APRIL, lost={LossReason.CDCS_DISSOLVED: 37}, user=federation_user)
+    assert "không giải thể trong tháng 04/2021" in error.value.message_dict["lost_cdcs_dissolved"][0]
+    assert not MonthlyFigure.objects.filter(cdcs=cdcs, month=APRIL.first_day).exists()
+    cdcs_dissolve(cdcs=cdcs, on=date(2021, 5, 3), reason="Giải thể", user=federation_user)
+    with pytest.raises(ValidationError):  # dissolved, but in another month
+        figures_record(cdcs=cdcs, month=APRIL, lost={LossReason.CDCS_DISSOLVED: 37}, user=federation_user)
+    assert _row(cdcs, MAY).lost_cdcs_dissolved == 37
+
+
 def test_a_dissolved_cdcs_month_cannot_be_edited_to_keep_members(federation, make_cdcs, federation_user):
     cdcs = make_cdcs(federation, opening=37, first_month=MARCH)
     cdcs_dissolve(cdcs=cdcs, on=date(2021, 4, 20), reason="Giải thể", user=federation_user)
