@@ -8,8 +8,8 @@ changes nothing, and, for a CĐCS that keeps its member register and has no figu
 the register's), empty rows left open for CĐCS founded in the month, a "CĐCS thành lập" and a
 "CĐCS giải thể" sheet, and a "Hướng dẫn" sheet.
 
-The template also keeps, on a very hidden sheet (BASE_SHEET), what each cell was filled from and
-whether the month had figures then, with the month's version: members.imports compares the
+The template also keeps, on a very hidden sheet (BASE_SHEET), what each cell was filled from, with
+the month's version: members.imports compares the
 uploaded cells with it, so that a cell the federation left as it was keeps what someone saved
 since, and a cell both changed is a conflict to settle instead of a silent overwrite."""
 
@@ -99,7 +99,6 @@ BASE_KEYS = (
     *(column.key for column in MONTH_COLUMNS if column.entered and column.key != "members_end"),
 )
 BASE_VERSION_LABEL = "Phiên bản"
-BASE_SAVED_HEADER = "Đã có số liệu"
 NEW_ROWS = 30  # empty, unlocked rows under the CĐCS for those founded in the month
 # Labels of the title block; members.imports finds the federation and month by them.
 ORG_CODE_LABEL = "Mã đơn vị:"
@@ -224,10 +223,10 @@ def _base_sheet(sheet, grid: Grid) -> None:
     hidden, protected sheet that Excel and LibreOffice keep as it is when the file is saved."""
     sheet.append([ORG_CODE_LABEL, grid.federation.code, MONTH_LABEL, f"{grid.month.month:02d}/{grid.month.year}",
                   BASE_VERSION_LABEL, grid.monthly_return.version])  # fmt: skip
-    sheet.append(["Mã CĐCS", BASE_SAVED_HEADER, *BASE_KEYS])
+    sheet.append(["Mã CĐCS", *BASE_KEYS])
     for row in grid.rows:
         values = shown_values(row)
-        sheet.append([row.cdcs.code, 1 if row.figure is not None else 0, *(values.get(key) for key in BASE_KEYS)])
+        sheet.append([row.cdcs.code, *(values.get(key) for key in BASE_KEYS)])
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
 

@@ -45,7 +45,6 @@ from .access import can_write
 from .audit import audit_log
 from .exports import (
     BASE_KEYS,
-    BASE_SAVED_HEADER,
     BASE_SHEET,
     BASE_VERSION_LABEL,
     DISSOLVED_COLUMNS,
@@ -99,7 +98,7 @@ class Sheet:
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet → {key: column letter}, e.g. "F"
     # What the template was filled from (exports.BASE_SHEET): {"org_code", "month", "version",
-    # "rows": {code: {"saved": bool, "values": {key: int | None}}}}; {"unreadable": True} when
+    # "rows": {code: {key: int | None}}}; {"unreadable": True} when
     # damaged; None when the file has none (typed from scratch, or a template older than it).
     base: dict | None = None
 
@@ -291,19 +290,19 @@ def _read_base(rows, max_rows: int) -> dict:
     try:
         title = [_text(value) for value in next(rows)]
         header = [_text(value) for value in next(rows)]
-        if title[0] != ORG_CODE_LABEL or title[4] != BASE_VERSION_LABEL or header[1] != BASE_SAVED_HEADER:
+        if title[0] != ORG_CODE_LABEL or title[4] != BASE_VERSION_LABEL:
             raise ValueError(title)
         month = _month_of(title[3])
         keys = [(index, key) for index, key in enumerate(header) if key in BASE_KEYS]
         base = {"org_code": title[1], "month": month.iso, "version": parse_number(title[5]), "rows": {}}
-        for count_, values in enumerate(rows):
-            if count_ >= max_rows:
-                raise ValueError(count_)
+        for number, values in enumerate(rows):
+            if number >= max_rows:
+                raise ValueError(number)
             code = _text(values[0])
             if code:
-                saved = parse_number(values[1]) == 1
-                numbers = {key: parse_number(values[index] if index < len(values) else None) for index, key in keys}
-                base["rows"][code] = {"saved": saved, "values": numbers}
+                base["rows"][code] = {
+                    key: parse_number(values[index] if index < len(values) else None) for index, key in keys
+                }
         return base
     except (StopIteration, IndexError, ValueError, AttributeError):
         return {"unreadable": True}
@@ -629,7 +628,7 @@ def _plan(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Prev
     folded = {code.casefold(): row for code, row in by_code.items()}
     preview.unions = {code: row.cdcs for code, row in by_code.items()}
     preview.saved = _month_rows(federation, month)
-    base = _base_rows(sheet, preview)
+    base = _base_rows(sheet, preview, monthly_return)
     founded = _preview_founded(sheet, preview)
     preview.unions.update(founded)
     dissolving = _preview_dissolved(sheet, preview, by_code, folded)
@@ -723,7 +722,7 @@ def _month_rows(federation: Organisation, month: Month) -> dict[str, dict[str, i
     return {row.pop("cdcs__code"): row for row in rows}
 
 
-def _base_rows(sheet: Sheet, preview: Preview) -> dict[str, dict] | None:
+def _base_rows(sheet: Sheet, preview: Preview, monthly_return) -> dict[str, dict] | None:
     """What the template was filled from, by CĐCS code (None: the file does not say)."""
     base = sheet.base
     if not base:
@@ -744,6 +743,15 @@ def _base_rows(sheet: Sheet, preview: Preview) -> dict[str, dict] | None:
             )
         )
         return None
+    if base["version"] != preview.version:
+        preview.notes.append(
+            _(
+                "Số liệu tháng %(month)s đã được lưu lại sau khi mẫu này được tải (lần cuối: %(who)s lúc %(when)s). "
+                "Ô bạn để nguyên giữ số đang lưu; ô bạn sửa được ghi; ô mà cả hai cùng sửa thành hai số khác "
+                "nhau thì được nêu là lỗi để thống nhất."
+            )
+            % {"month": preview.month, **services.who_and_when(monthly_return.changed_by, monthly_return.changed_at)}
+        )
     return base["rows"]
 
 
@@ -773,7 +781,7 @@ def _plan_row(row: GridRow, item: dict, preview: Preview, base: dict | None, *, 
     if not row.needs_opening:
         # The carried stock: only a cell changed from what the template showed is checked against it.
         start_typed = typed.get("members_start")
-        shown = base_row["values"].get("members_start") if base_row else _ABSENT
+        shown = base_row.get("members_start") if base_row else _ABSENT
         members_start = None if start_typed == shown else start_typed
     if len(preview.problems) > problems_before:
         return None
@@ -821,18 +829,19 @@ def _merge_cell(key: str, typed, figure, base: dict | None, base_row, preview: P
     if base is None or figure is None:  # a sheet typed from scratch, or nothing saved to keep
         return value
     if base_row is not None:
-        shown = base_row["values"].get(key)
+        shown = base_row.get(key)
+        filled_from = 0 if shown is None and key in FLOW_COLUMNS else shown  # an empty cell of the template
         if typed == shown:
-            if now != _effective(key, shown, now):
+            if now != filled_from:
                 label = column_label(key)
                 preview.kept.append(Kept(preview.cell(MONTH_SHEET, key, number), code, label, shown, now))
             return now
-        if base_row["saved"] and now == _effective(key, shown, now):
+        if now == filled_from:
             return value  # nobody else changed it
     if value == now:
         return value  # both made the same change
     cell = preview.cell(MONTH_SHEET, key, number)
-    shown = base_row["values"].get(key) if base_row is not None else None
+    shown = base_row.get(key) if base_row is not None else None
     message = _(
         "Tệp ghi %(typed)s, nhưng %(who)s đã lưu %(saved)s lúc %(when)s, sau khi mẫu này được tải "
         "(khi tải mẫu là %(shown)s). Chưa ghi gì: muốn giữ số đã lưu thì sửa ô %(cell)s thành %(saved)s; "

@@ -44,6 +44,7 @@ def test_a_sheet_downloaded_before_someone_saves_keeps_the_cells_it_left_alone(
     assert not preview.problems
     assert [(change.cdcs.code, change.changed) for change in preview.changes] == [("DT01", ["admitted", "members_end"])]
     assert [(kept.cell, kept.code, kept.shown, kept.saved) for kept in preview.kept] == [("F10", "DT02", 1, 9)]
+    assert any("đã được lưu lại sau khi mẫu này được tải" in note for note in preview.notes)
     sheet_import(sheet=sheet, federation=federation, month=APRIL, version=preview.version, user=federation_user)
     assert (_admitted("DT01"), _admitted("DT02")) == (5, 9)
 
