@@ -4,6 +4,9 @@ keeps what someone saved since, a cell the sheet changed is written, and a cell 
 different values is a problem naming the cell, the CĐCS and both values, with nothing written."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
 
 from members.exports import BASE_SHEET, MONTH_SHEET
 from members.imports import SheetRefused, sheet_import, sheet_preview, sheet_read
@@ -108,3 +111,25 @@ def test_a_damaged_record_is_not_used_and_the_preview_says_so(federation, federa
     assert not preview.problems
     assert any("bị hỏng" in note for note in preview.notes)
     assert [change.cdcs.code for change in preview.changes] == ["DT01"]
+
+
+def test_the_preview_page_lists_the_cells_kept_and_the_command_prints_them(
+    client_for, federation, federation_user, provincial_staff, april, tmp_path, capsys
+):
+    workbook = template(federation, APRIL)
+    figures_record(cdcs=april[1], month=APRIL, admitted=9, user=provincial_staff)
+    data = to_bytes(fill(workbook, {"DT01": {"Kết nạp mới": 5}}))
+    client = client_for(federation_user)
+    url = reverse("members:upload", kwargs={"code": federation.code, "month": APRIL})
+    page = client.post(url, {"file": SimpleUploadedFile("so-lieu.xlsx", data)}, follow=True).content.decode()
+    kept = page[page.index('id="preview-kept"') :]
+    assert "<td>F10</td><td>DT02</td><td>Kết nạp mới</td>" in kept
+    assert 'id="preview-notes"' in page and "đã được lưu lại sau khi mẫu này được tải" in page
+    assert 'id="confirm-upload"' in page
+
+    path = tmp_path / "thang4.xlsx"
+    path.write_bytes(data)
+    call_command("import_month", str(path), "--federation", "DT", "--month", "2021-04", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Giữ số đang lưu ở ô F10 (Kết nạp mới) của CĐCS DT02: 9 (trong mẫu là 1" in out
+    assert "Lưu ý: Số liệu tháng 04/2021 đã được lưu lại sau khi mẫu này được tải" in out
