@@ -123,7 +123,7 @@ def test_the_preview_page_lists_the_cells_kept_and_the_command_prints_them(
     url = reverse("members:upload", kwargs={"code": federation.code, "month": APRIL})
     page = client.post(url, {"file": SimpleUploadedFile("so-lieu.xlsx", data)}, follow=True).content.decode()
     kept = page[page.index('id="preview-kept"') :]
-    assert "<td>F10</td><td>DT02</td><td>Kết nạp mới</td>" in kept
+    assert "<strong>F10</strong> · DT02 · Kết nạp mới: trong mẫu 1, đang lưu <strong>9</strong> (giữ)" in kept
     assert 'id="preview-notes"' in page and "đã được lưu lại sau khi mẫu này được tải" in page
     assert 'id="confirm-upload"' in page
 
