@@ -5,7 +5,13 @@ One layout for both: a title block (federation, its code, month, programme), one
 active that month with its code, name, sector and last month's end stock, then the month's flows
 (pre-filled where the month already has figures, so that a file downloaded and uploaded again
 changes nothing, and, for a CĐCS that keeps its member register and has no figures yet, with
-the register's), a "CĐCS thành lập" and a "CĐCS giải thể" sheet, and a "Hướng dẫn" sheet."""
+the register's), empty rows left open for CĐCS founded in the month, a "CĐCS thành lập" and a
+"CĐCS giải thể" sheet, and a "Hướng dẫn" sheet.
+
+The template also keeps, on a very hidden sheet (BASE_SHEET), what each cell was filled from, with
+the month's version: members.imports compares the
+uploaded cells with it, so that a cell the federation left as it was keeps what someone saved
+since, and a cell both changed is a conflict to settle instead of a silent overwrite."""
 
 from dataclasses import dataclass
 
@@ -19,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, table_workbook
 
 from .grid import Grid
-from .models import LOSS_FIELDS, LossReason, Sector
+from .models import LOSS_FIELDS, STOCK_MAX, LossReason, Sector
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,14 @@ MONTH_SHEET = "Số liệu tháng"
 FOUNDED_SHEET = "CĐCS thành lập"
 DISSOLVED_SHEET = "CĐCS giải thể"
 GUIDE_SHEET = "Hướng dẫn"
+BASE_SHEET = "Số liệu gốc của mẫu"  # very hidden: what the template was filled from
+# The cells a federation may change, whose value when the template was made BASE_SHEET keeps.
+BASE_KEYS = (
+    "members_start",
+    *(column.key for column in MONTH_COLUMNS if column.entered and column.key != "members_end"),
+)
+BASE_VERSION_LABEL = "Phiên bản"
+NEW_ROWS = 30  # empty, unlocked rows under the CĐCS for those founded in the month
 # Labels of the title block; members.imports finds the federation and month by them.
 ORG_CODE_LABEL = "Mã đơn vị:"
 MONTH_LABEL = "Tháng:"
@@ -113,6 +127,7 @@ def month_workbook(grid: Grid, *, programme: str = "") -> Workbook:
             _("CĐCS GIẢI THỂ TRONG THÁNG %(month)s") % {"month": grid.month},
         )
         guide_sheet(workbook.create_sheet(GUIDE_SHEET), _("HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO THÁNG"), GUIDE)
+        _base_sheet(workbook.create_sheet(BASE_SHEET), grid)
     return workbook
 
 
@@ -139,6 +154,24 @@ def _headers(sheet, columns: list[Column], row: int) -> None:
     sheet.row_dimensions[row].height = 45
 
 
+def shown_values(row) -> dict:
+    """What the template shows in a CĐCS's row: what is saved, or else what its member register
+    counts, or else the stock carried from last month and blanks to fill."""
+    figure = row.figure
+    values = {
+        "members_start": row.start if not row.needs_opening else (figure.members_start if figure else None),
+        "workers": row.values.get("workers"),
+    }
+    if figure is not None:  # the end stock is left empty: it is computed, and a stale one would refuse the row
+        values.update({column.key: getattr(figure, column.key) for column in MONTH_COLUMNS if column.entered})
+        values["members_end"] = None
+    elif row.register is not None:  # nothing saved yet: the month as the member register counts it
+        values.update(row.register.values, note=_("Điền sẵn theo sổ đoàn viên"))
+        if row.needs_opening:
+            values["members_start"] = row.register.members_start
+    return values
+
+
 def _month_sheet(sheet, grid: Grid, programme: str) -> None:
     sheet.title = MONTH_SHEET
     _title_block(
@@ -147,35 +180,31 @@ def _month_sheet(sheet, grid: Grid, programme: str) -> None:
     _headers(sheet, MONTH_COLUMNS, HEADER_ROW)
     sectors = dict(Sector.choices)
     for offset, row in enumerate(grid.rows):
-        figure = row.figure
         values = {
             "number": offset + 1,
             "code": row.cdcs.code,
             "name": row.cdcs.name,
             "sector": str(sectors.get(row.cdcs.sector, row.cdcs.sector)),
-            "members_start": row.start if not row.needs_opening else (figure.members_start if figure else None),
-            "workers": row.values.get("workers"),
+            **shown_values(row),
         }
-        if figure is not None:  # the end stock is left empty: it is computed, and a stale one would refuse the row
-            values.update(
-                {column.key: getattr(figure, column.key) for column in MONTH_COLUMNS if column.entered},
-                members_end=None,
-            )
-        elif row.register is not None:  # nothing saved yet: the month as the member register counts it
-            values.update(row.register.values, note=_("Điền sẵn theo sổ đoàn viên"))
-            if row.needs_opening:
-                values["members_start"] = row.register.members_start
         number = HEADER_ROW + 1 + offset
         for index, column in enumerate(MONTH_COLUMNS, start=1):
             cell = sheet.cell(row=number, column=index, value=safe_value(values.get(column.key)))
             if column.entered or column.key == "note" or (column.key == "members_start" and row.needs_opening):
                 cell.protection = _UNLOCKED
-    last = HEADER_ROW + max(len(grid.rows), 1)
+    # Rows for the CĐCS founded in the month (declared on the "CĐCS thành lập" sheet): open to type in.
+    first_new = HEADER_ROW + 1 + len(grid.rows)
+    for number in range(first_new, first_new + NEW_ROWS):
+        for index, column in enumerate(MONTH_COLUMNS, start=1):
+            if column.entered or column.key in ("code", "name", "note"):
+                sheet.cell(row=number, column=index).protection = _UNLOCKED
+    last = first_new + NEW_ROWS - 1
     entered = [index for index, column in enumerate(MONTH_COLUMNS, start=1) if column.entered]
     validation = DataValidation(
         type="whole",
-        operator="greaterThanOrEqual",
+        operator="between",
         formula1="0",
+        formula2=str(STOCK_MAX),
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=_("Số không hợp lệ"),
@@ -185,8 +214,21 @@ def _month_sheet(sheet, grid: Grid, programme: str) -> None:
     validation.add(f"{start_column}{HEADER_ROW + 1}:{get_column_letter(max(entered))}{last}")
     sheet.add_data_validation(validation)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
-    sheet.protection.sheet = True  # identifiers locked; figures and notes are not
+    sheet.protection.sheet = True  # identifiers locked; figures, notes and the rows for new CĐCS are not
     sheet.protection.formatRows = sheet.protection.formatColumns = False
+
+
+def _base_sheet(sheet, grid: Grid) -> None:
+    """What each CĐCS's row was filled from, for members.imports' three-way comparison: a very
+    hidden, protected sheet that Excel and LibreOffice keep as it is when the file is saved."""
+    sheet.append([ORG_CODE_LABEL, grid.federation.code, MONTH_LABEL, f"{grid.month.month:02d}/{grid.month.year}",
+                  BASE_VERSION_LABEL, grid.monthly_return.version])  # fmt: skip
+    sheet.append(["Mã CĐCS", *BASE_KEYS])
+    for row in grid.rows:
+        values = shown_values(row)
+        sheet.append([row.cdcs.code, *(values.get(key) for key in BASE_KEYS)])
+    sheet.sheet_state = "veryHidden"
+    sheet.protection.sheet = True
 
 
 def _list_sheet(sheet, grid: Grid, columns: list[Column], title: str) -> None:
@@ -232,8 +274,10 @@ GUIDE = [
     ),
     (
         "Trang “CĐCS thành lập”",
-        "CĐCS mới thành lập trong tháng: mã mới, tên, đơn vị, khu vực, ngày thành lập. "
-        "Thêm cả một dòng cho CĐCS đó ở trang “Số liệu tháng” (đầu kỳ 0).",
+        "CĐCS mới thành lập trong tháng: mã mới, tên, đơn vị, khu vực, ngày thành lập. Số liệu tháng của nó "
+        "ghi vào một trong các dòng để trống ở cuối trang “Số liệu tháng” (gõ mã CĐCS mới và các cột số; "
+        "đầu kỳ để trống, là 0). Không có dòng đó thì CĐCS vẫn được thành lập nhưng tháng này chưa có số liệu; "
+        "bản xem trước sẽ nhắc.",
     ),  # fmt: skip
     (
         "Trang “CĐCS giải thể”",
@@ -244,6 +288,12 @@ GUIDE = [
         "Số",
         "Ghi số nguyên, không âm: 1234, 1.234 hoặc 1,234 đều được. Không dùng công thức nếu lưu bằng phần mềm "
         "không tính lại công thức.",
+    ),
+    (
+        "Người khác cùng sửa",
+        "Tệp ghi nhớ số liệu lúc bạn tải mẫu. Khi tải lên, ô bạn để nguyên giữ số người khác đã lưu sau đó; "
+        "ô bạn sửa được ghi. Ô mà cả bạn và người khác cùng sửa thành hai số khác nhau thì không ghi gì: "
+        "bản xem trước nêu ô đó và hai số để thống nhất.",
     ),
     (
         "Tải lên",

@@ -23,7 +23,7 @@ from unionportal.lib.months import Month
 
 from .access import require_write
 from .audit import audit_entry, audit_many
-from .models import LOSS_FIELDS, GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
+from .models import LOSS_FIELDS, STOCK_MAX, GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
 from .people import RegisterMonth, register_figures
 from .services import (
     FigureEntry,
@@ -252,8 +252,9 @@ def check_warnings(row: GridRow) -> list[str]:
 
 
 def parse_count(text: str | None) -> int | None:
-    """A whole number ≥ 0 as people type it: " 12 ", "1.234" (Vietnamese grouping). Empty: None.
-    Raises ValueError with a Vietnamese message otherwise."""
+    """A whole number from 0 to STOCK_MAX as people type it: " 12 ", "1.234" (Vietnamese
+    grouping). Empty: None. Raises ValueError with a Vietnamese message otherwise; the services
+    hold each figure to its own ceiling (FLOW_MAX for a month's flows)."""
     text = (text or "").strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
@@ -261,7 +262,10 @@ def parse_count(text: str | None) -> int | None:
         raise ValueError(_("không được âm"))
     if not _DIGITS.match(text):
         raise ValueError(_("phải là số nguyên (ví dụ 12 hoặc 1.234)"))
-    return int(text.replace(".", ""))
+    digits = text.replace(".", "")
+    if len(digits) > 18 or int(digits) > STOCK_MAX:  # int() refuses 4,300 digits, in English
+        raise ValueError(_("quá lớn: tối đa %(max)s") % {"max": count(STOCK_MAX)})
+    return int(digits)
 
 
 def column_label(column: str) -> str:

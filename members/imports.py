@@ -7,14 +7,18 @@
    headers) and strict where it matters (negative or fractional
    numbers, formulas without a value, duplicate rows), with sheet, row and column on every problem.
 2. `sheet_preview(sheet, federation=…, month=…, user=…)`: what the file would change, per CĐCS
-   old → new and in total, and every problem (unknown or inactive CĐCS, broken stock identity,
-   another federation's or month's sheet, a locked month, missing rights). Writes nothing.
+   old → new and in total, and every problem, each naming its sheet, row, cell (F12) and CĐCS
+   (unknown or inactive CĐCS, broken stock identity, another federation's or month's sheet, a
+   locked month, missing rights, a cell someone else changed since the template was downloaded).
+   The services write it all and the rows are read back, in a transaction that is rolled back:
+   the preview's checks are the import's, and its changes are what the import writes.
 3. `sheet_import(...)`: in one transaction, checks that nobody saved the month since the
-   preview, previews again and writes through the services (cdcs_found, figures_record_many,
-   cdcs_dissolve), audited with source "upload"; everything or nothing.
+   preview and writes through the services (cdcs_found, cdcs_dissolve, figures_record_many),
+   audited with source "upload"; everything or nothing.
 
 The web upload (members.views.uploads) and `manage.py import_month` both use these."""
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -29,6 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError
 
 from unionportal.lib.formatting import count
@@ -39,6 +44,9 @@ from . import services
 from .access import can_write
 from .audit import audit_log
 from .exports import (
+    BASE_KEYS,
+    BASE_SHEET,
+    BASE_VERSION_LABEL,
     DISSOLVED_COLUMNS,
     DISSOLVED_SHEET,
     FOUNDED_COLUMNS,
@@ -48,9 +56,21 @@ from .exports import (
     MONTH_SHEET,
     ORG_CODE_LABEL,
     Column,
+    column_header,
 )
 from .grid import FLOW_COLUMNS, GridRow, column_label, grid_read, return_read
-from .models import LOSS_FIELDS, GrassrootsUnion, LossReason, Organisation, Sector, Upload
+from .models import (
+    LOSS_FIELDS,
+    STOCK_MAX,
+    GrassrootsUnion,
+    LossReason,
+    MonthlyFigure,
+    Organisation,
+    Sector,
+    Upload,
+    ceiling_of,
+)
+from .summary import summary_batch
 
 FIGURE_KEYS = ("members_start", *FLOW_COLUMNS, "members_end", "workers")
 DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
@@ -60,8 +80,10 @@ DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
 class Problem:
     sheet: str
     row: int | None
-    column: str
+    column: str  # the column's header
     message: str
+    cell: str = ""  # "F12", where one cell is at fault
+    cdcs: str = ""  # the code of the CĐCS on that row
 
 
 @dataclass
@@ -74,6 +96,15 @@ class Sheet:
     founded: list[dict] = field(default_factory=list)
     dissolved: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet → {key: column letter}, e.g. "F"
+    # What the template was filled from (exports.BASE_SHEET): {"org_code", "month", "version",
+    # "rows": {code: {key: int | None}}}; {"unreadable": True} when
+    # damaged; None when the file has none (typed from scratch, or a template older than it).
+    base: dict | None = None
+
+    def cell(self, sheet: str, key: str, row: int | None) -> str:
+        letter = self.columns.get(sheet, {}).get(key)
+        return f"{letter}{row}" if letter and row else ""
 
     def as_json(self) -> dict:
         return {key: value for key, value in asdict(self).items() if key != "problems"}
@@ -91,12 +122,13 @@ def _normal(text) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).rstrip(":*").strip().casefold()
 
 
-_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}([.,][0-9]{3})+$")
+_DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: "²".isdigit() is true, and int() refuses it
 
 
-def parse_number(value) -> int | None:
-    """A cell as a whole number ≥ 0: 12, 12.0, "12", " 1.234 ", "1,234". Empty: None.
-    ValueError with a Vietnamese message otherwise."""
+def parse_number(value, *, maximum: int = STOCK_MAX) -> int | None:
+    """A cell as a whole number from 0 to `maximum`: 12, 12.0, "12", " 1.234 ", "1,234". Empty:
+    None. ValueError with a Vietnamese message otherwise."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -108,19 +140,25 @@ def parse_number(value) -> int | None:
             raise ValueError(_("phải là số nguyên, không có phần thập phân"))
         value = int(value)
     if isinstance(value, int):
-        if value < 0:
+        number = value
+    else:
+        text = str(value).replace("\u00a0", "").replace(" ", "").strip()
+        if not text:
+            return None
+        if text.startswith("-"):
             raise ValueError(_("không được âm"))
-        return value
-    text = str(value).replace("\u00a0", "").replace(" ", "").strip()
-    if not text:
-        return None
-    if text.startswith("-"):
+        if _DIGITS.match(text) or _GROUPED.match(text):
+            digits = text.replace(".", "").replace(",", "")
+            # Python refuses to convert more than 4,300 digits (with an English message).
+            number = int(digits) if len(digits) <= 18 else maximum + 1
+        else:
+            shown = str(value).strip()[:20]
+            raise ValueError(_("“%(text)s” không phải số nguyên (ví dụ 12 hoặc 1.234)") % {"text": shown})
+    if number < 0:
         raise ValueError(_("không được âm"))
-    if text.isdigit():
-        return int(text)
-    if _GROUPED.match(text):
-        return int(text.replace(".", "").replace(",", ""))
-    raise ValueError(_("“%(text)s” không phải số nguyên (ví dụ 12 hoặc 1.234)") % {"text": str(value).strip()[:20]})
+    if number > maximum:
+        raise ValueError(_("quá lớn: tối đa %(max)s") % {"max": count(maximum)})
+    return number
 
 
 def _text(value) -> str:
@@ -194,6 +232,7 @@ def workbook_read(data: bytes, problems: list[Problem], read, *, max_bytes: int 
                         "lưu lại rồi tải lên, hoặc thay công thức bằng số."
                     )
                     % {"cell": reference},
+                    cell=reference,
                 )
             )
         return
@@ -222,6 +261,7 @@ def _read_workbook(workbook, sheet: Sheet, max_rows: int) -> None:
     if header is None:
         return
     number, positions = header
+    sheet.columns[MONTH_SHEET] = _letters(positions)
     sheet.rows = _read_rows(rows, number, positions, MONTH_COLUMNS, sheet, month_sheet.name, max_rows, _month_row)
     for name, columns, target, build in (
         (FOUNDED_SHEET, FOUNDED_COLUMNS, sheet.founded, _founded_row),
@@ -233,7 +273,39 @@ def _read_workbook(workbook, sheet: Sheet, max_rows: int) -> None:
         rows = worksheet.iter_rows()
         found = _find_header(rows, columns)
         if found is not None:
+            sheet.columns[name] = _letters(found[1])
             target.extend(_read_rows(rows, *found, columns, sheet, worksheet.name, max_rows, build))
+    worksheet = _sheet_named(workbook, BASE_SHEET)
+    if worksheet is not None:
+        sheet.base = _read_base(worksheet.iter_rows(), max_rows)
+
+
+def _letters(positions: dict[str, int]) -> dict[str, str]:
+    return {key: get_column_letter(index + 1) for key, index in positions.items()}
+
+
+def _read_base(rows, max_rows: int) -> dict:
+    """The template's record of what it was filled from (exports._base_sheet); a record that
+    does not read as one is unusable, never a reason to refuse the file."""
+    try:
+        title = [_text(value) for value in next(rows)]
+        header = [_text(value) for value in next(rows)]
+        if title[0] != ORG_CODE_LABEL or title[4] != BASE_VERSION_LABEL:
+            raise ValueError(title)
+        month = _month_of(title[3])
+        keys = [(index, key) for index, key in enumerate(header) if key in BASE_KEYS]
+        base = {"org_code": title[1], "month": month.iso, "version": parse_number(title[5]), "rows": {}}
+        for number, values in enumerate(rows):
+            if number >= max_rows:
+                raise ValueError(number)
+            code = _text(values[0])
+            if code:
+                base["rows"][code] = {
+                    key: parse_number(values[index] if index < len(values) else None) for index, key in keys
+                }
+        return base
+    except (StopIteration, IndexError, ValueError, AttributeError):
+        return {"unreadable": True}
 
 
 def _header_positions(values, columns: list[Column]) -> dict[str, int]:
@@ -318,50 +390,56 @@ def _read_rows(rows, header_row, positions, columns, sheet: Sheet, title: str, m
     return read
 
 
-def _needs_code(cells, number, sheet: Sheet, title: str, headers) -> str | None:
+def _needs_code(cells, number, sheet: Sheet, title: str, headers, where: str) -> str | None:
     code = _text(cells.get("code"))
     if not code:
-        sheet.problems.append(Problem(title, number, headers["code"], _("Thiếu mã CĐCS.")))
+        cell = sheet.cell(where, "code", number)
+        sheet.problems.append(Problem(title, number, headers["code"], _("Thiếu mã CĐCS."), cell=cell))
         return None
     return code
 
 
+def _cell_problem(sheet: Sheet, where: str, title: str, number: int, headers, key: str, error, code) -> None:
+    cell = sheet.cell(where, key, number)
+    sheet.problems.append(Problem(title, number, headers[key], f"{error}.", cell=cell, cdcs=code or ""))
+
+
 def _month_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
-    code = _needs_code(cells, number, sheet, title, headers)
+    code = _needs_code(cells, number, sheet, title, headers, MONTH_SHEET)
     values = {}
     for key in FIGURE_KEYS:
         if key not in cells:
             continue
         try:
-            values[key] = parse_number(cells[key])
+            values[key] = parse_number(cells[key], maximum=ceiling_of(key))
         except ValueError as error:
-            sheet.problems.append(Problem(title, number, headers[key], f"{error}."))
+            _cell_problem(sheet, MONTH_SHEET, title, number, headers, key, error, code)
     return {"row": number, "code": code, "values": values} if code else None
 
 
 def _founded_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
-    code = _needs_code(cells, number, sheet, title, headers)
+    code = _needs_code(cells, number, sheet, title, headers, FOUNDED_SHEET)
     item = {"row": number, "code": code}
     for key in ("name", "employer", "sector", "founding_decision"):
         item[key] = _text(cells.get(key))
     try:
         item["founded_on"] = _day(cells.get("founded_on")).isoformat()
     except ValueError as error:
-        sheet.problems.append(Problem(title, number, headers["founded_on"], f"{error}."))
+        _cell_problem(sheet, FOUNDED_SHEET, title, number, headers, "founded_on", error, code)
     try:
         item["workers"] = parse_number(cells.get("workers")) or 0
     except ValueError as error:
-        sheet.problems.append(Problem(title, number, headers["workers"], f"{error}."))
+        _cell_problem(sheet, FOUNDED_SHEET, title, number, headers, "workers", error, code)
     return item if code else None
 
 
 def _dissolved_row(cells, number, headers, sheet: Sheet, title: str) -> dict | None:
-    code = _needs_code(cells, number, sheet, title, headers)
+    code = _needs_code(cells, number, sheet, title, headers, DISSOLVED_SHEET)
     item = {"row": number, "code": code, "reason": _text(cells.get("reason"))}
     try:
         item["dissolved_on"] = _day(cells.get("dissolved_on")).isoformat()
     except ValueError as error:
-        sheet.problems.append(Problem(title, number, headers["dissolved_on"], f"{error}."))
+        _cell_problem(sheet, DISSOLVED_SHEET, title, number, headers, "dissolved_on", error, code)
     return item if code else None
 
 
@@ -399,19 +477,37 @@ def _formulas_without_value(data: bytes) -> list[tuple[str, str]]:
 
 
 # --- 2. preview -------------------------------------------------------------------------------
+#
+# The preview and the import share everything: `_plan` reads the sheet against what is saved
+# (every check that needs the sheet's cells, and the three-way comparison with what the template
+# was filled from), `_write` hands the plan to the services (cdcs_found, cdcs_dissolve,
+# figures_record_many: the rules that refuse a write live there, once), and `_settle` reads back
+# what they wrote. The preview runs `_write` in a transaction that it rolls back, so a preview
+# without problems is a confirmation that succeeds, and its changes are the rows as written.
 
 
 @dataclass
 class Change:
-    """One CĐCS's row of the file against what is saved."""
+    """One CĐCS's figures of the month: what is saved and what the import writes."""
 
     cdcs: GrassrootsUnion
-    row: int
+    row: int | None  # of the month sheet; None: only its dissolution writes it
     before: dict[str, int] | None  # None: no figures saved yet for the month
     after: dict[str, int]
     changed: list[str]  # the figures that differ
-    needs_opening: bool = False  # its first month on the portal: the file gives the opening stock
     new_cdcs: bool = False
+
+
+@dataclass
+class Kept:
+    """A cell the file left as the template had it, where someone has saved another value since:
+    the saved value stays."""
+
+    cell: str
+    code: str
+    label: str
+    shown: int | None  # in the template
+    saved: int  # now, and after the import
 
 
 @dataclass
@@ -425,11 +521,23 @@ class Preview:
     founded: list[dict] = field(default_factory=list)
     dissolved: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing before confirming; not in the way
+    kept: list[Kept] = field(default_factory=list)
     totals_before: dict[str, int] = field(default_factory=dict)
     totals_after: dict[str, int] = field(default_factory=dict)
+    # The plan: what _write gives the services, and what it starts from.
+    entries: list[services.FigureEntry] = field(default_factory=list, repr=False)
+    rows: dict[str, int] = field(default_factory=dict, repr=False)  # CĐCS code → its row in the month sheet
+    unions: dict[str, GrassrootsUnion] = field(default_factory=dict, repr=False)  # code → CĐCS (unsaved: founded)
+    saved: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)  # code → its figures before
+    columns: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)  # as Sheet.columns
 
-    def refuse(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.problems.append(Problem(sheet, row, column, message))
+    def refuse(self, sheet: str, row: int | None, column: str, message: str, *, cell: str = "", cdcs: str = ""):
+        self.problems.append(Problem(sheet, row, column, message, cell=cell, cdcs=cdcs))
+
+    def cell(self, sheet: str, key: str, row: int | None) -> str:
+        letter = self.columns.get(sheet, {}).get(key)
+        return f"{letter}{row}" if letter and row else ""
 
     @property
     def has_changes(self) -> bool:
@@ -448,9 +556,39 @@ class Preview:
 
 
 def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Preview:
-    """What importing `sheet` into the federation-month would change, and every reason it cannot."""
+    """What importing `sheet` into the federation-month would change, and every reason it cannot.
+    Writes nothing: the services run, and what they wrote is read back, in a transaction that is
+    rolled back."""
+    preview = _plan(sheet, federation=federation, month=month, user=user)
+    if _blocked(preview) or not (preview.entries or preview.founded or preview.dissolved):
+        return preview
+    try:
+        # Raising out of the batch skips the summary's refresh (derived data, never a reason to
+        # refuse), and out of the transaction undoes every write.
+        with transaction.atomic(), summary_batch():
+            _write(preview, user=user, source=services.Source.UPLOAD)
+            _settle(preview)
+            raise _DryRun
+    except _DryRun:
+        pass
+    except SheetRefused as refused:
+        preview.problems.extend(refused.problems)
+    return preview
+
+
+class _DryRun(Exception):
+    """Ends a preview's trial write."""
+
+
+def _blocked(preview: Preview) -> bool:
+    """Not this federation-month's sheet, unreadable, locked or not the user's to change: row
+    checks would only add noise."""
+    return any(problem.row is None and problem.column == "" and not problem.cdcs for problem in preview.problems)
+
+
+def _plan(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Preview:
     monthly_return = return_read(federation=federation, month=month)
-    preview = Preview(federation=federation, month=month, version=monthly_return.version)
+    preview = Preview(federation=federation, month=month, version=monthly_return.version, columns=sheet.columns)
     preview.problems.extend(sheet.problems)
     if user is not None and not can_write(user, federation):
         preview.refuse("", None, "", _("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
@@ -458,42 +596,78 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
     if monthly_return.is_locked:
         preview.refuse("", None, "", services.locked_message(monthly_return))
     _check_identity(sheet, preview)
-    if any(problem.row is None and problem.column == "" for problem in preview.problems):
-        return preview  # not this federation-month's sheet, or unreadable: row checks would only add noise
+    if _blocked(preview):
+        return preview
 
     grid = grid_read(federation=federation, month=month, warnings=False)
     by_code = {row.cdcs.code: row for row in grid.rows}
     folded = {code.casefold(): row for code, row in by_code.items()}
-    founded = _preview_founded(sheet, preview, by_code)
+    preview.unions = {code: row.cdcs for code, row in by_code.items()}
+    preview.saved = _month_rows(federation, month)
+    base = _base_rows(sheet, preview, monthly_return)
+    founded = _preview_founded(sheet, preview)
+    preview.unions.update(founded)
     dissolving = _preview_dissolved(sheet, preview, by_code, folded)
     others = _other_cdcs(sheet, by_code, folded)
     seen: dict[str, int] = {}
     for item in sheet.rows:
-        code = item["code"]
+        code, number = item["code"], item["row"]
         row = by_code.get(code) or folded.get(code.casefold())
         key = row.cdcs.code if row else code
+        code_cell = preview.cell(MONTH_SHEET, "code", number)
         if key in seen:
             message = _("CĐCS %(code)s trùng với dòng %(first)s.") % {"code": code, "first": seen[key]}
-            preview.refuse(MONTH_SHEET, item["row"], "Mã CĐCS", message)
+            preview.refuse(MONTH_SHEET, number, "Mã CĐCS", message, cell=code_cell, cdcs=code)
             continue
-        seen[key] = item["row"]
+        seen[key] = number
         if row is None and code in founded:
             row = GridRow(cdcs=founded[code], month=month, previous_end=None, figure=None)
         if row is None:
-            preview.refuse(MONTH_SHEET, item["row"], "Mã CĐCS", _unknown(code, others, federation, month))
+            message = _unknown(code, others, federation, month)
+            preview.refuse(MONTH_SHEET, number, "Mã CĐCS", message, cell=code_cell, cdcs=code)
             continue
-        change = _change(row, item, preview, dissolving=row.cdcs.code in dissolving or _dissolved_in(row, month))
+        dissolves = row.cdcs.code in dissolving or _dissolved_in(row, month)
+        change = _plan_row(row, item, preview, base, dissolving=dissolves)
         if change is None:
             continue
+        preview.rows[row.cdcs.code] = number
         change.new_cdcs = code in founded
         if change.changed:
             preview.changes.append(change)
         else:
             preview.unchanged += 1
-    listed = set(seen)
-    preview.missing = [row.cdcs for row in grid.rows if row.cdcs.code not in listed]
-    _totals(preview, grid, {change.cdcs.code: change for change in preview.changes})
+    preview.missing = [row.cdcs for row in grid.rows if row.cdcs.code not in seen]
+    _notes(preview, sheet, listed=set(seen))
+    _totals(preview, {change.cdcs.code: change.after for change in preview.changes})
     return preview
+
+
+def _notes(preview: Preview, sheet: Sheet, *, listed: set[str]) -> None:
+    """What the user should know before confirming, though nothing is wrong."""
+    for item in preview.founded:
+        if item["code"] not in listed:
+            preview.notes.append(
+                _(
+                    "CĐCS %(code)s (trang “%(founded)s”, dòng %(row)s) chưa có dòng số liệu ở trang “%(sheet)s”: "
+                    "CĐCS sẽ được thành lập nhưng tháng %(month)s chưa có số liệu của nó (cần có trước khi gửi "
+                    "báo cáo). Nếu đã có đoàn viên, hãy ghi vào một dòng trống cuối trang “%(sheet)s”."
+                )
+                % {
+                    "code": item["code"],
+                    "founded": FOUNDED_SHEET,
+                    "row": item["row"],
+                    "sheet": MONTH_SHEET,
+                    "month": preview.month,
+                }
+            )
+    if sheet.base is None and any(change.before for change in preview.changes):
+        preview.notes.append(
+            _(
+                "Tệp không có phần ghi nhớ số liệu lúc tải mẫu (tệp tự lập, hoặc mẫu tải trước khi cổng có phần "
+                "này): mỗi ô số liệu trong tệp sẽ thay số đang lưu, kể cả số người khác lưu sau khi bạn lập tệp. "
+                "Hãy xem kỹ các thay đổi bên dưới, hoặc tải mẫu mới."
+            )
+        )
 
 
 def _check_identity(sheet: Sheet, preview: Preview) -> None:
@@ -518,68 +692,145 @@ def _dissolved_in(row: GridRow, month: Month) -> bool:
     return bool(row.cdcs.dissolved_on and Month.of(row.cdcs.dissolved_on) == month)
 
 
-def _change(row: GridRow, item: dict, preview: Preview, *, dissolving: bool) -> Change | None:
-    values = item["values"]
-    number = item["row"]
+def _month_rows(federation: Organisation, month: Month) -> dict[str, dict[str, int]]:
+    """The federation-month's figures as saved: CĐCS code → {figure: value}."""
+    rows = MonthlyFigure.objects.filter(federation=federation, month=month.first_day).values("cdcs__code", *FIGURE_KEYS)
+    return {row.pop("cdcs__code"): row for row in rows}
+
+
+def _base_rows(sheet: Sheet, preview: Preview, monthly_return) -> dict[str, dict] | None:
+    """What the template was filled from, by CĐCS code (None: the file does not say)."""
+    base = sheet.base
+    if not base:
+        return None
+    if base.get("unreadable"):
+        preview.notes.append(
+            _(
+                "Phần ghi nhớ số liệu lúc tải mẫu của tệp bị hỏng, nên không dùng được: mỗi ô số liệu trong tệp "
+                "sẽ thay số đang lưu. Hãy xem kỹ các thay đổi bên dưới, hoặc tải mẫu mới."
+            )
+        )
+        return None
+    if base["org_code"].casefold() != preview.federation.code.casefold() or base["month"] != preview.month.iso:
+        preview.notes.append(
+            _(
+                "Phần ghi nhớ số liệu lúc tải mẫu của tệp là của đơn vị hoặc tháng khác, nên không dùng được: "
+                "mỗi ô số liệu trong tệp sẽ thay số đang lưu. Hãy xem kỹ các thay đổi bên dưới, hoặc tải mẫu mới."
+            )
+        )
+        return None
+    if base["version"] != preview.version:
+        preview.notes.append(
+            _(
+                "Số liệu tháng %(month)s đã được lưu lại sau khi mẫu này được tải (lần cuối: %(who)s lúc %(when)s). "
+                "Ô bạn để nguyên giữ số đang lưu; ô bạn sửa được ghi; ô mà cả hai cùng sửa thành hai số khác "
+                "nhau thì được nêu là lỗi để thống nhất."
+            )
+            % {"month": preview.month, **services.who_and_when(monthly_return.changed_by, monthly_return.changed_at)}
+        )
+    return base["rows"]
+
+
+_ABSENT = object()  # a column the file does not have
+
+
+def _effective(key: str, value, saved_value):
+    """What a cell means: an empty flow is 0; an empty workers or opening stock keeps what is saved."""
+    if value is not None:
+        return value
+    return 0 if key in FLOW_COLUMNS else saved_value
+
+
+def _plan_row(row: GridRow, item: dict, preview: Preview, base: dict | None, *, dissolving: bool) -> Change | None:
+    """One CĐCS's row of the month sheet: the entry for figures_record_many (preview.entries) and
+    the change it makes as planned (the preview replaces it by what the services wrote)."""
+    number, code, typed = item["row"], row.cdcs.code, item["values"]
+    figure = row.figure
+    base_row = base.get(code) if base is not None else None
     problems_before = len(preview.problems)
-    flows = {key: values.get(key) or 0 for key in FLOW_COLUMNS}
-    if row.previous_end is not None or not row.needs_opening:
-        start = row.start
-        typed = values.get("members_start")
-        if typed is not None and typed != start:
-            message = _("Đầu kỳ %(typed)s phải bằng cuối kỳ tháng trước (%(start)s).") % {
-                "typed": count(typed),
-                "start": count(start),
-            }
-            preview.refuse(MONTH_SHEET, number, "Đoàn viên đầu kỳ", message)
-    else:
-        start = values.get("members_start")
-        if start is None and row.figure is not None:
-            start = row.figure.members_start
-        if start is None:
-            message = _("Đây là tháng đầu tiên của %(cdcs)s trên hệ thống: cần nhập số đoàn viên đầu kỳ.") % {
-                "cdcs": row.cdcs.name
-            }
-            preview.refuse(MONTH_SHEET, number, "Đoàn viên đầu kỳ", message)
-            return None
-    lost = sum(flows[key] for key in LOSS_FIELDS.values())
-    if dissolving and not flows[DISSOLVED_FIELD]:
-        # The members it still has leave with it, as cdcs_dissolve would record them.
-        flows[DISSOLVED_FIELD] = max(start + flows["admitted"] + flows["transferred_in"] - lost, 0)
-        lost += flows[DISSOLVED_FIELD]
-    end = start + flows["admitted"] + flows["transferred_in"] - lost
-    if end < 0:
-        message = _("Tổng số giảm (%(lost)s) lớn hơn số đoàn viên có trong tháng (%(available)s).") % {
-            "lost": count(lost),
-            "available": count(start + flows["admitted"] + flows["transferred_in"]),
-        }
-        preview.refuse(MONTH_SHEET, number, "Giảm", message)
-    typed_end = values.get("members_end")
-    if typed_end is not None and typed_end != end and not dissolving:
-        message = _(
-            "Cuối kỳ %(typed)s không khớp: đầu kỳ %(start)s + kết nạp %(admitted)s + chuyển đến %(in)s "
-            "− giảm %(lost)s = %(end)s."
-        ) % {
-            "typed": count(typed_end),
-            "start": count(start),
-            "admitted": count(flows["admitted"]),
-            "in": count(flows["transferred_in"]),
-            "lost": count(lost),
-            "end": count(end),
-        }
-        preview.refuse(MONTH_SHEET, number, "Đoàn viên cuối kỳ", message)
+    values = {}
+    for key in BASE_KEYS:
+        if key == "members_start" and not row.needs_opening:
+            continue
+        values[key] = _merge_cell(key, typed.get(key, _ABSENT), figure, base, base_row, preview, number, code)
+    members_start = values.get("members_start")
+    if not row.needs_opening:
+        # The carried stock: only a cell changed from what the template showed is checked against it.
+        start_typed = typed.get("members_start")
+        shown = base_row.get("members_start") if base_row else _ABSENT
+        members_start = None if start_typed == shown else start_typed
     if len(preview.problems) > problems_before:
         return None
-    figure = row.figure
-    workers = values.get("workers")
-    after = {"members_start": start, **flows, "members_end": end}
-    if figure is None:
-        after["workers"] = workers if workers is not None else (row.values.get("workers") or 0)
-        return Change(row.cdcs, number, None, after, list(after), row.needs_opening)
-    after["workers"] = workers if workers is not None else figure.workers
-    before = {key: getattr(figure, key) for key in after}
-    changed = [key for key in after if after[key] != before[key]]
-    return Change(row.cdcs, number, before, after, changed, row.needs_opening)
+
+    flows = {key: values[key] for key in FLOW_COLUMNS}
+    start = row.start if not row.needs_opening else values["members_start"]
+    if dissolving and not flows[DISSOLVED_FIELD] and start is not None:
+        # The members it still has leave with it, as cdcs_dissolve would record them.
+        remaining = start + flows["admitted"] + flows["transferred_in"] - sum(flows[f] for f in LOSS_FIELDS.values())
+        flows[DISSOLVED_FIELD] = max(remaining, 0)
+    members_end = typed.get("members_end")
+    entry = services.FigureEntry(
+        cdcs=row.cdcs,
+        admitted=flows["admitted"],
+        transferred_in=flows["transferred_in"],
+        lost={reason: flows[field] for reason, field in LOSS_FIELDS.items()},
+        members_end=members_end,
+        members_start=members_start,
+        workers=values["workers"],
+    )
+    start = start if start is not None else 0
+    end = start + flows["admitted"] + flows["transferred_in"] - sum(flows[f] for f in LOSS_FIELDS.values())
+    workers = values["workers"]
+    if workers is None:
+        workers = figure.workers if figure else (row.values.get("workers") or 0)
+    after = {"members_start": start, **flows, "members_end": end, "workers": workers}
+    before = {key: getattr(figure, key) for key in after} if figure else None
+    changed = [key for key in after if before is None or after[key] != before[key]]
+    checks = (members_start is not None and members_start != start) or (members_end not in (None, end))
+    if changed or checks:
+        preview.entries.append(entry)  # a typed start or end that does not add up is the services' to refuse
+    return Change(row.cdcs, number, before, after, changed)
+
+
+def _merge_cell(key: str, typed, figure, base: dict | None, base_row, preview: Preview, number: int, code: str):
+    """One cell, three ways: `typed` in the file, what the template showed (`base_row`, when the
+    file has what its template was filled from), and what is saved now (`figure`, None: nothing).
+    A cell left as the template showed it keeps what is saved now (someone may have saved since);
+    a changed cell is written, unless someone else changed the saved value too and differently:
+    then it is a problem naming both values, and nothing is written."""
+    now = getattr(figure, key) if figure is not None else None
+    if typed is _ABSENT:  # the file has no such column
+        return _effective(key, None, now)
+    value = _effective(key, typed, now)
+    if base is None or figure is None:  # a sheet typed from scratch, or nothing saved to keep
+        return value
+    if base_row is not None:
+        shown = base_row.get(key)
+        filled_from = 0 if shown is None and key in FLOW_COLUMNS else shown  # an empty cell of the template
+        if typed == shown:
+            if now != filled_from:
+                label = column_label(key)
+                preview.kept.append(Kept(preview.cell(MONTH_SHEET, key, number), code, label, shown, now))
+            return now
+        if now == filled_from:
+            return value  # nobody else changed it
+    if value == now:
+        return value  # both made the same change
+    cell = preview.cell(MONTH_SHEET, key, number)
+    shown = base_row.get(key) if base_row is not None else None
+    message = _(
+        "Tệp ghi %(typed)s, nhưng %(who)s đã lưu %(saved)s lúc %(when)s, sau khi mẫu này được tải "
+        "(khi tải mẫu là %(shown)s). Chưa ghi gì: muốn giữ số đã lưu thì sửa ô %(cell)s thành %(saved)s; "
+        "muốn ghi số của tệp thì tải mẫu mới, điền lại rồi tải lên."
+    ) % {
+        "typed": count(typed) if typed is not None else _("ô trống"),
+        "saved": count(now),
+        "shown": count(shown) if shown is not None else _("ô trống"),
+        "cell": cell or column_label(key),
+        **services.who_and_when(figure.updated_by, figure.updated_at),
+    }
+    preview.refuse(MONTH_SHEET, number, column_header(key), message, cell=cell, cdcs=code)
+    return now
 
 
 def _other_cdcs(sheet: Sheet, by_code, folded) -> dict[str, GrassrootsUnion]:
@@ -607,7 +858,7 @@ def _unknown(code: str, others: dict, federation: Organisation, month: Month) ->
     }
 
 
-def _preview_founded(sheet: Sheet, preview: Preview, by_code) -> dict[str, GrassrootsUnion]:
+def _preview_founded(sheet: Sheet, preview: Preview) -> dict[str, GrassrootsUnion]:
     """Check the "CĐCS thành lập" rows; returns code → the CĐCS it would create (unsaved)."""
     month, federation = preview.month, preview.federation
     existing = {
@@ -621,11 +872,12 @@ def _preview_founded(sheet: Sheet, preview: Preview, by_code) -> dict[str, Grass
     for item in sheet.founded:
         code, number = item["code"], item["row"]
 
-        def problem(column, message, number=number):
-            preview.refuse(FOUNDED_SHEET, number, column, message)
+        def problem(key, message, number=number, code=code):
+            cell = preview.cell(FOUNDED_SHEET, key, number)
+            preview.refuse(FOUNDED_SHEET, number, _field_header(FOUNDED_COLUMNS, key), message, cell=cell, cdcs=code)
 
         if code.casefold() in seen:  # "dt50" below "DT50" too: codes differ in more than case
-            problem("Mã CĐCS", _("CĐCS %(code)s khai hai lần.") % {"code": code})
+            problem("code", _("CĐCS %(code)s khai hai lần.") % {"code": code})
             continue
         seen.add(code.casefold())
         if "founded_on" not in item:
@@ -635,14 +887,14 @@ def _preview_founded(sheet: Sheet, preview: Preview, by_code) -> dict[str, Grass
         if cdcs is not None:
             if cdcs.federation_at_id == federation.pk and cdcs.founded_on == founded_on:
                 continue  # founded already, by this same sheet uploaded before
-            problem("Mã CĐCS", _("Mã %(code)s đã có: %(cdcs)s.") % {"code": code, "cdcs": cdcs})
+            problem("code", _("Mã %(code)s đã có: %(cdcs)s.") % {"code": code, "cdcs": cdcs})
             continue
         if Month.of(founded_on) != month:
-            problem("Ngày thành lập", _("Ngày thành lập phải trong tháng %(month)s.") % {"month": month})
+            problem("founded_on", _("Ngày thành lập phải trong tháng %(month)s.") % {"month": month})
             continue
         sector = sectors.get(_normal(item["sector"]))
         if sector is None:
-            problem("Khu vực", _("Khu vực “%(text)s” không có trong danh sách.") % {"text": item["sector"]})
+            problem("sector", _("Khu vực “%(text)s” không có trong danh sách.") % {"text": item["sector"]})
             continue
         cdcs = GrassrootsUnion(
             code=code,
@@ -657,7 +909,7 @@ def _preview_founded(sheet: Sheet, preview: Preview, by_code) -> dict[str, Grass
             cdcs.full_clean(validate_unique=False)
         except ValidationError as error:
             for column, messages in error.message_dict.items():
-                problem(_field_header(FOUNDED_COLUMNS, column), " ".join(messages))
+                problem(column, " ".join(messages))
             continue
         preview.founded.append(item | {"sector": sector})
         founded[code] = cdcs
@@ -670,6 +922,12 @@ def _preview_dissolved(sheet: Sheet, preview: Preview, by_code, folded) -> set[s
     for item in sheet.dissolved:
         number = item["row"]
         row = by_code.get(item["code"]) or folded.get(item["code"].casefold())
+
+        def problem(key, message, number=number, code=item["code"]):
+            cell = preview.cell(DISSOLVED_SHEET, key, number)
+            header = _field_header(DISSOLVED_COLUMNS, key)
+            preview.refuse(DISSOLVED_SHEET, number, header, message, cell=cell, cdcs=code)
+
         if "dissolved_on" not in item:
             continue
         on = date.fromisoformat(item["dissolved_on"])
@@ -679,18 +937,17 @@ def _preview_dissolved(sheet: Sheet, preview: Preview, by_code, folded) -> set[s
                 "org": preview.federation.name,
                 "month": month,
             }
-            preview.refuse(DISSOLVED_SHEET, number, "Mã CĐCS", message)
+            problem("code", message)
             continue
         if row.cdcs.dissolved_on == on:
             dissolving.add(row.cdcs.code)
             continue  # dissolved already, by this same sheet uploaded before
         if row.cdcs.dissolved_on:
-            preview.refuse(DISSOLVED_SHEET, number, "Mã CĐCS", _("%(cdcs)s đã giải thể.") % {"cdcs": row.cdcs})
+            problem("code", _("%(cdcs)s đã giải thể.") % {"cdcs": row.cdcs})
         elif Month.of(on) != month:
-            message = _("Ngày giải thể phải trong tháng %(month)s.") % {"month": month}
-            preview.refuse(DISSOLVED_SHEET, number, "Ngày giải thể", message)
+            problem("dissolved_on", _("Ngày giải thể phải trong tháng %(month)s.") % {"month": month})
         elif not item["reason"]:
-            preview.refuse(DISSOLVED_SHEET, number, "Lý do giải thể", _("Cần ghi lý do giải thể."))
+            problem("reason", _("Cần ghi lý do giải thể."))
         else:
             dissolving.add(row.cdcs.code)
             preview.dissolved.append(item | {"code": row.cdcs.code, "name": row.cdcs.name})
@@ -698,24 +955,38 @@ def _preview_dissolved(sheet: Sheet, preview: Preview, by_code, folded) -> set[s
 
 
 def _field_header(columns: list[Column], key: str) -> str:
-    return next((column.header for column in columns if column.key == key), key)
+    return next((column.header for column in columns if column.key == key), "")
 
 
-def _totals(preview: Preview, grid, changes: dict[str, Change]) -> None:
+def _totals(preview: Preview, after: dict[str, dict[str, int]]) -> None:
+    """The month's totals as saved and as they would be: `after` has the rows that change."""
     keys = ("members_start", *FLOW_COLUMNS, "members_end")
     before = dict.fromkeys(keys, 0)
-    after = dict.fromkeys(keys, 0)
-    for row in grid.rows:
-        saved = {key: getattr(row.figure, key) for key in keys} if row.figure else None
-        change = changes.get(row.cdcs.code)
+    totals = dict.fromkeys(keys, 0)
+    for code, values in {**preview.saved, **after}.items():
         for key in keys:
-            before[key] += saved[key] if saved else 0
-            after[key] += change.after[key] if change else (saved[key] if saved else 0)
-    for change in changes.values():
-        if change.new_cdcs:
-            for key in keys:
-                after[key] += change.after[key]
-    preview.totals_before, preview.totals_after = before, after
+            before[key] += preview.saved.get(code, {}).get(key, 0)
+            totals[key] += values[key]
+    preview.totals_before, preview.totals_after = before, totals
+
+
+def _settle(preview: Preview) -> None:
+    """After _write, inside its transaction: the changes are the federation-month's rows as the
+    services wrote them (a dissolution's close-out included), against what was saved before."""
+    written = _month_rows(preview.federation, preview.month)
+    founded = {item["code"] for item in preview.founded}
+    changes = []
+    for code, after in written.items():
+        before = preview.saved.get(code)
+        if before == after:
+            continue
+        changed = [key for key in after if before is None or before[key] != after[key]]
+        cdcs = preview.unions.get(code) or GrassrootsUnion.objects.get(code=code)
+        changes.append(Change(cdcs, preview.rows.get(code), before, after, changed, code in founded))
+    changes.sort(key=lambda change: (change.row is None, change.row or 0))
+    preview.changes = changes
+    preview.unchanged = sum(1 for code in preview.rows if written.get(code) == preview.saved.get(code))
+    _totals(preview, written)
 
 
 # --- 3. import --------------------------------------------------------------------------------
@@ -756,8 +1027,7 @@ def sheet_import(
 
     A caller that still holds the preview of this sheet (the command) passes it: with the
     month's return locked at the same version, nothing it was computed from has changed
-    (every write to a federation-month bumps its version), so it is not computed again.
-    The services check every row again as they write in any case."""
+    (every write to a federation-month bumps its version), so it is not planned again."""
     if user is not None and not can_write(user, federation):
         raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
     monthly_return = services.return_for_update(federation, month)
@@ -769,49 +1039,11 @@ def sheet_import(
         ) % {"month": month, "org": federation.name, **who}
         raise SheetConflict([Problem("", None, "", message)])
     if preview is None or preview.version != version or preview.federation != federation or preview.month != month:
-        preview = sheet_preview(sheet, federation=federation, month=month, user=user)
+        preview = _plan(sheet, federation=federation, month=month, user=user)
     if preview.problems:
         raise SheetRefused(preview.problems)
-    rows = {change.cdcs.code: change.row for change in preview.changes}
-    try:
-        created = {
-            item["code"]: services.cdcs_found(
-                code=item["code"],
-                name=item["name"],
-                employer=item["employer"] or item["name"],
-                sector=item["sector"],
-                founded_on=date.fromisoformat(item["founded_on"]),
-                founding_decision=item["founding_decision"],
-                workers=item.get("workers") or 0,
-                federation=federation,
-                user=user,
-                source=source,
-            )
-            for item in preview.founded
-        }
-        entries = [
-            services.FigureEntry(
-                cdcs=created.get(change.cdcs.code, change.cdcs),
-                admitted=change.after["admitted"],
-                transferred_in=change.after["transferred_in"],
-                lost={reason: change.after[column] for reason, column in LOSS_FIELDS.items()},
-                members_start=change.after["members_start"] if change.needs_opening else None,
-                workers=change.after["workers"],
-            )
-            for change in preview.changes
-        ]
-        if entries:
-            _record(entries, federation=federation, month=month, user=user, source=source, rows=rows)
-        by_code = {change.cdcs.code: change.cdcs for change in preview.changes}
-        for item in preview.dissolved:
-            cdcs = by_code.get(item["code"]) or GrassrootsUnion.objects.get(code=item["code"])
-            services.cdcs_dissolve(
-                cdcs=cdcs, on=date.fromisoformat(item["dissolved_on"]), reason=item["reason"], user=user, source=source
-            )
-    except SheetRefused:
-        raise
-    except ValidationError as error:
-        raise SheetRefused([Problem("", None, "", message) for message in error.messages]) from None
+    _write(preview, user=user, source=source)
+    _settle(preview)
     if preview.has_changes:  # one entry for the sheet, beside one per row written
         audit_log(
             user,
@@ -828,18 +1060,85 @@ def sheet_import(
     return preview
 
 
-def _record(entries, *, federation: Organisation, month: Month, user, source: str, rows: dict[str, int]) -> None:
+def _write(preview: Preview, *, user, source: str) -> None:
+    """Found, dissolve, then record the month's rows through the services, in the caller's
+    transaction. Every refusal becomes a problem with its sheet, row, cell and CĐCS; with any,
+    SheetRefused is raised (and the caller's transaction undoes what was written)."""
+    federation, month = preview.federation, preview.month
+    problems: list[Problem] = []
+    created: dict[str, GrassrootsUnion] = {}
+    for item in preview.founded:
+        try:
+            created[item["code"]] = services.cdcs_found(
+                code=item["code"],
+                name=item["name"],
+                employer=item["employer"] or item["name"],
+                sector=item["sector"],
+                founded_on=date.fromisoformat(item["founded_on"]),
+                founding_decision=item["founding_decision"],
+                workers=item.get("workers") or 0,
+                federation=federation,
+                user=user,
+                source=source,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            problems += _refusals(error, preview, FOUNDED_SHEET, FOUNDED_COLUMNS, item["row"], item["code"])
+    # Dissolved before the month's rows are written: those rows may then lose members to the
+    # dissolution, and the service holds a dissolved CĐCS's month to end at zero.
+    failed = set()
+    for item in preview.dissolved:
+        try:
+            services.cdcs_dissolve(
+                cdcs=preview.unions[item["code"]],
+                on=date.fromisoformat(item["dissolved_on"]),
+                reason=item["reason"],
+                user=user,
+                source=source,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            problems += _refusals(error, preview, DISSOLVED_SHEET, DISSOLVED_COLUMNS, item["row"], item["code"])
+            failed.add(item["code"])
+    entries = []
+    for entry in preview.entries:
+        code = entry.cdcs.code
+        if code in failed or (entry.cdcs.pk is None and code not in created):
+            continue  # refused above already
+        entries.append(dataclasses.replace(entry, cdcs=created[code]) if entry.cdcs.pk is None else entry)
     try:
-        services.figures_record_many(month=month, entries=entries, user=user, source=source, federation=federation)
+        if entries:
+            services.figures_record_many(month=month, entries=entries, user=user, source=source, federation=federation)
     except services.RowErrors as refused:
         codes = {entry.cdcs.pk: entry.cdcs.code for entry in entries}
-        raise SheetRefused(
-            [
-                Problem(MONTH_SHEET, rows.get(codes[pk]), "", message)
-                for pk, error in refused.by_cdcs.items()
-                for message in error.messages
-            ]
-        ) from None
+        for pk, error in refused.by_cdcs.items():
+            code = codes[pk]
+            problems += _refusals(error, preview, MONTH_SHEET, MONTH_COLUMNS, preview.rows.get(code), code)
+    except (ValidationError, PermissionDenied) as error:  # a locked month, missing rights: the whole sheet
+        problems += [Problem("", None, "", message) for message in _messages(error)]
+    if problems:
+        raise SheetRefused(problems)
+
+
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    return list(error.messages) if isinstance(error, ValidationError) else [str(error)]
+
+
+def _refusals(error, preview: Preview, sheet: str, columns: list[Column], row: int | None, code: str) -> list[Problem]:
+    """A service's refusal of one row as problems naming the sheet, the row, the cell of each
+    field it names and the CĐCS."""
+    if not isinstance(error, ValidationError) or not hasattr(error, "error_dict"):
+        return [Problem(sheet, row, "", message, cdcs=code) for message in _messages(error)]
+    return [
+        Problem(
+            sheet,
+            row,
+            _field_header(columns, key),
+            message,
+            cell=preview.cell(sheet, key, row),
+            cdcs=code,
+        )
+        for key, messages in error.message_dict.items()
+        for message in messages
+    ]
 
 
 # --- the upload record ------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 from unionportal.lib.text import CODE_DB_PATTERN, CODE_MESSAGE, CodeField, NFCCharField, NoteField
 
@@ -50,6 +52,47 @@ class LossReason(models.TextChoices):
 # One column per reason: MonthlyFigure.lost_job, .lost_retired, …
 LOSS_FIELDS = {reason: f"lost_{reason.value}" for reason in LossReason}
 FLOW_FIELDS = ("admitted", "transferred_in", *LOSS_FIELDS.values())
+
+# Ceilings on one CĐCS's counts: far above anything a CĐCS reaches, far below the database's
+# integer range (2,147,483,647), so that a slip of the keyboard ("1000000000000" admitted) is
+# refused with a message on every path instead of being stored or ending in a database error.
+# The largest workplaces in Vietnam employ a few tens of thousands (one employer near 100,000
+# at the very most), so a CĐCS never admits, receives or loses 100,000 members in one month,
+# and never has 1,000,000 members or workers.
+FLOW_MAX = 100_000  # admitted, transferred in, each reason lost: one CĐCS, one month
+STOCK_MAX = 1_000_000  # members at the start or end of a month, workers
+STOCK_FIELDS = ("members_start", "members_end", "workers")
+
+
+def ceiling_of(field: str) -> int:
+    """The largest count a monthly figure's field (or a CĐCS's workers) may hold."""
+    return STOCK_MAX if field in STOCK_FIELDS else FLOW_MAX
+
+
+def too_large_message(limit: int) -> str:
+    if limit == FLOW_MAX:
+        return gettext("Không được lớn hơn %(max)s: không CĐCS nào có ngần ấy trong một tháng; hãy kiểm tra lại.") % {
+            "max": count(limit)
+        }
+    return gettext("Không được lớn hơn %(max)s: không CĐCS nào có ngần ấy; hãy kiểm tra lại.") % {"max": count(limit)}
+
+
+@deconstructible
+class AtMost:
+    """A field's ceiling (FLOW_MAX or STOCK_MAX), said in the reader's language when it refuses."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value) -> None:
+        if value is not None and value > self.limit:
+            raise ValidationError(too_large_message(self.limit), code="max_value")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, AtMost) and other.limit == self.limit
+
+    def __hash__(self) -> int:
+        return hash(self.limit)
 
 
 def _first_of_month(field: str) -> Q:
@@ -181,7 +224,7 @@ class GrassrootsUnion(models.Model):
     name = NFCCharField(_("tên CĐCS"), max_length=255)
     employer = NFCCharField(_("cơ quan, đơn vị, doanh nghiệp"), max_length=255)
     sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices)
-    workers = models.PositiveIntegerField(_("số lao động"), default=0)
+    workers = models.PositiveIntegerField(_("số lao động"), default=0, validators=[AtMost(STOCK_MAX)])
     founded_on = models.DateField(_("ngày thành lập"))
     founding_decision = models.CharField(_("số quyết định thành lập"), max_length=100, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
@@ -288,18 +331,24 @@ class MonthlyFigure(models.Model):
     federation = models.ForeignKey(
         Organisation, verbose_name=_("công đoàn cấp trên"), on_delete=models.PROTECT, related_name="figures"
     )
-    members_start = models.PositiveIntegerField(_("đoàn viên đầu kỳ"), default=0)
-    admitted = models.PositiveIntegerField(_("kết nạp mới"), default=0)
-    transferred_in = models.PositiveIntegerField(_("chuyển đến"), default=0)
-    lost_job = models.PositiveIntegerField(LossReason.JOB.label, default=0)
-    lost_retired = models.PositiveIntegerField(LossReason.RETIRED.label, default=0)
-    lost_enterprise_closed = models.PositiveIntegerField(LossReason.ENTERPRISE_CLOSED.label, default=0)
-    lost_left = models.PositiveIntegerField(LossReason.LEFT.label, default=0)
-    lost_died = models.PositiveIntegerField(LossReason.DIED.label, default=0)
-    lost_transferred_out = models.PositiveIntegerField(LossReason.TRANSFERRED_OUT.label, default=0)
-    lost_cdcs_dissolved = models.PositiveIntegerField(LossReason.CDCS_DISSOLVED.label, default=0)
-    members_end = models.PositiveIntegerField(_("đoàn viên cuối kỳ"), default=0)
-    workers = models.PositiveIntegerField(_("số lao động"), default=0)
+    members_start = models.PositiveIntegerField(_("đoàn viên đầu kỳ"), default=0, validators=[AtMost(STOCK_MAX)])
+    admitted = models.PositiveIntegerField(_("kết nạp mới"), default=0, validators=[AtMost(FLOW_MAX)])
+    transferred_in = models.PositiveIntegerField(_("chuyển đến"), default=0, validators=[AtMost(FLOW_MAX)])
+    lost_job = models.PositiveIntegerField(LossReason.JOB.label, default=0, validators=[AtMost(FLOW_MAX)])
+    lost_retired = models.PositiveIntegerField(LossReason.RETIRED.label, default=0, validators=[AtMost(FLOW_MAX)])
+    lost_enterprise_closed = models.PositiveIntegerField(
+        LossReason.ENTERPRISE_CLOSED.label, default=0, validators=[AtMost(FLOW_MAX)]
+    )
+    lost_left = models.PositiveIntegerField(LossReason.LEFT.label, default=0, validators=[AtMost(FLOW_MAX)])
+    lost_died = models.PositiveIntegerField(LossReason.DIED.label, default=0, validators=[AtMost(FLOW_MAX)])
+    lost_transferred_out = models.PositiveIntegerField(
+        LossReason.TRANSFERRED_OUT.label, default=0, validators=[AtMost(FLOW_MAX)]
+    )
+    lost_cdcs_dissolved = models.PositiveIntegerField(
+        LossReason.CDCS_DISSOLVED.label, default=0, validators=[AtMost(FLOW_MAX)]
+    )
+    members_end = models.PositiveIntegerField(_("đoàn viên cuối kỳ"), default=0, validators=[AtMost(STOCK_MAX)])
+    workers = models.PositiveIntegerField(_("số lao động"), default=0, validators=[AtMost(STOCK_MAX)])
     # Data-quality warnings (codes of members.grid.WARNINGS) that someone checked and let stand
     # for these very figures; cleared whenever the figures change.
     acknowledged_warnings = models.JSONField(_("cảnh báo đã kiểm tra"), default=list, blank=True)

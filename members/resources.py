@@ -134,11 +134,12 @@ def cell_int(value) -> int | None:
     text = cell_text(value).replace(" ", "")
     if not text:
         return None
-    if _WHOLE.match(text):
-        return int(text)
-    if _GROUPED.match(text):
-        return int(text.replace(".", "").replace(",", ""))
-    raise CellError(_("Phải là số nguyên."))
+    if not (_WHOLE.match(text) or _GROUPED.match(text)):
+        raise CellError(_("Phải là số nguyên."))
+    digits = text.replace(".", "").replace(",", "")
+    if len(digits.lstrip("+-")) > 18:  # beyond any ceiling, and int() refuses 4,300 digits in English
+        raise CellError(_("Số quá lớn."))
+    return int(digits)
 
 
 def cell_date(value) -> date | None:

@@ -41,8 +41,16 @@ def add_import_arguments(parser) -> None:
 
 
 def problem_line(problem) -> str:
-    """A problem of the file (members.imports.Problem) on one line: sheet · row · column: message."""
-    where = " · ".join(
-        part for part in (problem.sheet, f"dòng {problem.row}" if problem.row else "", problem.column) if part
+    """A problem of the file (members.imports.Problem) on one line:
+    sheet · row · cell (column) · CĐCS code: message."""
+    column = problem.column
+    if problem.cell:
+        column = f"{problem.cell} ({column})" if column and column != problem.cell else problem.cell
+    parts = (
+        problem.sheet,
+        f"dòng {problem.row}" if problem.row else "",
+        column,
+        f"CĐCS {problem.cdcs}" if problem.cdcs else "",
     )
+    where = " · ".join(part for part in parts if part)
     return f"  {where}: {problem.message}" if where else f"  {problem.message}"

@@ -66,21 +66,39 @@ def locked_message(monthly_return: MonthlyReturn) -> str:
 
 
 def ensure_months_open(pairs) -> None:
-    """Refuse when any (federation id, month first day) pair is an approved, locked month."""
+    """Refuse when any (federation id, month first day) pair is an approved, locked month, naming
+    every one of them: a correction carried into later months may run into several."""
     pairs = set(pairs)
     if not pairs:
         return
     condition = Q()
     for federation_id, first_day in pairs:
         condition |= Q(federation_id=federation_id, month=first_day)
-    locked = (
+    locked = list(
         MonthlyReturn.objects.filter(condition, status=MonthlyReturn.Status.APPROVED)
         .select_related("federation", "approved_by")
-        .order_by("month")
-        .first()
+        .order_by("month", "federation__code")
     )
-    if locked is not None:
-        raise ValidationError(locked_message(locked))
+    if len(locked) == 1:
+        raise ValidationError(locked_message(locked[0]))
+    if locked:
+        months = "; ".join(
+            _("tháng %(month)s của %(org)s (%(who)s duyệt lúc %(when)s)")
+            % {
+                "month": Month.of(item.month),
+                "org": item.federation.name,
+                "who": display_name(item.approved_by),
+                "when": _when(item.approved_at),
+            }
+            for item in locked
+        )
+        raise ValidationError(
+            _(
+                "%(count)s tháng đã được duyệt và khóa: %(months)s. "
+                "Cần Ban Tổ chức LĐLĐ tỉnh mở khóa (ghi rõ lý do) từng tháng trước khi sửa."
+            )
+            % {"count": len(locked), "months": months}
+        )
 
 
 def ensure_month_open(federation: Organisation, month: Month) -> None:

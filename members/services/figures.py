@@ -19,10 +19,13 @@ from ..audit import audit_entry, audit_many
 from ..models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
+    STOCK_MAX,
     GrassrootsUnion,
     LossReason,
     MonthlyFigure,
     Organisation,
+    ceiling_of,
+    too_large_message,
 )
 from ..summary import summary_batch
 from .common import AUDITED_FIGURES, Source, _day, _touch_returns, ensure_months_open
@@ -37,6 +40,8 @@ def _check_counts(values: Mapping[str, int | None]) -> dict[str, list[str]]:
             errors[field] = [_("Phải là số nguyên.")]
         elif value < 0:
             errors[field] = [_("Không được âm.")]
+        elif value > ceiling_of(field):
+            errors[field] = [too_large_message(ceiling_of(field))]
     return errors
 
 
@@ -62,6 +67,7 @@ class FigureEntry:
 
 
 _LOSS_FIELD_OF = {reason.value: field for reason, field in LOSS_FIELDS.items()}  # plain strings: fast lookups
+_DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
 
 
 class RowErrors(ValidationError):
@@ -155,7 +161,7 @@ def figures_record_many(
     }
     federations = Organisation.objects.in_bulk({cdcs.federation_at_id for cdcs in unions.values()} - {None})
     for cdcs in unions.values():
-        problem = _life_problem(cdcs, month)
+        problem = _life_problem(cdcs, month) or _dissolution_problem(cdcs, month, flows[cdcs.pk])
         if problem is None and federation is not None and cdcs.federation_at_id != federation.pk:
             problem = ValidationError(
                 _("%(cdcs)s không trực thuộc %(org)s trong tháng %(month)s.")
@@ -219,6 +225,29 @@ def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None
     return None
 
 
+def _dissolved_in(cdcs: GrassrootsUnion, month: Month) -> bool:
+    return bool(cdcs.dissolved_on and Month.of(cdcs.dissolved_on) == month)
+
+
+def _dissolution_problem(cdcs: GrassrootsUnion, month: Month, flows: dict[str, int]) -> ValidationError | None:
+    """Members are lost to "CĐCS giải thể" only in the month the CĐCS is dissolved: anywhere else
+    they would leave a CĐCS that the register still counts as active."""
+    if flows[_DISSOLVED_FIELD] and not _dissolved_in(cdcs, month):
+        return ValidationError(
+            {
+                _DISSOLVED_FIELD: [
+                    _(
+                        "%(cdcs)s không giải thể trong tháng %(month)s, nên không có đoàn viên giảm do “CĐCS giải "
+                        "thể”. Nếu CĐCS giải thể, hãy ghi việc giải thể (Sổ CĐCS, hoặc trang “CĐCS giải thể” của "
+                        "tệp Excel) trong cùng tháng; nếu không, ghi số giảm vào cột đúng lý do."
+                    )
+                    % {"cdcs": cdcs.name, "month": month}
+                ]
+            }
+        )
+    return None
+
+
 def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existing) -> tuple[int, int]:
     """The month's start and end stock of one entry, or the ValidationError that refuses it."""
     members_start, members_end = entry.members_start, entry.members_end
@@ -266,6 +295,8 @@ def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existi
                 ]
             }
         )
+    if computed_end > STOCK_MAX:
+        raise ValidationError({"members_end": [too_large_message(STOCK_MAX)]})
     if members_end is not None and members_end != computed_end:
         raise ValidationError(
             {
@@ -285,10 +316,10 @@ def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existi
                 ]
             }
         )
-    if cdcs.dissolved_on and Month.of(cdcs.dissolved_on) == month and computed_end != 0:
+    if _dissolved_in(cdcs, month) and computed_end != 0:
         raise ValidationError(
             {
-                "members_end": [
+                _DISSOLVED_FIELD: [
                     _(
                         "%(cdcs)s giải thể trong tháng %(month)s: cuối kỳ phải bằng 0 "
                         "(ghi số còn lại vào cột “CĐCS giải thể”)."
@@ -312,8 +343,12 @@ def _later_months(cdcs_ids, month: Month) -> dict[int, list[tuple]]:
 
 
 def _check_carry_forward(rows, delta: int) -> None:
-    if delta and rows and min(min(start, end) for _fed, _month, start, end in rows) + delta < 0:
+    if not delta or not rows:
+        return
+    if min(min(start, end) for _fed, _month, start, end in rows) + delta < 0:
         raise ValidationError(_("Sửa như vậy làm số đoàn viên của các tháng sau bị âm; hãy sửa các tháng sau trước."))
+    if max(max(start, end) for _fed, _month, start, end in rows) + delta > STOCK_MAX:
+        raise ValidationError({"members_end": [too_large_message(STOCK_MAX)]})
 
 
 def _carry_forward_many(deltas: dict[int, int], later, month: Month, user) -> None:

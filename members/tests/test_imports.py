@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, MONTH_SHEET
+from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, HEADER_ROW, MONTH_SHEET, NEW_ROWS
 from members.imports import SheetConflict, SheetRefused, parse_number, sheet_import, sheet_preview, sheet_read
 from members.models import AuditEntry, GrassrootsUnion, MonthlyFigure
-from members.services import figures_record, return_approve, return_submit
+from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
 from unionportal.lib.months import Month
 
 from .sheets import fill, list_rows, template, to_bytes
@@ -117,24 +117,26 @@ def test_sloppy_sheets_are_read(federation, federation_user, unions):
 
 
 @pytest.mark.parametrize(
-    ("figures", "column", "expected"),
+    ("figures", "column", "cell", "expected"),
     [
-        ({"Kết nạp mới": -3}, "Kết nạp mới", "không được âm"),
-        ({"Kết nạp mới": 2.5}, "Kết nạp mới", "số nguyên"),
-        ({"Chuyển đến": "hai"}, "Chuyển đến", "không phải số nguyên"),
-        ({"Đoàn viên cuối kỳ": 99}, "Đoàn viên cuối kỳ", "không khớp"),
-        ({"Đoàn viên đầu kỳ": 90}, "Đoàn viên đầu kỳ", "phải bằng cuối kỳ tháng trước"),
-        ({"Giảm: Nghỉ việc, chuyển công tác": 500}, "Giảm", "lớn hơn số đoàn viên"),
+        ({"Kết nạp mới": -3}, "Kết nạp mới", "F9", "không được âm"),
+        ({"Kết nạp mới": 2.5}, "Kết nạp mới", "F9", "số nguyên"),
+        ({"Chuyển đến": "hai"}, "Chuyển đến", "G9", "không phải số nguyên"),
+        ({"Đoàn viên cuối kỳ": 99}, "Đoàn viên cuối kỳ", "O9", "không khớp"),
+        ({"Đoàn viên đầu kỳ": 90}, "Đoàn viên đầu kỳ", "E9", "phải bằng cuối kỳ tháng 03/2021 (100)"),
+        ({"Giảm: Từ trần": 500}, "Giảm: Nghỉ việc, chuyển công tác", "H9", "lớn hơn số đoàn viên"),
     ],
 )
-def test_bad_figures_are_refused_with_sheet_row_and_column(
-    federation, federation_user, unions, figures, column, expected
+def test_bad_figures_are_refused_naming_sheet_row_cell_and_cdcs(
+    federation, federation_user, unions, figures, column, cell, expected
 ):
     workbook = fill(template(federation, APRIL), {"DT02": {"Kết nạp mới": 1}, "DT01": figures})
     preview = _preview(to_bytes(workbook), federation, federation_user)
     assert len(preview.problems) == 1, _messages(preview)
     problem = preview.problems[0]
-    assert (problem.sheet, problem.row, problem.column) == (MONTH_SHEET, 9, column)
+    assert (problem.sheet, problem.row, problem.column, problem.cell, problem.cdcs) == (
+        MONTH_SHEET, 9, column, cell, "DT01"
+    )  # fmt: skip
     assert expected in problem.message
     assert not preview.can_import
 
@@ -275,3 +277,97 @@ def test_a_cdcs_not_under_the_federation_that_month_is_refused_by_the_service(
         )
     assert "không trực thuộc LĐLĐ huyện Phú Bình trong tháng 04/2021" in refused.value.messages[0]
     assert not MonthlyFigure.objects.filter(month=APRIL.first_day).exists()
+
+
+# --- the preview runs the import's checks (issue 18) -------------------------------------------
+
+
+def test_a_dissolving_cdcs_whose_row_does_not_end_at_zero_is_refused_by_the_preview(
+    federation, federation_user, unions
+):
+    """Dissolved in the register on 20/04 (its 40 members recorded lost), then 2 admissions typed
+    in the sheet beside the 40: the preview names the cell, instead of passing and the confirmation
+    being refused."""
+    cdcs_dissolve(cdcs=unions[1], on=date(2021, 4, 20), reason="Phá sản", user=federation_user)
+    data = to_bytes(fill(template(federation, APRIL), {"DT02": {"Kết nạp mới": 2}}))
+    preview = _preview(data, federation, federation_user)
+    assert [(p.sheet, p.row, p.cell, p.cdcs) for p in preview.problems] == [(MONTH_SHEET, 10, "N10", "DT02")]
+    assert "giải thể trong tháng 04/2021: cuối kỳ phải bằng 0" in preview.problems[0].message
+    assert _april(unions[1]).admitted == 0
+
+    # Left empty, the column takes what is left, as the guide says.
+    workbook = fill(template(federation, APRIL), {"DT02": {"Kết nạp mới": 2}})
+    workbook[MONTH_SHEET]["N10"].value = None
+    _import(to_bytes(workbook), federation, federation_user)
+    assert (_april(unions[1]).admitted, _april(unions[1]).lost_cdcs_dissolved, _april(unions[1]).members_end) == (
+        2, 42, 0
+    )  # fmt: skip
+
+
+def test_losses_to_a_dissolution_of_a_cdcs_not_dissolved_that_month_are_refused_naming_the_cell(
+    federation, federation_user, unions
+):
+    data = to_bytes(fill(template(federation, APRIL), {"DT01": {"Giảm: CĐCS giải thể": 100}, "DT02": {}}))
+    preview = _preview(data, federation, federation_user)
+    assert [(p.row, p.cell, p.cdcs) for p in preview.problems] == [(9, "N9", "DT01")]
+    assert "không giải thể trong tháng 04/2021" in preview.problems[0].message
+    with pytest.raises(SheetRefused):
+        sheet_import(
+            sheet=sheet_read(data), federation=federation, month=APRIL, version=preview.version, user=federation_user
+        )
+    assert not MonthlyFigure.objects.filter(month=APRIL.first_day).exists()
+    assert GrassrootsUnion.objects.get(code="DT01").dissolved_on is None
+
+
+def test_a_cdcs_founded_without_a_row_of_figures_is_named_in_the_preview(federation, federation_user, unions):
+    workbook = template(federation, APRIL)
+    list_rows(workbook, FOUNDED_SHEET, [{"Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Công ty May Mới",
+                                         "Khu vực": "Hợp tác xã", "Ngày thành lập": date(2021, 4, 15)}])  # fmt: skip
+    preview = _preview(to_bytes(workbook), federation, federation_user)
+    assert not preview.problems, _messages(preview)
+    assert [note for note in preview.notes if "DT50" in note] == [
+        "CĐCS DT50 (trang “CĐCS thành lập”, dòng 4) chưa có dòng số liệu ở trang “Số liệu tháng”: CĐCS sẽ được "
+        "thành lập nhưng tháng 04/2021 chưa có số liệu của nó (cần có trước khi gửi báo cáo). Nếu đã có đoàn viên, "
+        "hãy ghi vào một dòng trống cuối trang “Số liệu tháng”."
+    ]
+
+
+def test_a_change_running_into_locked_later_months_is_refused_by_the_preview_naming_them_all(
+    federation, federation_user, provincial_staff, unions
+):
+    first = unions[0]
+    for month in (APRIL, Month(2021, 5), Month(2021, 6)):
+        for cdcs in unions:
+            figures_record(cdcs=cdcs, month=month, admitted=1, user=federation_user)
+    for month in (Month(2021, 5), Month(2021, 6)):
+        return_submit(federation=federation, month=month, user=federation_user)
+        return_approve(federation=federation, month=month, user=provincial_staff)
+    data = to_bytes(fill(template(federation, APRIL), {"DT01": {"Kết nạp mới": 6}}))
+    preview = _preview(data, federation, federation_user)
+    assert len(preview.problems) == 1, _messages(preview)
+    assert "tháng 05/2021 của LĐLĐ huyện Đại Từ" in preview.problems[0].message
+    assert "tháng 06/2021 của LĐLĐ huyện Đại Từ" in preview.problems[0].message
+    assert _april(first).admitted == 1
+
+
+def test_the_template_leaves_open_rows_for_new_cdcs_as_its_guide_says(federation, federation_user, unions):
+    workbook = template(federation, APRIL)
+    sheet = workbook[MONTH_SHEET]
+    first_new, last_new = HEADER_ROW + 3, HEADER_ROW + 2 + NEW_ROWS  # under DT01 and DT02
+    guide = " ".join(str(cell.value) for row in workbook[GUIDE_SHEET].iter_rows() for cell in row if cell.value)
+    assert "một trong các dòng để trống ở cuối trang “Số liệu tháng”" in guide
+    for row in (first_new, last_new):
+        assert not any(sheet[f"{column}{row}"].protection.locked for column in "BCFGHNOPQ")
+    assert sheet[f"B{last_new + 1}"].protection.locked and sheet[f"A{first_new}"].protection.locked
+
+    # Typed as Excel lets a user type into a protected sheet: only into unlocked cells.
+    typed = {"B": "DT50", "F": 120, "I": 1}
+    for column, value in typed.items():
+        cell = sheet[f"{column}{first_new}"]
+        assert not cell.protection.locked
+        cell.value = value
+    list_rows(workbook, FOUNDED_SHEET, [{"Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Công ty May Mới",
+                                         "Khu vực": "Hợp tác xã", "Ngày thành lập": date(2021, 4, 15)}])  # fmt: skip
+    _import(to_bytes(workbook), federation, federation_user)
+    figure = _april(GrassrootsUnion.objects.get(code="DT50"))
+    assert (figure.members_start, figure.admitted, figure.lost_retired, figure.members_end) == (0, 120, 1, 119)

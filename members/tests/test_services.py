@@ -145,6 +145,22 @@ def test_a_correction_that_would_shift_a_locked_later_month_is_refused(
     assert (_row(cdcs, MARCH).members_end, _row(cdcs, APRIL).members_end) == (100, 105)
 
 
+def test_a_correction_running_into_several_locked_months_names_every_one(
+    federation, make_cdcs, federation_user, provincial_staff
+):
+    cdcs = make_cdcs(federation, opening=100, first_month=MARCH)
+    figures_record(cdcs=cdcs, month=APRIL, admitted=5, user=federation_user)
+    figures_record(cdcs=cdcs, month=MAY, admitted=5, user=federation_user)
+    _approve(federation, APRIL, submitter=federation_user, approver=provincial_staff)
+    _approve(federation, MAY, submitter=federation_user, approver=provincial_staff)
+    with pytest.raises(ValidationError) as error:
+        figures_record(cdcs=cdcs, month=MARCH, admitted=20, user=federation_user)
+    message = _messages(error.value)
+    assert message.startswith("2 tháng đã được duyệt và khóa: tháng 04/2021 của LĐLĐ huyện Đại Từ (Bantochuc duyệt")
+    assert "; tháng 05/2021 của LĐLĐ huyện Đại Từ (Bantochuc duyệt lúc" in message
+    assert (_row(cdcs, MARCH).members_end, _row(cdcs, MAY).members_end) == (100, 110)
+
+
 def test_figures_outside_the_cdcs_life_are_refused(federation, make_cdcs, federation_user):
     cdcs = make_cdcs(federation, founded_on=date(2021, 4, 20))
     with pytest.raises(ValidationError) as error:
@@ -210,6 +226,18 @@ def test_dissolving_keeps_the_months_other_flows(federation, make_cdcs, federati
     cdcs_dissolve(cdcs=cdcs, on=date(2021, 4, 20), reason="Giải thể", user=federation_user)
     row = _row(cdcs, APRIL)
     assert (row.admitted, row.lost_job, row.lost_cdcs_dissolved, row.members_end) == (2, 9, 30, 0)
+
+
+def test_members_lost_to_a_dissolution_need_the_cdcs_dissolved_that_month(federation, make_cdcs, federation_user):
+    cdcs = make_cdcs(federation, opening=37, first_month=MARCH)
+    with pytest.raises(ValidationError) as error:
+        figures_record(cdcs=cdcs, month=APRIL, lost={LossReason.CDCS_DISSOLVED: 37}, user=federation_user)
+    assert "không giải thể trong tháng 04/2021" in error.value.message_dict["lost_cdcs_dissolved"][0]
+    assert not MonthlyFigure.objects.filter(cdcs=cdcs, month=APRIL.first_day).exists()
+    cdcs_dissolve(cdcs=cdcs, on=date(2021, 5, 3), reason="Giải thể", user=federation_user)
+    with pytest.raises(ValidationError):  # dissolved, but in another month
+        figures_record(cdcs=cdcs, month=APRIL, lost={LossReason.CDCS_DISSOLVED: 37}, user=federation_user)
+    assert _row(cdcs, MAY).lost_cdcs_dissolved == 37
 
 
 def test_a_dissolved_cdcs_month_cannot_be_edited_to_keep_members(federation, make_cdcs, federation_user):

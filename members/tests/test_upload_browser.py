@@ -42,7 +42,10 @@ def test_template_filled_uploaded_fixed_and_confirmed(
     problems = page.locator("#upload-problems")
     expect(problems).to_contain_text("Không nhập được: 1 lỗi")
     expect(problems).to_contain_text("lớn hơn số đoàn viên có trong tháng (40)")
-    expect(problems).to_contain_text("10")  # the row of DT02 in the sheet
+    cell = problems.locator("tbody tr").first
+    expect(cell).to_contain_text("H10")  # the cell of DT02's first loss column, and the CĐCS
+    expect(cell).to_contain_text("Giảm: Nghỉ việc, chuyển công tác")
+    expect(cell).to_contain_text("DT02")
     expect(page.locator("#confirm-upload")).to_have_count(0)
     assert not MonthlyFigure.objects.filter(month=month.first_day).exists()
 

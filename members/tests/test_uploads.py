@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, MONTH_SHEET
+from members.exports import BASE_SHEET, DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, MONTH_SHEET
 from members.models import AuditEntry, MonthlyFigure, Upload
 from unionportal.lib.months import Month
 
@@ -40,13 +40,16 @@ def test_the_template_is_the_months_workbook(client_for, federation, leader, uni
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="so-lieu-DT-2021-04.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == [MONTH_SHEET, FOUNDED_SHEET, DISSOLVED_SHEET, GUIDE_SHEET]
+    assert workbook.sheetnames == [MONTH_SHEET, FOUNDED_SHEET, DISSOLVED_SHEET, GUIDE_SHEET, BASE_SHEET]
+    assert workbook[BASE_SHEET].sheet_state == "veryHidden" and workbook[BASE_SHEET].protection.sheet
     sheet = workbook[MONTH_SHEET]
     assert (sheet["C3"].value, sheet["C4"].value, sheet["C5"].value) == ("LĐLĐ huyện Đại Từ", "DT", "04/2021")
     assert [sheet.cell(row=9, column=column).value for column in (2, 5)] == ["DT01", 100]
     assert sheet.protection.sheet and sheet["B9"].protection.locked and not sheet["F9"].protection.locked
     validation = sheet.data_validations.dataValidation[0]
-    assert (validation.type, validation.operator, validation.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert (validation.type, validation.operator, validation.formula1, validation.formula2) == (
+        "whole", "between", "0", "1000000"
+    )  # fmt: skip
 
 
 def test_upload_preview_confirm_and_history(client_for, federation, federation_user, unions):
@@ -244,10 +247,13 @@ def test_two_uploads_previewed_together_the_second_confirm_is_refused(
     response = second.post(_url("upload_confirm", federation, pk=two.pk), follow=True)
     assert "sau khi bạn tải tệp lên" in response.content.decode()
     assert _figures().get(cdcs__code="DT01").admitted == 5
+    # Both changed the same cell from the same template: the preview now names it with both values.
     page = second.get(_url("upload_detail", federation, pk=two.pk)).content.decode()
-    assert "Kết nạp mới: 5 → <strong>9</strong>" in page  # the preview now compares with what was saved
-    second.post(_url("upload_confirm", federation, pk=two.pk))  # confirming again replaces it knowingly
-    assert _figures().get(cdcs__code="DT01").admitted == 9
+    assert "F9" in page and "DT01" in page and "Tệp ghi 9, nhưng" in page and "đã lưu 5 lúc" in page
+    assert 'id="confirm-upload"' not in page
+    second.post(_url("upload_confirm", federation, pk=two.pk))
+    assert _figures().get(cdcs__code="DT01").admitted == 5
+    assert Upload.objects.get(pk=two.pk).outcome == Upload.Outcome.REFUSED
 
 
 @pytest.mark.django_db(transaction=True)
@@ -309,7 +315,9 @@ def test_import_month_command_prints_the_problems_and_fails(federation, unions, 
     path.write_bytes(to_bytes(fill(template(federation, APRIL), {"DT01": {"Kết nạp mới": "năm"}})))
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import_month", str(path), "--federation", "DT", "--month", "2021-04")
-    assert "Số liệu tháng · dòng 9 · Kết nạp mới: “năm” không phải số nguyên" in capsys.readouterr().out
+    assert (
+        "Số liệu tháng · dòng 9 · F9 (Kết nạp mới) · CĐCS DT01: “năm” không phải số nguyên" in capsys.readouterr().out
+    )
     assert not _figures().exists()
     assert Upload.objects.get().outcome == Upload.Outcome.REFUSED
 

@@ -74,6 +74,13 @@ class Command(BaseCommand):
 
     def _print(self, preview: Preview) -> None:
         self.stdout.write(f"{preview.federation.name} ({preview.federation.code}), tháng {preview.month}")
+        for note in preview.notes:
+            self.stdout.write(f"Lưu ý: {note}")
+        for kept in preview.kept:
+            self.stdout.write(
+                f"  Giữ số đang lưu ở ô {kept.cell} ({kept.label}) của CĐCS {kept.code}: {count(kept.saved)} "
+                f"(trong mẫu là {count(kept.shown)}; người khác đã lưu sau khi tải mẫu)."
+            )
         if preview.problems:
             self.stdout.write(self.style.ERROR(f"{len(preview.problems)} lỗi:"))
             for problem in preview.problems:
@@ -92,7 +99,8 @@ class Command(BaseCommand):
             parts = ", ".join(
                 f"{column_label(key)}: {count(before.get(key))} → {count(change.after[key])}" for key in change.changed
             )
-            self.stdout.write(f"  dòng {change.row} {change.cdcs.code} – {change.cdcs.name}: {parts}")
+            where = f"dòng {change.row}" if change.row else "giải thể"
+            self.stdout.write(f"  {where} {change.cdcs.code} – {change.cdcs.name}: {parts}")
         self.stdout.write("Tổng cộng tháng (đang lưu → theo tệp):")
         for label, before, after in preview.totals:
             self.stdout.write(f"  {label}: {count(before)} → {count(after)}")
