@@ -418,3 +418,9 @@ def mark_conflicts(grid: Grid, saved: Grid) -> int:
 def conflict_text(values: dict[str, int]) -> str:
     parts = [f"{column_label(column)} {count(value)}" for column, value in values.items() if value]
     return ", ".join(parts) or _("toàn số 0")
+
+
+def grid_open_warnings(*, federation: Organisation, month: Month) -> int:
+    """How many CĐCS of the federation-month show warnings that nobody ticked as checked."""
+    grid = grid_read(federation=federation, month=month)
+    return sum(1 for row in grid.rows if row.warnings and not row.acknowledged)

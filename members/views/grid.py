@@ -203,7 +203,9 @@ def approve(request, code: str, month: Month):
         request,
         code,
         month,
-        lambda org: services.return_approve(federation=org, month=month, user=request.user),
+        lambda org: services.return_approve(
+            federation=org, month=month, user=request.user, warnings_confirmed=request.POST.get("confirm") == "1"
+        ),
         _("Đã duyệt và khóa số liệu tháng %(month)s của %(org)s."),
         write=False,  # the service itself admits provincial staff only (403 for others)
     )
