@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
 from .access import require_write
@@ -484,7 +485,7 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> Gr
             % {
                 "month": month,
                 "org": federation.name,
-                "count": conflicts,
+                "count": count(conflicts),
                 **who_and_when(monthly_return.changed_by, monthly_return.changed_at),
             }
         )

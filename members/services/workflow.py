@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
 from ..access import require_provincial, require_write
@@ -71,7 +72,7 @@ def return_submit(
         names = ", ".join(c.name for c in missing[:5]) + ("…" if len(missing) > 5 else "")
         raise ValidationError(
             _("Còn %(count)s CĐCS chưa có số liệu tháng %(month)s: %(names)s.")
-            % {"count": len(missing), "month": month, "names": names}
+            % {"count": count(len(missing)), "month": month, "names": names}
         )
     monthly_return.status = MonthlyReturn.Status.SUBMITTED
     monthly_return.submitted_by, monthly_return.submitted_at = user, timezone.now()
@@ -112,7 +113,7 @@ def return_approve(
                 "rồi đánh dấu xác nhận duyệt dù còn cảnh báo, hoặc trả lại để đơn vị sửa.",
                 unchecked,
             )
-            % {"count": unchecked}
+            % {"count": count(unchecked)}
         )
     monthly_return.status = MonthlyReturn.Status.APPROVED
     monthly_return.approved_by, monthly_return.approved_at = user, timezone.now()

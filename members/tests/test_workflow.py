@@ -110,9 +110,7 @@ def test_sending_through_the_plain_endpoint_a_month_changed_since_it_was_seen_is
 # --- a sent month edited ------------------------------------------------------------------------
 
 
-def test_editing_a_sent_month_says_it_is_back_in_draft_and_must_be_sent_again(
-    staff, leader, federation, submitted
-):
+def test_editing_a_sent_month_says_it_is_back_in_draft_and_must_be_sent_again(staff, leader, federation, submitted):
     first, _second = submitted
     form = _form(staff.get(_url(federation)))
     form[f"r{first.pk}-admitted"] = "3"

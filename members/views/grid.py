@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from unionportal.lib.formatting import count
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
@@ -107,7 +108,7 @@ def grid(request, code: str, month: Month):
         except GridInvalid:
             context["error"] = _(
                 "Chưa lưu gì: %(count)s dòng có lỗi (đánh dấu đỏ bên dưới). Sửa các dòng đó rồi bấm Lưu lần nữa."
-            ) % {"count": sum(1 for row in grid.rows if row.errors)}
+            ) % {"count": count(sum(1 for row in grid.rows if row.errors))}
         except GridConflict as conflict:
             context["error"] = conflict.messages[0]
         except ValidationError as error:
@@ -130,7 +131,9 @@ def grid(request, code: str, month: Month):
 def _say_saved(request, saved: GridSaved, month: Month, *, submitting: bool) -> None:
     parts = []
     if saved.written:
-        parts.append(_("Đã lưu số liệu tháng %(month)s: %(count)s dòng.") % {"month": month, "count": saved.written})
+        parts.append(
+            _("Đã lưu số liệu tháng %(month)s: %(count)s dòng.") % {"month": month, "count": count(saved.written)}
+        )
     if saved.acknowledged:
         parts.append(
             ngettext(
@@ -138,7 +141,7 @@ def _say_saved(request, saved: GridSaved, month: Month, *, submitting: bool) -> 
                 "Đã lưu đánh dấu “Đã kiểm tra” của %(count)s dòng.",
                 saved.acknowledged,
             )
-            % {"count": saved.acknowledged}
+            % {"count": count(saved.acknowledged)}
         )
     if parts:
         messages.success(request, " ".join(parts))
