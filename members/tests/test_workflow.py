@@ -156,6 +156,7 @@ def test_provincial_staff_send_a_month_back_with_a_reason_the_federation_sees(
     row = find(page(board.get(reverse("members:board"), {"month": "2021-04"})), "tr", data_federation="DT")
     assert attr(row, "data-status") == "sent_back"
     assert "Trả lại để sửa" in text(row) and "Số chuyển đi của T0001 chưa khớp" in text(row)
+    assert text(find_all(row, "td")[3]) == "—"  # not shown as sent
 
 
 def test_submitting_again_clears_the_send_back(federation, federation_user, provincial_staff, submitted):
@@ -207,6 +208,7 @@ def test_the_approve_button_counts_the_unticked_warnings_and_asks_to_confirm(pro
     confirm = find(form, "input", id="approve-confirm")
     assert attr(confirm, "name") == "confirm" and "required" in dict(confirm.attributes)
     assert "Duyệt dù còn 1 CĐCS có cảnh báo chưa kiểm tra" in text(form)
+    assert attr(find(form, "a", id="first-open-warning"), "href") == f"#row-{warned.pk}"
 
 
 def test_an_approval_with_unticked_warnings_is_refused_unless_confirmed(

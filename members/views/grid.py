@@ -217,6 +217,7 @@ def _grid_context(request, grid, writable: bool) -> dict:
         "can_approve": provincial and submitted,
         "can_send_back": provincial and submitted,
         "open_warnings": grid.open_warnings,
+        "first_open_warning": next((row.cdcs.pk for row in grid.rows if row.warnings and not row.ticked), None),
         "can_unlock": provincial and monthly_return.is_locked,
         "history_url": reverse("members:return_history", kwargs={"code": grid.federation.code, "month": grid.month}),
         "keeps_register": any(row.register is not None for row in grid.rows),
