@@ -522,7 +522,8 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> Gr
     for row, figure in zip(rows, figures, strict=True):
         row.figure = figure
     acknowledged = _acknowledge(posted, federation=federation, user=user, source=source)
-    monthly_return.refresh_from_db(fields=["version"])
+    if entries:
+        monthly_return.refresh_from_db(fields=["version"])  # moved by the rows written
     return GridSaved(
         written=written,
         acknowledged=acknowledged,
