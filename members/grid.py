@@ -405,6 +405,8 @@ def _merge(row: GridRow, *, stale: bool) -> None:
         if column not in row.entered:
             row.values[column] = saved[column]
             continue
+        if column in row.raw:
+            continue  # not a count: its error refuses the save, whatever anyone else saved
         was = theirs if base is None else _comparable(column, base[column], theirs)
         mine = _comparable(column, row.values.get(column), was)
         if mine == was:

@@ -490,3 +490,19 @@ def test_a_refused_cell_is_marked_itself_not_only_its_row(client_for, federation
     assert "is-invalid" in attr(end, "class") and "Cuối kỳ 50 không khớp" in attr(end, "title")
     for name in (f"r{first.pk}-transferred_in", f"r{second.pk}-admitted"):  # the others are not
         assert "is-invalid" not in attr(_input(root, name), "class")
+
+
+def test_a_mistyped_cell_on_a_stale_page_is_reported_as_mistyped_not_as_a_conflict(
+    client_for, colleague, federation, federation_user, saved_april
+):
+    first, _second = saved_april
+    _post(colleague, federation, {f"r{first.pk}-admitted": "5"})
+    client = client_for(federation_user)
+    mine = _form(client.get(_url(federation)))
+    _post(colleague, federation, {f"r{first.pk}-admitted": "7"})
+    mine[f"r{first.pk}-admitted"] = "5,5"  # a typo over the 5 the page showed
+    response = client.post(_url(federation), mine)
+    content = response.content.decode()
+    assert "Kết nạp mới: phải là số nguyên" in content and "Chưa lưu gì: 1 dòng có lỗi" in content
+    assert "conflict" not in attr(_input(page(response), f"r{first.pk}-admitted"), "class")
+    assert _row(first).admitted == 7
