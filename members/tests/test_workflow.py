@@ -157,6 +157,8 @@ def test_provincial_staff_send_a_month_back_with_a_reason_the_federation_sees(
     assert attr(row, "data-status") == "sent_back"
     assert "Trả lại để sửa" in text(row) and "Số chuyển đi của T0001 chưa khớp" in text(row)
     assert text(find_all(row, "td")[3]) == "—"  # not shown as sent
+    timeline = text(find(page(staff.get(_url(federation, "members:return_history"))), id="timeline"))
+    assert "Trả lại để sửa · Bantochuc · lý do: Số chuyển đi của T0001 chưa khớp" in timeline
 
 
 def test_submitting_again_clears_the_send_back(federation, federation_user, provincial_staff, submitted):
