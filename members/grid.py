@@ -492,10 +492,12 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> Gr
             }
         )
 
-    rows = [
-        row for row in posted if not row.errors and (_changes_figures(row) or row.values.get("members_end") is not None)
-    ]
-    written = sum(1 for row in rows if _changes_figures(row))
+    rows, written = [], 0
+    for row in posted:
+        changes = not row.errors and _changes_figures(row)
+        if changes or (not row.errors and row.values.get("members_end") is not None):  # a typed end is checked
+            rows.append(row)
+            written += changes
     entries = [
         FigureEntry(
             cdcs=row.cdcs,
