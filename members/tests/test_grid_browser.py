@@ -29,6 +29,7 @@ def _open(browser, live_server, user, federation, *, width=1366, height=768):
     page = browser.new_page(viewport={"width": width, "height": height})
     log_in(page, f"{live_server.url}/figures/{federation.code}/{MONTH.iso}/", user.username)
     expect(page.locator("#grid")).to_be_visible()
+    page.wait_for_load_state("load")  # grid.js has run: a big page shows its table before that
     return page
 
 
@@ -137,7 +138,9 @@ _TOPMOST = """selector => {
     const x = box.left + box.width / 2, y = box.top + box.height / 2;
     const inView = x >= 0 && y >= 0 && x <= window.innerWidth && y <= window.innerHeight;
     const top = document.elementFromPoint(x, y);
-    return inView && (top === element || element.contains(top));
+    if (inView && (top === element || element.contains(top))) return true;
+    return `${selector} at ${Math.round(x)},${Math.round(y)} (scrollY ${Math.round(window.scrollY)}, ` +
+        `hidden ${element.hidden}) under ${top ? top.outerHTML.slice(0, 80) : "nothing"}`;
 }"""
 
 
@@ -151,16 +154,16 @@ def test_the_save_bar_and_the_totals_stay_in_view_and_clickable_over_a_thousand_
     _cell(page, middle, "admitted").fill("4")
     heights = ("0", "document.body.scrollHeight / 3", "document.body.scrollHeight / 2", "document.body.scrollHeight")
     for where in heights:
-        page.evaluate(f"window.scrollTo(0, {where})")
+        page.evaluate(f'window.scrollTo({{top: {where}, behavior: "instant"}})')
         for selector in ("#save", "#dirty-note", '[data-total="admitted"]', '[data-total="members_end"]'):
-            assert page.evaluate(_TOPMOST, selector), f"{selector} hidden at scroll {where}, {width}×{height}"
+            assert page.evaluate(_TOPMOST, selector) is True, page.evaluate(_TOPMOST, selector)
         expect(page.locator('[data-total="admitted"]')).to_have_text("4")
     # the notes, the grid's last column, are read without scrolling sideways
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     notes = page.locator(f"#row-{middle.pk} td.notes")
     assert notes.bounding_box()["x"] + notes.bounding_box()["width"] <= width
 
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 3)")
+    page.evaluate('window.scrollTo({top: document.body.scrollHeight / 3, behavior: "instant"})')
     page.click("#save")
     expect(page.locator(".alert-success")).to_contain_text("1.000 dòng")
     assert _figure(middle).admitted == 4
