@@ -198,7 +198,7 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
     list_filter = ["status", "federation", ("month", admin.DateFieldListFilter)]
     search_fields = ["federation__code", "federation__name"]
     date_hierarchy = "month"
-    actions = ["submit", "approve"]
+    actions = ["submit", "approve", "approve_despite_warnings"]
     list_select_related = ["federation", "submitted_by", "approved_by"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -210,7 +210,7 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _run(self, request, queryset, service, done):
+    def _run(self, request, queryset, service, done, **options):
         count = 0
         for monthly_return in queryset.select_related("federation"):
             try:
@@ -219,6 +219,7 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
                     month=Month.of(monthly_return.month),
                     user=request.user,
                     source=Source.ADMIN,
+                    **options,
                 )
                 count += 1
             except (ValidationError, PermissionDenied) as error:
@@ -233,6 +234,16 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
     @admin.action(description=_("Duyệt và khóa báo cáo tháng đã chọn"))
     def approve(self, request, queryset):
         self._run(request, queryset, services.return_approve, _("Đã duyệt và khóa %(count)s báo cáo tháng."))
+
+    @admin.action(description=_("Duyệt và khóa báo cáo tháng đã chọn, kể cả khi còn cảnh báo chưa kiểm tra"))
+    def approve_despite_warnings(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.return_approve,
+            _("Đã duyệt và khóa %(count)s báo cáo tháng."),
+            warnings_confirmed=True,
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

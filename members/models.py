@@ -426,6 +426,13 @@ class MonthlyReturn(models.Model):
     )
     unlocked_at = models.DateTimeField(_("mở khóa lúc"), null=True, blank=True)
     unlock_reason = NoteField(_("lý do mở khóa"), blank=True)
+    # Provincial staff sent a submitted month back for correction; the federation sees why until
+    # it submits again (the next submission clears these; the audit trail keeps every one).
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_back_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    send_back_reason = NoteField(_("lý do trả lại"), blank=True)
 
     class Meta:
         verbose_name = _("báo cáo tháng của công đoàn cấp trên")
@@ -437,6 +444,10 @@ class MonthlyReturn(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(approved_at__isnull=False), name="return_approved_has_time"
             ),
+            models.CheckConstraint(
+                condition=Q(sent_back_at__isnull=True) | (Q(status="draft") & ~Q(send_back_reason="")),
+                name="return_sent_back_is_draft_with_reason",
+            ),
         ]
 
     def __str__(self):
@@ -445,6 +456,21 @@ class MonthlyReturn(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_sent_back(self) -> bool:
+        return self.sent_back_at is not None
+
+    @property
+    def needs_resubmit(self) -> bool:
+        """Sent once, and back in draft since (sent back, unlocked or edited): it must be sent again."""
+        return self.status == self.Status.DRAFT and self.submitted_at is not None
+
+    @property
+    def edited_after_submit(self) -> bool:
+        """Back in draft because its figures changed after it was sent, not by a decision of the province."""
+        unlocked_since = self.unlocked_at is not None and self.unlocked_at >= self.submitted_at
+        return self.needs_resubmit and not self.is_sent_back and not unlocked_since
 
 
 class Role(models.TextChoices):

@@ -24,6 +24,9 @@ class BoardStatus(models.TextChoices):
 
     EMPTY = "empty", _("Chưa có số liệu")
     DRAFT = MonthlyReturn.Status.DRAFT.value, _("Đang nhập")
+    # Drafts that were sent once: not sent any more, whatever was believed (issue 18).
+    SENT_BACK = "sent_back", _("Trả lại để sửa")
+    RESUBMIT = "resubmit", _("Đang nhập – cần gửi lại")
     SUBMITTED = MonthlyReturn.Status.SUBMITTED.value, _("Đã gửi")
     APPROVED = MonthlyReturn.Status.APPROVED.value, _("Đã duyệt")
 
@@ -79,7 +82,7 @@ def board_rows(*, month: Month, federations, now: datetime | None = None) -> lis
     returns = {
         r.federation_id: r
         for r in MonthlyReturn.objects.filter(month=month.first_day, federation__in=federations).select_related(
-            "submitted_by", "approved_by", "unlocked_by"
+            "submitted_by", "approved_by", "unlocked_by", "changed_by", "sent_back_by"
         )
     }
     cdcs_counts = dict(
@@ -100,7 +103,11 @@ def board_rows(*, month: Month, federations, now: datetime | None = None) -> lis
         monthly_return = returns.get(federation.pk)
         with_figures = figure_counts.get(federation.pk, 0)
         status = BoardStatus(monthly_return.status) if monthly_return else BoardStatus.EMPTY
-        if status == BoardStatus.DRAFT and not with_figures:
+        if status == BoardStatus.DRAFT and monthly_return.is_sent_back:
+            status = BoardStatus.SENT_BACK
+        elif status == BoardStatus.DRAFT and monthly_return.needs_resubmit:
+            status = BoardStatus.RESUBMIT
+        elif status == BoardStatus.DRAFT and not with_figures:
             status = BoardStatus.EMPTY
         rows.append(
             BoardRow(

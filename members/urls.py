@@ -14,6 +14,7 @@ urlpatterns = [
     path("figures/<str:code>/<month:month>/", grid.grid, name="grid"),
     path("figures/<str:code>/<month:month>/submit/", grid.submit, name="return_submit"),
     path("figures/<str:code>/<month:month>/approve/", grid.approve, name="return_approve"),
+    path("figures/<str:code>/<month:month>/send-back/", grid.send_back, name="return_send_back"),
     path("figures/<str:code>/<month:month>/unlock/", grid.unlock, name="return_unlock"),
     path("figures/<str:code>/<month:month>/history/", history.return_history, name="return_history"),
     # the Excel round trip

@@ -29,7 +29,15 @@ from .people import (
     members_close,
 )
 from .register import cdcs_dissolve, cdcs_found, cdcs_merge, cdcs_move, organisation_merge
-from .workflow import missing_cdcs, return_approve, return_for_update, return_submit, return_unlock
+from .workflow import (
+    missing_cdcs,
+    open_warnings,
+    return_approve,
+    return_for_update,
+    return_send_back,
+    return_submit,
+    return_unlock,
+)
 
 __all__ = [
     "LEAVING_REASONS",
@@ -57,9 +65,11 @@ __all__ = [
     "figures_record_many",
     "locked_message",
     "missing_cdcs",
+    "open_warnings",
     "organisation_merge",
     "return_approve",
     "return_for_update",
+    "return_send_back",
     "return_submit",
     "return_unlock",
     "who_and_when",

@@ -1,10 +1,13 @@
-"""The federation-month workflow: draft → submitted → approved (locked) → unlocked."""
+"""The federation-month workflow: draft → submitted → approved (locked) → unlocked, and a
+submitted month sent back for correction (→ draft, with the province's reason)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 from unionportal.lib.text import text_length_validator
 
@@ -16,7 +19,7 @@ from ..models import (
     MonthlyReturn,
     Organisation,
 )
-from .common import Source
+from .common import Source, who_and_when
 
 
 def return_for_update(federation: Organisation, month: Month) -> MonthlyReturn:
@@ -41,9 +44,25 @@ def missing_cdcs(federation: Organisation, month: Month) -> list[GrassrootsUnion
 
 
 @transaction.atomic
-def return_submit(*, federation: Organisation, month: Month, user, source: str = Source.WEB) -> MonthlyReturn:
+def return_submit(
+    *, federation: Organisation, month: Month, user, version: int | None = None, source: str = Source.WEB
+) -> MonthlyReturn:
+    """Send the federation-month to the province. With `version` (the month as the sender last saw
+    it), refused when someone changed its figures since: what is sent must be what they saw."""
     require_write(user, federation)
     monthly_return = return_for_update(federation, month)
+    if version is not None and monthly_return.version != version:
+        raise ValidationError(
+            _(
+                "Chưa gửi: %(who)s đã sửa số liệu tháng %(month)s của %(org)s lúc %(when)s, sau khi bạn mở trang này. "
+                "Hãy xem lại số liệu rồi bấm Gửi báo cáo lần nữa."
+            )
+            % {
+                "month": month,
+                "org": federation.name,
+                **who_and_when(monthly_return.changed_by, monthly_return.changed_at),
+            }
+        )
     if monthly_return.status != MonthlyReturn.Status.DRAFT:
         raise ValidationError(
             _("Báo cáo tháng %(month)s của %(org)s đang ở trạng thái “%(status)s”, không gửi lại được.")
@@ -54,18 +73,30 @@ def return_submit(*, federation: Organisation, month: Month, user, source: str =
         names = ", ".join(c.name for c in missing[:5]) + ("…" if len(missing) > 5 else "")
         raise ValidationError(
             _("Còn %(count)s CĐCS chưa có số liệu tháng %(month)s: %(names)s.")
-            % {"count": len(missing), "month": month, "names": names}
+            % {"count": count(len(missing)), "month": month, "names": names}
         )
     monthly_return.status = MonthlyReturn.Status.SUBMITTED
     monthly_return.submitted_by, monthly_return.submitted_at = user, timezone.now()
+    # What the province sent back for is answered by this submission; the audit trail keeps it.
+    monthly_return.sent_back_by, monthly_return.sent_back_at, monthly_return.send_back_reason = None, None, ""
     monthly_return.save()
     audit_log(user, "return.submit", monthly_return, source=source, federation=federation, month=month)
     return monthly_return
 
 
+def open_warnings(federation: Organisation, month: Month) -> int:
+    """How many CĐCS of the federation-month have data-quality warnings nobody ticked as checked."""
+    from ..grid import grid_open_warnings  # late: the entry grid imports these services
+
+    return grid_open_warnings(federation=federation, month=month)
+
+
 @transaction.atomic
-def return_approve(*, federation: Organisation, month: Month, user, source: str = Source.WEB) -> MonthlyReturn:
-    """Approve a submitted month; from now on nobody can change its figures until it is unlocked."""
+def return_approve(
+    *, federation: Organisation, month: Month, user, warnings_confirmed: bool = False, source: str = Source.WEB
+) -> MonthlyReturn:
+    """Approve a submitted month; from now on nobody can change its figures until it is unlocked.
+    Refused while warnings stay unticked, unless the approver confirms having seen them."""
     require_provincial(user)
     monthly_return = return_for_update(federation, month)
     if monthly_return.status != MonthlyReturn.Status.SUBMITTED:
@@ -73,10 +104,56 @@ def return_approve(*, federation: Organisation, month: Month, user, source: str 
             _("Chỉ duyệt được báo cáo đã gửi; báo cáo tháng %(month)s của %(org)s đang “%(status)s”.")
             % {"month": month, "org": federation.name, "status": monthly_return.get_status_display()}
         )
+    unchecked = open_warnings(federation, month)
+    if unchecked and not warnings_confirmed:
+        raise ValidationError(
+            ngettext(
+                "Chưa duyệt: còn %(count)s CĐCS có cảnh báo chưa được đánh dấu “Đã kiểm tra”. Xem lại các dòng đó, "
+                "rồi đánh dấu xác nhận duyệt dù còn cảnh báo, hoặc trả lại để đơn vị sửa.",
+                "Chưa duyệt: còn %(count)s CĐCS có cảnh báo chưa được đánh dấu “Đã kiểm tra”. Xem lại các dòng đó, "
+                "rồi đánh dấu xác nhận duyệt dù còn cảnh báo, hoặc trả lại để đơn vị sửa.",
+                unchecked,
+            )
+            % {"count": count(unchecked)}
+        )
     monthly_return.status = MonthlyReturn.Status.APPROVED
     monthly_return.approved_by, monthly_return.approved_at = user, timezone.now()
     monthly_return.save()
-    audit_log(user, "return.approve", monthly_return, source=source, federation=federation, month=month)
+    extra = {"unchecked_warnings": unchecked} if unchecked else {}
+    audit_log(user, "return.approve", monthly_return, source=source, federation=federation, month=month, **extra)
+    return monthly_return
+
+
+@transaction.atomic
+def return_send_back(
+    *, federation: Organisation, month: Month, reason: str, user, source: str = Source.WEB
+) -> MonthlyReturn:
+    """Send a submitted month back to the federation for correction (trả lại để sửa): back to
+    draft, with the reason shown to the federation on its grid and on the board until it submits
+    again. An approved month is opened with return_unlock instead."""
+    require_provincial(user)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.")]})
+    monthly_return = return_for_update(federation, month)
+    if monthly_return.status != MonthlyReturn.Status.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ trả lại được báo cáo đã gửi và chưa duyệt; báo cáo tháng %(month)s của %(org)s đang “%(status)s”.")
+            % {"month": month, "org": federation.name, "status": monthly_return.get_status_display()}
+        )
+    monthly_return.status = MonthlyReturn.Status.DRAFT
+    monthly_return.sent_back_by, monthly_return.sent_back_at = user, timezone.now()
+    monthly_return.send_back_reason = reason.strip()
+    monthly_return.full_clean(validate_unique=False)
+    monthly_return.save()
+    audit_log(
+        user,
+        "return.send_back",
+        monthly_return,
+        source=source,
+        federation=federation,
+        month=month,
+        reason=monthly_return.send_back_reason,
+    )
     return monthly_return
 
 

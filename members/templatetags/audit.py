@@ -24,6 +24,7 @@ ACTIONS = {
     "return.submit": gettext_lazy("Gửi báo cáo tháng"),
     "return.approve": gettext_lazy("Duyệt, khóa số liệu tháng"),
     "return.unlock": gettext_lazy("Mở khóa số liệu tháng"),
+    "return.send_back": gettext_lazy("Trả lại báo cáo tháng để sửa"),
     "quota.set": gettext_lazy("Giao chỉ tiêu"),
     "programme.create": gettext_lazy("Tạo chương trình"),
     "programme.copy": gettext_lazy("Sao chép chương trình"),
@@ -88,6 +89,7 @@ DATA_KEYS = {
     "refused": gettext_lazy("Từ chối vì vượt giới hạn trong ngày"),
     "found": gettext_lazy("Số đoàn viên tìm thấy"),
     "duplicate_of": gettext_lazy("Trùng số CCCD với"),
+    "unchecked_warnings": gettext_lazy("Số CĐCS còn cảnh báo chưa kiểm tra khi duyệt"),
 }
 # Keys kept for machines, not people.
 HIDDEN_KEYS = {"changes", "copied_from_id"}
@@ -95,6 +97,8 @@ HIDDEN_KEYS = {"changes", "copied_from_id"}
 STATUS_BADGES = {
     "empty": "text-bg-light border",
     "draft": "text-bg-warning",
+    "sent_back": "text-bg-danger",
+    "resubmit": "text-bg-danger",
     "submitted": "text-bg-primary",
     "approved": "text-bg-success",
 }

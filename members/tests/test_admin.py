@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from members.models import LOSS_FIELDS, AuditEntry, MonthlyFigure
-from members.services import return_approve, return_submit
+from members.models import LOSS_FIELDS, AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
+from members.services import figures_record, return_approve, return_submit
 from unionportal.lib.months import Month
 
 MARCH = Month(2021, 3)
@@ -51,3 +51,20 @@ def test_admin_refuses_losses_above_the_stock_with_the_services_message(client, 
     assert response.status_code == 200
     assert "lớn hơn số đoàn viên có trong tháng" in response.content.decode()
     assert MonthlyFigure.objects.get(pk=row.pk).members_end == 5
+
+
+def test_admin_approval_of_a_month_with_unticked_warnings_needs_its_own_action(
+    client, superuser, federation, make_cdcs, federation_user
+):
+    """The approval's rule holds in the admin too: the plain action is refused with the reason,
+    the one that says "despite the warnings" goes through."""
+    cdcs = make_cdcs(federation, opening=5, first_month=MARCH, workers=100)
+    figures_record(cdcs=cdcs, month=Month(2021, 4), admitted=10, lost={LossReason.JOB: 7}, user=federation_user)
+    monthly_return = return_submit(federation=federation, month=Month(2021, 4), user=federation_user)
+    client.force_login(superuser)
+    url = reverse("admin:members_monthlyreturn_changelist")
+    response = client.post(url, {"action": "approve", "_selected_action": [monthly_return.pk]}, follow=True)
+    assert "còn 1 CĐCS có cảnh báo chưa được đánh dấu" in response.content.decode()
+    assert MonthlyReturn.objects.get(pk=monthly_return.pk).status == MonthlyReturn.Status.SUBMITTED
+    client.post(url, {"action": "approve_despite_warnings", "_selected_action": [monthly_return.pk]})
+    assert MonthlyReturn.objects.get(pk=monthly_return.pk).status == MonthlyReturn.Status.APPROVED

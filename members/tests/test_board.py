@@ -150,7 +150,7 @@ def test_board_shows_why_a_month_was_unlocked(client_for, leader, federation, ma
     return_approve(federation=federation, month=MARCH, user=provincial_staff)
     return_unlock(federation=federation, month=MARCH, reason="Sai số kết nạp của CĐCS May 10", user=provincial_staff)
     row = _rows(_board(client_for(leader), month="2021-03"))["DT"]
-    assert row["status"] == "Đang nhập"
+    assert row["status"] == "Đang nhập – cần gửi lại"
     assert "Sai số kết nạp của CĐCS May 10" in row["note"]
     assert row["timeliness"] == "Quá hạn, chưa gửi"
 

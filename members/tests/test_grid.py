@@ -10,6 +10,7 @@ from django.urls import reverse
 from members.grid import grid_read, parse_count
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from members.services import figures_record, return_approve, return_submit, return_unlock
+from members.tests.html import attr, find, find_all, page, text
 from unionportal.lib.months import Month
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
@@ -40,6 +41,12 @@ def _post(client, federation, changes: dict, *, month=APRIL, start_from=None):
     form = start_from if start_from is not None else _form(client.get(_url(federation, month)))
     form.update(changes)
     return client.post(_url(federation, month), form)
+
+
+def _input(root, name: str):
+    found = [element for element in find_all(root, "input") if attr(element, "name") == name]
+    assert found, f"no input {name}"
+    return found[0]
 
 
 def _row(cdcs, month=APRIL):
@@ -153,30 +160,131 @@ def test_saving_an_unchanged_grid_writes_nothing(client_for, federation, federat
     assert "Không có gì thay đổi." in client.get(_url(federation)).content.decode()
 
 
-def test_the_second_of_two_people_saving_the_same_month_is_told_who_saved_first(
-    client_for, client, federation, federation_user, provincial_staff, two_unions
-):
+# --- two people on one federation-month: a three-way merge, cell by cell ------------------------
+
+
+@pytest.fixture
+def colleague(provincial_staff):
     from django.test import Client
 
-    first, second = two_unions
-    colleague = Client()
-    colleague.force_login(provincial_staff)
-    mine = _form(client_for(federation_user).get(_url(federation)))
-    theirs = _form(colleague.get(_url(federation)))
+    other = Client()
+    other.force_login(provincial_staff)
+    return other
 
-    assert _post(colleague, federation, {f"r{first.pk}-admitted": "7"}, start_from=theirs).status_code == 302
-    response = _post(client, federation, {f"r{second.pk}-admitted": "3"}, start_from=mine)
 
-    content = response.content.decode()
+@pytest.fixture
+def saved_april(federation, two_unions):
+    """Both CĐCS with April saved (all zeros, 20 workers each), as two people then open it."""
+    for cdcs in two_unions:
+        figures_record(cdcs=cdcs, month=APRIL, workers=20, user=None)
+    return two_unions
+
+
+def _save_as_told(client, federation, form):
+    """Press Lưu; when the page refuses and says to press Lưu again, press it again on that page."""
+    response = client.post(_url(federation), form)
+    if response.status_code == 200 and "bấm Lưu lần nữa" in response.content.decode():
+        response = client.post(_url(federation), _form(response))
+    return response
+
+
+def test_a_stale_save_keeps_the_cells_only_the_other_person_changed(
+    client_for, colleague, federation, federation_user, saved_april
+):
+    """A opens the grid, B changes CĐCS 1 and saves, A changes CĐCS 2 and saves: B's figure on
+    CĐCS 1 used to be overwritten with A's stale 0."""
+    first, second = saved_april
+    client = client_for(federation_user)
+    mine = _form(client.get(_url(federation)))
+    assert _post(colleague, federation, {f"r{first.pk}-admitted": "7", f"r{first.pk}-workers": "25"}).status_code == 302
+
+    mine[f"r{second.pk}-admitted"] = "3"
+    response = _save_as_told(client, federation, mine)
+
+    assert response.status_code == 302
+    assert (_row(first).admitted, _row(first).workers, _row(first).members_end) == (7, 25, 107)  # B's, kept
+    assert (_row(second).admitted, _row(second).members_end) == (3, 43)  # A's, written
+    page = client.get(_url(federation)).content.decode()
+    assert "Trong lúc bạn nhập, Bantochuc đã lưu tháng này" in page
+
+
+def test_a_cell_both_people_changed_stops_the_save_and_shows_both_values(
+    client_for, colleague, federation, federation_user, saved_april
+):
+    first, second = saved_april
+    client = client_for(federation_user)
+    mine = _form(client.get(_url(federation)))
+    _post(colleague, federation, {f"r{first.pk}-admitted": "7", f"r{first.pk}-lost_died": "1"})
+
+    mine.update({f"r{first.pk}-admitted": "5", f"r{second.pk}-admitted": "3"})
+    response = client.post(_url(federation), mine)
+
     assert response.status_code == 200
-    assert "Bantochuc đã lưu số liệu tháng 04/2021" in content
-    assert _row(first).admitted == 7 and _row(second).admitted == 0  # theirs kept, mine not yet written
-    assert 'value="3"' in content  # mine still on screen
-    assert "Người khác đã lưu:" in content  # the row the colleague changed is marked
-    # saving again, knowingly, now goes through
-    again = _post(client, federation, {}, start_from=_form(response))
-    assert again.status_code == 302
-    assert _row(second).admitted == 3
+    assert (_row(first).admitted, _row(second).admitted) == (7, 0)  # nothing of A's written yet
+    content = response.content.decode()
+    assert "Bantochuc đã lưu số liệu tháng 04/2021" in content and "sau khi bạn mở trang này" in content
+    row = find(page(response), "tr", id=f"row-{first.pk}")
+    cell = _input(row, f"r{first.pk}-admitted")
+    assert "conflict" in attr(cell, "class") and attr(cell, "value") == "5"  # A's, with…
+    picks = {text(button): attr(button, "data-value") for button in find_all(row, "button")}
+    assert picks == {"Của bạn: 5": "5", "Đã lưu: 7": "7"}  # …both values to choose from
+    died = _input(row, f"r{first.pk}-lost_died")
+    assert attr(died, "value") == "1" and "taken" in attr(died, "class")  # only B changed it: B's
+    assert attr(_input(page(response), f"r{second.pk}-admitted"), "value") == "3"
+
+
+@pytest.mark.parametrize("choice, expected", [("5", 5), ("7", 7)])
+def test_saving_again_after_a_conflict_keeps_the_value_chosen_in_the_cell(
+    client_for, colleague, federation, federation_user, saved_april, choice, expected
+):
+    first, second = saved_april
+    client = client_for(federation_user)
+    mine = _form(client.get(_url(federation)))
+    _post(colleague, federation, {f"r{first.pk}-admitted": "7", f"r{first.pk}-lost_died": "1"})
+    mine.update({f"r{first.pk}-admitted": "5", f"r{second.pk}-admitted": "3"})
+    refused = client.post(_url(federation), mine)
+
+    again = _form(refused)
+    again[f"r{first.pk}-admitted"] = choice  # what the cell's two buttons put in it
+    assert client.post(_url(federation), again).status_code == 302
+    assert (_row(first).admitted, _row(first).lost_died, _row(second).admitted) == (expected, 1, 3)
+
+
+def test_a_stale_post_that_does_not_say_what_it_started_from_changes_no_cell_someone_else_saved(
+    client_for, colleague, federation, federation_user, saved_april
+):
+    """A client that posts only cells and a version (no loaded values): what it would change on a
+    stale month is refused rather than guessed."""
+    first, _second = saved_april
+    version = client_for(federation_user).get(_url(federation)).context["grid"].monthly_return.version
+    _post(colleague, federation, {f"r{first.pk}-admitted": "7"})
+    response = client_for(federation_user).post(
+        _url(federation), {"version": str(version), f"r{first.pk}-admitted": "2"}
+    )
+    assert response.status_code == 200 and "sau khi bạn mở trang này" in response.content.decode()
+    assert _row(first).admitted == 7
+
+
+def test_a_row_left_out_of_the_post_is_left_as_it_is(client_for, federation, federation_user, two_unions, make_cdcs):
+    first, second = two_unions
+    figures_record(cdcs=first, month=APRIL, admitted=4, lost={LossReason.DIED: 1}, workers=30, user=None)
+    third = make_cdcs(federation, opening=10, first_month=MARCH)  # nothing saved for April
+    client = client_for(federation_user)
+    version = client.get(_url(federation)).context["grid"].monthly_return.version
+    response = client.post(_url(federation), {"version": str(version), f"r{second.pk}-admitted": "2"})
+    assert response.status_code == 302
+    assert (_row(first).admitted, _row(first).lost_died, _row(first).workers) == (4, 1, 30)  # not zeroed
+    assert _row(third) is None  # not created
+    assert _row(second).admitted == 2
+
+
+def test_a_cell_left_out_of_the_post_keeps_its_saved_value(client_for, federation, federation_user, two_unions):
+    first, _second = two_unions
+    figures_record(cdcs=first, month=APRIL, admitted=4, lost={LossReason.DIED: 1}, user=None)
+    client = client_for(federation_user)
+    version = client.get(_url(federation)).context["grid"].monthly_return.version
+    client.post(_url(federation), {"version": str(version), f"r{first.pk}-transferred_in": "2"})
+    assert (_row(first).admitted, _row(first).transferred_in, _row(first).lost_died) == (4, 2, 1)
 
 
 def test_a_locked_month_shows_who_locked_it_and_refuses_a_save(
@@ -338,3 +446,63 @@ def test_counts_are_read_the_way_people_type_them():
 def test_start_page_sends_federation_staff_to_their_last_month(client_for, federation_user, federation):
     response = client_for(federation_user).get(reverse("members:grid_start"))
     assert response.status_code == 302 and f"/figures/{federation.code}/" in response.url
+
+
+def test_ticking_checked_and_saving_says_it_was_stored(client_for, federation, federation_user, make_cdcs):
+    """The tick was stored, and the page said "Không có gì thay đổi"."""
+    cdcs = make_cdcs(federation, opening=5, first_month=MARCH, workers=100)
+    figures_record(cdcs=cdcs, month=APRIL, admitted=10, lost={LossReason.JOB: 7}, user=None)
+    client = client_for(federation_user)
+    response = _post(client, federation, {f"r{cdcs.pk}-ack": "1"}, start_from=_form(client.get(_url(federation))))
+    assert response.status_code == 302 and _row(cdcs).acknowledged_warnings == ["lost_over_stock"]
+    content = client.get(_url(federation)).content.decode()
+    assert "Đã lưu đánh dấu “Đã kiểm tra” của 1 dòng." in content and "Không có gì thay đổi" not in content
+
+
+def test_a_tick_someone_else_stored_meanwhile_is_kept_by_a_save_that_did_not_touch_it(
+    client_for, colleague, federation, federation_user, make_cdcs
+):
+    cdcs = make_cdcs(federation, opening=5, first_month=MARCH, workers=100)
+    other = make_cdcs(federation, opening=50, first_month=MARCH)
+    figures_record(cdcs=cdcs, month=APRIL, admitted=10, lost={LossReason.JOB: 7}, user=None)
+    client = client_for(federation_user)
+    mine = _form(client.get(_url(federation)))  # the box unticked
+    _post(colleague, federation, {f"r{cdcs.pk}-ack": "1"})  # B ticks it
+    mine[f"r{other.pk}-admitted"] = "2"
+    assert client.post(_url(federation), mine).status_code == 302
+    assert _row(cdcs).acknowledged_warnings == ["lost_over_stock"]  # B's tick kept
+    assert _row(other).admitted == 2
+
+
+def test_a_refused_cell_is_marked_itself_not_only_its_row(client_for, federation, federation_user, two_unions):
+    first, second = two_unions
+    response = _post(
+        client_for(federation_user),
+        federation,
+        {f"r{first.pk}-admitted": "2,5", f"r{second.pk}-admitted": "5", f"r{second.pk}-members_end": "50"},
+    )
+    assert response.status_code == 200
+    root = page(response)
+    bad = _input(root, f"r{first.pk}-admitted")
+    assert "is-invalid" in attr(bad, "class") and attr(bad, "aria-invalid") == "true"
+    assert "phải là số nguyên" in attr(bad, "title")
+    end = _input(root, f"r{second.pk}-members_end")
+    assert "is-invalid" in attr(end, "class") and "Cuối kỳ 50 không khớp" in attr(end, "title")
+    for name in (f"r{first.pk}-transferred_in", f"r{second.pk}-admitted"):  # the others are not
+        assert "is-invalid" not in attr(_input(root, name), "class")
+
+
+def test_a_mistyped_cell_on_a_stale_page_is_reported_as_mistyped_not_as_a_conflict(
+    client_for, colleague, federation, federation_user, saved_april
+):
+    first, _second = saved_april
+    _post(colleague, federation, {f"r{first.pk}-admitted": "5"})
+    client = client_for(federation_user)
+    mine = _form(client.get(_url(federation)))
+    _post(colleague, federation, {f"r{first.pk}-admitted": "7"})
+    mine[f"r{first.pk}-admitted"] = "5,5"  # a typo over the 5 the page showed
+    response = client.post(_url(federation), mine)
+    content = response.content.decode()
+    assert "Kết nạp mới: phải là số nguyên" in content and "Chưa lưu gì: 1 dòng có lỗi" in content
+    assert "conflict" not in attr(_input(page(response), f"r{first.pk}-admitted"), "class")
+    assert _row(first).admitted == 7

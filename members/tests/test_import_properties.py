@@ -412,7 +412,7 @@ def _write_sheet(federation, how: dict, provincial_staff) -> bytes:
             figures_record(cdcs=GrassrootsUnion.objects.get(code=code), month=MAY, user=provincial_staff)
         figures_record(cdcs=GrassrootsUnion.objects.get(code="PN03"), month=MAY, members_start=9, user=provincial_staff)
         return_submit(federation=federation, month=MAY, user=provincial_staff)
-        return_approve(federation=federation, month=MAY, user=provincial_staff)
+        return_approve(federation=federation, month=MAY, user=provincial_staff, warnings_confirmed=True)
     for code, cells in how["rows"].items():
         fill(workbook, {code: {header: value for header, value in cells.items() if value is not None}})
         sheet = workbook[MONTH_SHEET]

@@ -341,7 +341,7 @@ def test_a_change_running_into_locked_later_months_is_refused_by_the_preview_nam
             figures_record(cdcs=cdcs, month=month, admitted=1, user=federation_user)
     for month in (Month(2021, 5), Month(2021, 6)):
         return_submit(federation=federation, month=month, user=federation_user)
-        return_approve(federation=federation, month=month, user=provincial_staff)
+        return_approve(federation=federation, month=month, user=provincial_staff, warnings_confirmed=True)
     data = to_bytes(fill(template(federation, APRIL), {"DT01": {"Kết nạp mới": 6}}))
     preview = _preview(data, federation, federation_user)
     assert len(preview.problems) == 1, _messages(preview)

@@ -106,7 +106,7 @@ def test_merging_into_a_cdcs_of_a_locked_month_changes_nothing(
     absorbed, into = pair
     figures_record(cdcs=into, month=APRIL, admitted=5, user=federation_user)
     return_submit(federation=federation, month=APRIL, user=federation_user)
-    return_approve(federation=federation, month=APRIL, user=provincial_staff)
+    return_approve(federation=federation, month=APRIL, user=provincial_staff, warnings_confirmed=True)
     before = _province_report(province)
 
     with pytest.raises(ValidationError) as error:

@@ -361,11 +361,12 @@ def test_grid_prefills_unsaved_rows_from_the_register(client_for, federation_use
     response = client_for(federation_user).get(_url("members:grid", month=APRIL))
     dt01, dt04 = world["cdcs"]["DT01"], world["cdcs"]["DT04"]
     values = _inputs(response, dt01)
+    # the register's count where it has one; nothing saved, so no zeros to type after (issue 18)
     assert (values["admitted"], values["transferred_in"], values["lost_job"], values["lost_retired"]) == (
-        "0",
-        "0",
+        "",
+        "",
         "1",
-        "0",
+        "",
     )
     row = find(page(response), "tr", id=f"row-{dt01.pk}")
     assert "theo sổ đoàn viên" in text(row) and attr(row, "data-prefilled") is not None

@@ -42,8 +42,9 @@ def _found(federation, user, **fields):
 
 
 def _approve(federation, month, *, submitter, approver):
+    """Submit and approve a month, whatever warnings its figures raise (the locks are tested here)."""
     return_submit(federation=federation, month=month, user=submitter)
-    return return_approve(federation=federation, month=month, user=approver)
+    return return_approve(federation=federation, month=month, user=approver, warnings_confirmed=True)
 
 
 # --- figures_record ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The entry grid of a federation-month and its workflow buttons: submit, approve, unlock."""
+"""The entry grid of a federation-month and its workflow buttons: submit, approve, send back, unlock."""
 
 from django import forms
 from django.contrib import messages
@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from unionportal.lib.formatting import count
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
@@ -21,13 +22,12 @@ from ..grid import (
     SHORT_LABELS,
     GridConflict,
     GridInvalid,
+    GridSaved,
     apply_post,
     column_label,
-    conflict_text,
     grid_prefill,
     grid_read,
     grid_save,
-    mark_conflicts,
     return_read,
 )
 from ..models import MonthlyReturn, Role
@@ -102,33 +102,82 @@ def grid(request, code: str, month: Month):
         if not can_write(request.user, org):
             raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": org.name})
         apply_post(grid, request.POST)
-        version = _int(request.POST.get("version"))
+        submitting = request.POST.get("action") == "submit"  # "Gửi báo cáo": save what is typed, then send
         try:
-            written = grid_save(grid=grid, version=version, user=request.user)
+            saved = grid_save(grid=grid, version=_int(request.POST.get("version")), user=request.user)
         except GridInvalid:
             context["error"] = _(
                 "Chưa lưu gì: %(count)s dòng có lỗi (đánh dấu đỏ bên dưới). Sửa các dòng đó rồi bấm Lưu lần nữa."
-            ) % {"count": sum(1 for row in grid.rows if row.errors)}
+            ) % {"count": count(sum(1 for row in grid.rows if row.errors))}
         except GridConflict as conflict:
-            saved = grid_read(federation=org, month=month)
-            mark_conflicts(grid, saved)
-            grid.monthly_return = saved.monthly_return  # saving again now replaces what the other person saved
             context["error"] = conflict.messages[0]
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
             grid.monthly_return = return_read(federation=org, month=month)  # locked meanwhile, say
             writable = can_write(request.user, org) and not grid.monthly_return.is_locked
         else:
-            if written:
-                messages.success(
-                    request, _("Đã lưu số liệu tháng %(month)s: %(count)s dòng.") % {"month": month, "count": written}
-                )
-            else:
-                messages.info(request, _("Không có gì thay đổi."))
+            _say_saved(request, saved, month, submitting=submitting)
+            if submitting:
+                _submit(request, org, month, version=saved.version)
             return redirect("members:grid", code=org.code, month=month)
+        if submitting:
+            context["error"] += " " + _("Báo cáo chưa được gửi.")
+        context["unsaved"] = writable  # what is on screen is not what is saved
 
     context.update(_grid_context(request, grid, writable))
     return render(request, "members/grid.html", context, status=200)
+
+
+def _say_saved(request, saved: GridSaved, month: Month, *, submitting: bool) -> None:
+    parts = []
+    if saved.written:
+        parts.append(
+            _("Đã lưu số liệu tháng %(month)s: %(count)s dòng.") % {"month": month, "count": count(saved.written)}
+        )
+    if saved.acknowledged:
+        parts.append(
+            ngettext(
+                "Đã lưu đánh dấu “Đã kiểm tra” của %(count)s dòng.",
+                "Đã lưu đánh dấu “Đã kiểm tra” của %(count)s dòng.",
+                saved.acknowledged,
+            )
+            % {"count": count(saved.acknowledged)}
+        )
+    if parts:
+        messages.success(request, " ".join(parts))
+    elif not submitting:
+        messages.info(request, _("Không có gì thay đổi."))
+    if saved.merged_with:
+        messages.info(
+            request,
+            _(
+                "Trong lúc bạn nhập, %(who)s đã lưu tháng này (lúc %(when)s): các ô chỉ người đó sửa vẫn giữ "
+                "số của họ, các ô bạn sửa đã lưu theo số của bạn."
+            )
+            % saved.merged_with,
+        )
+    if saved.reopened and not submitting:
+        messages.warning(
+            request,
+            _(
+                "Báo cáo tháng %(month)s đã gửi trước đó; vì số liệu vừa thay đổi, báo cáo đã chuyển về "
+                "“Đang nhập” – cần Gửi lại."
+            )
+            % {"month": month},
+        )
+
+
+def _submit(request, org, month: Month, *, version: int | None = None) -> None:
+    try:
+        services.return_submit(federation=org, month=month, user=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã gửi báo cáo tháng %(month)s của %(org)s. Ban Tổ chức LĐLĐ tỉnh sẽ duyệt.")
+            % {"month": month, "org": org.name},
+        )
 
 
 def _blank(value) -> str | int:
@@ -146,12 +195,12 @@ def _grid_context(request, grid, writable: bool) -> dict:
     monthly_return = grid.monthly_return
     provincial = is_provincial(request.user)
     for row in grid.rows:
-        row.conflict_text = conflict_text(row.conflict) if row.conflict else ""
         typed = {column: row.raw.get(column, _blank(row.values.get(column))) for column in row.values}
         row.cells = [(column, typed.get(column, "")) for column in FLOW_COLUMNS]
         row.typed = typed
     totals = grid.totals
     heads = [(column, SHORT_LABELS[column], column_label(column)) for column in FLOW_COLUMNS]
+    submitted = monthly_return.status == MonthlyReturn.Status.SUBMITTED
     return {
         "grid": grid,
         "grid_body": render_rows(grid, writable=writable),
@@ -165,7 +214,10 @@ def _grid_context(request, grid, writable: bool) -> dict:
         "can_submit": can_write(request.user, grid.federation)
         and monthly_return.status == MonthlyReturn.Status.DRAFT
         and grid.rows,
-        "can_approve": provincial and monthly_return.status == MonthlyReturn.Status.SUBMITTED,
+        "can_approve": provincial and submitted,
+        "can_send_back": provincial and submitted,
+        "open_warnings": grid.open_warnings,
+        "first_open_warning": next((row.cdcs.pk for row in grid.rows if row.warnings and not row.ticked), None),
         "can_unlock": provincial and monthly_return.is_locked,
         "history_url": reverse("members:return_history", kwargs={"code": grid.federation.code, "month": grid.month}),
         "keeps_register": any(row.register is not None for row in grid.rows),
@@ -187,13 +239,12 @@ def _workflow(request, code: str, month: Month, action, success: str, *, write: 
 @require_POST
 @login_required
 def submit(request, code: str, month: Month):
-    return _workflow(
-        request,
-        code,
-        month,
-        lambda org: services.return_submit(federation=org, month=month, user=request.user),
-        _("Đã gửi báo cáo tháng %(month)s của %(org)s. Ban Tổ chức LĐLĐ tỉnh sẽ duyệt."),
-    )
+    """Send the month as saved. The grid's own "Gửi báo cáo" posts the grid instead (saving what is
+    typed first); this one is refused when the month changed after the `version` posted with it."""
+    org = access_org(request.user, code, write=True)
+    version = request.POST.get("version")
+    _submit(request, org, month, version=None if version is None else _int(version))
+    return redirect("members:grid", code=org.code, month=month)
 
 
 @require_POST
@@ -203,9 +254,26 @@ def approve(request, code: str, month: Month):
         request,
         code,
         month,
-        lambda org: services.return_approve(federation=org, month=month, user=request.user),
+        lambda org: services.return_approve(
+            federation=org, month=month, user=request.user, warnings_confirmed=request.POST.get("confirm") == "1"
+        ),
         _("Đã duyệt và khóa số liệu tháng %(month)s của %(org)s."),
         write=False,  # the service itself admits provincial staff only (403 for others)
+    )
+
+
+@require_POST
+@login_required
+def send_back(request, code: str, month: Month):
+    return _workflow(
+        request,
+        code,
+        month,
+        lambda org: services.return_send_back(
+            federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
+        ),
+        _("Đã trả lại báo cáo tháng %(month)s của %(org)s để sửa; đơn vị sẽ thấy lý do trả lại."),
+        write=False,
     )
 
 

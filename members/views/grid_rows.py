@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 
-from ..grid import Grid, GridRow
+from ..grid import Grid, GridRow, encode_base
 from ..reconcile import figures_of, register_differences
 
 _PLACEHOLDER = "CODE-PLACEHOLDER"
@@ -40,7 +40,12 @@ def render_rows(grid: Grid, *, writable: bool) -> SafeString:
         "opening": escape(_("đầu kỳ")),
         "opening_title": escape(_("Tháng đầu tiên trên hệ thống: nhập số đoàn viên đầu kỳ")),
         "missing": escape(_("chưa nhập")),
-        "conflict": escape(_("Người khác đã lưu:")),
+        "conflict": escape(_("Ô viền vàng: số bạn nhập khác số người khác vừa lưu. Bấm số đúng, hoặc gõ lại.")),
+        "mine": escape(_("Của bạn")),
+        "mine_title": escape(_("Giữ số bạn nhập")),
+        "theirs": escape(_("Đã lưu")),
+        "theirs_title": escape(_("Lấy số người khác đã lưu")),
+        "taken": escape(_("Người khác đã lưu số này sau khi bạn mở trang")),
         "acknowledge": escape(_("Đã kiểm tra, số liệu đúng")),
         "acknowledged": escape(_("Đã kiểm tra")),
         "history": escape(_("Lịch sử")),
@@ -54,14 +59,42 @@ def render_rows(grid: Grid, *, writable: bool) -> SafeString:
     return mark_safe("".join(_row(row, writable, links, texts) for row in grid.rows))
 
 
-def _input(row: GridRow, column: str, value, extra: str = "") -> str:
-    return f'<input class="g{extra}" name="r{row.cdcs.pk}-{column}" value="{escape(value)}">'
+def _input(row: GridRow, column: str, value, texts: dict, extra: str = "", attrs: str = "", hint: str = "") -> str:
+    """One cell's input, marked when it is at fault, in conflict with someone else's save (with a
+    button for each value) or was taken from someone else's save."""
+    css, title = f"g{extra}", hint
+    if column in row.cell_errors:
+        css += " is-invalid"
+        title = escape(" ".join(row.cell_errors[column]))
+        attrs += ' aria-invalid="true"'
+    elif column in row.conflicts:
+        css += " conflict"
+    elif column in row.taken:
+        css += " taken"
+        title = texts["taken"]
+    if title:  # already escaped
+        attrs += f' title="{title}"'
+    cell = f'<input class="{css}" name="r{row.cdcs.pk}-{column}" value="{escape(value)}"{attrs}>'
+    if column not in row.conflicts:
+        return cell
+    mine, theirs = row.conflicts[column]
+    return (
+        f'{cell}<span class="pick-both">'
+        f'<button type="button" class="pick active" data-value="{_plain(mine)}" title="{texts["mine_title"]}">'
+        f"{texts['mine']}: {count(mine or 0)}</button>"
+        f'<button type="button" class="pick" data-value="{_plain(theirs)}" title="{texts["theirs_title"]}">'
+        f"{texts['theirs']}: {count(theirs or 0)}</button></span>"
+    )
+
+
+def _plain(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     cdcs = row.cdcs
     code = quote(cdcs.code, safe="")
-    css = "table-danger" if row.errors else ("table-warning" if row.conflict else "")
+    css = "table-danger" if row.errors else ("table-warning" if row.conflicts else "")
     start = row.start
     parts = [
         f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"'
@@ -77,24 +110,31 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     parts.append("</small></th>")
 
     if row.needs_opening and writable:
-        parts.append(
-            f'<td class="text-end"><input class="g opening" name="r{cdcs.pk}-members_start" '
-            f'value="{escape(row.typed.get("members_start", ""))}" placeholder="{texts["opening"]}" '
-            f'title="{texts["opening_title"]}"></td>'
+        opening = _input(
+            row,
+            "members_start",
+            row.typed.get("members_start", ""),
+            texts,
+            " opening",
+            f' placeholder="{texts["opening"]}"',
+            hint=texts["opening_title"],
         )
+        parts.append(f'<td class="text-end">{opening}</td>')
     else:
         parts.append(f'<td class="text-end">{count(start)}</td>')
 
     for column, value in row.cells:
         border = " border-start" if column == "lost_job" else ""
-        cell = _input(row, column, value) if writable else count(value if value != "" else None)
+        cell = _input(row, column, value, texts) if writable else count(value if value != "" else None)
         parts.append(f'<td class="text-end{border}">{cell}</td>')
     end = row.computed_end()
     if writable:
+        typed_end = _input(
+            row, "members_end", row.typed.get("members_end", ""), texts, " end", f' placeholder="{_plain(end)}"'
+        )
         parts.append(
-            f'<td class="text-end border-start"><input class="g end" name="r{cdcs.pk}-members_end" '
-            f'value="{escape(row.typed.get("members_end", ""))}" placeholder="{"" if end is None else end}"></td>'
-            f'<td class="text-end">{_input(row, "workers", row.typed.get("workers", ""))}</td>'
+            f'<td class="text-end border-start">{typed_end}</td>'
+            f'<td class="text-end">{_input(row, "workers", row.typed.get("workers", ""), texts)}</td>'
         )
     else:
         parts.append(
@@ -117,23 +157,26 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
             f'title="{texts["off_register_title"]}">{texts["off_register"]}</a>'
         )
     parts.extend(f'<div class="text-danger row-error">{escape(message)}</div>' for message in row.errors)
-    if row.conflict:
-        parts.append(f'<div class="text-warning-emphasis">{texts["conflict"]} {escape(row.conflict_text)}</div>')
+    if row.conflicts:
+        parts.append(f'<div class="text-warning-emphasis row-conflict">{texts["conflict"]}</div>')
     if row.warnings and not row.errors:  # a refused row has enough to say
-        tone = "text-body-secondary" if row.acknowledged else "text-warning-emphasis"
+        tone = "text-body-secondary" if row.ticked else "text-warning-emphasis"
         parts.append(f'<div class="row-warning {tone}">')
         parts.extend(f"<div>⚠ {escape(message)}</div>" for message in row.warning_messages())
         if writable:
-            checked = " checked" if row.acknowledged else ""
+            checked = " checked" if row.ticked else ""
             parts.append(
                 f'<label class="form-check-label"><input type="checkbox" class="form-check-input me-1" '
                 f'name="r{cdcs.pk}-ack" value="1"{checked}>{texts["acknowledge"]}</label>'
             )
-        elif row.acknowledged:
+        elif row.ticked:
             parts.append(f"<div>{texts['acknowledged']}</div>")
         parts.append("</div>")
     if row.figure is not None:
         url = links["history"].replace(_PLACEHOLDER, code)
         parts.append(f'<a class="history-link" href="{url}">{texts["history"]}</a>')
+    if writable:  # the row as saved when the page was made, for a later save to merge with others' (grid_save)
+        box = bool(row.warnings and not row.errors) and row.ticked  # the tick as the form will post it untouched
+        parts.append(f'<input type="hidden" name="r{cdcs.pk}-base" value="{encode_base(row.saved(), box)}">')
     parts.append("</td></tr>")
     return "".join(parts)

@@ -22,13 +22,16 @@ def _page(request, entries):
 
 
 def _timeline(monthly_return: MonthlyReturn | None) -> list[dict]:
-    """The return's last submission, approval and unlocking, in the order they happened."""
+    """The return's last submission, approval, unlocking and sending back (until the next
+    submission), in the order they happened."""
     if monthly_return is None:
         return []
+    sent_back = monthly_return.send_back_reason
     events = [
         (monthly_return.submitted_at, _("Gửi báo cáo"), monthly_return.submitted_by, ""),
         (monthly_return.approved_at, _("Duyệt, khóa số liệu"), monthly_return.approved_by, ""),
         (monthly_return.unlocked_at, _("Mở khóa"), monthly_return.unlocked_by, monthly_return.unlock_reason),
+        (monthly_return.sent_back_at, _("Trả lại để sửa"), monthly_return.sent_back_by, sent_back),
     ]
     return [
         {"at": at, "label": label, "user": user, "note": note}
@@ -43,7 +46,7 @@ def return_history(request, code: str, month: Month):
         raise Http404(_("LĐLĐ tỉnh không có báo cáo tháng."))
     monthly_return = (
         MonthlyReturn.objects.filter(federation=federation, month=month.first_day)
-        .select_related("submitted_by", "approved_by", "unlocked_by")
+        .select_related("submitted_by", "approved_by", "unlocked_by", "sent_back_by")
         .first()
     )
     due_at = selectors.return_due_at(month)

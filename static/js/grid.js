@@ -1,6 +1,7 @@
-// The entry grid: live totals and month-end stock, Enter to go down a column, a warning before
-// leaving with unsaved figures. Works on the column and row of the cell typed in, so a grid of
-// a thousand CĐCS stays instant.
+// The entry grid: live totals and month-end stock, Enter to go down a column, each cell's content
+// selected when it gets the focus (so typing replaces it), a choice of value in a cell that two
+// people changed, a warning before leaving with unsaved figures. Works on the column and row of
+// the cell typed in, so a grid of a thousand CĐCS stays instant.
 (function () {
   "use strict";
 
@@ -32,9 +33,33 @@
   const losses = ["lost_job", "lost_retired", "lost_enterprise_closed", "lost_left", "lost_died",
                   "lost_transferred_out", "lost_cdcs_dissolved"];
   const rows = Array.from(table.tBodies[0].rows);
-  // Touch keyboards show digits; set on focus, not on 13,000 inputs at load.
+  // Touch keyboards show digits; set on focus, not on 13,000 inputs at load. The cell's content
+  // is selected, by mouse as by keyboard, so that typing 12 in a cell showing 0 gives 12, not 120:
+  // the click's own mouseup would put the caret back where the pointer is, so that one is skipped.
+  let justFocused = null;
   table.addEventListener("focusin", function (event) {
-    if (event.target.classList.contains("g")) event.target.inputMode = "numeric";
+    const input = event.target;
+    if (!input.classList.contains("g")) return;
+    input.inputMode = "numeric";
+    input.select();
+    justFocused = input;
+  });
+  table.addEventListener("mouseup", function (event) {
+    if (event.target === justFocused) event.preventDefault();
+    justFocused = null;
+  });
+
+  // A cell two people changed shows both values: a button puts the chosen one in the cell.
+  table.addEventListener("click", function (event) {
+    const button = event.target.closest("button.pick");
+    if (!button) return;
+    const input = button.closest("td").querySelector("input.g");
+    input.value = button.dataset.value;
+    button.parentElement.querySelectorAll("button.pick").forEach(function (other) {
+      other.classList.toggle("active", other === button);
+    });
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    input.focus();
   });
 
   // Each row's inputs by column, read once: looking them up on every keystroke is what is slow.
@@ -103,7 +128,8 @@
     table.querySelector('[data-total="members_end"]').textContent = format(endTotal);
   }
 
-  let dirty = false;
+  // A page that came back refused shows figures that are not saved yet.
+  let dirty = form.hasAttribute("data-unsaved");
   table.addEventListener("input", function (event) {
     const input = event.target;
     if (!input.classList.contains("g")) return;
@@ -130,11 +156,7 @@
     do {
       row = event.shiftKey ? row.previousElementSibling : row.nextElementSibling;
     } while (row && !row.querySelector('input[name$="-' + name + '"]'));
-    if (row) {
-      const next = row.querySelector('input[name$="-' + name + '"]');
-      next.focus();
-      next.select();
-    }
+    if (row) row.querySelector('input[name$="-' + name + '"]').focus();  // focusin selects it
   });
 
   window.addEventListener("beforeunload", function (event) {

@@ -119,6 +119,7 @@ MATRIX = {
     "members:grid": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
     "members:return_submit": ("post", {**_signed_in(REDIRECT, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN),
     "members:return_approve": ("post", _provincial_only(REDIRECT), OWN),
+    "members:return_send_back": ("post", _provincial_only(REDIRECT), OWN),
     "members:return_unlock": ("post", _provincial_only(REDIRECT), OWN),
     "members:return_history": ("get", _signed_in(OK, no_role=NOT_FOUND), OWN),
     "members:board": ("get", _signed_in(OK, no_role=FORBIDDEN), {}),
@@ -287,6 +288,7 @@ OTHER_FEDERATIONS = {
     "training:course_delete#post": ("post", OTHER_COURSE),  # [helper: training]
     # provincial-only actions on another federation's month or CĐCS: 404 too, not 403 [helper: security]
     "members:return_approve": ("post", OTHER),  # [helper: security]
+    "members:return_send_back": ("post", OTHER),
     "members:return_unlock": ("post", OTHER),  # [helper: security]
     "members:cdcs_move": ("get", {"code": "PB01"}),  # [helper: security]
     "members:cdcs_move#post": ("post", {"code": "PB01"}),  # [helper: security]
@@ -314,6 +316,7 @@ WRITES = {
     "members:grid": (OWN, {"version": "1", "r{dt01}-admitted": "5"}),
     "members:return_submit": (OWN, {}),
     "members:return_approve": (OWN, {}),
+    "members:return_send_back": (OWN, {"reason": "thử"}),
     "members:return_unlock": (OWN, {"reason": "thử"}),
     "members:cdcs_new": ({}, {"code": "N1", "name": "CĐCS mới", "employer": "Công ty", "sector": "fdi",
                               "workers": "10", "founded_on": "2021-03-05", "federation": "{dt}"}),
@@ -622,10 +625,14 @@ def test_administrators_can_open_every_admin_list_and_add_form(client, users, fe
         assert client.get(url).status_code == status, url
 
 
-@pytest.mark.parametrize("name", sorted(set(WRITES) - {"members:return_approve", "members:return_unlock"}))
+WORKFLOW_STEPS = {"members:return_approve", "members:return_send_back", "members:return_unlock"}
+
+
+@pytest.mark.parametrize("name", sorted(set(WRITES) - WORKFLOW_STEPS))
 def test_the_posts_leadership_is_refused_do_change_things_for_provincial_staff(client, users, world, name):
     """The counterpart of the test above, so that it cannot pass on data nobody would accept.
-    (Approve and unlock need a submitted or approved month first: test_grid covers them.)"""
+    (Approve, send back and unlock need a submitted or approved month first: test_grid and
+    test_workflow cover them.)"""
     kwargs, data = WRITES[name]
     data = _with_ids(data)
     client.force_login(users["provincial"])
