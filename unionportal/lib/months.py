@@ -15,7 +15,9 @@ class Month:
     month: int
 
     def __post_init__(self):
-        if not 1 <= self.month <= 12 or not 1900 <= self.year <= 2999:
+        # Any month a date can hold, so that arithmetic near the months people may ask for
+        # (EARLIEST..LATEST) never fails; those bounds are checked where people type a month.
+        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
             raise ValueError(f"invalid month {self.month}/{self.year}")
 
     @classmethod
@@ -60,6 +62,11 @@ class Month:
         if isinstance(other, Month):
             return (self.year - other.year) * 12 + self.month - other.month
         return self + (-other)
+
+
+# The months anyone may ask for in a URL or a form: the portal's figures start in the 1990s at the
+# earliest, and a month past 2100 is a typing mistake. Outside, a URL is a 404, a form says why.
+EARLIEST, LATEST = Month(1990, 1), Month(2100, 12)
 
 
 def month_range(start: Month, end: Month):
