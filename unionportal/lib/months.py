@@ -83,7 +83,11 @@ class MonthConverter:
     regex = r"\d{4}-\d{2}"
 
     def to_python(self, value: str) -> Month:
-        return Month.parse(value)  # a ValueError (month 13) makes the URL not match: a 404
+        # A ValueError (month 13, or a month out of range) makes the URL not match: a 404.
+        month = Month.parse(value)
+        if not EARLIEST <= month <= LATEST:
+            raise ValueError(f"month out of range: {value}")
+        return month
 
     def to_url(self, value) -> str:
         return value.iso if isinstance(value, Month) else Month.parse(value).iso
