@@ -44,7 +44,18 @@
   const attach = (input, format, pickLevel) => {
     const earliest = iso(input.dataset.earliest);
     const latest = iso(input.dataset.latest);
-    new Datepicker(input, {
+    // On start and on leaving the input the calendar rewrites it from the day it holds: text it
+    // could not read (31/02/2025, a day out of range, refused by the server and shown again) would
+    // vanish, and the server would then say "required" instead of what is wrong. Put it back
+    // (focusout comes after the calendar's blur).
+    let typed = input.value;
+    input.addEventListener("input", () => {
+      typed = input.value;
+    });
+    input.addEventListener("focusout", () => {
+      if (input.value === "" && typed.trim() !== "") input.value = typed;
+    });
+    const picker = new Datepicker(input, {
       language,
       format,
       pickLevel,
@@ -57,6 +68,9 @@
       maxDate: latest instanceof Date ? latest : undefined,
       buttonClass: "btn",
     });
+    if (input.value === "" && typed.trim() !== "") input.value = typed;
+    // Opened after typing, the calendar shows the day typed (and writes it as dd/mm/yyyy).
+    input.addEventListener("show", () => picker.update({ autohide: false }));
   };
   document.querySelectorAll("input[data-date-input]").forEach((input) => {
     attach(input, { toValue: readDay, toDisplay: showDay }, 0);
