@@ -29,7 +29,7 @@ def signed(value):
 # decision's day): they show and read 03/2021 and 03/12/2026 whatever the browser's language.
 @register.simple_tag
 def month_input(name, value, *, label="", invalid=False):
-    css = "form-control form-control-sm" + (" is-invalid" if invalid else "")
+    css = "form-control form-control-sm month-input" + (" is-invalid" if invalid else "")
     return MonthInput().render(name, value, {"class": css, "aria-label": label})
 
 
