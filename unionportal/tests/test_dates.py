@@ -1,15 +1,17 @@
 """Days and months as a Vietnamese office writes them: 03/04/2021 is 3 April 2021 and 04/2021 is
 April 2021, typed or shown, whatever the language of the page or of the browser."""
 
+import re
 from datetime import date, datetime
 
 import pytest
 from django import forms
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
-from members.models import GrassrootsUnion, Sector
+from members.models import GrassrootsUnion, MemberTransfer, Sector
+from members.services import MemberData, member_admit, member_transfer_request
 from reports.models import Meeting
 from unionportal.lib.dates import parse_day
 from unionportal.lib.forms import DateField, MonthField
@@ -110,3 +112,16 @@ def test_the_english_admin_reads_03_04_2021_as_3_april(client, superuser):
     assert response.status_code == 302
     assert Meeting.objects.get().held_on == date(2021, 4, 3)
     assert "03/04/2021" in client.get(reverse("admin:reports_meeting_changelist")).content.decode()
+
+
+def test_a_transfer_is_accepted_on_a_day_typed_day_first(client_for, federation_user, federation, make_cdcs):
+    """The decision's day on /people/transfers/ is a form written by hand: the same input."""
+    sender, receiver = make_cdcs(federation, code="DT01"), make_cdcs(federation, code="DT02")
+    member = member_admit(cdcs=sender, data=MemberData("Nguyễn Văn An", date(2021, 3, 5)), user=None)
+    transfer = member_transfer_request(member=member, to_cdcs=receiver, user=None)
+    client = client_for(federation_user)
+    page = client.get(reverse("members:transfers")).content.decode()
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert re.search(rf'<input type="text" name="on" value="{today}"[^>]*data-date-input', page)
+    client.post(reverse("members:transfer_accept", kwargs={"pk": transfer.pk}), {"on": "05/04/2021"})
+    assert MemberTransfer.objects.get(pk=transfer.pk).accepted_on == date(2021, 4, 5)
