@@ -15,9 +15,10 @@ class Month:
     month: int
 
     def __post_init__(self):
-        # Any month a date can hold, so that arithmetic near the months people may ask for
-        # (EARLIEST..LATEST) never fails; those bounds are checked where people type a month.
-        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
+        # Wider than the months and days people may type (EARLIEST..LATEST here, 1900..2100 in
+        # unionportal.lib.dates), so that arithmetic around them (the month before 01/1900) never
+        # fails; those bounds are checked where people type them.
+        if not 1 <= self.month <= 12 or not 1800 <= self.year <= 2999:
             raise ValueError(f"invalid month {self.month}/{self.year}")
 
     @classmethod

@@ -137,8 +137,8 @@ def test_the_api_answers_a_month_out_of_range_with_a_400_in_json(client_for, pro
 
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: their fields with the values the page gives them, and which of
-    them carry a number (an id in a select, a count, a hidden version)."""
+    """The POST forms of a page: their fields with the values the page gives them, which of them
+    carry a number (an id in a select, a count, a hidden version) and which a day."""
 
     def __init__(self):
         super().__init__()
@@ -148,7 +148,7 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         name = attrs.get("name")
         if tag == "form":
-            self._form = {"action": attrs.get("action"), "fields": {}, "numbers": set()}
+            self._form = {"action": attrs.get("action"), "fields": {}, "numbers": set(), "days": set()}
             if (attrs.get("method") or "get").lower() == "post":
                 self.forms.append(self._form)
         elif self._form is None or not name:
@@ -158,7 +158,9 @@ class _Forms(HTMLParser):
                 return
             value = attrs.get("value") or ""
             self._form["fields"][name] = value
-            if attrs.get("inputmode") == "numeric" or attrs.get("type") == "number" or value.isdigit():
+            if "data-date-input" in attrs:
+                self._form["days"].add(name)
+            elif attrs.get("inputmode") == "numeric" or attrs.get("type") == "number" or value.isdigit():
                 self._form["numbers"].add(name)
         elif tag == "select":
             self._select = name
@@ -181,7 +183,8 @@ class _Forms(HTMLParser):
 
 
 def _post_forms(client, world):
-    """(page, action, fields, fields that carry a number) of every POST form on every page."""
+    """(page, action, fields, fields that carry a number, fields that carry a day) of every POST
+    form on every page."""
     for name, (method, _statuses, _arguments) in sorted(MATRIX.items()):
         if method != "get" or name in ("logout", "login"):
             continue
@@ -194,7 +197,7 @@ def _post_forms(client, world):
         for form in forms.forms:
             action = form["action"] or url
             if not action.startswith(("/i18n/", "/accounts/")):
-                yield name, action, form["fields"], form["numbers"]
+                yield name, action, form["fields"], form["numbers"], form["days"]
 
 
 # Figures are written through members/services/figures.py, whose ceilings are another change's:
@@ -210,7 +213,7 @@ def test_a_20_digit_number_in_any_form_field_is_a_form_error(client, request, pr
     world = _world(request)
     client.force_login(provincial_staff)
     answers, tried, seen = [], 0, set()
-    for name, action, fields, numbers in list(_post_forms(client, world)):
+    for name, action, fields, numbers, _days in list(_post_forms(client, world)):
         for field in sorted(numbers):
             # one row of a formset or of the grid stands for the others
             key = (name, re.sub(r"\d+", "0", field))
@@ -223,6 +226,24 @@ def test_a_20_digit_number_in_any_form_field_is_a_form_error(client, request, pr
             if status not in SHOWN_OR_REFUSED:
                 answers.append((action, field, status))
     assert tried > 50
+    assert answers == []
+
+
+def test_the_first_and_last_day_anyone_may_type_in_any_form_are_taken_or_explained(client, request, provincial_staff):
+    """Every day of every POST form, posted as 01/01/1900 and 31/12/2100 (the range of
+    unionportal.lib.dates) and just outside: a page with a message or a redirect, never a 500."""
+    world = _world(request)
+    client.force_login(provincial_staff)
+    answers, tried = [], 0
+    for _name, action, fields, _numbers, days in list(_post_forms(client, world)):
+        for field in sorted(days):
+            for day in ("01/01/1900", "31/12/2100", "31/12/1899", "01/01/2101"):
+                client.force_login(provincial_staff)
+                tried += 1
+                status = client.post(action, {**fields, field: day}).status_code
+                if status not in SHOWN_OR_REFUSED:
+                    answers.append((action, field, day, status))
+    assert tried > 40
     assert answers == []
 
 
