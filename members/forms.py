@@ -4,19 +4,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from unionportal.lib.forms import MonthField
+from unionportal.lib.forms import DateField, MonthField
 from unionportal.lib.text import CodeFormField, NFCFormField
 
 from .models import GrassrootsUnion, Sector
-
-
-class DateInput(forms.DateInput):
-    """<input type="date">: browsers show a date picker and send 2021-04-12."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None) -> None:
@@ -86,9 +77,8 @@ class CdcsFoundForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("ví dụ 125/QĐ-LĐLĐ")}),
     )
-    founded_on = forms.DateField(
+    founded_on = DateField(
         label=_("Ngày quyết định thành lập"),
-        widget=DateInput,
         help_text=_("Ngày ký quyết định được tính là ngày thành lập CĐCS: CĐCS được tính vào tháng đó."),
     )
 
@@ -105,7 +95,7 @@ class CdcsFoundForm(forms.Form):
 
 
 class CdcsDissolveForm(forms.Form):
-    on = forms.DateField(label=_("Ngày giải thể"), widget=DateInput)
+    on = DateField(label=_("Ngày giải thể"))
     reason = forms.CharField(
         label=_("Lý do giải thể"),
         max_length=255,
@@ -131,7 +121,7 @@ class CdcsMergeForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "merge-targets", "autocomplete": "off"}),
         help_text=_("Gõ mã hoặc tên để chọn trong danh sách."),
     )
-    on = forms.DateField(label=_("Ngày hợp nhất"), widget=DateInput)
+    on = DateField(label=_("Ngày hợp nhất"))
 
     def __init__(self, *args, targets, **kwargs):
         """targets: the CĐCS the user may pick, a queryset (it is looked up, not listed whole)."""

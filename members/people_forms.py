@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from unionportal.lib.forms import MonthField
+from unionportal.lib.forms import DateField, MonthField
 
-from .forms import DateInput
 from .models import Gender, GrassrootsUnion, LossReason, Member
 from .people import mask_id
 from .services import LEAVING_REASONS, MemberData
@@ -78,7 +77,7 @@ def confirm_month_field() -> forms.BooleanField:
 
 class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
-    born_on = forms.DateField(label=_("Ngày sinh"), required=False, widget=DateInput)
+    born_on = DateField(label=_("Ngày sinh"), required=False)
     gender = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", "—"), *Gender.choices])
     ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, required=False)
     id_number = forms.CharField(
@@ -89,7 +88,7 @@ class MemberForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     card_number = forms.CharField(label=_("Số thẻ đoàn viên"), max_length=30, required=False)
-    joined_on = forms.DateField(label=_("Ngày vào công đoàn"), widget=DateInput)
+    joined_on = DateField(label=_("Ngày vào công đoàn"))
     job = forms.CharField(label=_("Nghề nghiệp, chức vụ"), max_length=200, required=False)
     confirm_month = confirm_month_field()
 
@@ -160,10 +159,9 @@ class MemberAdmitForm(MemberForm):
         ),
     )
 
-    arrived_on = forms.DateField(
+    arrived_on = DateField(
         label=_("Ngày chuyển đến"),
         required=False,
-        widget=DateInput,
         help_text=_("Chỉ dùng cho người chuyển đến: tính là “chuyển đến” của CĐCS trong tháng đó."),
     )
 
@@ -200,7 +198,7 @@ def _leaving_label(reason: LossReason) -> str:
 
 
 class MemberLeaveForm(forms.Form):
-    on = forms.DateField(label=_("Ngày giảm"), widget=DateInput)
+    on = DateField(label=_("Ngày giảm"))
     reason = forms.ChoiceField(
         label=_("Lý do giảm"),
         choices=[("", _("— Chọn lý do —")), *((reason.value, _leaving_label(reason)) for reason in LEAVING_REASONS)],
@@ -219,7 +217,7 @@ class MemberTransferForm(forms.Form):
 
 
 class TransferAcceptForm(forms.Form):
-    on = forms.DateField(label=_("Ngày tiếp nhận"), widget=DateInput)
+    on = DateField(label=_("Ngày tiếp nhận"))
     confirm_month = confirm_month_field()
 
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
 from members.models import Sector
+from unionportal.lib.forms import DateField
 from unionportal.lib.text import CodeFormField, NFCFormField, NoteFormField
 
 from .models import Contact, Stage, StallReason
@@ -54,12 +54,12 @@ class EnterpriseForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    on = forms.DateField(label=_("Ngày tiếp xúc"), widget=DateInput)
+    on = DateField(label=_("Ngày tiếp xúc"))
     kind = forms.ChoiceField(label=_("Hình thức"), choices=Contact.Kind.choices)
     people = forms.CharField(label=_("Cán bộ tham gia"), max_length=255, required=False)
     outcome = NoteFormField(label=_("Kết quả"))
     next_step = forms.CharField(label=_("Việc tiếp theo"), max_length=255, required=False)
-    next_step_on = forms.DateField(label=_("Hạn việc tiếp theo"), widget=DateInput, required=False)
+    next_step_on = DateField(label=_("Hạn việc tiếp theo"), required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "contact")
@@ -69,7 +69,7 @@ class ContactForm(forms.Form):
 
 class StageMoveForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Chuyển sang giai đoạn"))
-    on = forms.DateField(label=_("Ngày"), widget=DateInput)
+    on = DateField(label=_("Ngày"))
     reason = forms.ChoiceField(
         label=_("Lý do tạm dừng"), required=False, choices=[("", _("— Khi tạm dừng —")), *StallReason.choices]
     )
@@ -91,9 +91,8 @@ class FoundForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("ví dụ 125/QĐ-LĐLĐ")}),
     )
-    founded_on = forms.DateField(
+    founded_on = DateField(
         label=_("Ngày quyết định thành lập"),
-        widget=DateInput,
         help_text=_("CĐCS được tính vào chỉ tiêu thành lập mới của tháng này."),
     )
 

@@ -5,8 +5,6 @@ from members.models import SectorGroup
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
-EARLIEST = Month(1990, 1)
-
 
 class ProgressForm(forms.Form):
     start = MonthField(label=_("Từ tháng"))
@@ -27,8 +25,6 @@ class ProgressForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and start < EARLIEST:
-            self.add_error("start", _("Chỉ có số liệu từ %(month)s.") % {"month": EARLIEST})
         if end and end > self.latest:
             self.add_error("end", _("Tháng %(month)s chưa đến.") % {"month": end})
         if start and end and start > end:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.forms import DateField
+
 from .models import Programme
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -13,9 +15,7 @@ class ProgrammeForm(forms.Form):
         help_text=_("Ví dụ: Chương trình phát triển đoàn viên, thành lập CĐCS nhiệm kỳ 2028–2033"),
     )
     document_number = forms.CharField(label=_("Số văn bản"), max_length=50, help_text=_("Ví dụ: 01/CTr-LĐLĐ"))
-    document_date = forms.DateField(
-        label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    document_date = DateField(label=_("Ngày ban hành"))
     first_year = forms.IntegerField(label=_("Từ năm"), min_value=EARLIEST_YEAR, max_value=LATEST_YEAR)
     last_year = forms.IntegerField(label=_("Đến năm"), min_value=EARLIEST_YEAR, max_value=LATEST_YEAR)
     source = forms.ModelChoiceField(

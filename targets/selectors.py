@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from members.models import Organisation
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
 from .models import Programme, Quota
@@ -62,8 +63,9 @@ class Entry:
 
     @property
     def shown(self) -> str:
-        """The input's value: what was typed, else the saved number (unformatted)."""
-        return self.entered if self.entered is not None else str(self.number)
+        """The input's value: what was typed, else the saved number as every page shows numbers
+        (9.500; 9,500 in English), which the save reads back."""
+        return self.entered if self.entered is not None else count(self.number)
 
 
 @dataclass

@@ -1,6 +1,5 @@
 """Every write to programmes and quotas."""
 
-import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from members.access import require_provincial
 from members.audit import audit_log
 from members.models import AuditEntry, Organisation
+from unionportal.lib.formatting import parse_whole
 
 from .models import Programme, Quota
 from .selectors import QUOTA_KINDS, active_in_year
@@ -21,7 +21,6 @@ from .selectors import QUOTA_KINDS, active_in_year
 MAX_PROGRAMME_YEARS = 10
 # What a PositiveIntegerField holds on every database.
 MAX_QUOTA = 2_147_483_647
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
 @transaction.atomic
@@ -148,7 +147,8 @@ def quota_set(
 
 
 def _whole_number(raw) -> tuple[int | None, str]:
-    """(value, "") or (None, the reason it is refused). Empty means 0."""
+    """(value, "") or (None, the reason it is refused). Empty means 0; text is read as the grid
+    shows numbers and people type them (9500, 9.500, 9 500)."""
     if raw is None:
         return 0, ""
     if isinstance(raw, bool):
@@ -156,12 +156,12 @@ def _whole_number(raw) -> tuple[int | None, str]:
     if isinstance(raw, int):
         value = raw
     else:
-        text = str(raw).strip()
-        if not text:
-            return 0, ""
-        if not _WHOLE_NUMBER.fullmatch(text):
+        try:
+            value = parse_whole(str(raw))
+        except ValueError:
             return None, _("Phải là số nguyên.")
-        value = int(text)
+        if value is None:
+            return 0, ""
     if value < 0:
         return None, _("Không được âm.")
     if value > MAX_QUOTA:

@@ -2,12 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
+from unionportal.lib.forms import DateField
 from unionportal.lib.text import NoteFormField
 
 from .services import MAX_OFFICERS, CourseData
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_DATE_ERRORS = {"invalid": _("Ngày không hợp lệ: hãy nhập dạng dd/mm/yyyy, ví dụ 10/03/2021.")}
 _NUMBER_ERRORS = {
     "invalid": _("Hãy nhập một số nguyên."),
     "min_value": _("Số cán bộ phải từ 1 trở lên."),
@@ -16,12 +15,10 @@ _NUMBER_ERRORS = {
 
 
 class CourseForm(forms.Form):
-    starts_on = forms.DateField(label=_("Ngày bắt đầu"), widget=_DATE, error_messages=_DATE_ERRORS)
-    ends_on = forms.DateField(
+    starts_on = DateField(label=_("Ngày bắt đầu"))
+    ends_on = DateField(
         label=_("Ngày kết thúc"),
-        widget=_DATE,
         required=False,
-        error_messages=_DATE_ERRORS,
         help_text=_("Để trống nếu lớp học trong một ngày."),
     )
     topic = forms.CharField(

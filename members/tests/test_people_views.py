@@ -311,7 +311,7 @@ def test_a_member_arriving_from_outside_the_province_is_transferred_in_that_day(
     "fields, field, message",
     [
         ({"cdcs": "PB01"}, "cdcs", "Không có CĐCS mã “PB01”"),
-        ({"joined_on": "2999-01-01"}, "joined_on", "chưa đến"),
+        ({"joined_on": "2099-01-01"}, "joined_on", "chưa đến"),
         ({"id_number": "12345"}, "id_number", "đúng 12 chữ số"),
         (
             {"id_number": BINH_ID, "born_on": "1992-02-02", "gender": "female"},
@@ -420,7 +420,7 @@ def test_leaving_the_province_is_a_reason_of_its_own(an, federation_user):
     "data, message",
     [
         ({"on": "2021-03-01", "reason": "job"}, "trước biến động gần nhất"),
-        ({"on": "2999-01-01", "reason": "job"}, "chưa đến"),
+        ({"on": "2099-01-01", "reason": "job"}, "chưa đến"),
         ({"on": "2021-04-01", "reason": "cdcs_dissolved"}, "Hãy chọn một lựa chọn hợp lệ"),
     ],
 )

@@ -8,11 +8,13 @@ if (inputs.length) {
   const format = new Intl.NumberFormat(document.documentElement.lang || "vi");
   const show = (n) => (Number.isNaN(n) ? "?" : format.format(n));
   const signed = (n) => (n > 0 ? "+" : n < 0 ? "\u2212" : "") + format.format(Math.abs(n));
-  // Empty means 0; anything but digits cannot be added up (the server will say why).
+  // Empty means 0; numbers are read as the grid shows them and people type them (9500, 9.500,
+  // 9 500; 9,500 on English pages), as unionportal.lib.formatting.parse_whole reads them. Anything
+  // else cannot be added up (the server will say why).
   const read = (input) => {
     const text = input.value.trim();
     if (text === "") return 0;
-    return /^\d+$/.test(text) ? Number(text) : NaN;
+    return /^(\d+|\d{1,3}([., \u00a0\u202f])\d{3}(\2\d{3})*)$/.test(text) ? Number(text.replace(/\D/g, "")) : NaN;
   };
   const add = (map, key, value) => map.set(key, (map.get(key) ?? 0) + value);
 

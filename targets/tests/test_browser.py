@@ -42,7 +42,7 @@ def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
 
     members_2025 = page.locator("[data-sum][data-year='2025'][data-kind='new_members']")
     expect(members_2025).to_have_text("5.000 ✓")
-    page.fill(f"input[name=q-{federation.pk}-2025-new_members]", "3250")
+    page.fill(f"input[name=q-{federation.pk}-2025-new_members]", "3.250")  # as the grid shows numbers
     # the sum line follows the typing, before anything is saved
     expect(members_2025).to_have_text("5.250 / 5.000 (+250)")
     expect(members_2025).to_have_class(re.compile("table-warning"))
@@ -53,7 +53,7 @@ def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
 
     page.click("#save-quotas")
     assert "Đã lưu chỉ tiêu: 1 ô thay đổi." in page.locator("main .alert-success").inner_text()
-    assert page.input_value(f"input[name=q-{federation.pk}-2025-new_members]") == "3250"
+    assert page.input_value(f"input[name=q-{federation.pk}-2025-new_members]") == "3.250"
     assert "5.250" in members_2025.inner_text()
     page.screenshot(path=Path(output_path) / "quotas-grid-saved.png", full_page=True)
 
@@ -61,7 +61,7 @@ def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
     page.click("text=Tạo chương trình mới")
     page.fill("input[name=name]", "Chương trình phát triển đoàn viên nhiệm kỳ 2028–2033")
     page.fill("input[name=document_number]", "02/CTr-LĐLĐ")
-    page.fill("input[name=document_date]", "2028-07-01")
+    page.fill("input[name=document_date]", "01/07/2028")
     page.fill("input[name=first_year]", "2029")
     page.fill("input[name=last_year]", "2033")
     assert page.locator("select[name=source] option:checked").inner_text() == "01/CTr-LĐLĐ (2024–2028)"
@@ -70,7 +70,7 @@ def test_provincial_staff_change_a_quota_see_the_sum_then_copy_the_programme(
 
     assert "Đã tạo chương trình 02/CTr-LĐLĐ (2029–2033)." in page.locator("main").inner_text()
     assert page.locator("#quota-grid thead").inner_text().split()[:6] == ["Đơn", "vị", "2029", "2030", "2031", "2032"]
-    assert page.input_value(f"input[name=q-{federation.pk}-2031-new_members]") == "3000"
+    assert page.input_value(f"input[name=q-{federation.pk}-2031-new_members]") == "3.000"
     copy = Programme.objects.get(document_number="02/CTr-LĐLĐ")
     assert Quota.objects.filter(programme=copy).count() == 3 * 5
     page.screenshot(path=Path(output_path) / "quotas-grid-copied.png", full_page=True)

@@ -76,6 +76,17 @@ def test_a_valid_import_goes_through_the_grids_service_and_is_audited(admin_clie
     assert audits.count() == 2 and {(entry.username, entry.source) for entry in audits} == {("quantri", "admin")}
 
 
+def test_quotas_typed_as_text_in_the_sheet_are_read_as_the_grid_reads_them(
+    admin_client, programme, quotas, federation, province
+):
+    """A sheet typed in by hand: "9.500" and "9 500" as text, as Vietnamese offices write them."""
+    rows = [[programme.pk, "TN", 2024, "9.500", 10], [programme.pk, "DT", 2024, "3 250", "6"]]
+    preview, confirmation = import_file(admin_client, QUOTAS, xlsx_file(HEADERS, rows))
+    assert confirmation is not None, row_errors(preview)
+    assert _quota(programme, province, 2024) == (9500, 10)
+    assert _quota(programme, federation, 2024) == (3250, 6)
+
+
 def test_a_negative_quota_is_refused_and_nothing_is_written(admin_client, programme, quotas, federation, province):
     upload = csv_file(HEADERS, [[programme.pk, "TN", 2024, 5200, 10], [programme.pk, "DT", 2024, -5, 6]])
     preview, confirmation = import_file(admin_client, QUOTAS, upload, CSV)

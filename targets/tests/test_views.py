@@ -91,9 +91,47 @@ def test_provincial_staff_save_the_grid_and_see_the_new_value(
     response = client.post(_grid_url(programme), _grid_post(programme, **{name: "2800"}), follow=True)
     assert response.redirect_chain == [(_grid_url(programme), 302)]
     assert "Đã lưu chỉ tiêu: 1 ô thay đổi." in _text(response)
-    assert f'name="{name}" value="2800"' in response.content.decode()
+    assert f'name="{name}" value="2.800"' in response.content.decode()
     assert _sum_cell(response, 2024, "new_members") == "5.000 ✓"
     assert AuditEntry.objects.filter(action="quota.set", user=provincial_staff).count() == 1
+
+
+@pytest.mark.parametrize("typed", ["9.500", "9500", "9 500", "9\u00a0500", " 9.500 "])
+def test_the_grid_shows_quotas_as_9_500_and_reads_them_back_as_typed(
+    client_for, provincial_staff, programme, quotas, province, typed
+):
+    client = client_for(provincial_staff)
+    name = f"q-{province.pk}-2024-new_members"
+    assert f'name="{name}" value="5.000"' in client.get(_grid_url(programme)).content.decode()
+    response = client.post(_grid_url(programme), _grid_post(programme, **{name: typed}), follow=True)
+    assert "Đã lưu chỉ tiêu: 1 ô thay đổi." in _text(response)
+    assert Quota.objects.get(programme=programme, organisation=province, year=2024).new_members == 9500
+    assert f'name="{name}" value="9.500"' in response.content.decode()
+
+
+def test_the_english_grid_shows_9_500_with_a_comma_and_reads_it_back(
+    client_for, provincial_staff, programme, quotas, province
+):
+    client = client_for(provincial_staff)
+    client.post(reverse("set_language"), {"language": "en", "next": _grid_url(programme)})
+    name = f"q-{province.pk}-2024-new_members"
+    assert f'name="{name}" value="5,000"' in client.get(_grid_url(programme)).content.decode()
+    response = client.post(_grid_url(programme), _grid_post(programme, **{name: "9,500"}), follow=True)
+    assert f'name="{name}" value="9,500"' in response.content.decode()
+    assert Quota.objects.get(programme=programme, organisation=province, year=2024).new_members == 9500
+
+
+@pytest.mark.parametrize("typed", ["9,5", "9.5", "95.00", "9.500,5", "9.500 người"])
+def test_a_quota_that_is_not_a_whole_number_is_refused_next_to_its_cell(
+    client_for, provincial_staff, programme, quotas, province, typed
+):
+    name = f"q-{province.pk}-2024-new_members"
+    response = client_for(provincial_staff).post(_grid_url(programme), _grid_post(programme, **{name: typed}))
+    cell = re.search(
+        rf'<input[^>]*name="{name}"[^>]*>\s*<div class="invalid-feedback">([^<]*)</div>', response.content.decode()
+    )
+    assert cell and cell.group(1) == "Phải là số nguyên."
+    assert Quota.objects.get(programme=programme, organisation=province, year=2024).new_members == 5000
 
 
 def test_saving_an_unchanged_grid_says_nothing_changed(client_for, provincial_staff, programme, quotas):
@@ -124,7 +162,7 @@ def test_federations_and_leadership_read_the_grid_without_inputs(request, client
     response = client_for(request.getfixturevalue(who)).get(_grid_url(programme))
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<input type="number"' not in html and "Lưu chỉ tiêu" not in html
+    assert "quota-input" not in html and "Lưu chỉ tiêu" not in html
     assert "Chỉ xem" in _text(response)
     assert "3.000" in _text(response)  # numbers in Vietnamese format
 

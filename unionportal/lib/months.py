@@ -15,7 +15,10 @@ class Month:
     month: int
 
     def __post_init__(self):
-        if not 1 <= self.month <= 12 or not 1900 <= self.year <= 2999:
+        # Wider than the months and days people may type (EARLIEST..LATEST here, 1900..2100 in
+        # unionportal.lib.dates), so that arithmetic around them (the month before 01/1900) never
+        # fails; those bounds are checked where people type them.
+        if not 1 <= self.month <= 12 or not 1800 <= self.year <= 2999:
             raise ValueError(f"invalid month {self.month}/{self.year}")
 
     @classmethod
@@ -62,6 +65,11 @@ class Month:
         return self + (-other)
 
 
+# The months anyone may ask for in a URL or a form: the portal's figures start in the 1990s at the
+# earliest, and a month past 2100 is a typing mistake. Outside, a URL is a 404, a form says why.
+EARLIEST, LATEST = Month(1990, 1), Month(2100, 12)
+
+
 def month_range(start: Month, end: Month):
     """Every month from start to end, both included."""
     current = start
@@ -76,7 +84,11 @@ class MonthConverter:
     regex = r"\d{4}-\d{2}"
 
     def to_python(self, value: str) -> Month:
-        return Month.parse(value)  # a ValueError (month 13) makes the URL not match: a 404
+        # A ValueError (month 13, or a month out of range) makes the URL not match: a 404.
+        month = Month.parse(value)
+        if not EARLIEST <= month <= LATEST:
+            raise ValueError(f"month out of range: {value}")
+        return month
 
     def to_url(self, value) -> str:
         return value.iso if isinstance(value, Month) else Month.parse(value).iso

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats, translation
 
 from unionportal.lib.env import envbool, envint, envlist
-from unionportal.lib.formatting import count, percent
+from unionportal.lib.formatting import count, parse_whole, percent
 from unionportal.lib.months import Month, month_range
 
 
@@ -45,3 +45,22 @@ def test_numbers_use_the_vietnamese_format_by_default():
     with translation.override("en"):
         assert count(30018) == "30,018"
         assert percent(63.45) == "63.5 %"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("9500", 9500), ("9.500", 9500), ("9,500", 9500), ("9 500", 9500), ("9\u00a0500", 9500), (" 12 ", 12),
+     ("1.234.567", 1234567), ("-3", -3), ("", None), ("  ", None)],
+)  # fmt: skip
+def test_whole_numbers_are_read_as_pages_show_them_and_people_type_them(text, number):
+    assert parse_whole(text) == number
+    with translation.override("vi"):
+        assert number is None or parse_whole(count(number)) == number  # what a page shows reads back
+    with translation.override("en"):
+        assert number is None or parse_whole(count(number)) == number
+
+
+@pytest.mark.parametrize("text", ["9,5", "9.5", "95.00", "1.234,567", "12 34", "1..234", "9.500 người", "-", "٣"])
+def test_what_is_not_a_whole_number_is_not_read(text):
+    with pytest.raises(ValueError):
+        parse_whole(text)
