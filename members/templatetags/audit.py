@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 
+from ..access import can_read_people
 from ..grid import column_label
 from ..models import MonthlyFigure
 from ..services.common import display_name
@@ -154,10 +155,19 @@ _FIELD_ORDER = {field.name: index for index, field in enumerate(MonthlyFigure._m
 _KEY_ORDER = {key: index for index, key in enumerate(DATA_KEYS)}
 
 
+# What an entry may say that names people (a file's name is often a person's list): shown only
+# to those who may read member records (members.access.can_read_people).
+NAMING_KEYS = {"file"}
+
+
 @register.filter
-def audit_details(entry) -> list[str]:
-    """The entry's data as lines: "Kết nạp mới: 3 → 5" for each changed figure, "Lý do: …" for the rest."""
+def audit_details(entry, viewer=None) -> list[str]:
+    """The entry's data as lines: "Kết nạp mới: 3 → 5" for each changed figure, "Lý do: …" for the
+    rest. With the `viewer` (entry|audit_details:request.user), what names people is left out for a
+    role that reads no member records."""
     data = entry.data if isinstance(entry.data, dict) else {}
+    if viewer is not None and not (hasattr(viewer, "is_authenticated") and can_read_people(viewer)):
+        data = {key: value for key, value in data.items() if key not in NAMING_KEYS}
     lines = []
     changes = data.get("changes") or {}
     for field in sorted(changes, key=lambda f: (_FIELD_ORDER.get(f, len(_FIELD_ORDER)), f)):

@@ -212,3 +212,18 @@ def test_months_before_a_cdcs_existed_have_no_history(client_for, leader, federa
 
 def test_the_province_has_no_monthly_return_history(client_for, leader, province):
     assert _return_history(client_for(leader), "TN", MARCH).status_code == 404
+
+
+def test_the_months_history_names_the_uploaded_file_to_staff_and_not_to_leaders(
+    client_for, cdcs, federation, federation_user, provincial_staff, leader
+):
+    """A file is named by whoever uploads it, often after a person ("DS Nguyen Van An.xlsx"): the
+    audit shows it to those who read member records, and to leaders only that a sheet went in."""
+    audit_log(
+        federation_user, "sheet.import", None, federation=federation, month=MARCH, file="Nguyen Van An.xlsx", rows=1
+    )
+    for user, shown in ((federation_user, True), (provincial_staff, True), (leader, False)):
+        entries = _entries(_return_history(client_for(user), "DT", MARCH))
+        details = next(entry["details"] for entry in entries if entry["code"] == "sheet.import")
+        assert any("Nguyen Van An.xlsx" in line for line in details) is shown, user.username
+        assert any("1" in line for line in details), user.username

@@ -20,7 +20,6 @@ from unionportal.lib.months import Month
 
 from .. import services
 from ..access import (
-    can_read_people,
     can_write,
     cdcs_visible_to,
     figures_visible_to,
@@ -224,14 +223,12 @@ def _affiliation_periods(cdcs: GrassrootsUnion) -> list[dict]:
 # numbers looked up. Personal data are not in it, but who kept the register and when is the
 # federation's business only while the CĐCS was theirs.
 REGISTER_ACTIVITY = Q(action__startswith="member.") | Q(action__startswith="member_list.")
-# Keys of an entry's data that may name people (a file is named by whoever uploads it).
-NAMING_KEYS = ("file",)
 
 
 def _audit_entries(user, cdcs: GrassrootsUnion, figures: list[MonthlyFigure], periods: list[dict]) -> list[AuditEntry]:
     """Changes to the CĐCS itself and to the monthly rows the user may see, and merges into it.
-    Federation staff see its register's activity of the months it was under their federation;
-    roles that read no names (leadership) see no file names."""
+    Federation staff see its register's activity of the months it was under their federation
+    (the audit table leaves file names out for roles that read no names: audit_details)."""
     condition = (
         Q(object_type=GrassrootsUnion._meta.label_lower, object_id=str(cdcs.pk))
         | Q(object_type=MonthlyFigure._meta.label_lower, object_id__in=[str(row.pk) for row in figures])
@@ -245,12 +242,7 @@ def _audit_entries(user, cdcs: GrassrootsUnion, figures: list[MonthlyFigure], pe
                 until = Q(at__lt=_moment(period["end"] + 1)) if period["end"] else Q()
                 theirs |= Q(at__gte=_moment(period["start"])) & until
         entries = entries.exclude(REGISTER_ACTIVITY & ~theirs)
-    entries = list(entries.select_related("user")[:AUDIT_LIMIT])
-    if not can_read_people(user):
-        for entry in entries:
-            if isinstance(entry.data, dict):
-                entry.data = {key: value for key, value in entry.data.items() if key not in NAMING_KEYS}
-    return entries
+    return list(entries.select_related("user")[:AUDIT_LIMIT])
 
 
 def _moment(month: Month) -> datetime:
