@@ -680,7 +680,10 @@ def _check_identity(sheet: Sheet, preview: Preview) -> None:
         }
         preview.refuse(MONTH_SHEET, None, "", message)
     if sheet.month and sheet.month != preview.month.iso:
-        month = Month.parse(sheet.month) if re.match(r"^\d{4}-\d{2}$", sheet.month) else sheet.month
+        try:
+            month = Month.parse(sheet.month)
+        except ValueError:  # "2021-13" or any text: said as the file has it
+            month = sheet.month
         message = _("Tệp này là báo cáo tháng %(file)s, không phải tháng %(month)s.") % {
             "file": month,
             "month": preview.month,

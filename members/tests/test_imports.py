@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, HEADER_ROW, MONTH_SHEET, NEW_ROWS
+from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, HEADER_ROW, MONTH_LABEL, MONTH_SHEET, NEW_ROWS
 from members.imports import SheetConflict, SheetRefused, parse_number, sheet_import, sheet_preview, sheet_read
 from members.models import AuditEntry, GrassrootsUnion, MonthlyFigure
 from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
@@ -163,6 +163,18 @@ def test_another_federations_or_months_sheet_is_refused(federation, other_federa
     assert [p.message for p in wrong_month.problems] == ["Tệp này là báo cáo tháng 03/2021, không phải tháng 04/2021."]
     wrong_org = _preview(to_bytes(template(federation, APRIL)), other_federation, federation_user)
     assert any("Bạn không có quyền" in p.message for p in wrong_org.problems)
+
+
+@pytest.mark.parametrize("typed", ["2021-13", "13/2021", "tháng tư"])
+def test_a_month_that_is_no_month_in_the_title_is_refused_with_what_the_file_says(
+    federation, federation_user, unions, typed
+):
+    workbook = template(federation, APRIL)
+    sheet = workbook[MONTH_SHEET]
+    label = next(cell for row in sheet.iter_rows(max_row=8) for cell in row if cell.value == MONTH_LABEL)
+    sheet.cell(row=label.row, column=label.column + 1, value=typed)
+    problems = _preview(to_bytes(workbook), federation, federation_user).problems
+    assert [p.message for p in problems] == [f"Tệp này là báo cáo tháng {typed}, không phải tháng 04/2021."]
 
 
 def test_a_sheet_of_another_federation_is_refused_even_for_provincial_staff(
