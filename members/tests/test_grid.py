@@ -448,6 +448,16 @@ def test_start_page_sends_federation_staff_to_their_last_month(client_for, feder
     assert response.status_code == 302 and f"/figures/{federation.code}/" in response.url
 
 
+def test_the_month_federation_staff_pick_on_the_grid_is_the_month_they_get(client_for, federation_user, federation):
+    """The grid's month picker sends everyone to the start page; federation staff were sent to
+    their last complete month whatever they picked."""
+    client = client_for(federation_user)
+    response = client.get(reverse("members:grid_start"), {"org": federation.code, "month": "03/2021"})
+    assert response.status_code == 302 and response.url == _url(federation, Month(2021, 3))
+    response = client.get(reverse("members:grid_start"), {"month": "13/2021"}, follow=True)
+    assert "Tháng không hợp lệ" in response.content.decode()
+
+
 def test_ticking_checked_and_saving_says_it_was_stored(client_for, federation, federation_user, make_cdcs):
     """The tick was stored, and the page said "Không có gì thay đổi"."""
     cdcs = make_cdcs(federation, opening=5, first_month=MARCH, workers=100)

@@ -52,7 +52,16 @@ def grid_start(request):
     """Federation staff go straight to their last complete month; others pick a federation."""
     latest = Month.last_complete(timezone.localdate())
     if role_of(request.user) == Role.FEDERATION_STAFF:
-        return redirect("members:grid", code=request.user.profile.federation.code, month=latest)
+        # The grid's own month picker sends them here too: the month they picked, if it is one.
+        own = request.user.profile.federation
+        month = latest
+        if request.GET.get("month"):
+            form = GridPickForm({"org": own.code, "month": request.GET["month"]}, orgs=[own])
+            if form.is_valid():
+                month = form.cleaned_data["month"]
+            else:
+                messages.error(request, " ".join(form.errors.get("month", [])))
+        return redirect("members:grid", code=own.code, month=month)
     federations = _federations_for(request.user)
     if not federations:
         raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
