@@ -165,8 +165,19 @@ _widgets = {
     "group": forms.Select(attrs={"class": "form-select form-select-sm"}),
 }
 
+# A rubric has a handful of groups, criteria and levels: a posted TOTAL_FORMS of 20 digits must not
+# make Django build a thousand forms per formset (its default absolute_max).
+RUBRIC_ROWS_MAX = 100
+
 GroupFormSet = modelformset_factory(
-    CriterionGroup, formset=GroupFormSetBase, fields=["position", "name"], widgets=_widgets, extra=1, can_delete=True
+    CriterionGroup,
+    formset=GroupFormSetBase,
+    fields=["position", "name"],
+    widgets=_widgets,
+    extra=1,
+    can_delete=True,
+    max_num=RUBRIC_ROWS_MAX,
+    absolute_max=RUBRIC_ROWS_MAX,
 )
 CriterionFormSet = modelformset_factory(
     Criterion,
@@ -175,6 +186,8 @@ CriterionFormSet = modelformset_factory(
     widgets=_widgets,
     extra=2,
     can_delete=True,
+    max_num=RUBRIC_ROWS_MAX,
+    absolute_max=RUBRIC_ROWS_MAX,
 )
 LevelFormSet = modelformset_factory(
     Level,
@@ -183,4 +196,6 @@ LevelFormSet = modelformset_factory(
     widgets=_widgets,
     extra=1,
     can_delete=True,
+    max_num=RUBRIC_ROWS_MAX,
+    absolute_max=RUBRIC_ROWS_MAX,
 )

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from members.models import AuditEntry, MonthlyFigure, Organisation
+from ratings.forms import RUBRIC_ROWS_MAX
 from ratings.models import Level
 from ratings.services import rubric_create
 from unionportal.lib.months import Month
@@ -283,3 +284,17 @@ def test_a_20_digit_id_among_a_levels_required_criteria_is_a_form_error(client_f
 def test_an_id_no_column_holds_matches_nothing_among_others(federation):
     assert list(Organisation.objects.filter(pk__in=[int(HUGE), -int(HUGE), federation.pk])) == [federation]
     assert not Organisation.objects.filter(pk__in=[int(HUGE)]).exists()
+
+
+@pytest.mark.parametrize("prefix,name", [("levels", "ratings:rubric_levels"), ("criteria", "ratings:rubric_criteria")])
+def test_a_20_digit_form_count_builds_no_more_forms_than_a_rubric_can_have(client_for, provincial_staff, prefix, name):
+    """Django builds up to its absolute_max (1,000 more than max_num) forms for whatever
+    TOTAL_FORMS says: tens of seconds of a worker for one request."""
+    rubric_create(year=2021, user=None)
+    data = {f"{prefix}-TOTAL_FORMS": HUGE, f"{prefix}-INITIAL_FORMS": "0", "groups-TOTAL_FORMS": HUGE}
+    data["groups-INITIAL_FORMS"] = "0"
+    audited = AuditEntry.objects.count()
+    response = client_for(provincial_staff).post(reverse(name, kwargs={"year": 2021}), data)
+    assert response.status_code == 400
+    assert 0 < len(response.context[prefix].forms) <= RUBRIC_ROWS_MAX
+    assert AuditEntry.objects.count() == audited
