@@ -159,9 +159,9 @@ class LevelFormSetBase(_RubricFormSet):
 _widgets = {
     "name": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     "code": forms.TextInput(attrs={"class": "form-control form-control-sm", "size": 5}),
-    "position": forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width: 5rem"}),
-    "max_score": forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width: 6rem"}),
-    "min_total": forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "width: 6rem"}),
+    "position": forms.NumberInput(attrs={"class": "form-control form-control-sm w-5rem"}),
+    "max_score": forms.NumberInput(attrs={"class": "form-control form-control-sm w-6rem"}),
+    "min_total": forms.NumberInput(attrs={"class": "form-control form-control-sm w-6rem"}),
     "group": forms.Select(attrs={"class": "form-select form-select-sm"}),
 }
 

@@ -72,6 +72,8 @@ def _pages(latest: Month) -> list[str]:
         reverse("ratings:index"),
         reverse("ratings:grid", kwargs={"year": year, "code": "DT"}),
         reverse("ratings:report", kwargs={"year": year}),
+        reverse("ratings:rubric_criteria", kwargs={"year": year}),
+        reverse("ratings:rubric_levels", kwargs={"year": year}),
         reverse("training:report"),
         reverse("training:course_new"),
         reverse("admin:index"),
