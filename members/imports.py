@@ -566,8 +566,8 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
         # Raising out of the batch skips the summary's refresh (derived data, never a reason to
         # refuse), and out of the transaction undoes every write.
         with transaction.atomic(), summary_batch():
-            _write(preview, user=user, source=services.Source.UPLOAD)
-            _settle(preview)
+            rows = _write(preview, user=user, source=services.Source.UPLOAD, dry_run=True)
+            _settle(preview, unsaved=rows)
             raise _DryRun
     except _DryRun:
         pass
@@ -973,10 +973,12 @@ def _totals(preview: Preview, after: dict[str, dict[str, int]]) -> None:
     preview.totals_before, preview.totals_after = before, totals
 
 
-def _settle(preview: Preview) -> None:
+def _settle(preview: Preview, *, unsaved: list[MonthlyFigure] = ()) -> None:
     """After _write, inside its transaction: the changes are the federation-month's rows as the
-    services wrote them (a dissolution's close-out included), against what was saved before."""
+    services wrote them (a dissolution's close-out included), or as a dry run returned them
+    (`unsaved`), against what was saved before."""
     written = _month_rows(preview.federation, preview.month)
+    written.update({row.cdcs.code: {key: getattr(row, key) for key in FIGURE_KEYS} for row in unsaved})
     founded = {item["code"] for item in preview.founded}
     changes = []
     for code, after in written.items():
@@ -1063,10 +1065,13 @@ def sheet_import(
     return preview
 
 
-def _write(preview: Preview, *, user, source: str) -> None:
+def _write(preview: Preview, *, user, source: str, dry_run: bool = False) -> list[MonthlyFigure]:
     """Found, dissolve, then record the month's rows through the services, in the caller's
     transaction. Every refusal becomes a problem with its sheet, row, cell and CĐCS; with any,
-    SheetRefused is raised (and the caller's transaction undoes what was written)."""
+    SheetRefused is raised (and the caller's transaction undoes what was written). With
+    `dry_run` (the preview, whose caller rolls back), the month's rows are checked as for a write
+    and returned unsaved: writing and auditing thousands of rows only to undo them doubled the
+    cost of a preview."""
     federation, month = preview.federation, preview.month
     problems: list[Problem] = []
     created: dict[str, GrassrootsUnion] = {}
@@ -1107,9 +1112,12 @@ def _write(preview: Preview, *, user, source: str) -> None:
         if code in failed or (entry.cdcs.pk is None and code not in created):
             continue  # refused above already
         entries.append(dataclasses.replace(entry, cdcs=created[code]) if entry.cdcs.pk is None else entry)
+    rows: list[MonthlyFigure] = []
     try:
         if entries:
-            services.figures_record_many(month=month, entries=entries, user=user, source=source, federation=federation)
+            rows = services.figures_record_many(
+                month=month, entries=entries, user=user, source=source, federation=federation, dry_run=dry_run
+            )
     except services.RowErrors as refused:
         codes = {entry.cdcs.pk: entry.cdcs.code for entry in entries}
         for pk, error in refused.by_cdcs.items():
@@ -1119,6 +1127,7 @@ def _write(preview: Preview, *, user, source: str) -> None:
         problems += [Problem("", None, "", message) for message in _messages(error)]
     if problems:
         raise SheetRefused(problems)
+    return rows
 
 
 def _messages(error: ValidationError | PermissionDenied) -> list[str]:

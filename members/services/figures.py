@@ -121,12 +121,16 @@ def figures_record_many(
     user,
     source: str = Source.WEB,
     federation: Organisation | None = None,
+    dry_run: bool = False,
 ) -> list[MonthlyFigure]:
     """Write many CĐCS's figures for one month at once, with the rules of figures_record, in a
     fixed number of queries (plus one per group of later months to carry forward). All or
     nothing: RowErrors lists every refused row; a locked month or missing rights refuse the whole.
     Rows whose figures do not change are not written again (nor audited). With `federation`
-    (a grid or a sheet of one federation-month), a CĐCS not under it that month is refused."""
+    (a grid or a sheet of one federation-month), a CĐCS not under it that month is refused.
+
+    With `dry_run` (a sheet's preview), every check is made as for a write and the rows are
+    returned as they would be written, unsaved: nothing is written, later months included."""
     flows = {entry.cdcs.pk: entry.flows() for entry in entries}
     if len(flows) != len(entries):
         raise ValueError("one entry per CĐCS")
@@ -200,10 +204,12 @@ def figures_record_many(
         if delta
         for federation_id, first_day, _s, _e in later.get(cdcs_id, [])
     )
-    _carry_forward_many({cdcs_id: delta for cdcs_id, (_s, _e, delta) in results.items()}, later, month, user)
+    if not dry_run:
+        _carry_forward_many({cdcs_id: delta for cdcs_id, (_s, _e, delta) in results.items()}, later, month, user)
     return _write_rows(
-        entries, unions, federations, existing, later, results, flows, month=month, user=user, source=source
-    )
+        entries, unions, federations, existing, later, results, flows, month=month, user=user, source=source,
+        write=not dry_run,
+    )  # fmt: skip
 
 
 def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None:
@@ -365,7 +371,8 @@ def _carry_forward_many(deltas: dict[int, int], later, month: Month, user) -> No
         _touch_returns([(fed, first_day) for cdcs_id in cdcs_ids for fed, first_day, _s, _e in later[cdcs_id]], user)
 
 
-def _write_rows(entries, unions, federations, existing, later, results, flows, *, month, user, source):
+def _write_rows(entries, unions, federations, existing, later, results, flows, *, month, user, source, write=True):
+    """The month's rows as the entries make them; with `write`, saved and audited."""
     now = timezone.now()
     created, updated, audits, rows = [], [], [], []
     workers_now = []
@@ -401,6 +408,8 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
         changes = {name: [before[name] if before else None, after[name]] for name in after}
         changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
         audits.append((row, federation, changes))
+    if not write:
+        return rows
     insert_many(created, returning=True)
     if updated:
         update_many(updated, ["federation", "members_start", *FLOW_FIELDS, "members_end", "workers",
