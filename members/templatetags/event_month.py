@@ -7,13 +7,13 @@ from datetime import date
 from django import template
 from django.utils.translation import gettext as _
 
+from unionportal.lib.dates import parse_day
 from unionportal.lib.months import Month
 
 register = template.Library()
 
 _FORMS = (
-    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-\d{1,2})?$"),
-    re.compile(r"^\d{1,2}[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),
     re.compile(r"^(?P<month>\d{1,2})[/.-](?P<year>\d{4})$"),
 )
 
@@ -25,6 +25,10 @@ def month_of(value) -> Month | None:
     if isinstance(value, date):
         return Month.of(value)
     text = str(value or "").strip()
+    try:
+        return Month.of(parse_day(text))  # a day as forms read it (03/12/2026, 03122026, …)
+    except ValueError:
+        pass
     for form in _FORMS:
         match = form.match(text)
         if match and 1 <= int(match["month"]) <= 12:

@@ -72,6 +72,12 @@ def test_the_admit_form_says_which_month_the_admission_counts_in(dt01, federatio
     assert "tính vào số liệu tháng 03/2021" in text(find(page(client.get(saved.url)), "div", role="alert"))
 
 
+def test_a_date_typed_without_separators_sent_back_still_says_its_month(dt01, federation_user):
+    response = _admit(_client(federation_user), full_name="", joined_on="08032021")  # read as 08/03/2021
+
+    assert _hints(response)["id_joined_on"] == "tính vào số liệu tháng 03/2021"
+
+
 def test_an_admission_in_an_approved_month_needs_the_box_ticked(march_approved, dt01, federation_user):
     client = _client(federation_user)
 

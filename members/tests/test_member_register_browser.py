@@ -107,3 +107,23 @@ def test_the_admit_form_says_which_month_as_the_date_is_typed(
     _type_date(page, "#id_arrived_on", date(2021, 1, 4))
     expect(arrived).to_have_text("tính vào số liệu tháng 01/2021")
     expect(joined).to_be_hidden()
+
+
+def test_the_month_an_event_counts_in_follows_a_day_picked_in_the_calendar_or_typed_without_separators(
+    live_server, page, federation, federation_user, make_cdcs
+):
+    make_cdcs(federation, code="DT01", name="CĐCS Trường THCS Hùng Sơn")
+    log_in(page, f"{live_server.url}/people/new/", federation_user.username)
+    joined = page.locator("[data-counts-in=id_joined_on]")
+
+    page.locator("#id_joined_on").press_sequentially("08032021")  # as a phone's number pad types it
+    expect(joined).to_have_text("tính vào số liệu tháng 03/2021")
+
+    page.fill("#id_joined_on", "")
+    page.click("#id_joined_on")  # the calendar opens on this month; the day is picked in the one before
+    calendar = page.locator(".datepicker.active")
+    calendar.locator(".prev-button").click()
+    calendar.locator(".datepicker-cell.day:not(.prev):not(.next)", has_text="10").first.click()
+    picked = Month.of(timezone.localdate()) - 1
+    expect(page.locator("#id_joined_on")).to_have_value(f"10/{picked}")
+    expect(joined).to_have_text(f"tính vào số liệu tháng {picked}")

@@ -4,13 +4,15 @@
 // inline script, so that a strict content security policy can forbid them.
 const pad = (n) => String(n).padStart(2, "0");
 
-// "2021-03-08" (a date input), "2021-03" (a month input), "08/03/2021" or "8-3-2021" (typed), "03/2021"
+// "2021-03-08" (pasted ISO), "2021-03", "08/03/2021", "8-3-2021", "08 03 2021" or "08032021" (typed
+// as unionportal/lib/dates.py parse_day reads them), "03/2021"
 const monthOf = (value) => {
   const text = (value || "").trim();
   let match = text.match(/^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/);
   let month, year;
   if (match) [, year, month] = match;
-  else if ((match = text.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/))) [, , month, year] = match;
+  else if ((match = text.match(/^(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4})$/))) [, , , month, year] = match;
+  else if ((match = text.match(/^\d{2}(\d{2})(\d{4})$/))) [, month, year] = match;
   else if ((match = text.match(/^(\d{1,2})[/.-](\d{4})$/))) [, month, year] = match;
   else return "";
   const number = Number(month);
@@ -31,10 +33,11 @@ const refresh = () => {
   }
 };
 
+// A day picked in the calendar (static/js/dates.js) sends no "input" nor "change", only its
+// "changeDate".
 for (const hint of hints) {
   const input = document.getElementById(hint.dataset.countsIn);
-  input?.addEventListener("input", refresh);
-  input?.addEventListener("change", refresh);
+  for (const type of ["input", "change", "changeDate"]) input?.addEventListener(type, refresh);
 }
 modes.forEach((input) => input.addEventListener("change", refresh));
 refresh();
