@@ -384,6 +384,9 @@ class GridSaved:
     version: int  # the month's version after the save
     merged_with: dict[str, str] | None = None  # who saved the month meanwhile, and when (their cells were kept)
     reopened: bool = False  # the month had been sent: it is back in draft and must be sent again
+    # Who saved the month after the page was opened, and when: what is saved now is not only what
+    # the page showed and what was typed on it, so it is not what its user would send.
+    changed_since: dict[str, str] | None = None
 
 
 def _comparable(column: str, value: int | None, reference: int | None) -> int | None:
@@ -538,6 +541,7 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> Gr
         version=monthly_return.version,
         merged_with=merged_with if (written or acknowledged) and any(row.taken for row in posted) else None,
         reopened=sent and bool(written),
+        changed_since=merged_with,
     )
 
 

@@ -30,6 +30,7 @@ from .people import (
 )
 from .register import cdcs_dissolve, cdcs_found, cdcs_merge, cdcs_move, organisation_merge
 from .workflow import (
+    changed_since_seen_message,
     missing_cdcs,
     open_warnings,
     return_approve,
@@ -55,6 +56,7 @@ __all__ = [
     "RowErrors",
     "Source",
     "cdcs_dissolve",
+    "changed_since_seen_message",
     "cdcs_found",
     "cdcs_merge",
     "cdcs_move",

@@ -43,6 +43,14 @@ def missing_cdcs(federation: Organisation, month: Month) -> list[GrassrootsUnion
     )
 
 
+def changed_since_seen_message(federation: Organisation, month: Month, changed: dict[str, str]) -> str:
+    """Why a month is not sent: `changed` (who_and_when) saved it after the sender opened it."""
+    return _(
+        "Chưa gửi: %(who)s đã sửa số liệu tháng %(month)s của %(org)s lúc %(when)s, sau khi bạn mở trang này. "
+        "Hãy xem lại số liệu rồi bấm Gửi báo cáo lần nữa."
+    ) % {"month": month, "org": federation.name, **changed}
+
+
 @transaction.atomic
 def return_submit(
     *, federation: Organisation, month: Month, user, version: int | None = None, source: str = Source.WEB
@@ -53,15 +61,9 @@ def return_submit(
     monthly_return = return_for_update(federation, month)
     if version is not None and monthly_return.version != version:
         raise ValidationError(
-            _(
-                "Chưa gửi: %(who)s đã sửa số liệu tháng %(month)s của %(org)s lúc %(when)s, sau khi bạn mở trang này. "
-                "Hãy xem lại số liệu rồi bấm Gửi báo cáo lần nữa."
+            changed_since_seen_message(
+                federation, month, who_and_when(monthly_return.changed_by, monthly_return.changed_at)
             )
-            % {
-                "month": month,
-                "org": federation.name,
-                **who_and_when(monthly_return.changed_by, monthly_return.changed_at),
-            }
         )
     if monthly_return.status != MonthlyReturn.Status.DRAFT:
         raise ValidationError(

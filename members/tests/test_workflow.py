@@ -107,6 +107,27 @@ def test_sending_through_the_plain_endpoint_a_month_changed_since_it_was_seen_is
     assert _return(federation).status == MonthlyReturn.Status.DRAFT
 
 
+def test_sending_from_a_grid_opened_before_someone_elses_save_sends_nothing_they_did_not_see(
+    staff, federation, unions, provincial_staff
+):
+    first, _second = unions
+    form = _form(staff.get(_url(federation)))  # both rows empty on this page
+    for cdcs in unions:
+        figures_record(cdcs=cdcs, month=APRIL, admitted=9, workers=200, user=provincial_staff)  # saved meanwhile
+    form.update({f"r{first.pk}-transferred_in": "2", "action": "submit"})
+
+    response = staff.post(_url(federation), form, follow=True)
+
+    assert "Chưa gửi: Bantochuc đã sửa số liệu tháng 04/2021" in response.content.decode()
+    assert _return(federation).status == MonthlyReturn.Status.DRAFT
+    saved = MonthlyFigure.objects.get(cdcs=first, month=APRIL.first_day)
+    assert (saved.admitted, saved.transferred_in) == (9, 2)  # the typed cell is saved, merged with theirs
+    again = _form(response)  # the page now shows what is saved: sending it sends that
+    again["action"] = "submit"
+    staff.post(_url(federation), again)
+    assert _return(federation).status == MonthlyReturn.Status.SUBMITTED
+
+
 # --- a sent month edited ------------------------------------------------------------------------
 
 

@@ -126,7 +126,9 @@ def grid(request, code: str, month: Month):
             writable = can_write(request.user, org) and not grid.monthly_return.is_locked
         else:
             _say_saved(request, saved, month, submitting=submitting)
-            if submitting:
+            if submitting and saved.changed_since:  # what would be sent is not only what this page showed
+                messages.error(request, services.changed_since_seen_message(org, month, saved.changed_since))
+            elif submitting:
                 _submit(request, org, month, version=saved.version)
             return redirect("members:grid", code=org.code, month=month)
         if submitting:
