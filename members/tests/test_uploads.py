@@ -102,14 +102,23 @@ def test_a_file_with_errors_is_refused_with_its_problems_and_writes_nothing(
     assert not _figures().exists()
 
 
-def test_leadership_sees_the_history_but_not_the_original_files(
-    client_for, federation, federation_user, leader, unions
+def test_leadership_sees_the_history_but_not_the_original_files_nor_their_names(
+    client_for, federation, federation_user, provincial_staff, leader, unions
 ):
-    _upload(client_for(federation_user), federation, to_bytes(template(federation, APRIL)))
+    """A file is named by whoever uploads it, often after a person: its name is shown, as in the
+    audit trail, to those who read member records only."""
+    name = "DS Nguyen Van An.xlsx"
+    _upload(client_for(federation_user), federation, to_bytes(template(federation, APRIL)), name=name)
     upload = Upload.objects.get()
     client = client_for(leader)
-    assert "so-lieu.xlsx" in client.get(_url("upload_history", federation)).content.decode()
+    history = client.get(_url("upload_history", federation))
+    assert _url("upload_detail", federation, pk=upload.pk) in history.content.decode()
+    assert name not in history.content.decode()
+    assert name not in client.get(_url("upload_detail", federation, pk=upload.pk)).content.decode()
     assert client.get(_url("upload_file", federation, pk=upload.pk)).status_code == 403
+    staff = client_for(provincial_staff)
+    assert name in staff.get(_url("upload_history", federation)).content.decode()
+    assert name in staff.get(_url("upload_detail", federation, pk=upload.pk)).content.decode()
 
 
 def _zip(entries: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
