@@ -209,6 +209,13 @@ PERSONAL = {
 }
 
 
+def test_the_member_list_filtered_by_another_federations_cdcs_code_does_not_name_it(dt01, pb01, federation_user):
+    response = _client(federation_user).get(reverse("members:people"), {"cdcs": "pb01"})
+
+    assert response.status_code == 200 and pb01.name not in response.content.decode()
+    assert "Không có CĐCS mã “pb01”." in " ".join(response.context["filters"].errors["cdcs"])
+
+
 def test_every_page_of_the_register_is_in_the_list_of_personal_pages():
     from django.urls import get_resolver
 

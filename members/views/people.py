@@ -28,7 +28,14 @@ from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 
 from .. import services
-from ..access import PeopleScope, cdcs_now_under, is_provincial, members_visible_to, require_people
+from ..access import (
+    PeopleScope,
+    cdcs_now_under,
+    cdcs_visible_to,
+    is_provincial,
+    members_visible_to,
+    require_people,
+)
 from ..audit import audit_log
 from ..forms import add_service_errors
 from ..models import GrassrootsUnion, Member, MemberEvent, MemberTransfer
@@ -103,7 +110,7 @@ def people(request):
     members = members_visible_to(user).select_related("cdcs")
     cdcs = None
     if code := chosen.get("cdcs", "").strip():
-        cdcs = GrassrootsUnion.objects.filter(code__iexact=code).first()
+        cdcs = cdcs_visible_to(user).filter(code__iexact=code).first()  # another federation's is not named
         if cdcs is None:
             filters.add_error("cdcs", _("Không có CĐCS mã “%(code)s”.") % {"code": code})
         members = members.filter(cdcs=cdcs) if cdcs else members.none()
