@@ -41,7 +41,7 @@ from unionportal.lib.months import Month
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, worksheet_parts
 
 from . import services
-from .access import can_write
+from .access import can_write, cdcs_visible_to
 from .audit import audit_log
 from .exports import (
     BASE_KEYS,
@@ -608,7 +608,7 @@ def _plan(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Prev
     founded = _preview_founded(sheet, preview)
     preview.unions.update(founded)
     dissolving = _preview_dissolved(sheet, preview, by_code, folded)
-    others = _other_cdcs(sheet, by_code, folded)
+    others = _other_cdcs(sheet, by_code, folded, user)
     seen: dict[str, int] = {}
     for item in sheet.rows:
         code, number = item["code"], item["row"]
@@ -836,21 +836,32 @@ def _merge_cell(key: str, typed, figure, base: dict | None, base_row, preview: P
     return now
 
 
-def _other_cdcs(sheet: Sheet, by_code, folded) -> dict[str, GrassrootsUnion]:
-    """The CĐCS named in the sheet that are not this federation-month's (to say why)."""
+def _other_cdcs(sheet: Sheet, by_code, folded, user) -> dict[str, GrassrootsUnion | None]:
+    """The CĐCS named in the sheet that are not this federation-month's (to say why); None for
+    those the user may not see (another federation's), which are not named."""
     codes = {item["code"] for item in sheet.rows if item["code"] not in by_code}
     codes = {code for code in codes if code.casefold() not in folded}
     if not codes:
         return {}
-    return {cdcs.code: cdcs for cdcs in GrassrootsUnion.objects.filter(code__in=codes)}
+    found = {cdcs.code: cdcs for cdcs in GrassrootsUnion.objects.filter(code__in=codes)}
+    visible = (
+        set(found) if user is None else set(cdcs_visible_to(user).filter(code__in=codes).values_list("code", flat=True))
+    )
+    return {code: cdcs if code in visible else None for code, cdcs in found.items()}
 
 
 def _unknown(code: str, others: dict, federation: Organisation, month: Month) -> str:
-    cdcs = others.get(code)
-    if cdcs is None:
+    if code not in others:
         return _("Không có CĐCS mã “%(code)s” (CĐCS mới thành lập thì khai ở trang “%(sheet)s”).") % {
             "code": code,
             "sheet": FOUNDED_SHEET,
+        }
+    cdcs = others[code]
+    if cdcs is None:  # another federation's: neither its name nor whether it is active
+        return _("CĐCS mã “%(code)s” không trực thuộc %(org)s trong tháng %(month)s.") % {
+            "code": code,
+            "org": federation.name,
+            "month": month,
         }
     if not cdcs.is_active_in(month):
         return _("%(cdcs)s không hoạt động trong tháng %(month)s.") % {"cdcs": cdcs, "month": month}

@@ -158,6 +158,19 @@ def test_unknown_inactive_foreign_and_duplicate_cdcs_are_refused(
     assert "trùng với dòng 9" in messages
 
 
+def test_a_cdcs_of_another_federation_in_the_sheet_is_refused_without_naming_it(
+    federation, other_federation, federation_user, provincial_staff, unions, make_cdcs
+):
+    pb01 = make_cdcs(other_federation, code="PB01", name="CĐCS Công ty May Phú Bình", opening=10, first_month=MARCH)
+    data = to_bytes(fill(template(federation, APRIL), {"PB01": {"Kết nạp mới": 1}}))
+
+    refused = [problem.message for problem in _preview(data, federation, federation_user).problems]
+
+    assert refused == ["CĐCS mã “PB01” không trực thuộc LĐLĐ huyện Đại Từ trong tháng 04/2021."]
+    told = " ".join(problem.message for problem in _preview(data, federation, provincial_staff).problems)
+    assert pb01.name in told  # provincial staff see every CĐCS
+
+
 def test_another_federations_or_months_sheet_is_refused(federation, other_federation, federation_user, unions):
     wrong_month = _preview(to_bytes(template(federation, MARCH)), federation, federation_user)
     assert [p.message for p in wrong_month.problems] == ["Tệp này là báo cáo tháng 03/2021, không phải tháng 04/2021."]
