@@ -95,12 +95,29 @@ def open_warnings(federation: Organisation, month: Month) -> int:
 
 @transaction.atomic
 def return_approve(
-    *, federation: Organisation, month: Month, user, warnings_confirmed: bool = False, source: str = Source.WEB
+    *,
+    federation: Organisation,
+    month: Month,
+    user,
+    warnings_confirmed: bool = False,
+    version: int | None = None,
+    source: str = Source.WEB,
 ) -> MonthlyReturn:
     """Approve a submitted month; from now on nobody can change its figures until it is unlocked.
-    Refused while warnings stay unticked, unless the approver confirms having seen them."""
+    Refused while warnings stay unticked, unless the approver confirms having seen them, and, with
+    `version` (the month as the approver saw it), when its figures changed since: what is locked
+    must be what they looked at (the federation may have edited and sent it again meanwhile)."""
     require_provincial(user)
     monthly_return = return_for_update(federation, month)
+    if version is not None and monthly_return.version != version:
+        changed = who_and_when(monthly_return.changed_by, monthly_return.changed_at)
+        raise ValidationError(
+            _(
+                "Chưa duyệt: %(who)s đã sửa số liệu tháng %(month)s của %(org)s lúc %(when)s, sau khi bạn mở "
+                "trang này. Hãy xem lại số liệu rồi bấm Duyệt lần nữa."
+            )
+            % {"month": month, "org": federation.name, **changed}
+        )
     if monthly_return.status != MonthlyReturn.Status.SUBMITTED:
         raise ValidationError(
             _("Chỉ duyệt được báo cáo đã gửi; báo cáo tháng %(month)s của %(org)s đang “%(status)s”.")

@@ -246,6 +246,31 @@ def test_an_approval_with_unticked_warnings_is_refused_unless_confirmed(
     assert AuditEntry.objects.get(action="return.approve").data["unchecked_warnings"] == 1
 
 
+def test_an_approval_of_a_month_edited_and_sent_again_since_the_page_was_opened_locks_nothing(
+    province_client, staff, federation, submitted
+):
+    """The approver looked at the figures as they were sent; the federation then corrected a row
+    and sent the month again. Approving from the page opened before would lock figures nobody
+    at the province had seen."""
+    first, _second = submitted
+    approve = _form(province_client.get(_url(federation)))
+    form = _form(staff.get(_url(federation)))
+    form.update({f"r{first.pk}-admitted": "9", "action": "submit"})
+    staff.post(_url(federation), form)
+    assert _return(federation).status == MonthlyReturn.Status.SUBMITTED
+
+    response = province_client.post(
+        _url(federation, "members:return_approve"), {"version": approve["version"]}, follow=True
+    )
+    content = response.content.decode()
+    assert "Chưa duyệt:" in content and "sau khi bạn mở trang này" in content
+    assert _return(federation).status == MonthlyReturn.Status.SUBMITTED
+
+    fresh = _form(province_client.get(_url(federation)))
+    province_client.post(_url(federation, "members:return_approve"), {"version": fresh["version"]})
+    assert _return(federation).status == MonthlyReturn.Status.APPROVED
+
+
 def test_a_month_whose_warnings_are_all_ticked_is_approved_without_confirmation(
     federation, federation_user, provincial_staff, warned
 ):

@@ -195,6 +195,12 @@ def _blank(value) -> str | int:
     return "" if value is None else value
 
 
+def _posted_version(request) -> int | None:
+    """The month's version the page was opened at, if the form says it (a script may not)."""
+    version = request.POST.get("version")
+    return None if version is None else _int(version)
+
+
 def _int(value) -> int:
     try:
         return int(value)
@@ -253,8 +259,7 @@ def submit(request, code: str, month: Month):
     """Send the month as saved. The grid's own "Gửi báo cáo" posts the grid instead (saving what is
     typed first); this one is refused when the month changed after the `version` posted with it."""
     org = access_org(request.user, code, write=True)
-    version = request.POST.get("version")
-    _submit(request, org, month, version=None if version is None else _int(version))
+    _submit(request, org, month, version=_posted_version(request))
     return redirect("members:grid", code=org.code, month=month)
 
 
@@ -266,7 +271,11 @@ def approve(request, code: str, month: Month):
         code,
         month,
         lambda org: services.return_approve(
-            federation=org, month=month, user=request.user, warnings_confirmed=request.POST.get("confirm") == "1"
+            federation=org,
+            month=month,
+            user=request.user,
+            warnings_confirmed=request.POST.get("confirm") == "1",
+            version=_posted_version(request),
         ),
         _("Đã duyệt và khóa số liệu tháng %(month)s của %(org)s."),
         write=False,  # the service itself admits provincial staff only (403 for others)
