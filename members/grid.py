@@ -426,8 +426,13 @@ def _merge(row: GridRow, *, stale: bool) -> None:
             row.values[column] = mine
         else:
             row.conflicts[column] = (mine, theirs)
-    if row.base_ack is not None and row.acknowledged == row.base_ack and not edited:
-        row.acknowledged = None  # not touched here: the tick stays as saved (someone else's, maybe)
+    if row.base_ack is not None and row.acknowledged == row.base_ack:
+        if not edited:
+            row.acknowledged = None  # not touched here: the tick stays as saved (someone else's, maybe)
+        elif row.base_ack:
+            # Ticked for the figures the page was opened with; the box, left as it was, still
+            # shows ticked beside the new ones, which nobody has checked yet.
+            row.acknowledged = False
 
 
 def _changes_figures(row: GridRow) -> bool:

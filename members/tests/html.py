@@ -42,3 +42,17 @@ def text(node) -> str:
     if isinstance(node, str):
         return node.strip()
     return " ".join(part for part in (text(child) for child in node.children) if part)
+
+
+def grid_form(response) -> dict[str, str]:
+    """The entry grid's inputs as the page rendered them, as a browser posts them back: checkboxes
+    only when ticked, without the month picker's and the send-back form's boxes."""
+    fields = {}
+    for element in find_all(page(response), "input"):
+        name, kind = attr(element, "name"), attr(element, "type")
+        if not name or name in ("month", "reason"):
+            continue
+        if kind == "checkbox" and "checked" not in dict(element.attributes):
+            continue
+        fields[name] = attr(element, "value") or ""
+    return fields

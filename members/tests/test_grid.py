@@ -10,7 +10,7 @@ from django.urls import reverse
 from members.grid import grid_read, parse_count
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from members.services import figures_record, return_approve, return_submit, return_unlock
-from members.tests.html import attr, find, find_all, page, text
+from members.tests.html import attr, find, find_all, grid_form, page, text
 from unionportal.lib.months import Month
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
@@ -20,25 +20,8 @@ def _url(federation, month=APRIL, name="members:grid"):
     return reverse(name, kwargs={"code": federation.code, "month": month})
 
 
-def _form(response) -> dict[str, str]:
-    """The grid's inputs as the page rendered them, as a browser would post them back."""
-    from html.parser import HTMLParser
-
-    fields = {}
-
-    class Inputs(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            if tag == "input" and attrs.get("name") and attrs.get("type") not in ("checkbox", "month"):
-                fields[attrs["name"]] = attrs.get("value") or ""
-
-    Inputs().feed(response.content.decode())
-    fields.pop("reason", None)
-    return fields
-
-
 def _post(client, federation, changes: dict, *, month=APRIL, start_from=None):
-    form = start_from if start_from is not None else _form(client.get(_url(federation, month)))
+    form = start_from if start_from is not None else grid_form(client.get(_url(federation, month)))
     form.update(changes)
     return client.post(_url(federation, month), form)
 
@@ -184,7 +167,7 @@ def _save_as_told(client, federation, form):
     """Press Lưu; when the page refuses and says to press Lưu again, press it again on that page."""
     response = client.post(_url(federation), form)
     if response.status_code == 200 and "bấm Lưu lần nữa" in response.content.decode():
-        response = client.post(_url(federation), _form(response))
+        response = client.post(_url(federation), grid_form(response))
     return response
 
 
@@ -195,7 +178,7 @@ def test_a_stale_save_keeps_the_cells_only_the_other_person_changed(
     CĐCS 1 used to be overwritten with A's stale 0."""
     first, second = saved_april
     client = client_for(federation_user)
-    mine = _form(client.get(_url(federation)))
+    mine = grid_form(client.get(_url(federation)))
     assert _post(colleague, federation, {f"r{first.pk}-admitted": "7", f"r{first.pk}-workers": "25"}).status_code == 302
 
     mine[f"r{second.pk}-admitted"] = "3"
@@ -213,7 +196,7 @@ def test_a_cell_both_people_changed_stops_the_save_and_shows_both_values(
 ):
     first, second = saved_april
     client = client_for(federation_user)
-    mine = _form(client.get(_url(federation)))
+    mine = grid_form(client.get(_url(federation)))
     _post(colleague, federation, {f"r{first.pk}-admitted": "7", f"r{first.pk}-lost_died": "1"})
 
     mine.update({f"r{first.pk}-admitted": "5", f"r{second.pk}-admitted": "3"})
@@ -239,12 +222,12 @@ def test_saving_again_after_a_conflict_keeps_the_value_chosen_in_the_cell(
 ):
     first, second = saved_april
     client = client_for(federation_user)
-    mine = _form(client.get(_url(federation)))
+    mine = grid_form(client.get(_url(federation)))
     _post(colleague, federation, {f"r{first.pk}-admitted": "7", f"r{first.pk}-lost_died": "1"})
     mine.update({f"r{first.pk}-admitted": "5", f"r{second.pk}-admitted": "3"})
     refused = client.post(_url(federation), mine)
 
-    again = _form(refused)
+    again = grid_form(refused)
     again[f"r{first.pk}-admitted"] = choice  # what the cell's two buttons put in it
     assert client.post(_url(federation), again).status_code == 302
     assert (_row(first).admitted, _row(first).lost_died, _row(second).admitted) == (expected, 1, 3)
@@ -293,7 +276,7 @@ def test_a_locked_month_shows_who_locked_it_and_refuses_a_save(
     first, _second = two_unions
     client = client_for(federation_user)
     _post(client, federation, {})
-    form = _form(client.get(_url(federation)))
+    form = grid_form(client.get(_url(federation)))
     return_submit(federation=federation, month=APRIL, user=federation_user)
     return_approve(federation=federation, month=APRIL, user=provincial_staff)
 
@@ -463,7 +446,7 @@ def test_ticking_checked_and_saving_says_it_was_stored(client_for, federation, f
     cdcs = make_cdcs(federation, opening=5, first_month=MARCH, workers=100)
     figures_record(cdcs=cdcs, month=APRIL, admitted=10, lost={LossReason.JOB: 7}, user=None)
     client = client_for(federation_user)
-    response = _post(client, federation, {f"r{cdcs.pk}-ack": "1"}, start_from=_form(client.get(_url(federation))))
+    response = _post(client, federation, {f"r{cdcs.pk}-ack": "1"}, start_from=grid_form(client.get(_url(federation))))
     assert response.status_code == 302 and _row(cdcs).acknowledged_warnings == ["lost_over_stock"]
     content = client.get(_url(federation)).content.decode()
     assert "Đã lưu đánh dấu “Đã kiểm tra” của 1 dòng." in content and "Không có gì thay đổi" not in content
@@ -476,7 +459,7 @@ def test_a_tick_someone_else_stored_meanwhile_is_kept_by_a_save_that_did_not_tou
     other = make_cdcs(federation, opening=50, first_month=MARCH)
     figures_record(cdcs=cdcs, month=APRIL, admitted=10, lost={LossReason.JOB: 7}, user=None)
     client = client_for(federation_user)
-    mine = _form(client.get(_url(federation)))  # the box unticked
+    mine = grid_form(client.get(_url(federation)))  # the box unticked
     _post(colleague, federation, {f"r{cdcs.pk}-ack": "1"})  # B ticks it
     mine[f"r{other.pk}-admitted"] = "2"
     assert client.post(_url(federation), mine).status_code == 302
@@ -508,7 +491,7 @@ def test_a_mistyped_cell_on_a_stale_page_is_reported_as_mistyped_not_as_a_confli
     first, _second = saved_april
     _post(colleague, federation, {f"r{first.pk}-admitted": "5"})
     client = client_for(federation_user)
-    mine = _form(client.get(_url(federation)))
+    mine = grid_form(client.get(_url(federation)))
     _post(colleague, federation, {f"r{first.pk}-admitted": "7"})
     mine[f"r{first.pk}-admitted"] = "5,5"  # a typo over the 5 the page showed
     response = client.post(_url(federation), mine)

@@ -11,26 +11,13 @@ from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from members.services import figures_record, return_approve, return_send_back, return_submit
 from unionportal.lib.months import Month
 
-from .html import attr, find, find_all, page, text
+from .html import attr, find, find_all, grid_form, page, text
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 
 
 def _url(federation, name="members:grid", month=APRIL):
     return reverse(name, kwargs={"code": federation.code, "month": month})
-
-
-def _form(response) -> dict[str, str]:
-    """The grid's inputs as the page rendered them (checkboxes as ticked), as a browser posts them."""
-    fields = {}
-    for element in find_all(page(response), "input"):
-        name, kind = attr(element, "name"), attr(element, "type")
-        if not name or kind == "month" or name == "reason":
-            continue
-        if kind == "checkbox" and "checked" not in dict(element.attributes):
-            continue
-        fields[name] = attr(element, "value") or ""
-    return fields
 
 
 def _return(federation, month=APRIL) -> MonthlyReturn:
@@ -70,7 +57,7 @@ def submitted(federation, federation_user, unions):
 
 def test_sending_from_the_grid_saves_the_typed_figures_first(staff, federation, unions):
     first, second = unions
-    form = _form(staff.get(_url(federation)))
+    form = grid_form(staff.get(_url(federation)))
     form.update({f"r{first.pk}-admitted": "6", "action": "submit"})  # typed, not saved, then "Gửi báo cáo"
     response = staff.post(_url(federation), form, follow=True)
     assert MonthlyFigure.objects.get(cdcs=first, month=APRIL.first_day).admitted == 6
@@ -79,14 +66,14 @@ def test_sending_from_the_grid_saves_the_typed_figures_first(staff, federation, 
     assert "Đã lưu số liệu tháng 04/2021: 2 dòng." in content and "Đã gửi báo cáo tháng 04/2021" in content
 
 
-def test_the_send_button_posts_the_grid_form(staff, federation, unions):
+def test_the_send_button_posts_the_gridgrid_form(staff, federation, unions):
     button = find(page(staff.get(_url(federation))), "button", id="submit-return")
     assert (attr(button, "form"), attr(button, "name"), attr(button, "value")) == ("grid-form", "action", "submit")
 
 
 def test_sending_a_grid_with_a_refused_row_saves_nothing_and_sends_nothing(staff, federation, unions):
     first, second = unions
-    form = _form(staff.get(_url(federation)))
+    form = grid_form(staff.get(_url(federation)))
     form.update({f"r{first.pk}-admitted": "6", f"r{second.pk}-lost_job": "41", "action": "submit"})
     response = staff.post(_url(federation), form)
     assert response.status_code == 200
@@ -111,7 +98,7 @@ def test_sending_from_a_grid_opened_before_someone_elses_save_sends_nothing_they
     staff, federation, unions, provincial_staff
 ):
     first, _second = unions
-    form = _form(staff.get(_url(federation)))  # both rows empty on this page
+    form = grid_form(staff.get(_url(federation)))  # both rows empty on this page
     for cdcs in unions:
         figures_record(cdcs=cdcs, month=APRIL, admitted=9, workers=200, user=provincial_staff)  # saved meanwhile
     form.update({f"r{first.pk}-transferred_in": "2", "action": "submit"})
@@ -122,7 +109,7 @@ def test_sending_from_a_grid_opened_before_someone_elses_save_sends_nothing_they
     assert _return(federation).status == MonthlyReturn.Status.DRAFT
     saved = MonthlyFigure.objects.get(cdcs=first, month=APRIL.first_day)
     assert (saved.admitted, saved.transferred_in) == (9, 2)  # the typed cell is saved, merged with theirs
-    again = _form(response)  # the page now shows what is saved: sending it sends that
+    again = grid_form(response)  # the page now shows what is saved: sending it sends that
     again["action"] = "submit"
     staff.post(_url(federation), again)
     assert _return(federation).status == MonthlyReturn.Status.SUBMITTED
@@ -133,7 +120,7 @@ def test_sending_from_a_grid_opened_before_someone_elses_save_sends_nothing_they
 
 def test_editing_a_sent_month_says_it_is_back_in_draft_and_must_be_sent_again(staff, leader, federation, submitted):
     first, _second = submitted
-    form = _form(staff.get(_url(federation)))
+    form = grid_form(staff.get(_url(federation)))
     form[f"r{first.pk}-admitted"] = "3"
     response = staff.post(_url(federation), form, follow=True)
     content = response.content.decode()
@@ -253,8 +240,8 @@ def test_an_approval_of_a_month_edited_and_sent_again_since_the_page_was_opened_
     and sent the month again. Approving from the page opened before would lock figures nobody
     at the province had seen."""
     first, _second = submitted
-    approve = _form(province_client.get(_url(federation)))
-    form = _form(staff.get(_url(federation)))
+    approve = grid_form(province_client.get(_url(federation)))
+    form = grid_form(staff.get(_url(federation)))
     form.update({f"r{first.pk}-admitted": "9", "action": "submit"})
     staff.post(_url(federation), form)
     assert _return(federation).status == MonthlyReturn.Status.SUBMITTED
@@ -266,7 +253,7 @@ def test_an_approval_of_a_month_edited_and_sent_again_since_the_page_was_opened_
     assert "Chưa duyệt:" in content and "sau khi bạn mở trang này" in content
     assert _return(federation).status == MonthlyReturn.Status.SUBMITTED
 
-    fresh = _form(province_client.get(_url(federation)))
+    fresh = grid_form(province_client.get(_url(federation)))
     province_client.post(_url(federation, "members:return_approve"), {"version": fresh["version"]})
     assert _return(federation).status == MonthlyReturn.Status.APPROVED
 
