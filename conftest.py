@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from members.figures.services import figures_record
 from members.models import GrassrootsUnion, Organisation, Role, Sector, UserProfile
-from members.services import cdcs_found, figures_record
+from members.services.org import cdcs_found
 from unionportal.lib.months import Month
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there

@@ -12,7 +12,7 @@ creating it if missing, and loads a whole country's programme 2018–2023 (bench
 700 federations under a root "NAT", 150,000 CĐCS of which ~40 % non-state, ~12 % founded and ~4 %
 dissolved during the programme, ~10 million monthly rows, yearly quotas) with COPY: about ten
 minutes on two cores. Later runs reuse it (the root NAT and ≥ 9 million rows); --rebuild loads it
-again. Every run rebuilds the summary (members.summary.summary_rebuild) and times it, then times,
+again. Every run rebuilds the summary (members.figures.summary.summary_rebuild) and times it, then times,
 for 2023, a plain ORM sum of the monthly rows per federation, the same in pandas over the rows
 already in memory, and ours: progress_report for the whole country and for the largest federation,
 and the summary's own sum. Where one of ours misses 50 ms, its slowest query is EXPLAIN ANALYZEd.
@@ -59,6 +59,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from members.figures.summary import summary_rebuild  # noqa: E402
 from members.models import (  # noqa: E402
     FLOW_FIELDS,
     FederationMonth,
@@ -67,7 +68,6 @@ from members.models import (  # noqa: E402
     Role,
     UserProfile,
 )
-from members.summary import summary_rebuild  # noqa: E402
 from reports.selectors import Scope, progress_report  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 

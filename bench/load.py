@@ -98,8 +98,8 @@ def make_plan(directory: Path) -> dict:
     from django.urls import reverse
     from django.utils import timezone
 
-    from members.exports import HEADER_ROW, MONTH_COLUMNS, MONTH_SHEET
-    from members.grid import FLOW_COLUMNS
+    from members.figures.exports import HEADER_ROW, MONTH_COLUMNS, MONTH_SHEET
+    from members.figures.grid import FLOW_COLUMNS
     from members.models import Organisation, Role, UserProfile
     from unionportal.lib.months import Month
 
@@ -211,8 +211,8 @@ def check(plan: dict, initial: dict) -> list[str]:
     """What went wrong: 5xx, lost or half-written months, broken identities. Prints the figures."""
     from django.db import connections
 
+    from members.figures.summary import summary_differences
     from members.models import GrassrootsUnion, MonthlyFigure, MonthlyReturn, stock_identity
-    from members.summary import summary_differences
     from unionportal.lib.months import Month
 
     connections.close_all()

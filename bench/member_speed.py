@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_bench_members .venv/bin/python bench/member_speed.py
 
 Builds its own province in a scratch database (named *bench*: it is emptied), then times
-- diacritic-insensitive search (members.people.member_search), a page of 50 and its count, as
+- diacritic-insensitive search (members.register.people.member_search), a page of 50 and its count, as
   provincial staff (the whole province) and as a federation's staff, for common and rare names
   and an ID number prefix; and the people page itself, POST → redirect → page;
 - importing a 5,000-member list for a new CĐCS, end to end: the .xlsx (written by openpyxl)
@@ -53,8 +53,8 @@ from members.models import (  # noqa: E402
     Role,
     UserProfile,
 )
-from members.people import card_key, id_number_for, member_search, name_ordered, search_key  # noqa: E402
-from members.services import cdcs_found  # noqa: E402
+from members.register.people import card_key, id_number_for, member_search, name_ordered, search_key  # noqa: E402
+from members.services.org import cdcs_found  # noqa: E402
 from reports.demo_people import GIVEN, MIDDLE, SURNAMES  # noqa: E402
 from unionportal.lib.bulk import insert_many  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402

@@ -201,7 +201,7 @@ def page_figures(users, today: date) -> None:
             queries.append(sql)
             return execute(sql, *args)
 
-        client.get(url)  # the first read of a federation builds its summary (members.summary): not counted
+        client.get(url)  # the first read of a federation builds its summary (members.figures.summary): not counted
         with connection.execute_wrapper(counted):
             status = client.get(url).status_code  # counted here: the test client closes the connection
         ms, response = timed_ms(lambda client=client, url=url: client.get(url))

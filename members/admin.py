@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
 
-from . import services
+from .figures.resources import GrassrootsUnionResource, MonthlyFigureResource, ServiceImportExportMixin
+from .figures.services import figures_record
+from .figures.summary import summary_refresh_cdcs
+from .figures.workflow import return_approve, return_submit
 from .models import (
     LOSS_FIELDS,
     Affiliation,
@@ -22,8 +25,7 @@ from .models import (
     Organisation,
     UserProfile,
 )
-from .resources import GrassrootsUnionResource, MonthlyFigureResource, ServiceImportExportMixin
-from .summary import summary_refresh_cdcs
+from .services.org import cdcs_found
 
 Source = AuditEntry.Source
 
@@ -94,7 +96,7 @@ class GrassrootsUnionAdmin(ServiceImportExportMixin, admin.ModelAdmin):
                     summary_refresh_cdcs([obj.pk])
             return
         data = form.cleaned_data
-        found = services.cdcs_found(
+        found = cdcs_found(
             code=data["code"],
             name=data["name"],
             employer=data["employer"],
@@ -121,7 +123,7 @@ class FigureForm(forms.ModelForm):
     def _record(self, user):
         data = self.cleaned_data
         cdcs, month = data.get("cdcs") or self.instance.cdcs, data.get("month") or self.instance.month
-        return services.figures_record(
+        return figures_record(
             cdcs=cdcs,
             month=Month.of(month),
             admitted=data["admitted"],
@@ -229,18 +231,18 @@ class MonthlyReturnAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Gửi báo cáo tháng đã chọn"))
     def submit(self, request, queryset):
-        self._run(request, queryset, services.return_submit, _("Đã gửi %(count)s báo cáo tháng."))
+        self._run(request, queryset, return_submit, _("Đã gửi %(count)s báo cáo tháng."))
 
     @admin.action(description=_("Duyệt và khóa báo cáo tháng đã chọn"))
     def approve(self, request, queryset):
-        self._run(request, queryset, services.return_approve, _("Đã duyệt và khóa %(count)s báo cáo tháng."))
+        self._run(request, queryset, return_approve, _("Đã duyệt và khóa %(count)s báo cáo tháng."))
 
     @admin.action(description=_("Duyệt và khóa báo cáo tháng đã chọn, kể cả khi còn cảnh báo chưa kiểm tra"))
     def approve_despite_warnings(self, request, queryset):
         self._run(
             request,
             queryset,
-            services.return_approve,
+            return_approve,
             _("Đã duyệt và khóa %(count)s báo cáo tháng."),
             warnings_confirmed=True,
         )

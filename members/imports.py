@@ -40,10 +40,9 @@ from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, worksheet_parts
 
-from . import services
 from .access import can_write, cdcs_visible_to
 from .audit import audit_log
-from .exports import (
+from .figures.exports import (
     BASE_KEYS,
     BASE_SHEET,
     BASE_VERSION_LABEL,
@@ -58,7 +57,11 @@ from .exports import (
     Column,
     column_header,
 )
-from .grid import FLOW_COLUMNS, GridRow, column_label, grid_read, return_read
+from .figures.grid import FLOW_COLUMNS, GridRow, column_label, grid_read, return_read
+from .figures.locks import locked_message
+from .figures.services import FigureEntry, RowErrors, figures_record_many
+from .figures.summary import summary_batch
+from .figures.workflow import return_for_update
 from .models import (
     LOSS_FIELDS,
     STOCK_MAX,
@@ -70,7 +73,8 @@ from .models import (
     Upload,
     ceiling_of,
 )
-from .summary import summary_batch
+from .services.common import Source, who_and_when
+from .services.org import cdcs_dissolve, cdcs_found
 
 FIGURE_KEYS = ("members_start", *FLOW_COLUMNS, "members_end", "workers")
 DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
@@ -526,7 +530,7 @@ class Preview:
     totals_before: dict[str, int] = field(default_factory=dict)
     totals_after: dict[str, int] = field(default_factory=dict)
     # The plan: what _write gives the services, and what it starts from.
-    entries: list[services.FigureEntry] = field(default_factory=list, repr=False)
+    entries: list[FigureEntry] = field(default_factory=list, repr=False)
     rows: dict[str, int] = field(default_factory=dict, repr=False)  # CĐCS code → its row in the month sheet
     unions: dict[str, GrassrootsUnion] = field(default_factory=dict, repr=False)  # code → CĐCS (unsaved: founded)
     saved: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)  # code → its figures before
@@ -566,7 +570,7 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
         # Raising out of the batch skips the summary's refresh (derived data, never a reason to
         # refuse), and out of the transaction undoes every write.
         with transaction.atomic(), summary_batch():
-            rows = _write(preview, user=user, source=services.Source.UPLOAD, dry_run=True)
+            rows = _write(preview, user=user, source=Source.UPLOAD, dry_run=True)
             _settle(preview, unsaved=rows)
             raise _DryRun
     except _DryRun:
@@ -594,7 +598,7 @@ def _plan(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Prev
         preview.refuse("", None, "", _("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
         return preview
     if monthly_return.is_locked:
-        preview.refuse("", None, "", services.locked_message(monthly_return))
+        preview.refuse("", None, "", locked_message(monthly_return))
     _check_identity(sheet, preview)
     if _blocked(preview):
         return preview
@@ -729,7 +733,7 @@ def _base_rows(sheet: Sheet, preview: Preview, monthly_return) -> dict[str, dict
                 "Ô bạn để nguyên giữ số đang lưu; ô bạn sửa được ghi; ô mà cả hai cùng sửa thành hai số khác "
                 "nhau thì được nêu là lỗi để thống nhất."
             )
-            % {"month": preview.month, **services.who_and_when(monthly_return.changed_by, monthly_return.changed_at)}
+            % {"month": preview.month, **who_and_when(monthly_return.changed_by, monthly_return.changed_at)}
         )
     return base["rows"]
 
@@ -772,7 +776,7 @@ def _plan_row(row: GridRow, item: dict, preview: Preview, base: dict | None, *, 
         remaining = start + flows["admitted"] + flows["transferred_in"] - sum(flows[f] for f in LOSS_FIELDS.values())
         flows[DISSOLVED_FIELD] = max(remaining, 0)
     members_end = typed.get("members_end")
-    entry = services.FigureEntry(
+    entry = FigureEntry(
         cdcs=row.cdcs,
         admitted=flows["admitted"],
         transferred_in=flows["transferred_in"],
@@ -830,7 +834,7 @@ def _merge_cell(key: str, typed, figure, base: dict | None, base_row, preview: P
         "saved": count(now),
         "shown": count(shown) if shown is not None else _("ô trống"),
         "cell": cell or column_label(key),
-        **services.who_and_when(figure.updated_by, figure.updated_at),
+        **who_and_when(figure.updated_by, figure.updated_at),
     }
     preview.refuse(MONTH_SHEET, number, column_header(key), message, cell=cell, cdcs=code)
     return now
@@ -1034,7 +1038,7 @@ def sheet_import(
     month: Month,
     version: int,
     user,
-    source: str = services.Source.UPLOAD,
+    source: str = Source.UPLOAD,
     preview: Preview | None = None,
     file_name: str = "",
 ) -> Preview:
@@ -1046,9 +1050,9 @@ def sheet_import(
     (every write to a federation-month bumps its version), so it is not planned again."""
     if user is not None and not can_write(user, federation):
         raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
-    monthly_return = services.return_for_update(federation, month)
+    monthly_return = return_for_update(federation, month)
     if monthly_return.version != version:
-        who = services.who_and_when(monthly_return.changed_by, monthly_return.changed_at)
+        who = who_and_when(monthly_return.changed_by, monthly_return.changed_at)
         message = _(
             "%(who)s đã lưu số liệu tháng %(month)s của %(org)s lúc %(when)s, sau khi bạn tải tệp lên. "
             "Chưa ghi gì: hãy xem lại bản xem trước (đã cập nhật theo số liệu mới) rồi xác nhận lần nữa."
@@ -1088,7 +1092,7 @@ def _write(preview: Preview, *, user, source: str, dry_run: bool = False) -> lis
     created: dict[str, GrassrootsUnion] = {}
     for item in preview.founded:
         try:
-            created[item["code"]] = services.cdcs_found(
+            created[item["code"]] = cdcs_found(
                 code=item["code"],
                 name=item["name"],
                 employer=item["employer"] or item["name"],
@@ -1107,7 +1111,7 @@ def _write(preview: Preview, *, user, source: str, dry_run: bool = False) -> lis
     failed = set()
     for item in preview.dissolved:
         try:
-            services.cdcs_dissolve(
+            cdcs_dissolve(
                 cdcs=preview.unions[item["code"]],
                 on=date.fromisoformat(item["dissolved_on"]),
                 reason=item["reason"],
@@ -1126,10 +1130,10 @@ def _write(preview: Preview, *, user, source: str, dry_run: bool = False) -> lis
     rows: list[MonthlyFigure] = []
     try:
         if entries:
-            rows = services.figures_record_many(
+            rows = figures_record_many(
                 month=month, entries=entries, user=user, source=source, federation=federation, dry_run=dry_run
             )
-    except services.RowErrors as refused:
+    except RowErrors as refused:
         codes = {entry.cdcs.pk: entry.cdcs.code for entry in entries}
         for pk, error in refused.by_cdcs.items():
             code = codes[pk]

@@ -41,7 +41,7 @@ from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, une
 
 from .access import PeopleScope, can_write, cdcs_now_under, id_holder_refusal
 from .audit import audit_log
-from .exports import Column, guide_sheet
+from .figures.exports import Column, guide_sheet
 from .imports import (
     ImportRefused,
     Problem,
@@ -55,12 +55,10 @@ from .imports import (
     workbook_read,
 )
 from .models import Gender, GrassrootsUnion, Member, MemberEvent, MemberListUpload
-from .people import ID_NUMBER, card_key, fold, mask_id, normal_card_number, normal_id_number
-from .services.common import Source, federation_of
-from .services.common import _day as shown
-from .services.event_months import EventMonth, event_months
-from .services.lookups import lookup_record
-from .services.people import (
+from .register.event_months import EventMonth, event_months
+from .register.lookups import lookup_record
+from .register.people import ID_NUMBER, card_key, fold, mask_id, normal_card_number, normal_id_number
+from .register.services import (
     RECORD_FIELDS,
     ListEntry,
     MemberData,
@@ -69,6 +67,8 @@ from .services.people import (
     members_import,
     record_problems,
 )
+from .services.common import Source, federation_of
+from .services.common import short_day as shown
 
 LIST_SHEET = "Danh sách đoàn viên"
 GUIDE_SHEET = "Hướng dẫn"

@@ -2,7 +2,9 @@ from django.urls import path, register_converter
 
 from unionportal.lib.months import MonthConverter
 
-from .views import board, grid, history, member_lists, people, reconcile, register, uploads
+from .figures.views import board, grid, history, reconcile, uploads
+from .register import views as people
+from .views import cdcs, member_lists
 
 register_converter(MonthConverter, "month")
 
@@ -28,13 +30,13 @@ urlpatterns = [
     path("figures/<str:code>/uploads/<int:pk>/file/", uploads.upload_file, name="upload_file"),
     # the submission board
     path("board/", board.board, name="board"),
-    # the CĐCS register
-    path("cdcs/", register.cdcs_list, name="cdcs_list"),
-    path("cdcs/new/", register.cdcs_new, name="cdcs_new"),
-    path("cdcs/<str:code>/", register.cdcs_detail, name="cdcs_detail"),
-    path("cdcs/<str:code>/dissolve/", register.cdcs_dissolve, name="cdcs_dissolve"),
-    path("cdcs/<str:code>/move/", register.cdcs_move, name="cdcs_move"),
-    path("cdcs/<str:code>/merge/", register.cdcs_merge, name="cdcs_merge"),
+    # the CĐCS register (the organisation tree)
+    path("cdcs/", cdcs.cdcs_list, name="cdcs_list"),
+    path("cdcs/new/", cdcs.cdcs_new, name="cdcs_new"),
+    path("cdcs/<str:code>/", cdcs.cdcs_detail, name="cdcs_detail"),
+    path("cdcs/<str:code>/dissolve/", cdcs.cdcs_dissolve, name="cdcs_dissolve"),
+    path("cdcs/<str:code>/move/", cdcs.cdcs_move, name="cdcs_move"),
+    path("cdcs/<str:code>/merge/", cdcs.cdcs_merge, name="cdcs_merge"),
     path("cdcs/<str:code>/<month:month>/history/", history.figure_history, name="figure_history"),
     # the member register (sổ đoàn viên): members, their history, transfers [helper: people]
     path("people/", people.people, name="people"),

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
-from members.services import Source
+from members.services.common import Source
 
 from . import services
 from .models import Contact, Enterprise, PriorityRule, StageChange

@@ -27,8 +27,8 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 
+from members.figures.summary import summary_ensure
 from members.models import SECTORS_OF_GROUP, FederationMonth, Organisation
-from members.summary import summary_ensure
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month, month_range
 

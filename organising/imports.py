@@ -41,7 +41,7 @@ from members.imports import (
 )
 from members.imports import workbook_read as _workbook_read
 from members.models import GrassrootsUnion, Organisation, Role, Sector
-from members.services import Source
+from members.services.common import Source
 from unionportal.lib.xlsx import unescape_text
 
 from .exports import COLUMNS, HEADERS, LIST_SHEET

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from members.access import cdcs_now_under, require_provincial, require_write, role_of
 from members.audit import audit_entry, audit_log, audit_many
 from members.models import GrassrootsUnion, Organisation, Role
-from members.services import Source, cdcs_found, federation_of
-from members.services.common import _day as shown
+from members.services.common import Source, federation_of
+from members.services.common import short_day as shown
+from members.services.org import cdcs_found
 from unionportal.lib.bulk import insert_many, update_many
 from unionportal.lib.months import Month
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import can_write
-from members.exports import Column
+from members.figures.exports import Column
 from members.imports import (
     ImportRefused,
     Problem,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.audit import audit_log
+from members.figures.summary import summary_rebuild
 from members.models import (
     LOSS_FIELDS,
     Affiliation,
@@ -33,7 +34,6 @@ from members.models import (
     Sector,
     UserProfile,
 )
-from members.summary import summary_rebuild
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month, month_range
 

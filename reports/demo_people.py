@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from members.models import LOSS_FIELDS, Gender, GrassrootsUnion, Member, MemberEvent
-from members.people import card_key, id_number_for, search_key
+from members.register.people import card_key, id_number_for, search_key
 from unionportal.lib.bulk import insert_many
 from unionportal.lib.months import Month, month_range
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from members.figures.summary import summary_ensure
 from members.models import (
     LOSS_FIELDS,
     SECTORS_OF_GROUP,
@@ -25,7 +26,6 @@ from members.models import (
     MonthlyFigure,
     Organisation,
 )
-from members.summary import summary_ensure
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 
@@ -228,7 +228,7 @@ def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Mon
     """Per federation: Σ of every flow column for the range, admitted and CĐCS founded since the
     start of the year and of the programme (for attainment), CĐCS founded and dissolved in the
     range, and the stocks at the end of the month before the range and of its last month. One
-    query over the summary per federation × month (members.summary), which holds each month's
+    query over the summary per federation × month (members.figures.summary), which holds each month's
     flows and events, for the federation of that month, the stock at its end and running totals:
     "since the start of the programme" is the end month's running total minus the one of the
     month before the programme, so six years cost two months of rows, not seventy-two."""

@@ -128,7 +128,7 @@ RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
 # largest monthly figure of the last twelve months.
 GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
 
-# The member register (members.services.lookups): how many times a day a user may be answered that
+# The member register (members.register.lookups): how many times a day a user may be answered that
 # an ID number they typed or uploaded belongs to a member of a unit they may not read; past it their
 # look-ups are refused until the next day (the provincial office can help). Audited either way.
 REGISTER_LOOKUP_LIMIT = envint("REGISTER_LOOKUP_LIMIT", 20)

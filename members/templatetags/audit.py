@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from unionportal.lib.formatting import count
 
 from ..access import can_read_people
-from ..grid import column_label
+from ..figures.grid import column_label
 from ..models import MonthlyFigure
 from ..services.common import display_name
 
@@ -184,7 +184,7 @@ def audit_details(entry, viewer=None) -> list[str]:
 
 
 def _warning(code: str) -> str:
-    from ..grid import WARNINGS  # late: the entry grid is a large module that pages without warnings never need
+    from ..figures.grid import WARNINGS  # late: the entry grid is a large module that pages without warnings never need
 
     return str(WARNINGS.get(code, code))
 

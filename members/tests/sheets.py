@@ -5,8 +5,8 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from members.exports import HEADER_ROW, MONTH_SHEET, month_workbook
-from members.grid import grid_read
+from members.figures.exports import HEADER_ROW, MONTH_SHEET, month_workbook
+from members.figures.grid import grid_read
 from unionportal.lib.months import Month
 
 

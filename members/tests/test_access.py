@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from members.access import access_org, can_write, cdcs_visible_to, figures_visible_to, orgs_visible_to
-from members.services import cdcs_move, figures_record
+from members.figures.services import figures_record
+from members.services.org import cdcs_move
 from unionportal.lib.months import Month
 
 

@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit
 from members.models import LOSS_FIELDS, AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
-from members.services import figures_record, return_approve, return_submit
 from unionportal.lib.months import Month
 
 MARCH = Month(2021, 3)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from members.figures.workflow import return_approve, return_submit
 from members.models import AuditEntry, MonthlyFigure
-from members.services import return_approve, return_submit
 from targets.models import Programme
 from unionportal.lib.months import Month
 

@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit, return_unlock
 from members.models import MonthlyReturn, Role, UserProfile
 from members.selectors import Timeliness, board_rows, return_due_at
-from members.services import cdcs_dissolve, cdcs_move, figures_record, return_approve, return_submit, return_unlock
+from members.services.org import cdcs_dissolve, cdcs_move
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, page, text

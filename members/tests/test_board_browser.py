@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from conftest import log_in
+from members.figures.workflow import return_submit
 from members.models import UserProfile
-from members.services import return_submit
 from unionportal.lib.months import Month
 
 pytestmark = pytest.mark.browser

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.grid import parse_count
+from members.figures.grid import parse_count
+from members.figures.resources import CellError, cell_int
+from members.figures.services import figures_record
 from members.imports import parse_number, sheet_preview, sheet_read
 from members.models import FLOW_MAX, STOCK_MAX, GrassrootsUnion, MonthlyFigure, Sector, Upload
-from members.resources import CellError, cell_int
-from members.services import cdcs_found, figures_record
+from members.services.org import cdcs_found
 from unionportal.lib.months import Month
 
 from .admin_io import csv_file, import_file, row_errors
@@ -140,7 +141,7 @@ def test_a_sheet_with_a_huge_count_is_refused_through_the_upload_page(client_for
 
 
 def test_a_sheet_founding_a_cdcs_with_a_huge_headcount_is_refused(federation, federation_user, unions):
-    from members.exports import FOUNDED_SHEET
+    from members.figures.exports import FOUNDED_SHEET
 
     from .sheets import list_rows
 

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from members.exports import FOUNDED_SHEET
+from members.figures.exports import FOUNDED_SHEET
 from members.imports import sheet_preview, sheet_read
 from members.models import GrassrootsUnion, Organisation, Sector
-from members.services import cdcs_found
+from members.services.org import cdcs_found
 from unionportal.lib.months import Month
 from unionportal.lib.text import CODE_MESSAGE
 

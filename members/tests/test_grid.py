@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from members.grid import grid_read, parse_count
+from members.figures.grid import grid_read, parse_count
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit, return_unlock
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
-from members.services import figures_record, return_approve, return_submit, return_unlock
 from members.tests.html import attr, find, find_all, grid_form, page, text
 from unionportal.lib.months import Month
 

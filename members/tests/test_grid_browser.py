@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import log_in
+from members.figures.services import figures_record
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, MonthlyReturn
-from members.services import figures_record
 from unionportal.lib.months import Month
 
 pytestmark = pytest.mark.browser

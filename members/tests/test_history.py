@@ -6,15 +6,10 @@ import pytest
 from django.urls import reverse
 
 from members.audit import audit_log
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit, return_unlock
 from members.models import AuditEntry, LossReason, MonthlyFigure
-from members.services import (
-    cdcs_dissolve,
-    cdcs_move,
-    figures_record,
-    return_approve,
-    return_submit,
-    return_unlock,
-)
+from members.services.org import cdcs_dissolve, cdcs_move
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, page, text

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from members.exports import BASE_SHEET, MONTH_SHEET
+from members.figures.exports import BASE_SHEET, MONTH_SHEET
+from members.figures.services import figures_record
 from members.imports import SheetRefused, sheet_import, sheet_preview, sheet_read
 from members.models import MonthlyFigure
-from members.services import figures_record
 from unionportal.lib.months import Month
 
 from .sheets import fill, template, to_bytes

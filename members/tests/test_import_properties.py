@@ -28,8 +28,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, HEADER_ROW, MONTH_COLUMNS, MONTH_SHEET
-from members.grid import FLOW_COLUMNS
+from members.figures.exports import DISSOLVED_SHEET, FOUNDED_SHEET, HEADER_ROW, MONTH_COLUMNS, MONTH_SHEET
+from members.figures.grid import FLOW_COLUMNS
+from members.figures.services import figures_record
+from members.figures.summary import summary_differences
+from members.figures.workflow import return_approve, return_submit
 from members.imports import DISSOLVED_FIELD, SheetRefused, sheet_import, sheet_preview, sheet_read
 from members.models import (
     FLOW_MAX,
@@ -41,8 +44,7 @@ from members.models import (
     MonthlyFigure,
     Upload,
 )
-from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
-from members.summary import summary_differences
+from members.services.org import cdcs_dissolve
 from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month
 

@@ -5,10 +5,20 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, HEADER_ROW, MONTH_LABEL, MONTH_SHEET, NEW_ROWS
+from members.figures.exports import (
+    DISSOLVED_SHEET,
+    FOUNDED_SHEET,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    MONTH_LABEL,
+    MONTH_SHEET,
+    NEW_ROWS,
+)
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit
 from members.imports import SheetConflict, SheetRefused, parse_number, sheet_import, sheet_preview, sheet_read
 from members.models import AuditEntry, GrassrootsUnion, MonthlyFigure
-from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
+from members.services.org import cdcs_dissolve
 from unionportal.lib.months import Month
 
 from .sheets import fill, list_rows, template, to_bytes
@@ -291,7 +301,7 @@ def test_a_cdcs_not_under_the_federation_that_month_is_refused_by_the_service(
     federation, other_federation, provincial_staff, unions
 ):
     """The last guard of a federation-month import: the service itself checks the federation."""
-    from members.services import FigureEntry, RowErrors, figures_record_many
+    from members.figures.services import FigureEntry, RowErrors, figures_record_many
 
     with pytest.raises(RowErrors) as refused:
         figures_record_many(

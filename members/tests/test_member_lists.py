@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from members.member_lists import HEADER_ROW, LIST_SHEET, list_read
 from members.models import AuditEntry, LossReason, Member, MemberEvent, MemberListUpload
-from members.people import register_figures
-from members.services import MemberData, member_admit, member_leave
+from members.register.people import register_figures
+from members.register.services import MemberData, member_admit, member_leave
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, page
@@ -711,7 +711,7 @@ def _audit_rows(client, cdcs) -> list[tuple[str, str]]:
 def test_the_cdcs_pages_audit_shows_register_activity_to_its_federation_of_the_time_and_no_file_names_to_leaders(
     client, staff, dt01, other_federation, federation_user, other_federation_user, provincial_staff, leader
 ):
-    from members.services import cdcs_move
+    from members.services.org import cdcs_move
 
     _response, made = upload(staff, dt01, list_file(dt01, MARCH, [GOOD]), name="ds-Nguyen-Van-An.xlsx")
     confirm(staff, made)

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit
 from members.models import AuditEntry, LossReason, MonthlyFigure
-from members.services import cdcs_merge, figures_record, return_approve, return_submit
+from members.services.org import cdcs_merge
 from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month
 

@@ -8,11 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from members.models import AuditEntry, LossReason, Member, MemberEvent, MemberTransfer
-from members.people import fold, id_number_for, id_number_problem, mask_id, member_search, register_figures
-from members.services import (
+from members.register.people import fold, id_number_for, id_number_problem, mask_id, member_search, register_figures
+from members.register.services import (
     MemberData,
-    cdcs_dissolve,
-    cdcs_merge,
     member_admit,
     member_leave,
     member_transfer_accept,
@@ -21,6 +19,7 @@ from members.services import (
     member_transfer_request,
     member_update,
 )
+from members.services.org import cdcs_dissolve, cdcs_merge
 from unionportal.lib.months import Month
 
 MARCH = Month(2021, 3)
@@ -258,8 +257,8 @@ def test_members_already_entering_a_cdcs_founded_that_month_arrive_by_transfer(f
 
 
 def test_the_register_stays_out_of_the_months_figure_history(dt01, federation, federation_user):
+    from members.figures.services import figures_record
     from members.selectors import figure_history, return_history
-    from members.services import figures_record
 
     figures_record(cdcs=dt01, month=MARCH, admitted=1, user=federation_user)
     member_admit(cdcs=dt01, data=person(), user=federation_user)
@@ -272,7 +271,7 @@ def test_the_register_stays_out_of_the_months_figure_history(dt01, federation, f
 
 
 def test_search_results_come_in_name_order_whichever_way_the_database_sorts(dt01, federation_user):
-    from members.people import name_ordered
+    from members.register.people import name_ordered
 
     for name in ("Trần Văn Bình", "Đỗ Văn An", "Nguyễn Văn Ân", "Bùi Văn Cường"):
         member_admit(cdcs=dt01, data=person(name), user=federation_user)

@@ -12,19 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.exports import HEADER_ROW, MONTH_SHEET
+from members.figures.exports import HEADER_ROW, MONTH_SHEET
+from members.figures.reconcile import Status
+from members.figures.services import figures_record
 from members.models import LossReason, MonthlyFigure
-from members.people import mask_id
-from members.reconcile import Status
-from members.services import (
+from members.register.people import mask_id
+from members.register.services import (
     MemberData,
-    cdcs_move,
-    figures_record,
     member_admit,
     member_leave,
     member_transfer_accept,
     member_transfer_request,
 )
+from members.services.org import cdcs_move
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, page, text
@@ -277,7 +277,7 @@ def test_drilldown_of_a_cdcs_without_register_says_so(client_for, federation_use
 
 
 def test_drilldown_pages_the_end_of_month_list(client_for, federation_user, federation, make_cdcs, monkeypatch):
-    from members import reconcile
+    from members.figures import reconcile
 
     cdcs = make_cdcs(federation, code="DT09", opening=5, first_month=FEBRUARY)
     enter(cdcs, [f"Người {n}" for n in range(5)], federation_user)
@@ -305,7 +305,7 @@ def test_a_cdcs_that_moved_away_keeps_its_members_from_its_old_federation(
 
 
 def test_long_movement_lists_stop_and_say_how_many_more(client_for, federation_user, world, monkeypatch):
-    from members import reconcile
+    from members.figures import reconcile
 
     monkeypatch.setattr(reconcile, "FLOW_CAP", 1)
     root = page(client_for(federation_user).get(_url("members:reconcile_cdcs", cdcs="DT01")))

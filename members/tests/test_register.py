@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit
 from members.models import Affiliation, AuditEntry, GrassrootsUnion, MonthlyFigure, Sector
-from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
+from members.services.org import cdcs_dissolve
 from unionportal.lib.months import Month
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)

@@ -9,9 +9,11 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from members.figures.resources import GrassrootsUnionResource, MonthlyFigureResource
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit
 from members.models import AuditEntry, GrassrootsUnion, LossReason, MonthlyFigure
-from members.resources import GrassrootsUnionResource, MonthlyFigureResource
-from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
+from members.services.org import cdcs_dissolve
 from unionportal.lib.months import Month
 
 from .admin_io import (

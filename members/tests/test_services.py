@@ -5,17 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_submit, return_unlock
 from members.models import Affiliation, AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
-from members.services import (
-    cdcs_dissolve,
-    cdcs_found,
-    cdcs_move,
-    figures_record,
-    organisation_merge,
-    return_approve,
-    return_submit,
-    return_unlock,
-)
+from members.services.org import cdcs_dissolve, cdcs_found, cdcs_move, organisation_merge
 from unionportal.lib.months import Month
 
 MARCH, APRIL, MAY = Month(2021, 3), Month(2021, 4), Month(2021, 5)

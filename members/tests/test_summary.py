@@ -1,11 +1,13 @@
-"""The summary per federation × month (members.summary) stays exactly what the monthly rows say,
+"""The summary per federation × month (members.figures.summary) stays exactly what the monthly rows say,
 whichever way the rows change: the grid, an upload, moves, merges, dissolutions, late openings."""
 
 from datetime import date
 
 import pytest
 
-from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET
+from members.figures.exports import DISSOLVED_SHEET, FOUNDED_SHEET
+from members.figures.services import FigureEntry, figures_record, figures_record_many
+from members.figures.summary import summary_differences, summary_ensure, summary_rebuild
 from members.imports import sheet_import, sheet_preview, sheet_read
 from members.models import (
     LOSS_FIELDS,
@@ -17,16 +19,7 @@ from members.models import (
     MonthlyFigure,
     SummaryHorizon,
 )
-from members.services import (
-    FigureEntry,
-    cdcs_dissolve,
-    cdcs_merge,
-    cdcs_move,
-    figures_record,
-    figures_record_many,
-    organisation_merge,
-)
-from members.summary import summary_differences, summary_ensure, summary_rebuild
+from members.services.org import cdcs_dissolve, cdcs_merge, cdcs_move, organisation_merge
 from unionportal.lib.months import Month
 
 from .admin_io import import_file, row_errors, xlsx_file

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.exports import BASE_SHEET, DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, MONTH_SHEET
+from members.figures.exports import BASE_SHEET, DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, MONTH_SHEET
 from members.models import AuditEntry, MonthlyFigure, Upload
 from unionportal.lib.months import Month
 
@@ -332,7 +332,7 @@ def test_import_month_command_prints_the_problems_and_fails(federation, unions, 
 
 
 def test_the_month_export_has_the_saved_figures_as_numbers_with_totals(client_for, federation, leader, unions):
-    from members.services import figures_record
+    from members.figures.services import figures_record
 
     figures_record(cdcs=unions[0], month=APRIL, admitted=1_234, user=None)
     unions[1].name = '=HYPERLINK("http://x")'

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_approve, return_send_back, return_submit
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
-from members.services import figures_record, return_approve, return_send_back, return_submit
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, grid_form, page, text

@@ -24,6 +24,7 @@ from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..access import cdcs_now_under, require_people
 from ..audit import audit_log
+from ..figures.views.uploads import UploadForm
 from ..member_lists import (
     ListConflict,
     ListNeedsConfirmation,
@@ -39,8 +40,7 @@ from ..member_lists import (
     month_problem,
 )
 from ..models import AuditEntry, GrassrootsUnion, MemberListUpload
-from ..services.people import current_federation
-from .uploads import UploadForm
+from ..register.services import current_federation
 
 MAX_SHOWN = 300  # lines of each table of a preview; the counts above them are whole
 

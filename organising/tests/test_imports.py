@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from members.models import AuditEntry
-from members.services import cdcs_move
+from members.services.org import cdcs_move
 from organising.exports import HEADER_ROW, LIST_SHEET, register_workbook
 from organising.imports import ListConflict, ListRefused, list_import, list_preview, list_read, tax_code_of
 from organising.models import Enterprise, EnterpriseListUpload, Stage

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditEntry, GrassrootsUnion
-from members.services import cdcs_move
+from members.services.org import cdcs_move
 from organising.models import Enterprise, Stage, StageChange, StallReason
 from organising.services import (
     contact_log,

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import is_provincial, role_of
+from members.figures.views.uploads import UploadForm
 from members.models import Role
-from members.views.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..exports import register_workbook

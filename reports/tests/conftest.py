@@ -18,8 +18,9 @@ from datetime import date
 
 import pytest
 
+from members.figures.services import figures_record
 from members.models import LossReason, Organisation, Sector
-from members.services import cdcs_dissolve, figures_record
+from members.services.org import cdcs_dissolve
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 

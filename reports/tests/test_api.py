@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from members.figures.services import figures_record
 from members.models import AuditEntry, LossReason
-from members.services import figures_record
 from reports.models import ApiToken
 from reports.selectors import Scope, progress_report
 from reports.tokens import api_token_create, api_token_revoke

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from members.figures.services import figures_record
+from members.figures.workflow import return_submit
 from members.models import LossReason, MonthlyReturn, Sector, UserProfile
-from members.services import figures_record, return_submit
 from reports.dashboard import dashboard
 from reports.models import Meeting
 from reports.selectors import Scope

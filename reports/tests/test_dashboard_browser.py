@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import log_in
-from members.services import figures_record
+from members.figures.services import figures_record
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from members.figures.services import figures_record
 from members.models import LossReason, Sector
-from members.services import cdcs_dissolve, cdcs_move, figures_record
+from members.services.org import cdcs_dissolve, cdcs_move
 from reports.drilldown import cdcs_months, federation_cdcs
 from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month

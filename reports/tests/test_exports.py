@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from members.figures.services import figures_record
 from members.models import LossReason
-from members.services import figures_record
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import XLSX_TYPE

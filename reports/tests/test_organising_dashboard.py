@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from members.figures.services import figures_record
 from members.models import Sector
-from members.services import figures_record
 from organising.funnel import year_unions
 from organising.models import Stage
 from organising.tests.funnel_world import AS_OF, build_pipeline, enterprise

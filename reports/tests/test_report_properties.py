@@ -13,8 +13,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from members.figures.services import FigureEntry, figures_record_many
 from members.models import LOSS_FIELDS, LossReason, MonthlyFigure
-from members.services import FigureEntry, figures_record_many
 from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month
 

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from members.figures.services import figures_record
 from members.models import LossReason, Organisation, Sector
-from members.services import cdcs_dissolve, cdcs_move, figures_record
+from members.services.org import cdcs_dissolve, cdcs_move
 from reports.selectors import Scope, progress_report
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month, month_range

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from members.figures.services import figures_record
 from members.models import LossReason
-from members.services import figures_record
 from unionportal.lib.months import Month
 
 URL = reverse("reports:progress")

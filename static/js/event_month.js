@@ -1,6 +1,6 @@
 // Beside the date of a member register event, "tính vào số liệu tháng MM/YYYY": the month whose
 // figures it counts in, updated as the date is typed or picked. The server says it again when the
-// form is sent (members.services.event_months), and refuses what its register cannot count. No
+// form is sent (members.register.event_months), and refuses what its register cannot count. No
 // inline script, so that a strict content security policy can forbid them.
 const pad = (n) => String(n).padStart(2, "0");
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from members.models import AuditEntry
-from members.services import cdcs_move
+from members.services.org import cdcs_move
 from training.models import Course, CourseAttendance
 from training.services import CourseData, course_create, course_delete, course_update
 from unionportal.lib.months import Month

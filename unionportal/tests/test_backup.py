@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from members.figures.services import figures_record
 from members.models import AuditEntry, LossReason, Organisation, Sector
-from members.services import figures_record
 from reports.management.commands.report import as_json
 from reports.selectors import Scope, progress_report
 from targets.services import programme_create, quota_set

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from members.audit import audit_entry, audit_many
+from members.figures.services import figures_record
 from members.models import AuditEntry, Member, MemberTransfer, MonthlyFigure
-from members.services import figures_record
 from organising.models import Enterprise
 from organising.services import ListChanges, enterprises_import
 from unionportal.lib.bulk import insert_many, update_many

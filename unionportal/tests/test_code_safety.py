@@ -32,8 +32,8 @@ ALLOWED = {
     ("unionportal/backup.py", ".open"): "the backup file the operator names on the command line",
     ("members/imports.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
     ("unionportal/lib/xlsx.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
-    ("members/views/grid_rows.py", "mark_safe"): "the entry grid's rows, every value passed through escape()",
-    ("members/views/reconcile.py", "mark_safe"): "the reconciliation table, every value passed through escape()",
+    ("members/figures/views/grid_rows.py", "mark_safe"): "the entry grid's rows, every value passed through escape()",
+    ("members/figures/views/reconcile.py", "mark_safe"): "the reconciliation table, each value passed through escape()",
 }
 
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import log_in
+from members.figures.services import figures_record
 from members.models import GrassrootsUnion
-from members.services import MemberData, figures_record, member_admit
+from members.register.services import MemberData, member_admit
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 

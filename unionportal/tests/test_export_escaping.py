@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from members.models import GrassrootsUnion
-from members.services import MemberData, member_admit
+from members.register.services import MemberData, member_admit
 from organising.services import enterprise_create
 from ratings.models import Criterion, CriterionGroup, Level
 from ratings.services import rubric_create

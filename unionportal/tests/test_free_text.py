@@ -10,8 +10,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 
+from members.figures.workflow import return_approve, return_submit, return_unlock
 from members.models import AuditEntry, MonthlyReturn
-from members.services import return_approve, return_submit, return_unlock
 from organising.models import Contact
 from organising.services import contact_log, enterprise_create
 from ratings.models import Assessment

@@ -17,9 +17,9 @@ from django.core.management import execute_from_command_line
 from django.urls import reverse
 from openpyxl import Workbook
 
+from members.figures.resources import XLSXFormat
 from members.imports import sheet_read
 from members.models import GrassrootsUnion, MonthlyFigure, Upload
-from members.resources import XLSXFormat
 from members.tests.sheets import fill, template, to_bytes
 from organising.models import Enterprise
 from ratings.models import Assessment

@@ -411,7 +411,8 @@ def _security_world():
     """A second CĐCS of PB's, PB02, and a member PB01 asks it to take: a transfer no DT user may
     see or act on. [helper: security]"""
     from members.models import Sector
-    from members.services import MemberData, cdcs_found, member_admit, member_transfer_request
+    from members.register.services import MemberData, member_admit, member_transfer_request
+    from members.services.org import cdcs_found
 
     pb01 = GrassrootsUnion.objects.get(code="PB01")
     pb02 = cdcs_found(
@@ -504,7 +505,7 @@ def _ratings_world():
 
 def _reconcile_world():
     """DT01 keeps its member register from 03/2021, so that its drill-down lists someone. [helper: reconcile]"""
-    from members.services import MemberData, member_admit
+    from members.register.services import MemberData, member_admit
 
     dt01 = GrassrootsUnion.objects.get(code="DT01")
     old = MemberData("Phạm Văn Cũ", date(2015, 1, 5))
@@ -513,7 +514,7 @@ def _reconcile_world():
 
 def _people_world():
     """A member in DT01 and one in PB01, whom PB01 has asked DT01 to take. [helper: people]"""
-    from members.services import MemberData, member_admit, member_transfer_request
+    from members.register.services import MemberData, member_admit, member_transfer_request
 
     dt01, pb01 = GrassrootsUnion.objects.get(code="DT01"), GrassrootsUnion.objects.get(code="PB01")
     an = MemberData("Nguyễn Văn An", date(2021, 3, 5), date(1990, 5, 1), "male", id_number="001090001234")
@@ -839,10 +840,11 @@ def moved_world(world, other_federation):
     """MV01 under DT from 2015, under PB from 01/2021, with February's figures reported by PB; and,
     for each side, an upload of March naming MV01, an enterprise list linking it and a
     self-assessment sheet rating it, and a member list for it."""
+    from members.figures.services import figures_record
     from members.member_lists import MemberList
     from members.member_lists import list_preview as member_list_preview
     from members.models import MemberListUpload, Sector
-    from members.services import cdcs_found, cdcs_move, figures_record
+    from members.services.org import cdcs_found, cdcs_move
     from organising.imports import EnterpriseList, list_preview
     from organising.models import EnterpriseListUpload
     from ratings.imports import ScoreSheet

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from members.grid import column_label
+from members.figures.grid import column_label
 from members.imports import (
     Preview,
     SheetRefused,

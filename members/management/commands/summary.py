@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from members.summary import summary_differences, summary_rebuild
+from members.figures.summary import summary_differences, summary_rebuild
 
 
 class Command(BaseCommand):

@@ -13,13 +13,8 @@ from unionportal.lib.text import text_length_validator
 
 from ..access import require_provincial, require_write
 from ..audit import audit_log
-from ..models import (
-    GrassrootsUnion,
-    MonthlyFigure,
-    MonthlyReturn,
-    Organisation,
-)
-from .common import Source, who_and_when
+from ..models import GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
+from ..services.common import Source, who_and_when
 
 
 def return_for_update(federation: Organisation, month: Month) -> MonthlyReturn:
@@ -88,7 +83,7 @@ def return_submit(
 
 def open_warnings(federation: Organisation, month: Month) -> int:
     """How many CĐCS of the federation-month have data-quality warnings nobody ticked as checked."""
-    from ..grid import grid_open_warnings  # late: the entry grid imports these services
+    from .grid import grid_open_warnings  # late: the entry grid imports these services
 
     return grid_open_warnings(federation=federation, month=month)
 

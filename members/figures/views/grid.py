@@ -15,8 +15,8 @@ from unionportal.lib.formatting import count
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
-from .. import services
-from ..access import access_org, can_write, is_provincial, orgs_visible_to, role_of
+from ...access import access_org, can_write, is_provincial, orgs_visible_to, role_of
+from ...models import MonthlyReturn, Role
 from ..grid import (
     FLOW_COLUMNS,
     SHORT_LABELS,
@@ -30,7 +30,8 @@ from ..grid import (
     grid_save,
     return_read,
 )
-from ..models import MonthlyReturn, Role
+from ..locks import locked_message
+from ..workflow import changed_since_seen_message, return_approve, return_send_back, return_submit, return_unlock
 from .grid_rows import render_rows
 
 
@@ -71,7 +72,7 @@ def grid_start(request):
     return render(request, "members/grid_start.html", {"form": form})
 
 
-def _unavailable(org, month: Month) -> str | None:
+def month_unavailable(org, month: Month) -> str | None:
     """Why there is no grid for this federation-month, if there is none."""
     if org.is_province:
         return _("Số liệu được nhập theo từng công đoàn cấp trên trực tiếp cơ sở, không nhập cho LĐLĐ tỉnh.")
@@ -95,7 +96,7 @@ def grid(request, code: str, month: Month):
     org = access_org(request.user, code)
     context = {"org": org, "month": month, "previous": month - 1, "next": month + 1}
     context["is_current_or_past"] = month + 1 <= Month.of(timezone.localdate())
-    reason = _unavailable(org, month)
+    reason = month_unavailable(org, month)
     if reason:
         context["unavailable"] = reason
         return render(request, "members/grid.html", context)
@@ -127,7 +128,7 @@ def grid(request, code: str, month: Month):
         else:
             _say_saved(request, saved, month, submitting=submitting)
             if submitting and saved.changed_since:  # what would be sent is not only what this page showed
-                messages.error(request, services.changed_since_seen_message(org, month, saved.changed_since))
+                messages.error(request, changed_since_seen_message(org, month, saved.changed_since))
             elif submitting:
                 _submit(request, org, month, version=saved.version)
             return redirect("members:grid", code=org.code, month=month)
@@ -180,7 +181,7 @@ def _say_saved(request, saved: GridSaved, month: Month, *, submitting: bool) -> 
 
 def _submit(request, org, month: Month, *, version: int | None = None) -> None:
     try:
-        services.return_submit(federation=org, month=month, user=request.user, version=version)
+        return_submit(federation=org, month=month, user=request.user, version=version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -227,7 +228,7 @@ def _grid_context(request, grid, writable: bool) -> dict:
         "head_losses": heads[2:],
         "writable": writable,
         "monthly_return": monthly_return,
-        "locked_message": services.locked_message(monthly_return) if monthly_return.is_locked else "",
+        "locked_message": locked_message(monthly_return) if monthly_return.is_locked else "",
         "can_submit": can_write(request.user, grid.federation)
         and monthly_return.status == MonthlyReturn.Status.DRAFT
         and grid.rows,
@@ -270,7 +271,7 @@ def approve(request, code: str, month: Month):
         request,
         code,
         month,
-        lambda org: services.return_approve(
+        lambda org: return_approve(
             federation=org,
             month=month,
             user=request.user,
@@ -289,7 +290,7 @@ def send_back(request, code: str, month: Month):
         request,
         code,
         month,
-        lambda org: services.return_send_back(
+        lambda org: return_send_back(
             federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
         ),
         _("Đã trả lại báo cáo tháng %(month)s của %(org)s để sửa; đơn vị sẽ thấy lý do trả lại."),
@@ -304,7 +305,7 @@ def unlock(request, code: str, month: Month):
         request,
         code,
         month,
-        lambda org: services.return_unlock(
+        lambda org: return_unlock(
             federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
         ),
         _("Đã mở khóa số liệu tháng %(month)s của %(org)s; đơn vị sẽ thấy lý do mở khóa."),

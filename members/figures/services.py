@@ -27,8 +27,12 @@ from ..models import (
     ceiling_of,
     too_large_message,
 )
-from ..summary import summary_batch
-from .common import AUDITED_FIGURES, Source, _day, _touch_returns, ensure_months_open
+from ..services.common import Source, short_day
+from .locks import ensure_months_open, returns_touch
+from .summary import summary_batch
+
+# What the audit trail compares before and after a monthly figure is written.
+AUDITED_FIGURES = (*FLOW_FIELDS, "members_start", "members_end", "workers")
 
 
 def _check_counts(values: Mapping[str, int | None]) -> dict[str, list[str]]:
@@ -219,8 +223,8 @@ def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None
             % {
                 "cdcs": cdcs.name,
                 "month": month,
-                "founded": _day(cdcs.founded_on),
-                "dissolved": _(", giải thể %s") % _day(cdcs.dissolved_on) if cdcs.dissolved_on else "",
+                "founded": short_day(cdcs.founded_on),
+                "dissolved": _(", giải thể %s") % short_day(cdcs.dissolved_on) if cdcs.dissolved_on else "",
             }
         )
     if cdcs.federation_at_id is None:
@@ -368,7 +372,7 @@ def _carry_forward_many(deltas: dict[int, int], later, month: Month, user) -> No
         MonthlyFigure.objects.filter(cdcs_id__in=cdcs_ids, month__gt=month.first_day).update(
             members_start=F("members_start") + delta, members_end=F("members_end") + delta
         )
-        _touch_returns([(fed, first_day) for cdcs_id in cdcs_ids for fed, first_day, _s, _e in later[cdcs_id]], user)
+        returns_touch([(fed, first_day) for cdcs_id in cdcs_ids for fed, first_day, _s, _e in later[cdcs_id]], user)
 
 
 def _write_rows(entries, unions, federations, existing, later, results, flows, *, month, user, source, write=True):
@@ -416,7 +420,7 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
                                "acknowledged_warnings", "updated_by", "updated_at"])  # fmt: skip
     update_many(workers_now, ["workers"])
     if audits:
-        _touch_returns({(federation.pk, month.first_day) for _row, federation, _changes in audits}, user)
+        returns_touch({(federation.pk, month.first_day) for _row, federation, _changes in audits}, user)
         audit_many(
             audit_entry(user, "figures.record", row, source=source, federation=federation, month=month, changes=changes)
             for row, federation, changes in audits

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
-from .. import selectors
-from ..access import orgs_visible_to, role_of
-from ..models import Role
+from ... import selectors
+from ...access import orgs_visible_to, role_of
+from ...models import Role
 
 ME = "me"
 BY_URGENCY = "urgency"

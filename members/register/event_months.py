@@ -1,7 +1,7 @@
 """Which month a member register event counts in, and whether it may be written there.
 
 An event (admitted, transferred in, lost, entered as a member already) counts in the month of its
-day, for the federation the CĐCS belonged to that month (members.people.register_figures). Pages
+day, for the federation the CĐCS belonged to that month (members.register.people.register_figures). Pages
 say which before anything is saved ("tính vào số liệu tháng 03/2021"), and the services refuse:
 
 - an event before the CĐCS's register starts (register_from): no month of the register would
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from unionportal.lib.months import Month
 
 from ..models import Affiliation, GrassrootsUnion, MonthlyReturn, Organisation
-from .common import _day
+from ..services.common import short_day
 
 CONFIRM_FIELD = "confirm_month"  # the name of the box that confirms an approved month, on every form
 
@@ -37,7 +37,7 @@ class EventMonth:
             "Biến động ngày %(day)s tính vào số liệu tháng %(month)s của %(org)s, tháng đã duyệt và khóa số liệu. "
             "Số liệu đã duyệt giữ nguyên; đối chiếu với sổ đoàn viên sẽ lệch ở tháng đó. Nếu đúng là ngày này, "
             "hãy đánh dấu “Vẫn ghi vào tháng đã duyệt” rồi ghi lại."
-        ) % {"day": _day(on), "month": self.month, "org": self.federation.name if self.federation else self.cdcs}
+        ) % {"day": short_day(on), "month": self.month, "org": self.federation.name if self.federation else self.cdcs}
 
 
 def counts_in(on: date) -> str:
@@ -94,7 +94,7 @@ def require_countable(
                         "vào tháng nào của sổ. Người đã là đoàn viên trước khi ghi sổ thì ghi theo diện “Đã là đoàn "
                         "viên, nay ghi vào sổ”."
                     )
-                    % {"cdcs": cdcs, "start": Month.of(cdcs.register_from), "day": _day(on)}
+                    % {"cdcs": cdcs, "start": Month.of(cdcs.register_from), "day": short_day(on)}
                 ]
             }
         )

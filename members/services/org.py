@@ -11,6 +11,9 @@ from unionportal.lib.months import Month
 
 from ..access import require_provincial, require_write
 from ..audit import audit_log
+from ..figures.locks import ensure_month_open, ensure_months_open, returns_touch
+from ..figures.services import figures_record
+from ..figures.summary import summary_batch, summary_refresh, summary_refresh_cdcs
 from ..models import (
     LOSS_FIELDS,
     Affiliation,
@@ -20,17 +23,15 @@ from ..models import (
     Organisation,
     federation_at_subquery,
 )
-from ..summary import summary_batch, summary_refresh, summary_refresh_cdcs
-from .common import Source, _day, _touch_returns, ensure_month_open, ensure_months_open, federation_of
-from .figures import figures_record
-from .people import members_close
+from ..register.services import members_close
+from .common import Source, federation_of, short_day
 
 
 def _require_federation(org: Organisation, on: date) -> None:
     if org.is_province:
         raise ValidationError(_("CĐCS phải trực thuộc một công đoàn cấp trên trực tiếp cơ sở, không phải LĐLĐ tỉnh."))
     if (org.active_from and org.active_from > on) or (org.active_to and org.active_to < on):
-        raise ValidationError(_("%(org)s không hoạt động vào ngày %(day)s.") % {"org": org.name, "day": _day(on)})
+        raise ValidationError(_("%(org)s không hoạt động vào ngày %(day)s.") % {"org": org.name, "day": short_day(on)})
 
 
 @transaction.atomic
@@ -63,7 +64,7 @@ def cdcs_found(
     cdcs.full_clean()
     cdcs.save()
     Affiliation.objects.create(cdcs=cdcs, federation=federation, valid_from=month.first_day)
-    _touch_returns([(federation.pk, month.first_day)], user)
+    returns_touch([(federation.pk, month.first_day)], user)
     audit_log(user, "cdcs.found", cdcs, source=source, federation=federation, month=month)
     return cdcs
 
@@ -81,7 +82,7 @@ def cdcs_dissolve(*, cdcs: GrassrootsUnion, on: date, reason: str, user, source:
     require_write(user, federation)
     if cdcs.dissolved_on:
         raise ValidationError(
-            _("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": _day(cdcs.dissolved_on)}
+            _("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": short_day(cdcs.dissolved_on)}
         )
     if not reason.strip():
         raise ValidationError({"dissolution_reason": [_("Cần ghi lý do giải thể.")]})
@@ -120,7 +121,7 @@ def _sync_figures_with_affiliations(cdcs_ids, *, user) -> None:
         MonthlyFigure.objects.filter(pk__in=[pk for pk, _old, new, _m in changes if new == federation_id]).update(
             federation_id=federation_id
         )
-    _touch_returns(pairs, user)
+    returns_touch(pairs, user)
 
 
 @transaction.atomic
@@ -229,14 +230,19 @@ def cdcs_merge(
     for cdcs, field in ((absorbed, NON_FIELD_ERRORS), (into, "into")):
         if cdcs.dissolved_on:
             raise ValidationError(
-                {field: [_("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": _day(cdcs.dissolved_on)}]}
+                {
+                    field: [
+                        _("%(cdcs)s đã giải thể ngày %(day)s.")
+                        % {"cdcs": cdcs.name, "day": short_day(cdcs.dissolved_on)}
+                    ]
+                }
             )
         if cdcs.founded_on > on:
             raise ValidationError(
                 {
                     field: [
                         _("%(cdcs)s thành lập ngày %(founded)s, sau ngày hợp nhất %(day)s.")
-                        % {"cdcs": cdcs.name, "founded": _day(cdcs.founded_on), "day": _day(on)}
+                        % {"cdcs": cdcs.name, "founded": short_day(cdcs.founded_on), "day": short_day(on)}
                     ]
                 }
             )
@@ -272,7 +278,7 @@ def cdcs_merge(
     absorbed.merged_into = into
     absorbed.full_clean()
     absorbed.save(update_fields=["dissolved_on", "dissolution_reason", "merged_into"])
-    _touch_returns(pairs, user)
+    returns_touch(pairs, user)
     audit_log(
         user,
         "cdcs.merge",

@@ -2,15 +2,15 @@
 changing a record, losing a member, transfers between CĐCS of the province (pending until the
 receiving CĐCS accepts them) and out of it, and closing every membership of a CĐCS that is
 dissolved or merged. Each runs in one transaction and is audited, and none touches the monthly
-figures: the register is counted beside them (members.people.register_figures).
+figures: the register is counted beside them (members.register.people.register_figures).
 
 Rules kept here: a member is in one CĐCS at a time (one Member per person: an ID number is
 unique in the province, and someone who left and joins again keeps their record and history);
 events happen on days when the CĐCS exists, never in the future, never before the member's last
 event, never before its register starts nor in an approved month unless confirmed
-(services.event_months); the register of a CĐCS starts (register_from) the month its existing
+(members.register.event_months); the register of a CĐCS starts (register_from) the month its existing
 members are entered. An ID number typed on a form is looked up in the province's register before
-that transaction (services.lookups), so that a look-up refused stays in the audit trail, and what
+that transaction (members.register.lookups), so that a look-up refused stays in the audit trail, and what
 the refusal says is members.access.id_holder_refusal's."""
 
 from dataclasses import dataclass
@@ -28,10 +28,10 @@ from unionportal.lib.months import Month
 from ..access import PeopleScope, id_holder_refusal, require_write
 from ..audit import audit_entry, audit_log, audit_many
 from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer, Organisation
-from ..people import card_key, id_number_problem, mask_id, normal_card_number, normal_id_number, search_key
-from .common import Source, _day, federation_of
+from ..services.common import Source, federation_of, short_day
 from .event_months import require_countable
 from .lookups import lookup_record
+from .people import card_key, id_number_problem, mask_id, normal_card_number, normal_id_number, search_key
 
 # The fields of a member's record a person enters; the rest (CĐCS, status) follow from events.
 RECORD_FIELDS = ("full_name", "born_on", "gender", "ethnicity", "id_number", "card_number", "joined_on", "job")
@@ -85,13 +85,13 @@ def record_problems(data: MemberData, *, today: date | None = None) -> dict[str,
     if not data.full_name:
         problems["full_name"] = _("Cần ghi họ và tên.")
     if data.joined_on > today:
-        problems["joined_on"] = _("Ngày vào công đoàn %(day)s chưa đến.") % {"day": _day(data.joined_on)}
+        problems["joined_on"] = _("Ngày vào công đoàn %(day)s chưa đến.") % {"day": short_day(data.joined_on)}
     if data.born_on is not None:
         if data.born_on >= data.joined_on:
             problems["born_on"] = _("Ngày sinh phải trước ngày vào công đoàn.")
         elif data.joined_on.year - data.born_on.year < 15:
             problems["born_on"] = _("Người vào công đoàn phải từ đủ 15 tuổi (sinh %(day)s).") % {
-                "day": _day(data.born_on)
+                "day": short_day(data.born_on)
             }
     if data.id_number:
         problem = id_number_problem(data.id_number, born_on=data.born_on, gender=data.gender)
@@ -125,22 +125,22 @@ def _require_active_on(cdcs: GrassrootsUnion, on: date) -> None:
     if on < cdcs.founded_on:
         raise ValidationError(
             _("%(cdcs)s thành lập ngày %(founded)s, sau ngày %(day)s.")
-            % {"cdcs": cdcs.name, "founded": _day(cdcs.founded_on), "day": _day(on)}
+            % {"cdcs": cdcs.name, "founded": short_day(cdcs.founded_on), "day": short_day(on)}
         )
     if cdcs.dissolved_on and on > cdcs.dissolved_on:
         raise ValidationError(
-            _("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": _day(cdcs.dissolved_on)}
+            _("%(cdcs)s đã giải thể ngày %(day)s.") % {"cdcs": cdcs.name, "day": short_day(cdcs.dissolved_on)}
         )
 
 
 def _require_after_history(member: Member, on: date) -> None:
     if on > timezone.localdate():
-        raise ValidationError(_("Ngày %(day)s chưa đến.") % {"day": _day(on)})
+        raise ValidationError(_("Ngày %(day)s chưa đến.") % {"day": short_day(on)})
     last = member.events.order_by("-on", "-pk").first()
     if last is not None and on < last.on:
         raise ValidationError(
             _("Ngày %(day)s trước biến động gần nhất của đoàn viên (%(last)s, %(kind)s).")
-            % {"day": _day(on), "last": _day(last.on), "kind": last.get_kind_display().lower()}
+            % {"day": short_day(on), "last": short_day(last.on), "kind": last.get_kind_display().lower()}
         )
 
 
@@ -199,7 +199,7 @@ def admission_event(
 
 def _look_up(user, *, cdcs: GrassrootsUnion, federation, id_number: str, source: str, conflicts) -> None:
     """Before an ID number typed on a form is written: counted and audited as a look-up in the
-    province's register (members.services.lookups) unless its holder is a member the user reads,
+    province's register (members.register.lookups) unless its holder is a member the user reads,
     and refused, in the words members.access.id_holder_refusal allows, when its holder is someone
     else the user may not read and `conflicts(holder)` says the number cannot be written."""
     holder = holder_of(id_number)
@@ -239,7 +239,7 @@ def member_admit(
 
     Someone who left (anywhere in the province) joins again on their own record, which keeps the
     history; what it says of them is what was typed now. The event must be one the register
-    counts, in a month not approved unless confirm_month (services.event_months)."""
+    counts, in a month not approved unless confirm_month (members.register.event_months)."""
     data = data.cleaned()
     problems = record_problems(data)
     if problems:
@@ -248,7 +248,7 @@ def member_admit(
         if arrived_on < data.joined_on:
             raise ValidationError({"arrived_on": [_("Ngày chuyển đến không được trước ngày vào công đoàn.")]})
         if arrived_on > timezone.localdate():
-            raise ValidationError({"arrived_on": [_("Ngày %(day)s chưa đến.") % {"day": _day(arrived_on)}]})
+            raise ValidationError({"arrived_on": [_("Ngày %(day)s chưa đến.") % {"day": short_day(arrived_on)}]})
     kind, on = admission_event(cdcs, data, existing=existing, month=month, arrived_on=arrived_on)
     federation = _require_member_write(user, cdcs, on)
     _require_active_on(cdcs, on)

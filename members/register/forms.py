@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.forms import DateField, MonthField
 
-from .models import Gender, GrassrootsUnion, LossReason, Member
+from ..models import Gender, GrassrootsUnion, LossReason, Member
 from .people import mask_id
 from .services import LEAVING_REASONS, MemberData
 
@@ -70,7 +70,7 @@ class PeopleSearchForm(forms.Form):
 
 
 def confirm_month_field() -> forms.BooleanField:
-    """The box that confirms an event in an approved month (members.services.event_months): shown
+    """The box that confirms an event in an approved month (members.register.event_months): shown
     by the templates once the service asked for it (_confirm_month.html)."""
     return forms.BooleanField(label=_("Vẫn ghi vào tháng đã duyệt"), required=False)
 

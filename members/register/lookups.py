@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import audit_log
 from ..models import AuditEntry, GrassrootsUnion
-from .common import Source
+from ..services.common import Source
 
 LOOKUP = "member.lookup"  # ID numbers looked for in the province's register
 ID_SEARCH = "member.id_search"  # a whole ID number searched for among the members the user reads

@@ -37,10 +37,9 @@ from import_export.results import RowResult
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, safe_value, unescape_text
 
-from . import services
-from .access import require_write
-from .audit import audit_log
-from .models import (
+from ..access import require_write
+from ..audit import audit_log
+from ..models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
     Affiliation,
@@ -50,6 +49,8 @@ from .models import (
     Organisation,
     Sector,
 )
+from ..services.org import cdcs_found
+from .services import FigureEntry, RowErrors, figures_record_many
 from .summary import summary_refresh_cdcs
 
 Source = AuditEntry.Source
@@ -296,7 +297,7 @@ class MonthlyFigureResource(ServiceResource):
 
     def write(self, rows, *, user):
         outcomes = {number: Outcome() for number in rows}
-        entries: dict[int, tuple[Month, services.FigureEntry]] = {}
+        entries: dict[int, tuple[Month, FigureEntry]] = {}
         unions = GrassrootsUnion.objects.in_bulk(
             {cell_text(row.get("cdcs")) for row in rows.values()}, field_name="code"
         )
@@ -308,7 +309,7 @@ class MonthlyFigureResource(ServiceResource):
             {number: (month, entry.cdcs.pk) for number, (month, entry) in entries.items()}, outcomes, "cdcs"
         )
 
-        by_month: dict[Month, dict[int, services.FigureEntry]] = defaultdict(dict)
+        by_month: dict[Month, dict[int, FigureEntry]] = defaultdict(dict)
         for number, (month, entry) in entries.items():
             if not outcomes[number].errors:
                 by_month[month][number] = entry
@@ -316,7 +317,7 @@ class MonthlyFigureResource(ServiceResource):
             self._write_month(month, by_month[month], outcomes, user)
         return outcomes
 
-    def _entry(self, row, unions, outcome: Outcome) -> tuple[Month, services.FigureEntry] | None:
+    def _entry(self, row, unions, outcome: Outcome) -> tuple[Month, FigureEntry] | None:
         code = cell_text(row.get("cdcs"))
         cdcs = unions.get(code)
         if cdcs is None:
@@ -332,7 +333,7 @@ class MonthlyFigureResource(ServiceResource):
         if outcome.errors:
             return None
         lost = {reason.value: values[column] or 0 for reason, column in LOSS_FIELDS.items()}
-        entry = services.FigureEntry(
+        entry = FigureEntry(
             cdcs=cdcs,
             admitted=values["admitted"] or 0,
             transferred_in=values["transferred_in"] or 0,
@@ -343,7 +344,7 @@ class MonthlyFigureResource(ServiceResource):
         )
         return values["month"], entry
 
-    def _write_month(self, month: Month, entries: dict[int, services.FigureEntry], outcomes, user) -> None:
+    def _write_month(self, month: Month, entries: dict[int, FigureEntry], outcomes, user) -> None:
         number_of = {entry.cdcs.pk: number for number, entry in entries.items()}
         before = {
             row.cdcs_id: deepcopy(row)
@@ -352,10 +353,8 @@ class MonthlyFigureResource(ServiceResource):
             )
         }
         try:
-            written = services.figures_record_many(
-                month=month, entries=list(entries.values()), user=user, source=Source.ADMIN
-            )
-        except services.RowErrors as errors:
+            written = figures_record_many(month=month, entries=list(entries.values()), user=user, source=Source.ADMIN)
+        except RowErrors as errors:
             for cdcs_id, error in errors.by_cdcs.items():
                 for column, texts in messages_of(error).items():
                     for text in texts:
@@ -496,7 +495,7 @@ class GrassrootsUnionResource(ServiceResource):
             outcome.refuse("dissolved_on", _("CĐCS mới không thể đã giải thể: hãy giải thể qua Sổ CĐCS sau khi nhập."))
         if outcome.errors:
             return
-        outcome.after = services.cdcs_found(
+        outcome.after = cdcs_found(
             code=code,
             name=values["name"],
             employer=values["employer"],

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from unionportal.lib.months import Month
 
-from .. import selectors
-from ..access import access_org, cdcs_visible_to, figures_visible_to, orgs_visible_to
-from ..models import MonthlyFigure, MonthlyReturn
-from ..services import federation_of
+from ... import selectors
+from ...access import access_org, cdcs_visible_to, figures_visible_to, orgs_visible_to
+from ...models import MonthlyFigure, MonthlyReturn
+from ...services.common import federation_of
 
 PER_PAGE = 100
 

@@ -24,8 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, table_workbook
 
+from ..models import LOSS_FIELDS, STOCK_MAX, LossReason, Sector
 from .grid import Grid
-from .models import LOSS_FIELDS, STOCK_MAX, LossReason, Sector
 
 
 @dataclass(frozen=True)

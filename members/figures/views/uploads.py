@@ -18,11 +18,8 @@ from django.views.decorators.http import require_POST
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import XLSX_TYPE, xlsx_response
 
-from .. import services
-from ..access import access_org, can_write
-from ..exports import month_figures_workbook, month_workbook
-from ..grid import grid_read, return_read
-from ..imports import (
+from ...access import access_org, can_write
+from ...imports import (
     Problem,
     Sheet,
     SheetConflict,
@@ -32,8 +29,11 @@ from ..imports import (
     upload_finish,
     upload_receive,
 )
-from ..models import AuditEntry, Upload
-from .grid import _unavailable
+from ...models import AuditEntry, Upload
+from ..exports import month_figures_workbook, month_workbook
+from ..grid import grid_read, return_read
+from ..locks import locked_message
+from .grid import month_unavailable
 
 
 class UploadForm(forms.Form):
@@ -54,7 +54,7 @@ def _programme_name(month: Month) -> str:
 
 def _available(request, code: str, month: Month, *, write: bool):
     org = access_org(request.user, code, write=write)
-    reason = _unavailable(org, month)
+    reason = month_unavailable(org, month)
     if reason:
         messages.error(request, reason)
         return org, redirect("members:grid", code=org.code, month=month)
@@ -108,7 +108,7 @@ def upload(request, code: str, month: Month):
             "month": month,
             "form": form,
             "recent": _history(org)[:5],
-            "locked_message": services.locked_message(monthly_return) if monthly_return.is_locked else "",
+            "locked_message": locked_message(monthly_return) if monthly_return.is_locked else "",
         },
     )
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from unionportal.lib.bulk import insert_many
 from unionportal.lib.months import Month, month_range
 
-from .models import (
+from ..models import (
     FLOW_FIELDS,
     SECTORS_OF_GROUP,
     Affiliation,

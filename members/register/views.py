@@ -27,20 +27,12 @@ from unionportal.lib.forms import posted
 from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 
-from .. import services
-from ..access import (
-    PeopleScope,
-    cdcs_now_under,
-    cdcs_visible_to,
-    is_provincial,
-    members_visible_to,
-    require_people,
-)
+from ..access import PeopleScope, cdcs_now_under, cdcs_visible_to, is_provincial, members_visible_to, require_people
 from ..audit import audit_log
 from ..forms import add_service_errors
 from ..models import GrassrootsUnion, Member, MemberEvent, MemberTransfer
-from ..people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
-from ..people_forms import (
+from .event_months import CONFIRM_FIELD, counts_in
+from .forms import (
     AdmitMode,
     MemberAdmitForm,
     MemberEditForm,
@@ -51,9 +43,18 @@ from ..people_forms import (
     TransferAcceptForm,
     TransferRejectForm,
 )
-from ..services.event_months import CONFIRM_FIELD, counts_in
-from ..services.lookups import id_search_record
-from ..services.people import current_federation
+from .lookups import id_search_record
+from .people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
+from .services import (
+    current_federation,
+    member_admit,
+    member_leave,
+    member_transfer_accept,
+    member_transfer_cancel,
+    member_transfer_reject,
+    member_transfer_request,
+    member_update,
+)
 
 PAGE_SIZE = 50
 DECIDED_LIMIT = 50
@@ -217,7 +218,7 @@ def person_new(request):
     if request.method == "POST" and form.is_valid():
         cdcs = form.cleaned_data["cdcs"]
         try:
-            member = services.member_admit(
+            member = member_admit(
                 cdcs=cdcs,
                 data=form.member_data(),
                 user=user,
@@ -269,7 +270,7 @@ def person_edit(request, pk):
     form = MemberEditForm(posted(request), member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(
+            member_update(
                 member=member,
                 data=form.member_data(),
                 user=request.user,
@@ -303,7 +304,7 @@ def person_leave(request, pk):
     form = MemberLeaveForm(posted(request), initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_leave(member=member, user=request.user, **form.cleaned_data)
+            member_leave(member=member, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -331,9 +332,7 @@ def person_transfer(request, pk):
     if request.method == "POST" and form.is_valid():
         to_cdcs = form.cleaned_data["to_cdcs"]
         try:
-            services.member_transfer_request(
-                member=member, to_cdcs=to_cdcs, note=form.cleaned_data["note"], user=request.user
-            )
+            member_transfer_request(member=member, to_cdcs=to_cdcs, note=form.cleaned_data["note"], user=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -444,7 +443,7 @@ def transfer_accept(request, pk):
         return _form_refused(request, transfer, form)
     on = form.cleaned_data["on"]
     try:
-        services.member_transfer_accept(
+        member_transfer_accept(
             transfer=transfer, on=on, user=request.user, confirm_month=form.cleaned_data["confirm_month"]
         )
     except (ValidationError, PermissionDenied) as error:
@@ -474,7 +473,7 @@ def transfer_reject(request, pk):
     return _decide(
         request,
         transfer,
-        lambda: services.member_transfer_reject(transfer=transfer, note=form.cleaned_data["note"], user=request.user),
+        lambda: member_transfer_reject(transfer=transfer, note=form.cleaned_data["note"], user=request.user),
         _("Đã từ chối tiếp nhận %(member)s.") % {"member": transfer.member},
     )
 
@@ -489,6 +488,6 @@ def transfer_cancel(request, pk):
     return _decide(
         request,
         transfer,
-        lambda: services.member_transfer_cancel(transfer=transfer, user=request.user),
+        lambda: member_transfer_cancel(transfer=transfer, user=request.user),
         _("Đã hủy đề nghị chuyển %(member)s.") % {"member": transfer.member},
     )

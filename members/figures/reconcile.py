@@ -1,7 +1,7 @@
 """Reconciliation of the monthly figures with the member register (đối chiếu với sổ đoàn viên).
 
 For a federation-month, each CĐCS's reported figures beside those its members' events give
-(members.people.register_figures); for the province, how many CĐCS of each federation agree;
+(members.register.people.register_figures); for the province, how many CĐCS of each federation agree;
 and, for one CĐCS's month, the members behind each of the register's numbers. Every selector
 reads a fixed number of queries, whatever the number of CĐCS or members."""
 
@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
 
+from ..models import LOSS_FIELDS, GrassrootsUnion, Member, MemberEvent, MonthlyFigure, Organisation
+from ..register.people import RegisterMonth, register_figures
 from .grid import column_label, federation_unions
-from .models import LOSS_FIELDS, GrassrootsUnion, Member, MemberEvent, MonthlyFigure, Organisation
-from .people import RegisterMonth, register_figures
 
 # The figures compared, in the order the page shows them.
 COMPARED = ("members_start", "admitted", "transferred_in", *LOSS_FIELDS.values(), "members_end")

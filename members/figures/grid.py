@@ -21,19 +21,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
-from .access import require_write
-from .audit import audit_entry, audit_many
-from .models import LOSS_FIELDS, STOCK_MAX, GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
-from .people import RegisterMonth, register_figures
-from .services import (
-    FigureEntry,
-    RowErrors,
-    Source,
-    figures_record_many,
-    locked_message,
-    return_for_update,
-    who_and_when,
-)
+from ..access import require_write
+from ..audit import audit_entry, audit_many
+from ..models import LOSS_FIELDS, STOCK_MAX, GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
+from ..register.people import RegisterMonth, register_figures
+from ..services.common import Source, who_and_when
+from .locks import locked_message
+from .services import FigureEntry, RowErrors, figures_record_many
+from .workflow import return_for_update
 
 # The grid's columns, in the order Tab walks them.
 FLOW_COLUMNS = ("admitted", "transferred_in", *LOSS_FIELDS.values())

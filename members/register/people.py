@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from unionportal.lib.months import Month
 
-from .models import FLOW_FIELDS, LOSS_FIELDS, Gender, GrassrootsUnion, MemberEvent
+from ..models import FLOW_FIELDS, LOSS_FIELDS, Gender, GrassrootsUnion, MemberEvent
 
 # --- search -------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """The CĐCS register: the searchable list, founding a CĐCS, its page with figures and history,
-and dissolving, moving and merging it. Every change goes through members.services."""
+and dissolving, moving and merging it. Every change goes through members.services.org."""
 
 from datetime import datetime, time
 
@@ -18,15 +18,7 @@ from django.views.decorators.http import require_http_methods
 from unionportal.lib.forms import posted
 from unionportal.lib.months import Month
 
-from .. import services
-from ..access import (
-    can_write,
-    cdcs_visible_to,
-    figures_visible_to,
-    is_provincial,
-    orgs_visible_to,
-    role_of,
-)
+from ..access import can_write, cdcs_visible_to, figures_visible_to, is_provincial, orgs_visible_to, role_of
 from ..forms import (
     CdcsDissolveForm,
     CdcsFoundForm,
@@ -36,15 +28,9 @@ from ..forms import (
     CdcsStatus,
     add_service_errors,
 )
-from ..models import (
-    Affiliation,
-    AuditEntry,
-    GrassrootsUnion,
-    MonthlyFigure,
-    Organisation,
-    Role,
-    federation_at_subquery,
-)
+from ..models import Affiliation, AuditEntry, GrassrootsUnion, MonthlyFigure, Organisation, Role, federation_at_subquery
+from ..services import org as tree
+from ..services.common import federation_of
 
 PAGE_SIZE = 50
 AUDIT_LIMIT = 200
@@ -64,7 +50,7 @@ def _visible_cdcs(user, code: str) -> GrassrootsUnion:
 
 def _federation_now(cdcs: GrassrootsUnion) -> Organisation | None:
     """The federation it belongs to this month (or, if founded later, from its founding month)."""
-    return services.federation_of(cdcs, max(_this_month(), Month.of(cdcs.founded_on)))
+    return federation_of(cdcs, max(_this_month(), Month.of(cdcs.founded_on)))
 
 
 def _require_write_now(user, cdcs: GrassrootsUnion) -> Organisation:
@@ -174,7 +160,7 @@ def cdcs_new(request):
     form = CdcsFoundForm(posted(request), federations=federations)
     if request.method == "POST" and form.is_valid():
         try:
-            cdcs = services.cdcs_found(**form.cleaned_data, user=request.user)
+            cdcs = tree.cdcs_found(**form.cleaned_data, user=request.user)
         except ValidationError as error:
             _explain_duplicate_code(error, form.cleaned_data["code"])
             add_service_errors(form, error)
@@ -308,7 +294,7 @@ def cdcs_dissolve(request, code):
     form = CdcsDissolveForm(posted(request), initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.cdcs_dissolve(
+            tree.cdcs_dissolve(
                 cdcs=cdcs, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"], user=request.user
             )
         except ValidationError as error:
@@ -334,7 +320,7 @@ def cdcs_move(request, code):
     form = CdcsMoveForm(posted(request), federations=federations, initial={"from_month": month})
     if request.method == "POST" and form.is_valid():
         try:
-            services.cdcs_move(cdcs=cdcs, user=request.user, **form.cleaned_data)
+            tree.cdcs_move(cdcs=cdcs, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -368,7 +354,7 @@ def cdcs_merge(request, code):
     if request.method == "POST" and form.is_valid():
         into = form.cleaned_data["into"]
         try:
-            services.cdcs_merge(absorbed=cdcs, into=into, on=form.cleaned_data["on"], user=request.user)
+            tree.cdcs_merge(absorbed=cdcs, into=into, on=form.cleaned_data["on"], user=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
