@@ -17,19 +17,8 @@ from unionportal.lib.months import Month
 
 from ...access import access_org, can_write, is_provincial, orgs_visible_to, role_of
 from ...models import MonthlyReturn, Role
-from ..grid import (
-    FLOW_COLUMNS,
-    SHORT_LABELS,
-    GridConflict,
-    GridInvalid,
-    GridSaved,
-    apply_post,
-    column_label,
-    grid_prefill,
-    grid_read,
-    grid_save,
-    return_read,
-)
+from ..grid import FLOW_COLUMNS, SHORT_LABELS, apply_post, column_label, grid_prefill, grid_read, return_read
+from ..grid_save import GridConflict, GridInvalid, GridSaved, grid_save
 from ..locks import locked_message
 from ..workflow import changed_since_seen_message, return_approve, return_send_back, return_submit, return_unlock
 from .grid_rows import render_rows

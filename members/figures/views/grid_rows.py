@@ -96,9 +96,22 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     code = quote(cdcs.code, safe="")
     css = "table-danger" if row.errors else ("table-warning" if row.conflicts else "")
     start = row.start
+    return "".join(
+        [
+            f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"'
+            f"{' data-prefilled' if row.prefilled else ''}>",
+            _name_cell(row, code, links, texts),
+            *_count_cells(row, writable, texts),
+            _notes_cell(row, code, writable, links, texts),
+            "</tr>",
+        ]
+    )
+
+
+def _name_cell(row: GridRow, code: str, links: dict, texts: dict) -> str:
+    """The CĐCS: its name (a link to it), code and sector, and when it was dissolved."""
+    cdcs = row.cdcs
     parts = [
-        f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"'
-        f"{' data-prefilled' if row.prefilled else ''}>",
         '<th scope="row" class="sticky-col fw-normal">',
         f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" '
         f'title="{escape(cdcs.name)} · {escape(cdcs.get_sector_display())}">{escape(cdcs.name)}</a>',
@@ -108,7 +121,12 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
         day = formats.date_format(cdcs.dissolved_on, "SHORT_DATE_FORMAT")
         parts.append(f' · <span class="text-danger">{texts["dissolved"]} {day}</span>')
     parts.append("</small></th>")
+    return "".join(parts)
 
+
+def _count_cells(row: GridRow, writable: bool, texts: dict) -> list[str]:
+    """The opening stock, the month's flows, the end stock and the workers: inputs when writable."""
+    parts = []
     if row.needs_opening and writable:
         opening = _input(
             row,
@@ -121,7 +139,7 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
         )
         parts.append(f'<td class="text-end">{opening}</td>')
     else:
-        parts.append(f'<td class="text-end">{count(start)}</td>')
+        parts.append(f'<td class="text-end">{count(row.start)}</td>')
 
     for column, value in row.cells:
         border = " border-start" if column == "lost_job" else ""
@@ -141,8 +159,14 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
             f'<td class="text-end border-start"><strong>{count(end)}</strong></td>'
             f'<td class="text-end">{count(row.values.get("workers"))}</td>'
         )
+    return parts
 
-    parts.append('<td class="small notes">')
+
+def _notes_cell(row: GridRow, code: str, writable: bool, links: dict, texts: dict) -> str:
+    """What the row says beside its figures: missing, prefilled, off the register, its errors,
+    conflicts and warnings (with the "Đã kiểm tra" box), its history, and the row as saved."""
+    cdcs = row.cdcs
+    parts = ['<td class="small notes">']
     if row.figure is None:
         parts.append(f'<span class="badge text-bg-secondary">{texts["missing"]}</span>')
     if row.prefilled:
@@ -178,5 +202,5 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     if writable:  # the row as saved when the page was made, for a later save to merge with others' (grid_save)
         box = bool(row.warnings and not row.errors) and row.ticked  # the tick as the form will post it untouched
         parts.append(f'<input type="hidden" name="r{cdcs.pk}-base" value="{encode_base(row.saved(), box)}">')
-    parts.append("</td></tr>")
+    parts.append("</td>")
     return "".join(parts)
