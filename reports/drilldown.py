@@ -86,17 +86,11 @@ def _alive_at_end_of(cdcs: GrassrootsUnion, month: Month) -> bool:
     return cdcs.founded_on <= month.last_day and (cdcs.dissolved_on is None or cdcs.dissolved_on > month.last_day)
 
 
-def federation_cdcs(
-    *, org: Organisation, start: Month, end: Month, sector_group: str | None = None
-) -> FederationDrilldown:
-    """Every CĐCS that belonged to `org` in some month of start..end (or at the end of the month
-    before, and so is in its opening stock), with its part of the federation's figures."""
-    if start > end:
-        raise ValueError("start after end")
+def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | None):
+    """The CĐCS of federation_cdcs, each with the federation it was under before the range, at
+    its end, when it was founded and dissolved, and its stock before and at the end."""
     before = start - 1
-    range_days = (start.first_day, end.last_day)
-
-    unions = (
+    return (
         GrassrootsUnion.objects.filter(sector_filter(sector_group))
         .annotate(
             federation_before=Subquery(federation_at_subquery(OuterRef("pk"), before.first_day)),
@@ -129,6 +123,18 @@ def federation_cdcs(
         )
         .order_by("code")
     )
+
+
+def federation_cdcs(
+    *, org: Organisation, start: Month, end: Month, sector_group: str | None = None
+) -> FederationDrilldown:
+    """Every CĐCS that belonged to `org` in some month of start..end (or at the end of the month
+    before, and so is in its opening stock), with its part of the federation's figures."""
+    if start > end:
+        raise ValueError("start after end")
+    before = start - 1
+    range_days = (start.first_day, end.last_day)
+    unions = _unions_of(org, start, end, sector_group)
     lines: dict[int, CdcsLine] = {}
     for cdcs in unions:
         figures = Figures()

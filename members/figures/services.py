@@ -138,43 +138,11 @@ def figures_record_many(
     flows = {entry.cdcs.pk: entry.flows() for entry in entries}
     if len(flows) != len(entries):
         raise ValueError("one entry per CĐCS")
-    errors: dict[int, ValidationError] = {}
-    for entry in entries:
-        problems = _check_counts(
-            {
-                **flows[entry.cdcs.pk],
-                "members_end": entry.members_end,
-                "members_start": entry.members_start,
-                "workers": entry.workers,
-            }
-        )
-        if problems:
-            errors[entry.cdcs.pk] = ValidationError(problems)
-
-    # Read the CĐCS afresh and hold them (in a fixed order, so that two saves cannot deadlock):
-    # the caller's copies may predate a dissolution, and two saves of the same CĐCS must not
-    # interleave their carry-forward.
-    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
-    unions = {
-        cdcs.pk: cdcs
-        for cdcs in GrassrootsUnion.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(flows))
-        .with_federation_at(month)
-        .annotate(
-            previous_end=Subquery(previous.values("members_end")[:1]),
-            previous_month=Subquery(previous.values("month")[:1]),
-            previous_workers=Subquery(previous.values("workers")[:1]),
-        )
-        .order_by("pk")
-    }
+    errors = _count_problems(entries, flows)
+    unions = _held_unions(list(flows), month)
     federations = Organisation.objects.in_bulk({cdcs.federation_at_id for cdcs in unions.values()} - {None})
     for cdcs in unions.values():
-        problem = _life_problem(cdcs, month) or _dissolution_problem(cdcs, month, flows[cdcs.pk])
-        if problem is None and federation is not None and cdcs.federation_at_id != federation.pk:
-            problem = ValidationError(
-                _("%(cdcs)s không trực thuộc %(org)s trong tháng %(month)s.")
-                % {"cdcs": cdcs.name, "org": federation.name, "month": month}
-            )
+        problem = _cdcs_problem(cdcs, month, flows[cdcs.pk], federation)
         if problem:
             errors.setdefault(cdcs.pk, problem)
     for federation in federations.values():
@@ -192,13 +160,9 @@ def figures_record_many(
         if cdcs.pk in errors:
             continue
         try:
-            start, end = _stock(entry, cdcs, month, flows[cdcs.pk], existing.get(cdcs.pk))
-            before = existing[cdcs.pk].members_end if cdcs.pk in existing else start
-            _check_carry_forward(later.get(cdcs.pk, []), end - before)
+            results[cdcs.pk] = _stock_change(entry, cdcs, month, flows[cdcs.pk], existing.get(cdcs.pk), later)
         except ValidationError as error:
             errors[cdcs.pk] = error
-            continue
-        results[cdcs.pk] = (start, end, end - before)
     if errors:
         raise RowErrors(errors)
 
@@ -214,6 +178,66 @@ def figures_record_many(
         entries, unions, federations, existing, later, results, flows, month=month, user=user, source=source,
         write=not dry_run,
     )  # fmt: skip
+
+
+def _count_problems(entries: list[FigureEntry], flows: dict[int, dict[str, int]]) -> dict[int, ValidationError]:
+    """cdcs id → the refusal of its counts that no CĐCS could have (negative, beyond a ceiling)."""
+    errors = {}
+    for entry in entries:
+        problems = _check_counts(
+            {
+                **flows[entry.cdcs.pk],
+                "members_end": entry.members_end,
+                "members_start": entry.members_start,
+                "workers": entry.workers,
+            }
+        )
+        if problems:
+            errors[entry.cdcs.pk] = ValidationError(problems)
+    return errors
+
+
+def _held_unions(cdcs_ids: list[int], month: Month) -> dict[int, GrassrootsUnion]:
+    """Read the CĐCS afresh and hold them (in a fixed order, so that two saves cannot deadlock):
+    the caller's copies may predate a dissolution, and two saves of the same CĐCS must not
+    interleave their carry-forward. Each knows its federation and its previous month's figures."""
+    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
+    return {
+        cdcs.pk: cdcs
+        for cdcs in GrassrootsUnion.objects.select_for_update(of=("self",))
+        .filter(pk__in=cdcs_ids)
+        .with_federation_at(month)
+        .annotate(
+            previous_end=Subquery(previous.values("members_end")[:1]),
+            previous_month=Subquery(previous.values("month")[:1]),
+            previous_workers=Subquery(previous.values("workers")[:1]),
+        )
+        .order_by("pk")
+    }
+
+
+def _cdcs_problem(
+    cdcs: GrassrootsUnion, month: Month, flows: dict[str, int], federation: Organisation | None
+) -> ValidationError | None:
+    """Why the CĐCS cannot have these figures this month at all, if it cannot."""
+    problem = _life_problem(cdcs, month) or _dissolution_problem(cdcs, month, flows)
+    if problem is None and federation is not None and cdcs.federation_at_id != federation.pk:
+        problem = ValidationError(
+            _("%(cdcs)s không trực thuộc %(org)s trong tháng %(month)s.")
+            % {"cdcs": cdcs.name, "org": federation.name, "month": month}
+        )
+    return problem
+
+
+def _stock_change(
+    entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existing, later
+) -> tuple[int, int, int]:
+    """(start, end, change of the end stock) of one entry, its carry-forward into the months
+    already entered after it checked; or the ValidationError that refuses it."""
+    start, end = _stock(entry, cdcs, month, flows, existing)
+    before = existing.members_end if existing is not None else start
+    _check_carry_forward(later.get(cdcs.pk, []), end - before)
+    return start, end, end - before
 
 
 def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None:
@@ -260,7 +284,13 @@ def _dissolution_problem(cdcs: GrassrootsUnion, month: Month, flows: dict[str, i
 
 def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existing) -> tuple[int, int]:
     """The month's start and end stock of one entry, or the ValidationError that refuses it."""
-    members_start, members_end = entry.members_start, entry.members_end
+    start = _start_stock(entry.members_start, cdcs, month, existing)
+    return start, _end_stock(entry.members_end, cdcs, month, flows, start)
+
+
+def _start_stock(members_start: int | None, cdcs, month: Month, existing) -> int:
+    """The previous month's end; 0 in the month the CĐCS was founded; else the opening given (or
+    kept from the row already saved), which a CĐCS's first month in the portal needs."""
     if cdcs.previous_end is not None:
         start = cdcs.previous_end
         if members_start is not None and members_start != start:
@@ -289,7 +319,12 @@ def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existi
                 ]
             }
         )
+    return start
 
+
+def _end_stock(members_end: int | None, cdcs, month: Month, flows: dict[str, int], start: int) -> int:
+    """start + admitted + transferred in − lost, checked against the end typed, the ceiling, and
+    a dissolution (which leaves nobody)."""
     admitted, transferred_in = flows["admitted"], flows["transferred_in"]
     total_lost = sum(flows[field] for field in LOSS_FIELDS.values())
     computed_end = start + admitted + transferred_in - total_lost
@@ -338,7 +373,7 @@ def _stock(entry: FigureEntry, cdcs, month: Month, flows: dict[str, int], existi
                 ]
             }
         )
-    return start, computed_end
+    return computed_end
 
 
 def _later_months(cdcs_ids, month: Month) -> dict[int, list[tuple]]:

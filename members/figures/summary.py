@@ -222,6 +222,29 @@ def _lock(federation_ids: list[int]) -> dict:
 
 def _summarise(federation_id: int, since: Month | None) -> tuple[list[FederationMonth], Month]:
     """The federation's FederationMonth rows from `since` on, and the month they run to. Five queries."""
+    affiliations, unions, rows = _read(federation_id, since)
+    first, through = _span(unions, rows, affiliations, since)
+    if first is None:
+        return [], through
+    size = through - first + 1
+    sums = {group: [[0] * len(COLUMNS) for _ in range(size)] for group in GROUPS}
+    for union in unions:
+        _add_union(
+            sums[_GROUP_OF_SECTOR[union["sector"]]],
+            union,
+            affiliations[union["pk"]],
+            rows[union["pk"]],
+            federation_id=federation_id,
+            first=first,
+            through=through,
+        )
+    return _summary_rows(federation_id, sums, since, first, through), through
+
+
+def _read(federation_id: int, since: Month | None) -> tuple[dict, list[dict], dict]:
+    """Every CĐCS that was ever under the federation: their affiliations (cdcs id → [(month,
+    federation id)]), the CĐCS themselves (with the end stock carried into `since`), and their
+    monthly rows from `since` on (cdcs id → [(month, federation id, start, end, *flows)])."""
     ids = Affiliation.objects.filter(federation_id=federation_id).values("cdcs_id")
     affiliations = defaultdict(list)
     for cdcs_id, valid_from, federation in (
@@ -243,7 +266,12 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
         "cdcs_id", "month", "federation_id", "members_start", "members_end", *FLOW_FIELDS
     ):
         rows[row[0]].append((Month.of(row[1]), *row[2:]))
+    return affiliations, unions, rows
 
+
+def _span(unions: list[dict], rows: dict, affiliations: dict, since: Month | None) -> tuple[Month | None, Month]:
+    """The months to summarise: from `since` (or the first thing that happened; None when nothing
+    ever did) through this month or the last thing that happened, whichever is later."""
     first = since
     through = _this_month()
     for union in unions:
@@ -255,23 +283,14 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
         through = max(through, months[-1][0])
     for months in affiliations.values():
         through = max(through, months[-1][0])
-    if first is None:
-        return [], through
-    if since is not None:
+    if first is not None and since is not None:
         first = since
-    size = through - first + 1
-    sums = {group: [[0] * len(COLUMNS) for _ in range(size)] for group in GROUPS}
-    for union in unions:
-        _add_union(
-            sums[_GROUP_OF_SECTOR[union["sector"]]],
-            union,
-            affiliations[union["pk"]],
-            rows[union["pk"]],
-            federation_id=federation_id,
-            first=first,
-            through=through,
-        )
+    return first, through
 
+
+def _summary_rows(federation_id: int, sums: dict, since: Month | None, first: Month, through: Month):
+    """The FederationMonth rows of the sums, the stock changes and running totals made into stocks
+    and totals to date; the months where nothing is left out (no row means all zero)."""
     # Running totals go on from the month before `since`, which this refresh leaves as it is.
     before = {}
     if since is not None:
@@ -302,7 +321,7 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
                         **dict(zip(COLUMNS, values, strict=True)),
                     )
                 )
-    return result, through
+    return result
 
 
 def _add_union(months, union, affiliations, rows, *, federation_id, first, through) -> None:
