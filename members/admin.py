@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
+from unionportal.lib.resources import ServiceImportExportMixin
 
-from .figures.resources import GrassrootsUnionResource, MonthlyFigureResource, ServiceImportExportMixin
+from .figures.resources import GrassrootsUnionResource, MonthlyFigureResource
 from .figures.services import figures_record
 from .figures.summary import summary_refresh_cdcs
 from .figures.workflow import return_approve, return_submit

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from members.figures.resources import ServiceImportExportMixin
 from members.models import AuditEntry
+from unionportal.lib.resources import ServiceImportExportMixin
 
 from . import services
 from .models import Programme, Quota

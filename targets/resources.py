@@ -1,4 +1,4 @@
-"""Quotas in the admin's import and export (see members.figures.resources for how these resources work).
+"""Quotas in the admin's import and export (see unionportal.lib.resources for how these resources work).
 
 An import is written programme by programme through quotas_save, the service of the quota grid:
 the same checks (whole numbers, not negative, the programme's years, organisations active that
@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields
 
-from members.figures.resources import (
+from members.models import AuditEntry, Organisation
+from unionportal.lib.resources import (
     CellError,
     Outcome,
     ServiceResource,
@@ -20,7 +21,6 @@ from members.figures.resources import (
     messages_of,
     refuse_duplicates,
 )
-from members.models import AuditEntry, Organisation
 
 from .models import Programme, Quota
 from .selectors import QUOTA_KINDS

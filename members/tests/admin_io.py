@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-XLSX, CSV = "0", "1"  # their positions in members.figures.resources.FORMATS
+XLSX, CSV = "0", "1"  # their positions in unionportal.lib.resources.FORMATS
 HOSTILE_NAMES = ['=HYPERLINK("http://x.example","bấm")', "+1", "@SUM(A1:A2)", "-2"]
 
 

@@ -11,12 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.figures.grid import parse_count
-from members.figures.resources import CellError, cell_int
 from members.figures.services import figures_record
 from members.imports import parse_number, sheet_preview, sheet_read
 from members.models import FLOW_MAX, STOCK_MAX, GrassrootsUnion, MonthlyFigure, Sector, Upload
 from members.services.org import cdcs_found
 from unionportal.lib.months import Month
+from unionportal.lib.resources import CellError, cell_int
 
 from .admin_io import csv_file, import_file, row_errors
 from .sheets import fill, template, to_bytes

@@ -17,7 +17,6 @@ from django.core.management import execute_from_command_line
 from django.urls import reverse
 from openpyxl import Workbook
 
-from members.figures.resources import XLSXFormat
 from members.imports import sheet_read
 from members.models import GrassrootsUnion, MonthlyFigure, Upload
 from members.tests.sheets import fill, template, to_bytes
@@ -26,6 +25,7 @@ from ratings.models import Assessment
 from ratings.services import rubric_create
 from targets.models import Quota
 from unionportal.lib.months import Month
+from unionportal.lib.resources import XLSXFormat
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, sheet_extents
 
 from .child import in_child
