@@ -112,7 +112,9 @@ def current_federation(cdcs: GrassrootsUnion) -> Organisation | None:
     return affiliation.federation if affiliation else None
 
 
-def _require_member_write(user, cdcs: GrassrootsUnion, on: date | None = None) -> Organisation:
+def require_member_write(user, cdcs: GrassrootsUnion, on: date | None = None) -> Organisation:
+    """The federation whose register the user writes in (the CĐCS's on `on`, or now), refusing
+    a user who may not write there."""
     federation = federation_of(cdcs, Month.of(on)) if on else current_federation(cdcs)
     federation = federation or current_federation(cdcs)
     if federation is None:
@@ -121,7 +123,8 @@ def _require_member_write(user, cdcs: GrassrootsUnion, on: date | None = None) -
     return federation
 
 
-def _require_active_on(cdcs: GrassrootsUnion, on: date) -> None:
+def require_active_on(cdcs: GrassrootsUnion, on: date) -> None:
+    """An event happens on a day the CĐCS exists."""
     if on < cdcs.founded_on:
         raise ValidationError(
             _("%(cdcs)s thành lập ngày %(founded)s, sau ngày %(day)s.")
@@ -133,7 +136,8 @@ def _require_active_on(cdcs: GrassrootsUnion, on: date) -> None:
         )
 
 
-def _require_after_history(member: Member, on: date) -> None:
+def require_after_history(member: Member, on: date) -> None:
+    """An event happens neither in the future nor before the member's last event."""
     if on > timezone.localdate():
         raise ValidationError(_("Ngày %(day)s chưa đến.") % {"day": short_day(on)})
     last = member.events.order_by("-on", "-pk").first()
@@ -144,7 +148,8 @@ def _require_after_history(member: Member, on: date) -> None:
         )
 
 
-def _event(member: Member, cdcs: GrassrootsUnion, kind: str, on: date, user, **extra) -> MemberEvent:
+def new_event(member: Member, cdcs: GrassrootsUnion, kind: str, on: date, user, **extra) -> MemberEvent:
+    """An unsaved MemberEvent of the member in the CĐCS on `on`, counted in that day's month."""
     return MemberEvent(
         member=member,
         cdcs=cdcs,
@@ -250,8 +255,8 @@ def member_admit(
         if arrived_on > timezone.localdate():
             raise ValidationError({"arrived_on": [_("Ngày %(day)s chưa đến.") % {"day": short_day(arrived_on)}]})
     kind, on = admission_event(cdcs, data, existing=existing, month=month, arrived_on=arrived_on)
-    federation = _require_member_write(user, cdcs, on)
-    _require_active_on(cdcs, on)
+    federation = require_member_write(user, cdcs, on)
+    require_active_on(cdcs, on)
     field = "arrived_on" if arrived_on is not None else "month" if existing else "joined_on"
     require_countable(cdcs, on, confirmed=confirm_month, field=field)
     if data.id_number:
@@ -276,7 +281,7 @@ def _admit(cdcs, data: MemberData, user, *, kind: str, on: date, federation, reg
         raise ValidationError({"id_number": [id_holder_refusal(PeopleScope(user), member)[0]]})
     if member is not None:  # someone who left joins again: one record, their whole history
         Member.objects.select_for_update().filter(pk=member.pk).first()
-        _require_after_history(member, on)
+        require_after_history(member, on)
         member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
     else:
         member = Member(status=Member.Status.ACTIVE)
@@ -284,7 +289,7 @@ def _admit(cdcs, data: MemberData, user, *, kind: str, on: date, federation, reg
     member.cdcs = cdcs
     member.full_clean(validate_constraints=False)
     member.save()
-    _event(member, cdcs, kind, on, user).save()
+    new_event(member, cdcs, kind, on, user).save()
     action = "member.admit" if kind == MemberEvent.Kind.ADMITTED else "member.register"
     audit_log(user, action, member, source=source, federation=federation, month=Month.of(on), **_audit_data(data))
     return member
@@ -301,7 +306,7 @@ def member_update(
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
     if data.id_number and data.id_number != member.id_number:
-        federation = _require_member_write(user, member.cdcs)
+        federation = require_member_write(user, member.cdcs)
         _look_up(
             user,
             cdcs=member.cdcs,
@@ -316,7 +321,7 @@ def member_update(
 @transaction.atomic
 def _update(member: Member, data: MemberData, user, *, source: str, confirm_month: bool) -> Member:
     member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
-    federation = _require_member_write(user, member.cdcs)
+    federation = require_member_write(user, member.cdcs)
     holder = holder_of(data.id_number, excluding=member.pk)
     if holder is not None:
         raise ValidationError({"id_number": [id_holder_refusal(PeopleScope(user), holder)[0]]})
@@ -326,7 +331,7 @@ def _update(member: Member, data: MemberData, user, *, source: str, confirm_mont
     if "joined_on" in changed:
         admission = member.events.filter(kind=MemberEvent.Kind.ADMITTED, cdcs=member.cdcs).order_by("-on").first()
         if admission is not None:
-            _require_active_on(member.cdcs, data.joined_on)
+            require_active_on(member.cdcs, data.joined_on)
             require_countable(member.cdcs, admission.on, confirmed=confirm_month, field="joined_on", starts=False)
             require_countable(member.cdcs, data.joined_on, confirmed=confirm_month, field="joined_on")
             later = (
@@ -367,13 +372,13 @@ def member_leave(
             _("Đoàn viên này không còn sinh hoạt tại CĐCS (%(status)s).")
             % {"status": member.get_status_display().lower()}
         )
-    federation = _require_member_write(user, member.cdcs, on)
+    federation = require_member_write(user, member.cdcs, on)
     if member.transfers.filter(status=MemberTransfer.Status.PENDING).exists():
         raise ValidationError(_("Đoàn viên đang chờ chuyển sinh hoạt: hãy hủy đề nghị chuyển trước."))
-    _require_after_history(member, on)
-    _require_active_on(member.cdcs, on)
+    require_after_history(member, on)
+    require_active_on(member.cdcs, on)
     require_countable(member.cdcs, on, confirmed=confirm_month)
-    _event(member, member.cdcs, MemberEvent.Kind.LOST, on, user, reason=reason).save()
+    new_event(member, member.cdcs, MemberEvent.Kind.LOST, on, user, reason=reason).save()
     out = reason == LossReason.TRANSFERRED_OUT
     member.status = Member.Status.TRANSFERRED_OUT if out else Member.Status.LEFT
     member.left_on, member.left_reason = on, reason
@@ -409,7 +414,7 @@ def members_import(
     this same transaction, with the rows it read locked: who is active where, each member's last
     event, the CĐCS's dates. What the record itself must satisfy is checked again here; the
     database's constraints keep the rest (an ID number is one person)."""
-    federation = _require_member_write(user, cdcs)
+    federation = require_member_write(user, cdcs)
     if user is not None and user.is_authenticated:
         # A request's user is a lazy proxy, slow to read thousands of times (audit entries): the plain object.
         user = get_user_model()._default_manager.get(pk=user.pk)
@@ -441,7 +446,7 @@ def members_import(
             member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
             changed.append(member)
         if entry.event:
-            # What _event makes, from ids: thousands of foreign-key assignments cost more than the insert.
+            # What new_event makes, from ids: thousands of foreign-key assignments cost more than the insert.
             events.append(
                 MemberEvent(
                     member_id=member.pk,
@@ -463,162 +468,3 @@ def members_import(
     insert_many(events)
     audit_many(audits)
     return len(events), len(entries) - len(events)
-
-
-# --- transfers inside the province ----------------------------------------------------------------
-
-
-@transaction.atomic
-def member_transfer_request(
-    *, member: Member, to_cdcs: GrassrootsUnion, user, note: str = "", source: str = Source.WEB
-) -> MemberTransfer:
-    """The sending CĐCS asks the receiving one to take the member; nothing moves until it accepts."""
-    member = Member.objects.select_for_update().select_related("cdcs").get(pk=member.pk)
-    federation = _require_member_write(user, member.cdcs)
-    if not member.is_active:
-        raise ValidationError(_("Đoàn viên này không còn sinh hoạt tại CĐCS."))
-    if to_cdcs.pk == member.cdcs_id:
-        raise ValidationError({"to_cdcs": [_("Chọn một CĐCS khác với CĐCS đoàn viên đang sinh hoạt.")]})
-    if to_cdcs.dissolved_on:
-        raise ValidationError({"to_cdcs": [_("%(cdcs)s đã giải thể.") % {"cdcs": to_cdcs}]})
-    if member.transfers.filter(status=MemberTransfer.Status.PENDING).exists():
-        raise ValidationError(_("Đoàn viên này đang có một đề nghị chuyển sinh hoạt chờ tiếp nhận."))
-    transfer = MemberTransfer.objects.create(
-        member=member, from_cdcs=member.cdcs, to_cdcs=to_cdcs, note=note.strip()[:255], requested_by=user
-    )
-    audit_log(
-        user,
-        "member.transfer_request",
-        member,
-        source=source,
-        federation=federation,
-        transfer=transfer.pk,
-        from_cdcs=member.cdcs.code,
-        to_cdcs=to_cdcs.code,
-    )
-    return transfer
-
-
-def _pending(transfer: MemberTransfer) -> MemberTransfer:
-    transfer = (
-        MemberTransfer.objects.select_for_update().select_related("member", "from_cdcs", "to_cdcs").get(pk=transfer.pk)
-    )
-    if transfer.status != MemberTransfer.Status.PENDING:
-        raise ValidationError(
-            _("Đề nghị chuyển sinh hoạt này không còn chờ tiếp nhận: %(status)s.")
-            % {"status": transfer.get_status_display().lower()}
-        )
-    return transfer
-
-
-def _decide(transfer: MemberTransfer, status: str, user, note: str = "", on: date | None = None) -> None:
-    transfer.status, transfer.decided_by, transfer.decided_at = status, user, timezone.now()
-    transfer.decision_note, transfer.accepted_on = note.strip()[:255], on
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "accepted_on"])
-
-
-@transaction.atomic
-def member_transfer_accept(
-    *, transfer: MemberTransfer, on: date, user, source: str = Source.WEB, confirm_month: bool = False
-) -> Member:
-    """The receiving CĐCS takes the member on `on`: they leave one CĐCS (giảm, chuyển đi) and
-    arrive in the other (chuyển đến) that same day, so both sides count it in the same month."""
-    transfer = _pending(transfer)
-    member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    federation = _require_member_write(user, transfer.to_cdcs, on)
-    _require_after_history(member, on)
-    for cdcs in (transfer.from_cdcs, transfer.to_cdcs):
-        _require_active_on(cdcs, on)
-        require_countable(cdcs, on, confirmed=confirm_month)
-    MemberEvent.objects.bulk_create(
-        [
-            _event(
-                member,
-                transfer.from_cdcs,
-                MemberEvent.Kind.LOST,
-                on,
-                user,
-                reason=LossReason.TRANSFERRED_OUT,
-                transfer=transfer,
-            ),
-            _event(member, transfer.to_cdcs, MemberEvent.Kind.TRANSFERRED_IN, on, user, transfer=transfer),
-        ]
-    )
-    member.cdcs = transfer.to_cdcs
-    member.save(update_fields=["cdcs", "updated_at"])
-    _decide(transfer, MemberTransfer.Status.ACCEPTED, user, on=on)
-    audit_log(
-        user,
-        "member.transfer_accept",
-        member,
-        source=source,
-        federation=federation,
-        month=Month.of(on),
-        transfer=transfer.pk,
-        from_cdcs=transfer.from_cdcs.code,
-        to_cdcs=transfer.to_cdcs.code,
-    )
-    return member
-
-
-@transaction.atomic
-def member_transfer_reject(*, transfer: MemberTransfer, note: str, user, source: str = Source.WEB) -> MemberTransfer:
-    """The receiving CĐCS declines: the member stays where they are."""
-    transfer = _pending(transfer)
-    federation = _require_member_write(user, transfer.to_cdcs)
-    if not note.strip():
-        raise ValidationError({"note": [_("Cần ghi lý do từ chối.")]})
-    _decide(transfer, MemberTransfer.Status.REJECTED, user, note)
-    audit_log(
-        user, "member.transfer_reject", transfer.member, source=source, federation=federation, transfer=transfer.pk
-    )
-    return transfer
-
-
-@transaction.atomic
-def member_transfer_cancel(*, transfer: MemberTransfer, user, source: str = Source.WEB) -> MemberTransfer:
-    """The sending CĐCS withdraws its request."""
-    transfer = _pending(transfer)
-    federation = _require_member_write(user, transfer.from_cdcs)
-    _decide(transfer, MemberTransfer.Status.CANCELLED, user)
-    audit_log(
-        user, "member.transfer_cancel", transfer.member, source=source, federation=federation, transfer=transfer.pk
-    )
-    return transfer
-
-
-# --- a CĐCS that ends -------------------------------------------------------------------------------
-
-
-def members_close(cdcs: GrassrootsUnion, *, on: date, user, source: str, into: GrassrootsUnion | None = None) -> int:
-    """Called by cdcs_dissolve and cdcs_merge, inside their transaction: every member still active
-    in the CĐCS is lost on `on`, reason "CĐCS giải thể", or, when it is merged into another,
-    transferred out to that one and in there the same day. Pending transfers from or to it are
-    cancelled. Returns how many members that was."""
-    members = list(Member.objects.select_for_update().filter(cdcs=cdcs, status=Member.Status.ACTIVE))
-    open_transfers = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING).filter(
-        from_cdcs=cdcs
-    ) | MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING, to_cdcs=cdcs)
-    note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
-    open_transfers.update(status=MemberTransfer.Status.CANCELLED, decided_at=timezone.now(), decision_note=note)
-    if not members:
-        return 0
-    reason = LossReason.TRANSFERRED_OUT if into is not None else LossReason.CDCS_DISSOLVED
-    events = [_event(member, cdcs, MemberEvent.Kind.LOST, on, user, reason=reason) for member in members]
-    if into is not None:
-        events += [_event(member, into, MemberEvent.Kind.TRANSFERRED_IN, on, user) for member in members]
-    insert_many(events)
-    for member in members:
-        if into is not None:
-            member.cdcs = into
-        else:
-            member.status, member.left_on, member.left_reason = Member.Status.LEFT, on, reason
-    update_many(members, ["cdcs", "status", "left_on", "left_reason"])
-    federation = federation_of(cdcs, Month.of(on))
-    action = "member.merge" if into is not None else "member.dissolve"
-    extra = {"into": into.code} if into is not None else {}
-    audit_many(
-        audit_entry(user, action, member, source=source, federation=federation, month=Month.of(on), **extra)
-        for member in members
-    )
-    return len(members)

@@ -44,17 +44,9 @@ from .forms import (
     TransferRejectForm,
 )
 from .lookups import id_search_record
+from .moves import member_transfer_accept, member_transfer_cancel, member_transfer_reject, member_transfer_request
 from .people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
-from .services import (
-    current_federation,
-    member_admit,
-    member_leave,
-    member_transfer_accept,
-    member_transfer_cancel,
-    member_transfer_reject,
-    member_transfer_request,
-    member_update,
-)
+from .services import current_federation, member_admit, member_leave, member_update
 
 PAGE_SIZE = 50
 DECIDED_LIMIT = 50

@@ -23,7 +23,7 @@ from ..models import (
     Organisation,
     federation_at_subquery,
 )
-from ..register.services import members_close
+from ..register.moves import members_close
 from .common import Source, federation_of, short_day
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from members.figures.workflow import return_approve, return_submit
 from members.models import LossReason, Member, MemberEvent, MemberListUpload
-from members.register.services import MemberData, member_admit, member_transfer_request, member_update
+from members.register.moves import member_transfer_request
+from members.register.services import MemberData, member_admit, member_update
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, page, text

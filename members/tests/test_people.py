@@ -8,17 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from members.models import AuditEntry, LossReason, Member, MemberEvent, MemberTransfer
-from members.register.people import fold, id_number_for, id_number_problem, mask_id, member_search, register_figures
-from members.register.services import (
-    MemberData,
-    member_admit,
-    member_leave,
+from members.register.moves import (
     member_transfer_accept,
     member_transfer_cancel,
     member_transfer_reject,
     member_transfer_request,
-    member_update,
 )
+from members.register.people import fold, id_number_for, id_number_problem, mask_id, member_search, register_figures
+from members.register.services import MemberData, member_admit, member_leave, member_update
 from members.services.org import cdcs_dissolve, cdcs_merge
 from unionportal.lib.months import Month
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditEntry, Member, MemberEvent, MemberTransfer
-from members.register.services import MemberData, member_admit, member_leave, member_transfer_request
+from members.register.moves import member_transfer_request
+from members.register.services import MemberData, member_admit, member_leave
 from unionportal.lib.months import Month
 
 from .html import attr, find, find_all, page, text

@@ -16,14 +16,9 @@ from members.figures.exports import HEADER_ROW, MONTH_SHEET
 from members.figures.reconcile import Status
 from members.figures.services import figures_record
 from members.models import LossReason, MonthlyFigure
+from members.register.moves import member_transfer_accept, member_transfer_request
 from members.register.people import mask_id
-from members.register.services import (
-    MemberData,
-    member_admit,
-    member_leave,
-    member_transfer_accept,
-    member_transfer_request,
-)
+from members.register.services import MemberData, member_admit, member_leave
 from members.services.org import cdcs_move
 from unionportal.lib.months import Month
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from members.models import GrassrootsUnion, MemberTransfer, Sector
-from members.register.services import MemberData, member_admit, member_transfer_request
+from members.register.moves import member_transfer_request
+from members.register.services import MemberData, member_admit
 from reports.models import Meeting
 from unionportal.lib.dates import parse_day
 from unionportal.lib.forms import DateField, MonthField

@@ -411,7 +411,8 @@ def _security_world():
     """A second CĐCS of PB's, PB02, and a member PB01 asks it to take: a transfer no DT user may
     see or act on. [helper: security]"""
     from members.models import Sector
-    from members.register.services import MemberData, member_admit, member_transfer_request
+    from members.register.moves import member_transfer_request
+    from members.register.services import MemberData, member_admit
     from members.services.org import cdcs_found
 
     pb01 = GrassrootsUnion.objects.get(code="PB01")
@@ -514,7 +515,8 @@ def _reconcile_world():
 
 def _people_world():
     """A member in DT01 and one in PB01, whom PB01 has asked DT01 to take. [helper: people]"""
-    from members.register.services import MemberData, member_admit, member_transfer_request
+    from members.register.moves import member_transfer_request
+    from members.register.services import MemberData, member_admit
 
     dt01, pb01 = GrassrootsUnion.objects.get(code="DT01"), GrassrootsUnion.objects.get(code="PB01")
     an = MemberData("Nguyễn Văn An", date(2021, 3, 5), date(1990, 5, 1), "male", id_number="001090001234")
