@@ -269,7 +269,7 @@ def enterprise_found(
     user,
     source: str = Source.WEB,
 ) -> GrassrootsUnion:
-    """Found the enterprise's CĐCS in the CĐCS register (members.services.cdcs_found, so that it
+    """Found the enterprise's CĐCS in the CĐCS register (members.services.org.cdcs_found, so that it
     counts toward the federation's quota in the month of founding) and link the two."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     require_write(user, enterprise.federation)
