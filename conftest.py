@@ -11,12 +11,11 @@ from django.contrib.auth import get_user_model
 from members.models import GrassrootsUnion, Organisation, Role, Sector, UserProfile
 from members.services import cdcs_found, figures_record
 from unionportal.lib.months import Month
+from unionportal.testing.login import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told that this is fine (it is: the test thread is not serving async requests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "correct-horse-2018"
 
 
 @pytest.fixture(scope="session")
@@ -140,16 +139,6 @@ def client_for(client):
         return client
 
     return login
-
-
-def log_in(page, url: str, username: str, password: str = PASSWORD):
-    """Open `url` in the browser and sign in through the login form it sends an anonymous
-    visitor to, as a person would; the page then shows `url`."""
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    return page
 
 
 CHROMIUM = "/usr/bin/chromium"

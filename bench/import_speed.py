@@ -50,9 +50,9 @@ from members.grid import FLOW_COLUMNS  # noqa: E402
 from members.imports import sheet_import, sheet_preview, sheet_read  # noqa: E402
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
 from members.resources import XLSXFormat  # noqa: E402
-from members.tests.sheets import fill, template, to_bytes  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, sheet_extents  # noqa: E402
+from unionportal.testing.sheets import fill, template, to_bytes  # noqa: E402
 
 OPENING, MONTH = Month(2021, 2), Month(2021, 3)
 HEADERS = {column.key: column.header for column in MONTH_COLUMNS}

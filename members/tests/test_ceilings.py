@@ -16,9 +16,8 @@ from members.models import FLOW_MAX, STOCK_MAX, GrassrootsUnion, MonthlyFigure, 
 from members.resources import CellError, cell_int
 from members.services import cdcs_found, figures_record
 from unionportal.lib.months import Month
-
-from .admin_io import csv_file, import_file, row_errors
-from .sheets import fill, template, to_bytes
+from unionportal.testing.admin_io import csv_file, import_file, row_errors
+from unionportal.testing.sheets import fill, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 HUGE = 1_000_000_000_000_000_000
@@ -141,8 +140,7 @@ def test_a_sheet_with_a_huge_count_is_refused_through_the_upload_page(client_for
 
 def test_a_sheet_founding_a_cdcs_with_a_huge_headcount_is_refused(federation, federation_user, unions):
     from members.exports import FOUNDED_SHEET
-
-    from .sheets import list_rows
+    from unionportal.testing.sheets import list_rows
 
     workbook = template(federation, APRIL)
     list_rows(workbook, FOUNDED_SHEET, [{"Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Mới", "Khu vực": "Hợp tác xã",

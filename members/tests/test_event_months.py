@@ -18,9 +18,8 @@ from members.services import (
     return_submit,
 )
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
-from .member_sheets import list_file, person
+from unionportal.testing.html import attr, find, find_all, page, text
+from unionportal.testing.member_sheets import list_file, person
 
 MARCH = Month(2021, 3)
 CONFIRM = "Vẫn ghi vào tháng đã duyệt"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from members.grid import grid_read, parse_count
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from members.services import figures_record, return_approve, return_submit, return_unlock
-from members.tests.html import attr, find, find_all, grid_form, page, text
 from unionportal.lib.months import Month
+from unionportal.testing.html import attr, find, find_all, grid_form, page, text
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

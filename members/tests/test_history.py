@@ -16,8 +16,7 @@ from members.services import (
     return_unlock,
 )
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

@@ -10,8 +10,7 @@ from members.imports import SheetConflict, SheetRefused, parse_number, sheet_imp
 from members.models import AuditEntry, GrassrootsUnion, MonthlyFigure
 from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
 from unionportal.lib.months import Month
-
-from .sheets import fill, list_rows, template, to_bytes
+from unionportal.testing.sheets import fill, list_rows, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

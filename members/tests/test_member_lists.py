@@ -14,9 +14,8 @@ from members.models import AuditEntry, LossReason, Member, MemberEvent, MemberLi
 from members.people import register_figures
 from members.services import MemberData, member_admit, member_leave
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page
-from .member_sheets import (
+from unionportal.testing.html import attr, find, find_all, page
+from unionportal.testing.member_sheets import (
     BORN,
     CARD,
     GENDER,

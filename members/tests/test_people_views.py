@@ -11,8 +11,7 @@ from django.utils import timezone
 from members.models import AuditEntry, Member, MemberEvent, MemberTransfer
 from members.services import MemberData, member_admit, member_leave, member_transfer_request
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 AN_ID = "001090001234"  # a man born in 1990
 BINH_ID = "001192005678"  # a woman born in 1992

@@ -26,8 +26,7 @@ from members.services import (
     member_transfer_request,
 )
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 FEBRUARY, MARCH, APRIL = Month(2021, 2), Month(2021, 3), Month(2021, 4)
 _ids = iter(range(1000, 10_000))

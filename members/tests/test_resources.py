@@ -13,8 +13,7 @@ from members.models import AuditEntry, GrassrootsUnion, LossReason, MonthlyFigur
 from members.resources import GrassrootsUnionResource, MonthlyFigureResource
 from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
 from unionportal.lib.months import Month
-
-from .admin_io import (
+from unionportal.testing.admin_io import (
     CSV,
     HOSTILE_NAMES,
     XLSX,

@@ -28,9 +28,9 @@ from members.services import (
 )
 from members.summary import summary_differences, summary_ensure, summary_rebuild
 from unionportal.lib.months import Month
+from unionportal.testing.admin_io import import_file, row_errors, xlsx_file
+from unionportal.testing.sheets import fill, list_rows, template, to_bytes
 
-from .admin_io import import_file, row_errors, xlsx_file
-from .sheets import fill, list_rows, template, to_bytes
 from .test_resources import CDCS, CDCS_HEADERS
 
 MARCH, APRIL, MAY, JUNE = Month(2021, 3), Month(2021, 4), Month(2021, 5), Month(2021, 6)

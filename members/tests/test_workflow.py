@@ -10,8 +10,7 @@ from django.urls import reverse
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from members.services import figures_record, return_approve, return_send_back, return_submit
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, grid_form, page, text
+from unionportal.testing.html import attr, find, find_all, grid_form, page, text
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

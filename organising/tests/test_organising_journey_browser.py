@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import log_in
 from members.models import GrassrootsUnion, Sector
 from organising.models import Contact, Enterprise, Stage
 from organising.services import enterprise_create, stage_move
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import log_in
 from members.models import GrassrootsUnion
 from members.services import MemberData, figures_record, member_admit
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

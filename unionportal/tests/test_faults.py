@@ -46,8 +46,8 @@ from members.models import (
     stock_identity,
 )
 from members.services import FigureEntry, figures_record_many
-from members.tests.sheets import fill, template, to_bytes
 from unionportal.lib.months import Month
+from unionportal.testing.sheets import fill, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 ROOT = Path(settings.BASE_DIR)
