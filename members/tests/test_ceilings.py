@@ -150,13 +150,13 @@ def test_a_sheet_founding_a_cdcs_with_a_huge_headcount_is_refused(federation, fe
 
 
 def test_the_grid_refuses_a_huge_count_with_a_message(client_for, federation, federation_user, unions):
-    from .test_grid import _post
+    from .grid_pages import grid_post
 
     client = client_for(federation_user)
-    response = _post(client, federation, {f"r{unions[0].pk}-admitted": str(HUGE)})
+    response = grid_post(client, federation, {f"r{unions[0].pk}-admitted": str(HUGE)})
     assert response.status_code == 200
     assert "quá lớn: tối đa 1.000.000" in response.content.decode()
-    response = _post(client, federation, {f"r{unions[0].pk}-admitted": str(FLOW_MAX + 1)})
+    response = grid_post(client, federation, {f"r{unions[0].pk}-admitted": str(FLOW_MAX + 1)})
     assert response.status_code == 200
     assert FLOW_REFUSAL in response.content.decode()
     assert not _april().exists()
