@@ -163,11 +163,11 @@ def test_the_grid_refuses_a_huge_count_with_a_message(client_for, federation, fe
 
 
 def test_the_admins_form_refuses_a_huge_count(client, superuser, federation, unions):
-    from .test_admin import _post_figure
+    from unionportal.testing.admin_io import figure_change_post
 
     row = MonthlyFigure.objects.get(cdcs=unions[0])
     client.force_login(superuser)
-    response = _post_figure(client, row, admitted=HUGE)
+    response = figure_change_post(client, row, admitted=HUGE)
     assert response.status_code == 200
     assert FLOW_REFUSAL in response.content.decode()
     row.refresh_from_db()
