@@ -39,8 +39,11 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
+# The suite on every core (pytest-xdist: one process and one test database per worker);
+# PYTEST_WORKERS=0 runs it in this one process, as a debugger wants.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

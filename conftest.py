@@ -2,22 +2,19 @@
 
 import os
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test.utils import override_settings
 
-from members.figures.services import figures_record
-from members.models import GrassrootsUnion, Organisation, Role, Sector, UserProfile
-from members.services.org import cdcs_found
-from unionportal.lib.months import Month
+from members.models import GrassrootsUnion, Organisation, Role
+from unionportal.testing.province import cdcs_create, federation_create, province_create, user_create
+from unionportal.testing.world import build_world
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told that this is fine (it is: the test thread is not serving async requests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "correct-horse-2018"
 
 
 @pytest.fixture(scope="session")
@@ -33,22 +30,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database.setdefault("TEST", {})["NAME"] = str(name)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
 def province(db):
-    return Organisation.objects.create(code="TN", name="LĐLĐ tỉnh Thái Nguyên", kind=Organisation.Kind.PROVINCE)
+    return province_create()
 
 
 @pytest.fixture
 def make_federation(province):
     def make(code: str, name: str | None = None, kind=Organisation.Kind.DISTRICT, **extra) -> Organisation:
-        return Organisation.objects.create(
-            code=code, name=name or f"LĐLĐ huyện {code}", kind=kind, parent=province, **extra
-        )
+        return federation_create(province, code, name, kind, **extra)
 
     return make
 
@@ -68,70 +66,60 @@ def make_cdcs():
     """A CĐCS founded through the service; with `opening`, it also gets its first month of figures."""
     counter = iter(range(1, 10_000))
 
-    def make(
-        federation,
-        *,
-        founded_on=date(2010, 1, 1),
-        sector=Sector.PRIVATE,
-        workers=100,
-        opening=None,
-        first_month=Month(2018, 1),
-        code=None,
-        name=None,
-    ) -> GrassrootsUnion:
-        number = next(counter)
-        cdcs = cdcs_found(
-            code=code or f"T{number:04d}",
-            name=name or f"CĐCS Công ty {number}",
-            employer=f"Công ty {number}",
-            sector=sector,
-            workers=workers,
-            founded_on=founded_on,
-            federation=federation,
-            user=None,
-        )
-        if opening is not None:
-            figures_record(cdcs=cdcs, month=first_month, members_start=opening, user=None)
-        return cdcs
+    def make(federation, **options) -> GrassrootsUnion:
+        return cdcs_create(federation, next(counter), **options)
 
     return make
 
 
-def _user(username: str, role: str | None, federation=None, **extra):
-    user = get_user_model().objects.create_user(username, password=PASSWORD, first_name=username.title(), **extra)
-    if role:
-        UserProfile.objects.create(user=user, role=role, federation=federation)
-    return user
-
-
 @pytest.fixture
 def provincial_staff(db):
-    return _user("bantochuc", Role.PROVINCIAL_STAFF)
+    return user_create("bantochuc", Role.PROVINCIAL_STAFF)
 
 
 @pytest.fixture
 def federation_user(federation):
-    return _user("canbo.dt", Role.FEDERATION_STAFF, federation)
+    return user_create("canbo.dt", Role.FEDERATION_STAFF, federation)
 
 
 @pytest.fixture
 def other_federation_user(other_federation):
-    return _user("canbo.pb", Role.FEDERATION_STAFF, other_federation)
+    return user_create("canbo.pb", Role.FEDERATION_STAFF, other_federation)
 
 
 @pytest.fixture
 def leader(db):
-    return _user("lanhdao", Role.LEADERSHIP)
+    return user_create("lanhdao", Role.LEADERSHIP)
 
 
 @pytest.fixture
 def no_role_user(db):
-    return _user("moi", None)
+    return user_create("moi", None)
 
 
 @pytest.fixture
 def superuser(db):
-    return _user("quantri", None, is_staff=True, is_superuser=True)
+    return user_create("quantri", None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="module")
+def matrix_world_once(django_db_setup, django_db_blocker):
+    """The permission matrix's world (unionportal/testing/world.py), built once per test module
+    in a transaction that is rolled back at the module's end: its ~700 queries once, not before
+    each of the matrix's cases. Only modules whose every database test uses `matrix_world` may
+    ask for it: the world's rows are there for the whole module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            world = build_world()
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def matrix_world(matrix_world_once, db):
+    """The module's world for one case, which runs in a savepoint of its own (pytest-django's
+    `db`) rolled back after it, so that no case sees what another wrote."""
+    return matrix_world_once
 
 
 @pytest.fixture
@@ -141,16 +129,6 @@ def client_for(client):
         return client
 
     return login
-
-
-def log_in(page, url: str, username: str, password: str = PASSWORD):
-    """Open `url` in the browser and sign in through the login form it sends an anonymous
-    visitor to, as a person would; the page then shows `url`."""
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    return page
 
 
 CHROMIUM = "/usr/bin/chromium"

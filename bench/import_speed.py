@@ -45,14 +45,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection  # noqa: E402
 from import_export import fields, resources, widgets  # noqa: E402
 
-from members.figures.exports import MONTH_COLUMNS, MONTH_LABEL, MONTH_SHEET, ORG_CODE_LABEL  # noqa: E402
+from members.figures.exports import MONTH_COLUMNS, MONTH_SHEET, ORG_CODE_LABEL  # noqa: E402
 from members.figures.grid import FLOW_COLUMNS  # noqa: E402
 from members.imports import sheet_import, sheet_preview, sheet_read  # noqa: E402
+from members.member_lists import MONTH_LABEL  # noqa: E402
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
-from members.tests.sheets import fill, template, to_bytes  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 from unionportal.lib.resources import XLSXFormat  # noqa: E402
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, sheet_extents  # noqa: E402
+from unionportal.testing.sheets import fill, template, to_bytes  # noqa: E402
 
 OPENING, MONTH = Month(2021, 2), Month(2021, 3)
 HEADERS = {column.key: column.header for column in MONTH_COLUMNS}
@@ -178,7 +179,7 @@ def month_flows(rng: random.Random, start: int) -> dict[str, int]:
 
 def layout_file(figures: dict[str, dict[str, int]], stock: dict[str, int]) -> bytes:
     """A month sheet in the template's layout (title block, header on row 8), written streaming:
-    the template itself (members.figures.exports) takes minutes to build and fill at 100,000 rows."""
+    the template itself (members.exports) takes minutes to build and fill at 100,000 rows."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(MONTH_SHEET)
     title = (("Đơn vị:", "LĐLĐ lớn"), (ORG_CODE_LABEL, "BIG"), (MONTH_LABEL, f"{MONTH.month:02d}/{MONTH.year}"))

@@ -4,27 +4,17 @@ from django.urls import reverse
 
 from members.figures.services import figures_record
 from members.figures.workflow import return_approve, return_submit
-from members.models import LOSS_FIELDS, AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
+from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from unionportal.lib.months import Month
+from unionportal.testing.admin_io import figure_change_post
 
 MARCH = Month(2021, 3)
-
-
-def _post_figure(client, row, **changes):
-    data = {
-        "admitted": row.admitted,
-        "transferred_in": row.transferred_in,
-        "workers": row.workers,
-        **{field: getattr(row, field) for field in LOSS_FIELDS.values()},
-        **changes,
-    }
-    return client.post(reverse("admin:members_monthlyfigure_change", args=[row.pk]), data)
 
 
 def test_admin_edit_of_figures_goes_through_the_service(client, superuser, federation, make_cdcs):
     row = make_cdcs(federation, opening=100, first_month=MARCH).figures.get()
     client.force_login(superuser)
-    response = _post_figure(client, row, admitted=7)
+    response = figure_change_post(client, row, admitted=7)
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.admitted, row.members_end) == (7, 107)
@@ -38,7 +28,7 @@ def test_admin_cannot_change_a_locked_month(
     return_submit(federation=federation, month=MARCH, user=federation_user)
     return_approve(federation=federation, month=MARCH, user=provincial_staff)
     client.force_login(superuser)
-    response = _post_figure(client, row, admitted=7)
+    response = figure_change_post(client, row, admitted=7)
     assert response.status_code == 200
     assert "đã được Bantochuc duyệt và khóa" in response.content.decode()
     assert MonthlyFigure.objects.get(pk=row.pk).admitted == 0
@@ -48,7 +38,7 @@ def test_admin_cannot_change_a_locked_month(
 def test_admin_refuses_losses_above_the_stock_with_the_services_message(client, superuser, federation, make_cdcs):
     row = make_cdcs(federation, opening=5, first_month=MARCH).figures.get()
     client.force_login(superuser)
-    response = _post_figure(client, row, lost_died=9)
+    response = figure_change_post(client, row, lost_died=9)
     assert response.status_code == 200
     assert "lớn hơn số đoàn viên có trong tháng" in response.content.decode()
     assert MonthlyFigure.objects.get(pk=row.pk).members_end == 5

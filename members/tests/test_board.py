@@ -13,8 +13,7 @@ from members.models import MonthlyReturn, Role, UserProfile
 from members.selectors import Timeliness, board_rows, return_due_at
 from members.services.org import cdcs_dissolve, cdcs_move
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 MARCH = Month(2021, 3)
 

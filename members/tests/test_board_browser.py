@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from conftest import log_in
 from members.figures.workflow import return_submit
 from members.models import UserProfile
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -17,9 +17,8 @@ from members.models import FLOW_MAX, STOCK_MAX, GrassrootsUnion, MonthlyFigure, 
 from members.services.org import cdcs_found
 from unionportal.lib.months import Month
 from unionportal.lib.resources import CellError, cell_int
-
-from .admin_io import csv_file, import_file, row_errors
-from .sheets import fill, template, to_bytes
+from unionportal.testing.admin_io import csv_file, import_file, row_errors
+from unionportal.testing.sheets import fill, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 HUGE = 1_000_000_000_000_000_000
@@ -142,8 +141,7 @@ def test_a_sheet_with_a_huge_count_is_refused_through_the_upload_page(client_for
 
 def test_a_sheet_founding_a_cdcs_with_a_huge_headcount_is_refused(federation, federation_user, unions):
     from members.figures.exports import FOUNDED_SHEET
-
-    from .sheets import list_rows
+    from unionportal.testing.sheets import list_rows
 
     workbook = template(federation, APRIL)
     list_rows(workbook, FOUNDED_SHEET, [{"Mã CĐCS": "DT50", "Tên CĐCS": "CĐCS Mới", "Khu vực": "Hợp tác xã",
@@ -153,24 +151,24 @@ def test_a_sheet_founding_a_cdcs_with_a_huge_headcount_is_refused(federation, fe
 
 
 def test_the_grid_refuses_a_huge_count_with_a_message(client_for, federation, federation_user, unions):
-    from .test_grid import _post
+    from .grid_pages import grid_post
 
     client = client_for(federation_user)
-    response = _post(client, federation, {f"r{unions[0].pk}-admitted": str(HUGE)})
+    response = grid_post(client, federation, {f"r{unions[0].pk}-admitted": str(HUGE)})
     assert response.status_code == 200
     assert "quá lớn: tối đa 1.000.000" in response.content.decode()
-    response = _post(client, federation, {f"r{unions[0].pk}-admitted": str(FLOW_MAX + 1)})
+    response = grid_post(client, federation, {f"r{unions[0].pk}-admitted": str(FLOW_MAX + 1)})
     assert response.status_code == 200
     assert FLOW_REFUSAL in response.content.decode()
     assert not _april().exists()
 
 
 def test_the_admins_form_refuses_a_huge_count(client, superuser, federation, unions):
-    from .test_admin import _post_figure
+    from unionportal.testing.admin_io import figure_change_post
 
     row = MonthlyFigure.objects.get(cdcs=unions[0])
     client.force_login(superuser)
-    response = _post_figure(client, row, admitted=HUGE)
+    response = figure_change_post(client, row, admitted=HUGE)
     assert response.status_code == 200
     assert FLOW_REFUSAL in response.content.decode()
     row.refresh_from_db()

@@ -16,8 +16,7 @@ from members.models import GrassrootsUnion, Organisation, Sector
 from members.services.org import cdcs_found
 from unionportal.lib.months import Month
 from unionportal.lib.text import CODE_MESSAGE
-
-from .sheets import list_rows, template, to_bytes
+from unionportal.testing.sheets import list_rows, template, to_bytes
 
 APRIL = Month(2021, 4)
 NAME = "CĐCS Công ty TNHH May Việt Đức"

@@ -13,9 +13,8 @@ from members.models import LossReason, Member, MemberEvent, MemberListUpload
 from members.register.moves import member_transfer_request
 from members.register.services import MemberData, member_admit, member_update
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
-from .member_sheets import list_file, person
+from unionportal.testing.html import attr, find, find_all, page, text
+from unionportal.testing.member_sheets import list_file, person
 
 MARCH = Month(2021, 3)
 CONFIRM = "Vẫn ghi vào tháng đã duyệt"

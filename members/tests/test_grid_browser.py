@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import log_in
 from members.figures.services import figures_record
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, MonthlyReturn
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from members.figures.workflow import return_approve, return_submit, return_unloc
 from members.models import AuditEntry, LossReason, MonthlyFigure
 from members.services.org import cdcs_dissolve, cdcs_move
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

@@ -13,8 +13,7 @@ from members.figures.services import figures_record
 from members.imports import SheetRefused, sheet_import, sheet_preview, sheet_read
 from members.models import MonthlyFigure
 from unionportal.lib.months import Month
-
-from .sheets import fill, template, to_bytes
+from unionportal.testing.sheets import fill, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

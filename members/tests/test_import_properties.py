@@ -47,8 +47,7 @@ from members.models import (
 from members.services.org import cdcs_dissolve
 from reports.selectors import Scope, progress_report
 from unionportal.lib.months import Month
-
-from .sheets import fill, headers, list_rows, template, to_bytes
+from unionportal.testing.sheets import fill, headers, list_rows, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 HEADER = {column.key: column.header for column in MONTH_COLUMNS}

@@ -20,8 +20,7 @@ from members.imports import SheetConflict, SheetRefused, parse_number, sheet_imp
 from members.models import AuditEntry, GrassrootsUnion, MonthlyFigure
 from members.services.org import cdcs_dissolve
 from unionportal.lib.months import Month
-
-from .sheets import fill, list_rows, template, to_bytes
+from unionportal.testing.sheets import fill, list_rows, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

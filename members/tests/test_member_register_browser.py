@@ -9,11 +9,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import log_in
 from members.models import Member, MonthlyFigure, Sector
 from unionportal.lib.months import Month
-
-from .member_sheets import ID, NAME, fill, line_of, people
+from unionportal.testing.login import log_in
+from unionportal.testing.member_sheets import ID, NAME, fill, line_of, people
 
 pytestmark = pytest.mark.browser
 

@@ -21,8 +21,7 @@ from members.register.people import mask_id
 from members.register.services import MemberData, member_admit, member_leave
 from members.services.org import cdcs_move
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 FEBRUARY, MARCH, APRIL = Month(2021, 2), Month(2021, 3), Month(2021, 4)
 _ids = iter(range(1000, 10_000))

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import log_in
 from members.models import GrassrootsUnion
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,7 @@ from members.figures.workflow import return_approve, return_submit
 from members.models import AuditEntry, GrassrootsUnion, LossReason, MonthlyFigure
 from members.services.org import cdcs_dissolve
 from unionportal.lib.months import Month
-
-from .admin_io import (
+from unionportal.testing.admin_io import (
     CSV,
     HOSTILE_NAMES,
     XLSX,

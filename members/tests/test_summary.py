@@ -21,9 +21,9 @@ from members.models import (
 )
 from members.services.org import cdcs_dissolve, cdcs_merge, cdcs_move, organisation_merge
 from unionportal.lib.months import Month
+from unionportal.testing.admin_io import import_file, row_errors, xlsx_file
+from unionportal.testing.sheets import fill, list_rows, template, to_bytes
 
-from .admin_io import import_file, row_errors, xlsx_file
-from .sheets import fill, list_rows, template, to_bytes
 from .test_resources import CDCS, CDCS_HEADERS
 
 MARCH, APRIL, MAY, JUNE = Month(2021, 3), Month(2021, 4), Month(2021, 5), Month(2021, 6)

@@ -7,11 +7,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import log_in
 from members.models import MonthlyFigure, Upload
 from unionportal.lib.months import Month
-
-from .sheets import fill
+from unionportal.testing.login import log_in
+from unionportal.testing.sheets import fill
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 from members.figures.exports import BASE_SHEET, DISSOLVED_SHEET, FOUNDED_SHEET, GUIDE_SHEET, MONTH_SHEET
 from members.models import AuditEntry, MonthlyFigure, Upload
 from unionportal.lib.months import Month
-
-from .sheets import fill, template, to_bytes
+from unionportal.testing.sheets import fill, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

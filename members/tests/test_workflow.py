@@ -11,8 +11,7 @@ from members.figures.services import figures_record
 from members.figures.workflow import return_approve, return_send_back, return_submit
 from members.models import AuditEntry, LossReason, MonthlyFigure, MonthlyReturn
 from unionportal.lib.months import Month
-
-from .html import attr, find, find_all, grid_form, page, text
+from unionportal.testing.html import attr, find, find_all, grid_form, page, text
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 

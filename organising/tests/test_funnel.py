@@ -1,5 +1,5 @@
 """The steering committee's reads of the pipeline (organising.funnel), on the hand-built pipeline
-of funnel_world.py, read on 30/06/2021 unless a test says otherwise."""
+of unionportal/testing/funnel_world.py, read on 30/06/2021 unless a test says otherwise."""
 
 from datetime import date
 
@@ -9,8 +9,7 @@ from members.models import Sector, SectorGroup
 from organising.funnel import Outlook, funnel_outlooks, organising_funnel, year_unions
 from organising.models import PriorityRule, Stage
 from targets.models import Programme, Quota
-
-from .funnel_world import AS_OF, build_pipeline, enterprise
+from unionportal.testing.funnel_world import AS_OF, build_pipeline, enterprise
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import log_in
-
-from .funnel_world import build_pipeline
+from unionportal.testing.funnel_world import build_pipeline
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

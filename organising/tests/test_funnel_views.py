@@ -12,8 +12,7 @@ from django.utils import timezone
 from members.models import UserProfile
 from organising.models import Stage
 from targets.models import Programme, Quota
-
-from .funnel_world import build_pipeline, enterprise
+from unionportal.testing.funnel_world import build_pipeline, enterprise
 
 URL = reverse("organising:funnel")
 

@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import log_in
 from members.models import GrassrootsUnion, Sector
 from organising.models import Contact, Enterprise, Stage
 from organising.services import enterprise_create, stage_move
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,27 +24,45 @@ def _figure(page, row: str, name: str) -> str:
     return page.locator(f"#funnel-stages tr[data-org={row}] [data-figure={name}]").inner_text()
 
 
+def _approached_enterprise(federation, user, today):
+    """This year's quota of 3 CĐCS for the federation, and an enterprise of 320 workers it
+    identified six weeks ago and approached three weeks ago (or since January 1st, early in a year)."""
+    programme = Programme.objects.create(
+        name="Chương trình phát triển đoàn viên", document_number="04/CTr-LĐLĐ", document_date=date(2018, 7, 11),
+        first_year=today.year - 1, last_year=today.year + 3,
+    )  # fmt: skip
+    Quota.objects.create(programme=programme, organisation=federation, year=today.year, new_members=100, new_unions=3)
+    identified = max(today - timedelta(days=42), date(today.year, 1, 1))
+    enterprise = enterprise_create(
+        name="Công ty TNHH May mặc Hanul Việt Nam", tax_code="4601234567", federation=federation,
+        sector=Sector.FDI, workers=320, address="KCN Điềm Thụy", on=identified, user=user,
+    )  # fmt: skip
+    stage_move(
+        enterprise=enterprise, to_stage=Stage.APPROACHED, on=max(today - timedelta(days=21), identified), user=user,
+    )  # fmt: skip
+    return enterprise
+
+
+def _log_a_visit(page, enterprise, today):
+    """On the enterprise's page: a visit, with the next step it agreed."""
+    contact = page.locator("#contact-form")
+    contact.locator("[name=contact-on]").fill(today.isoformat())
+    contact.locator("[name=contact-outcome]").fill("Giám đốc nhân sự đồng ý để công nhân bầu ban vận động.")
+    contact.locator("[name=contact-next_step]").fill("Họp công nhân bầu ban vận động")
+    contact.locator("[name=contact-next_step_on]").fill((today + timedelta(days=7)).isoformat())
+    contact.get_by_role("button", name="Ghi lần tiếp xúc").click()
+    expect(page.locator("#contact-log")).to_contain_text("Giám đốc nhân sự đồng ý")
+    expect(page.locator("#enterprise-next-step")).to_contain_text("Họp công nhân bầu ban vận động")
+    assert Contact.objects.filter(enterprise=enterprise).count() == 1
+
+
 def test_a_federation_user_organises_an_enterprise_until_its_cdcs_is_founded(
     live_server, page, output_path, federation, federation_user, make_cdcs
 ):
     today = timezone.localdate()
     shots = Path(output_path)
     make_cdcs(federation, code="DT01", opening=40, first_month=Month(2021, 3))
-    programme = Programme.objects.create(
-        name="Chương trình phát triển đoàn viên", document_number="04/CTr-LĐLĐ", document_date=date(2018, 7, 11),
-        first_year=today.year - 1, last_year=today.year + 3,
-    )  # fmt: skip
-    Quota.objects.create(programme=programme, organisation=federation, year=today.year, new_members=100, new_unions=3)
-    # identified six weeks ago and approached three weeks ago (or since January 1st, early in a year)
-    identified = max(today - timedelta(days=42), date(today.year, 1, 1))
-    enterprise = enterprise_create(
-        name="Công ty TNHH May mặc Hanul Việt Nam", tax_code="4601234567", federation=federation,
-        sector=Sector.FDI, workers=320, address="KCN Điềm Thụy", on=identified, user=federation_user,
-    )  # fmt: skip
-    stage_move(
-        enterprise=enterprise, to_stage=Stage.APPROACHED, on=max(today - timedelta(days=21), identified),
-        user=federation_user,
-    )  # fmt: skip
+    enterprise = _approached_enterprise(federation, federation_user, today)
 
     log_in(page, f"{live_server.url}/organising/funnel/", federation_user.username)
     expect(page.locator("#funnel-stages")).to_be_visible()
@@ -60,16 +78,7 @@ def test_a_federation_user_organises_an_enterprise_until_its_cdcs_is_founded(
     row.get_by_role("link", name="Công ty TNHH May mặc Hanul Việt Nam").click()
     expect(page.locator("#enterprise-stage")).to_have_text("Đã tuyên truyền")
 
-    # a visit, with the next step it agreed
-    contact = page.locator("#contact-form")
-    contact.locator("[name=contact-on]").fill(today.isoformat())
-    contact.locator("[name=contact-outcome]").fill("Giám đốc nhân sự đồng ý để công nhân bầu ban vận động.")
-    contact.locator("[name=contact-next_step]").fill("Họp công nhân bầu ban vận động")
-    contact.locator("[name=contact-next_step_on]").fill((today + timedelta(days=7)).isoformat())
-    contact.get_by_role("button", name="Ghi lần tiếp xúc").click()
-    expect(page.locator("#contact-log")).to_contain_text("Giám đốc nhân sự đồng ý")
-    expect(page.locator("#enterprise-next-step")).to_contain_text("Họp công nhân bầu ban vận động")
-    assert Contact.objects.filter(enterprise=enterprise).count() == 1
+    _log_a_visit(page, enterprise, today)
 
     # the workers elected their organising committee
     stage = page.locator("#stage-form")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from conftest import log_in
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from conftest import log_in
 from members.figures.services import figures_record
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

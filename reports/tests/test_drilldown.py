@@ -315,7 +315,7 @@ def test_a_cdcs_name_typed_as_a_formula_stays_text_in_the_export(federation, mak
 def test_a_leader_follows_a_figure_down_to_the_months_and_back(province_data, leader, live_server, browser):
     from playwright.sync_api import expect
 
-    from conftest import log_in
+    from unionportal.testing.login import log_in
 
     url = f"{live_server.url}{reverse('reports:federation_detail', kwargs={'code': 'DT'})}?start=2021-03&end=2021-05"
     page = log_in(browser.new_page(viewport={"width": 1400, "height": 900}), url, leader.username)

@@ -1,5 +1,5 @@
 """The organising pipeline in the meeting brief, as a page and as .docx: the small province of
-conftest.py with the pipeline of organising/tests/funnel_world.py, over 01–06/2021."""
+conftest.py with the pipeline of unionportal/testing/funnel_world.py, over 01–06/2021."""
 
 from io import BytesIO
 
@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from organising.tests.funnel_world import build_pipeline
+from unionportal.testing.funnel_world import build_pipeline
 
 URL, DOCX_URL = reverse("reports:brief"), reverse("reports:brief_docx")
 RANGE = {"start": "2021-01", "end": "2021-06", "org": "TN"}

@@ -1,5 +1,5 @@
 """The organising pipeline on the leadership dashboard: the small province of conftest.py with
-the hand-built pipeline of organising/tests/funnel_world.py, over 01–06/2021 (read on 30/06/2021).
+the hand-built pipeline of unionportal/testing/funnel_world.py, over 01–06/2021 (read on 30/06/2021).
 
 With the pipeline's CĐCS, DT founded 4 CĐCS in 2021 (d2, d3, e1's and one without the
 pipeline) of its quota of 6, PB 1 (p2) of 4, the province 5 of 12."""
@@ -16,11 +16,11 @@ from members.figures.services import figures_record
 from members.models import Sector
 from organising.funnel import year_unions
 from organising.models import Stage
-from organising.tests.funnel_world import AS_OF, build_pipeline, enterprise
 from reports.dashboard import dashboard
 from reports.selectors import Scope
 from targets.models import Quota
 from unionportal.lib.months import Month
+from unionportal.testing.funnel_world import AS_OF, build_pipeline, enterprise
 
 URL = reverse("reports:dashboard")
 RANGE = {"start": "2021-01", "end": "2021-06", "org": "TN"}

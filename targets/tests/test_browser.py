@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import log_in
 from targets.models import Programme, Quota
 from targets.services import programme_create, quota_set
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from members.models import AuditEntry
-from members.tests.admin_io import (
+from targets.models import Quota
+from targets.resources import QuotaResource
+from targets.services import quota_set
+from unionportal.testing.admin_io import (
     CSV,
     HOSTILE_NAMES,
     XLSX,
@@ -18,9 +21,6 @@ from members.tests.admin_io import (
     row_errors,
     xlsx_file,
 )
-from targets.models import Quota
-from targets.resources import QuotaResource
-from targets.services import quota_set
 
 QUOTAS = "targets_quota"
 HEADERS = ["programme", "organisation", "year", "new_members", "new_unions"]

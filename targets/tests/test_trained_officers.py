@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import AuditEntry
-from members.tests.admin_io import XLSX, export, import_file, read_xlsx, row_errors, xlsx_file
 from targets.models import Quota
 from targets.resources import QuotaResource
 from targets.services import programme_copy, quota_set
+from unionportal.testing.admin_io import XLSX, export, import_file, read_xlsx, row_errors, xlsx_file
 
 QUOTAS = "targets_quota"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import log_in
 from targets.models import Programme, Quota
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

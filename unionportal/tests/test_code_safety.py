@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-# Not scanned: the virtualenv, tests and migrations (no request reaches them), and bench/ (timing
+# Not scanned: the virtualenv, tests, the testing helpers and migrations (no request reaches them), and bench/ (timing
 # and load scripts a developer runs against a scratch database from the command line).
-SKIPPED = {".venv", "tests", "migrations", "bench", "node_modules", "staticfiles"}
+SKIPPED = {".venv", "tests", "testing", "migrations", "bench", "node_modules", "staticfiles"}
 
 SHELL_MODULES = {"subprocess", "os.system", "os.popen", "os.exec", "os.spawn", "pty", "pickle", "marshal", "shelve"}
 SQL_METHODS = {"raw", "extra", "execute", "executemany", "executescript", "copy_expert"}

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import log_in
 from members.figures.services import figures_record
 from members.models import GrassrootsUnion
 from members.register.services import MemberData, member_admit
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Faults (issue 9): the server killed in the middle of a write, and the database out of reach.
 
 What makes a killed write all-or-nothing is not this code's doing so much as the database's: the
-confirm of an upload (members.imports.sheet_import) and a grid save (members.figures.grid_save.grid_save) each
+confirm of an upload (members.imports.sheet_import) and a grid save (members.grid.grid_save) each
 run in one `transaction.atomic` block, which writes the month's rows, their audit entries and the
 return's version together; a process killed before COMMIT leaves an open transaction that the
 database rolls back (PostgreSQL when the connection drops, SQLite when the next connection finds
@@ -46,8 +46,8 @@ from members.models import (
     Upload,
     stock_identity,
 )
-from members.tests.sheets import fill, template, to_bytes
 from unionportal.lib.months import Month
+from unionportal.testing.sheets import fill, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
 ROOT = Path(settings.BASE_DIR)

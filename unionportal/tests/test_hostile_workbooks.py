@@ -3,7 +3,7 @@ XFD1048576 made python-calamine ask for 512 GB and abort the process; A1 and Z10
 a request; the admin's import padded rows out to the sheet's <dimension> for minutes. Every door
 an uploaded workbook comes through (the four upload pages, the three import commands, the
 admin's import pages) is walked here in a child process under a memory limit
-(unionportal.tests.child), which must end with the Vietnamese refusal, not a crash."""
+(unionportal.testing.child), which must end with the Vietnamese refusal, not a crash."""
 
 import io
 import random
@@ -19,7 +19,6 @@ from openpyxl import Workbook
 
 from members.imports import sheet_read
 from members.models import GrassrootsUnion, MonthlyFigure, Upload
-from members.tests.sheets import fill, template, to_bytes
 from organising.models import Enterprise
 from ratings.models import Assessment
 from ratings.services import rubric_create
@@ -27,8 +26,8 @@ from targets.models import Quota
 from unionportal.lib.months import Month
 from unionportal.lib.resources import XLSXFormat
 from unionportal.lib.xlsx import UnsafeFile, check_xlsx, sheet_extents
-
-from .child import in_child
+from unionportal.testing.child import in_child
+from unionportal.testing.sheets import fill, template, to_bytes
 
 SHEET = "Danh sách"
 APRIL = Month(2021, 4)

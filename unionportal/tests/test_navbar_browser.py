@@ -4,7 +4,7 @@ page scroll sideways and hides the language and the user's menus."""
 import pytest
 from django.urls import reverse
 
-from conftest import log_in
+from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,8 +1,8 @@
 """Out-of-range input in URLs, query strings and forms (months like 1900-01 or 2999-12, 20-digit
 numbers): a 404 or a form error with a Vietnamese message, never a 500. On SQLite and PostgreSQL.
 
-The objects the URLs point at are test_permissions.py's `world`, so that every other argument of
-a URL is a real one and the absurd value is the only thing wrong."""
+The objects the URLs point at are the permission matrix's world (unionportal/testing/world.py),
+so that every other argument of a URL is a real one and the absurd value is the only thing wrong."""
 
 import re
 from datetime import date
@@ -17,9 +17,9 @@ from ratings.forms import RUBRIC_ROWS_MAX
 from ratings.models import Level
 from ratings.services import rubric_create
 from unionportal.lib.months import Month
+from unionportal.testing.world import build_world
 
 from .test_permissions import MATRIX
-from .test_permissions import world as permissions_world  # noqa: F401 (the fixture, by this name)
 
 HUGE = "9" * 20  # no integer column holds it: SQLite's driver overflows, PostgreSQL's bigint too
 ABSURD = {
@@ -31,8 +31,11 @@ _ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 SHOWN_OR_REFUSED = {200, 302, 400, 403, 404, 405}
 
 
-def _world(request) -> dict:
-    return request.getfixturevalue("permissions_world")
+@pytest.fixture
+def permissions_world(db):
+    """Built for each of the few tests here that need it: the module's other tests make a province
+    of their own, so it cannot be built once for the module as the matrix's slices build it."""
+    return build_world()
 
 
 def _kwargs(name: str, world: dict) -> dict[str, str]:
@@ -62,8 +65,9 @@ def _urls_with_one_absurd_argument(world):
                 yield name, "/" + _ARGUMENT.sub(lambda match, values=values: values.get(match["name"], "1"), route)
 
 
-def test_absurd_months_and_numbers_in_every_url_are_not_found(client, request, provincial_staff, superuser):
-    world = _world(request)
+def test_absurd_months_and_numbers_in_every_url_are_not_found(client, permissions_world):
+    world = permissions_world
+    provincial_staff, superuser = world["users"]["provincial"], world["users"]["superuser"]
     answers, tried = [], 0
     for name, url in _urls_with_one_absurd_argument(world):
         client.force_login(superuser if name.startswith("admin:") else provincial_staff)
@@ -96,8 +100,9 @@ QUERIES = [
 ]
 
 
-def test_absurd_query_strings_on_every_page_are_shown_with_a_message_or_refused(client, request, provincial_staff):
-    world = _world(request)
+def test_absurd_query_strings_on_every_page_are_shown_with_a_message_or_refused(client, permissions_world):
+    world = permissions_world
+    provincial_staff = world["users"]["provincial"]
     answers = []
     pages = sorted(name for name, (method, _statuses, _arguments) in MATRIX.items() if method == "get")
     for name in pages:
@@ -209,10 +214,11 @@ MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 FIGURE_CELL = re.compile(r"r\d+-(admitted|transferred_in|lost_\w+|members_start|members_end|workers)$")
 
 
-def test_a_20_digit_number_in_any_form_field_is_a_form_error(client, request, provincial_staff):
+def test_a_20_digit_number_in_any_form_field_is_a_form_error(client, permissions_world):
     """Every POST form of every page, as provincial staff see it, posted with one numeric field
     (an id in a select, a count, a version) at a time set to a 20-digit number."""
-    world = _world(request)
+    world = permissions_world
+    provincial_staff = world["users"]["provincial"]
     client.force_login(provincial_staff)
     answers, tried, seen = [], 0, set()
     for name, action, fields, numbers, _days in list(_post_forms(client, world)):
@@ -231,10 +237,11 @@ def test_a_20_digit_number_in_any_form_field_is_a_form_error(client, request, pr
     assert answers == []
 
 
-def test_the_first_and_last_day_anyone_may_type_in_any_form_are_taken_or_explained(client, request, provincial_staff):
+def test_the_first_and_last_day_anyone_may_type_in_any_form_are_taken_or_explained(client, permissions_world):
     """Every day of every POST form, posted as 01/01/1900 and 31/12/2100 (the range of
     unionportal.lib.dates) and just outside: a page with a message or a redirect, never a 500."""
-    world = _world(request)
+    world = permissions_world
+    provincial_staff = world["users"]["provincial"]
     client.force_login(provincial_staff)
     answers, tried = [], 0
     for _name, action, fields, _numbers, days in list(_post_forms(client, world)):

@@ -18,9 +18,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
 from members.models import AuditEntry, Member, MemberListUpload, MonthlyFigure, Upload
 from unionportal.lib.months import Month
+from unionportal.testing.login import PASSWORD
 
 WRONG = "sai-mat-khau-2018"
 

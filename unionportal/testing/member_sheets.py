@@ -8,9 +8,8 @@ from openpyxl import Workbook, load_workbook
 
 from members.member_lists import HEADER_ROW, LIST_SHEET, member_list_workbook
 from unionportal.lib.months import Month
-
-from .sheets import headers as sheet_headers
-from .sheets import to_bytes
+from unionportal.testing.sheets import headers as sheet_headers
+from unionportal.testing.sheets import to_bytes
 
 NAME, BORN, GENDER, ETHNICITY = "Họ và tên", "Ngày sinh", "Giới tính (Nam/Nữ)", "Dân tộc"
 ID, CARD, JOINED, JOB = "Số CCCD", "Số thẻ đoàn viên", "Ngày vào công đoàn", "Nghề nghiệp, chức vụ"

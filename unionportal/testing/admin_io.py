@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-XLSX, CSV = "0", "1"  # their positions in unionportal.lib.resources.FORMATS
+from members.models import LOSS_FIELDS
+
+XLSX, CSV = "0", "1"  # their positions in members.resources.FORMATS
 HOSTILE_NAMES = ['=HYPERLINK("http://x.example","bấm")', "+1", "@SUM(A1:A2)", "-2"]
 
 
@@ -69,3 +71,15 @@ def row_errors(preview) -> dict[int, list[str]]:
     """The refused rows of a preview: {row number: every message}."""
     result = preview.context["result"]
     return {row.number: [m for messages in row.error_dict.values() for m in messages] for row in result.invalid_rows}
+
+
+def figure_change_post(client, row, **changes):
+    """Post the admin's change form of a month's figures `row`, as saved but for `changes`."""
+    data = {
+        "admitted": row.admitted,
+        "transferred_in": row.transferred_in,
+        "workers": row.workers,
+        **{field: getattr(row, field) for field in LOSS_FIELDS.values()},
+        **changes,
+    }
+    return client.post(reverse("admin:members_monthlyfigure_change", args=[row.pk]), data)
