@@ -16,7 +16,7 @@ from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
 from .. import services
-from ..access import access_org, can_write, is_provincial, orgs_visible_to, role_of
+from ..access import access_org, can_write, is_federation_staff, is_provincial, orgs_visible_to
 from ..grid import (
     FLOW_COLUMNS,
     SHORT_LABELS,
@@ -30,7 +30,7 @@ from ..grid import (
     grid_save,
     return_read,
 )
-from ..models import MonthlyReturn, Role
+from ..models import MonthlyReturn
 from .grid_rows import render_rows
 
 
@@ -51,7 +51,7 @@ def _federations_for(user):
 def grid_start(request):
     """Federation staff go straight to their last complete month; others pick a federation."""
     latest = Month.last_complete(timezone.localdate())
-    if role_of(request.user) == Role.FEDERATION_STAFF:
+    if is_federation_staff(request.user):
         # The grid's own month picker sends them here too: the month they picked, if it is one.
         own = request.user.profile.federation
         month = latest
