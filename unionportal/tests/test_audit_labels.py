@@ -6,9 +6,11 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
-from members.audit import action_label, labelled_actions
+from members.audit import action_label, labelled_actions, register_labels
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("unionportal", "members", "targets", "organising", "ratings", "training", "reports")
@@ -90,3 +92,9 @@ def test_a_label_is_the_actions_name_in_words():
     assert action_label("enterprise.stage") == "Chuyển giai đoạn"
     assert action_label("course.delete") == "Xóa lớp đào tạo"
     assert action_label("nobody.wrote_this") == "nobody.wrote_this"
+
+
+def test_an_action_cannot_be_named_by_two_apps():
+    with pytest.raises(ImproperlyConfigured):
+        register_labels({"course.create": "Một tên khác"})
+    assert action_label("course.create") == "Thêm lớp đào tạo"
