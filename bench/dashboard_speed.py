@@ -301,7 +301,8 @@ def leader_client(username: str) -> Client:
 
 
 def demo() -> None:
-    from reports.demo import PROVINCE_CODE, demo_exists
+    from members.demo.province import demo_exists
+    from members.demo.tables import PROVINCE_CODE
 
     runs = max(OPTIONS.runs, 10)
     if not demo_exists():

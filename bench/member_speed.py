@@ -42,6 +42,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from members.access import members_visible_to  # noqa: E402
+from members.demo.people import GIVEN, MIDDLE, SURNAMES  # noqa: E402
 from members.models import (  # noqa: E402
     Affiliation,
     Gender,
@@ -55,7 +56,6 @@ from members.models import (  # noqa: E402
 )
 from members.register.people import card_key, id_number_for, member_search, name_ordered, search_key  # noqa: E402
 from members.services.org import cdcs_found  # noqa: E402
-from reports.demo_people import GIVEN, MIDDLE, SURNAMES  # noqa: E402
 from unionportal.lib.bulk import insert_many  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 

@@ -26,8 +26,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from members.demo.province import demo_exists  # noqa: E402
 from members.models import MonthlyFigure, Organisation  # noqa: E402
-from reports.demo import demo_exists  # noqa: E402
 from reports.selectors import Scope, progress_report  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 

@@ -29,8 +29,23 @@ def is_provincial(user) -> bool:
     return role_of(user) == Role.PROVINCIAL_STAFF
 
 
+def is_federation_staff(user) -> bool:
+    return role_of(user) == Role.FEDERATION_STAFF
+
+
+def own_federation(user) -> Organisation | None:
+    """The federation of federation staff; None for every other role, who belong to none."""
+    return user.profile.federation if is_federation_staff(user) else None
+
+
 def _own_federation_id(user) -> int | None:
-    return user.profile.federation_id if role_of(user) == Role.FEDERATION_STAFF else None
+    return user.profile.federation_id if is_federation_staff(user) else None
+
+
+def require_role(user) -> None:
+    """Refuse (403) an account nobody has given a role yet: it reads nothing but the login page."""
+    if role_of(user) is None:
+        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
 
 
 def orgs_visible_to(user) -> QuerySet[Organisation]:
@@ -50,6 +65,25 @@ def can_write(user, federation: Organisation) -> bool:
     if role == Role.PROVINCIAL_STAFF:
         return True
     return role == Role.FEDERATION_STAFF and federation.pk == _own_federation_id(user)
+
+
+def can_write_any(user) -> bool:
+    """May the user change anything at all (provincial and federation staff), for pages that offer
+    adding before a federation is chosen?"""
+    return role_of(user) in (Role.PROVINCIAL_STAFF, Role.FEDERATION_STAFF)
+
+
+def orgs_writable_by(user) -> QuerySet[Organisation]:
+    """Organisations whose CĐCS, figures, enterprises and courses the user may change (can_write of
+    each): every one, the province included, for provincial staff, their own federation for
+    federation staff, none for anyone else. Callers narrow it (federations only, not merged away,
+    active this month)."""
+    role = role_of(user)
+    if role == Role.PROVINCIAL_STAFF:
+        return Organisation.objects.all()
+    if role == Role.FEDERATION_STAFF:
+        return Organisation.objects.filter(pk=_own_federation_id(user))
+    return Organisation.objects.none()
 
 
 def require_write(user, federation: Organisation) -> None:

@@ -1,5 +1,10 @@
-"""The audit trail: every service that changes something records it here."""
+"""The audit trail: every service that changes something records it here, and each app names
+its own actions for people here (register_labels, from its AppConfig.ready(), as pretix's
+plugins register their log entry types): the bottom app keeps no list of the others' actions."""
 
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from unionportal.lib.bulk import insert_many
@@ -43,3 +48,26 @@ def audit_log(user, action: str, obj: models.Model | None = None, **kwargs) -> A
 def audit_many(entries) -> None:
     """Bulk writes are audited like single ones, one entry per object, in a few inserts."""
     insert_many(list(entries))
+
+
+# --- what each action is called -----------------------------------------------------------------
+
+_LABELS: dict[str, str] = {}
+
+
+def register_labels(labels: Mapping[str, str]) -> None:
+    """Name an app's actions for the audit table and the histories (lazy strings, translated when
+    shown). An action named twice is a mistake: two apps writing the same action would share it."""
+    for action, label in labels.items():
+        if _LABELS.get(action, label) is not label:
+            raise ImproperlyConfigured(f"The audit action {action!r} is registered twice.")
+    _LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The action in words, in the active language; an action nobody registered as it is stored."""
+    return str(_LABELS.get(action, action))
+
+
+def labelled_actions() -> frozenset[str]:
+    return frozenset(_LABELS)

@@ -6,3 +6,10 @@ class OrganisingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organising"
     verbose_name = _("Phát triển CĐCS")
+
+    def ready(self):
+        from members.audit import register_labels
+
+        from .audit_labels import LABELS
+
+        register_labels(LABELS)

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import can_write, cdcs_now_under, cdcs_visible_to, is_provincial, role_of
+from members.access import can_write, cdcs_now_under, cdcs_visible_to, is_provincial, own_federation
 from members.audit import audit_log
 from members.imports import (
     ImportRefused,
@@ -40,7 +40,7 @@ from members.imports import (
     parse_number,
 )
 from members.imports import workbook_read as _workbook_read
-from members.models import GrassrootsUnion, Organisation, Role, Sector
+from members.models import GrassrootsUnion, Organisation, Sector
 from members.services.common import Source
 from unionportal.lib.xlsx import unescape_text
 
@@ -253,7 +253,7 @@ def list_preview(read: EnterpriseList, *, user, lock: bool = False) -> ListPrevi
         preview.refuse(None, "", _("Tệp không có dòng doanh nghiệp nào."))
         return preview
     provincial = is_provincial(user) if user is not None else True
-    own = user.profile.federation if user is not None and role_of(user) == Role.FEDERATION_STAFF else None
+    own = own_federation(user) if user is not None else None
     federations = {org.code: org for org in Organisation.objects.federations()}
     first_row: dict[str, int] = {}
     for item in read.rows:
@@ -450,7 +450,7 @@ def list_receive(*, data: bytes, file_name: str, user) -> tuple[EnterpriseListUp
     preview = list_preview(read, user=user)
     refused = bool(preview.problems)
     upload = EnterpriseListUpload.objects.create(
-        federation=user.profile.federation if role_of(user) == Role.FEDERATION_STAFF else None,
+        federation=own_federation(user),
         uploaded_by=user if user is not None and user.is_authenticated else None,
         file_name=(file_name or "doanh-nghiep.xlsx")[-255:],
         size=len(data),

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import cdcs_now_under, require_provincial, require_write, role_of
+from members.access import cdcs_now_under, is_provincial, require_provincial, require_write
 from members.audit import audit_entry, audit_log, audit_many
 from members.models import GrassrootsUnion, Organisation, Role
 from members.services.common import Source, federation_of
@@ -337,7 +337,7 @@ def lent_staff_set(*, enterprise: Enterprise, staff: Iterable, user, source: str
     """The provincial staff lent to the enterprise's federation to help found its CĐCS."""
     require_provincial(user)
     staff = list(staff)
-    wrong = [person for person in staff if role_of(person) != Role.PROVINCIAL_STAFF]
+    wrong = [person for person in staff if not is_provincial(person)]
     if wrong:
         raise ValidationError(
             {"lent_staff": _("Chỉ cán bộ LĐLĐ tỉnh được cử hỗ trợ: %(names)s không phải cán bộ LĐLĐ tỉnh.")

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
+
+    def ready(self):
+        from members.audit import register_labels
+
+        from .audit_labels import LABELS
+
+        register_labels(LABELS)

@@ -2,22 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members.access import is_provincial, require_provincial, role_of
+from members.access import is_provincial, require_provincial, require_role
 
 from .forms import ProgrammeForm
 from .models import Programme
 from .selectors import QUOTA_KINDS, QuotaGrid, overlapping_programmes, programmes_with_totals, quota_grid
 from .services import MAX_PROGRAMME_YEARS, programme_copy, programme_create, quotas_save
-
-
-def _require_role(user) -> None:
-    if role_of(user) is None:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
 
 
 def _overlap_note(programme: Programme) -> str:
@@ -32,7 +27,7 @@ def _overlap_note(programme: Programme) -> str:
 
 @login_required
 def programme_list(request):
-    _require_role(request.user)
+    require_role(request.user)
     return render(
         request,
         "targets/programme_list.html",
@@ -83,7 +78,7 @@ def _create(form: ProgrammeForm, user) -> Programme | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def quotas(request, pk: int):
-    _require_role(request.user)
+    require_role(request.user)
     programme = get_object_or_404(Programme, pk=pk)
     can_edit = is_provincial(request.user)
     grid = quota_grid(programme=programme)

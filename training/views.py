@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members.access import access_org, can_write, orgs_visible_to, require_write, role_of
-from members.models import Organisation, Role
+from members.access import access_org, can_write, orgs_visible_to, orgs_writable_by, require_role, require_write
+from members.models import Organisation
 from unionportal.lib.forms import posted
 from unionportal.lib.xlsx import xlsx_response
 
@@ -30,20 +30,9 @@ PAGE_SIZE = 50
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
-def _require_role(user) -> None:
-    if role_of(user) is None:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
-
-
 def _writable_orgs(user) -> QuerySet[Organisation]:
-    """Organisations for which the user may record courses: the province and every federation
-    for provincial staff, their own federation for federation staff, none for anyone else."""
-    role = role_of(user)
-    if role == Role.PROVINCIAL_STAFF:
-        return Organisation.objects.order_by("position", "name")
-    if role == Role.FEDERATION_STAFF:
-        return orgs_visible_to(user)
-    return Organisation.objects.none()
+    """Organisations for which the user may record courses: the province included."""
+    return orgs_writable_by(user).order_by("position", "name")
 
 
 def _course(user, pk: int, *, write: bool = False) -> Course:
@@ -59,7 +48,7 @@ def _course(user, pk: int, *, write: bool = False) -> Course:
 
 @login_required
 def course_list_view(request):
-    _require_role(request.user)
+    require_role(request.user)
     orgs = orgs_visible_to(request.user).order_by("position", "name")
     form = CourseFilterForm(request.GET or None, years=course_years(user=request.user), orgs=orgs)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -99,7 +88,7 @@ def course_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_new(request):
-    _require_role(request.user)
+    require_role(request.user)
     writable = _writable_orgs(request.user)
     if not writable.exists():
         raise PermissionDenied(_("Vai trò của bạn chỉ xem, không nhập lớp đào tạo."))
@@ -206,7 +195,7 @@ def _report_year(request) -> int:
 
 @login_required
 def report(request):
-    _require_role(request.user)
+    require_role(request.user)
     year = _report_year(request)
     result = training_report(year=year, user=request.user)
     years = sorted({*course_years(user=request.user), year, timezone.localdate().year}, reverse=True)
@@ -219,6 +208,6 @@ def report(request):
 
 @login_required
 def report_export(request):
-    _require_role(request.user)
+    require_role(request.user)
     result = training_report(year=_report_year(request), user=request.user)
     return xlsx_response(report_workbook(result), f"dao-tao-can-bo-{result.year}.xlsx")

@@ -5,6 +5,10 @@ class UnionportalConfig(AppConfig):
     name = "unionportal"
 
     def ready(self):
+        from members.audit import register_labels
+
+        from .audit_labels import LABELS
         from .lib import lookups
 
         lookups.register()
+        register_labels(LABELS)

@@ -4,7 +4,17 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from members.access import access_org, can_write, cdcs_visible_to, figures_visible_to, orgs_visible_to
+from members.access import (
+    access_org,
+    can_write,
+    can_write_any,
+    cdcs_visible_to,
+    figures_visible_to,
+    orgs_visible_to,
+    orgs_writable_by,
+    own_federation,
+    require_role,
+)
 from members.figures.services import figures_record
 from members.services.org import cdcs_move
 from unionportal.lib.months import Month
@@ -66,3 +76,24 @@ def test_a_cdcs_that_moved_away_keeps_its_history_visible_to_its_old_federation_
     figures_record(cdcs=own, month=Month(2021, 2), admitted=1, user=other_federation_user)
     assert [row.month.month for row in figures_visible_to(federation_user)] == [1]
     assert sorted(row.month.month for row in figures_visible_to(other_federation_user).filter(cdcs=own)) == [2]
+
+
+def test_the_organisations_a_user_may_write_to_are_those_can_write_allows(
+    two_federations, federation, provincial_staff, federation_user, leader, no_role_user
+):
+    for user in (provincial_staff, federation_user, leader, no_role_user):
+        writable = set(orgs_writable_by(user))
+        assert writable == {org for org in orgs_visible_to(provincial_staff) if can_write(user, org)}
+        assert can_write_any(user) == bool(writable)
+    assert list(orgs_writable_by(federation_user)) == [federation]
+    assert own_federation(federation_user) == federation
+    assert own_federation(provincial_staff) is None and own_federation(leader) is None
+
+
+def test_an_account_without_a_role_is_refused_everywhere(no_role_user, leader):
+    with pytest.raises(PermissionDenied):
+        require_role(no_role_user)
+    require_role(leader)
+    leader.is_active = False
+    with pytest.raises(PermissionDenied):
+        require_role(leader)

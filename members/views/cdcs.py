@@ -18,7 +18,16 @@ from django.views.decorators.http import require_http_methods
 from unionportal.lib.forms import posted
 from unionportal.lib.months import Month
 
-from ..access import can_write, cdcs_visible_to, figures_visible_to, is_provincial, orgs_visible_to, role_of
+from ..access import (
+    can_write,
+    cdcs_visible_to,
+    figures_visible_to,
+    is_federation_staff,
+    is_provincial,
+    orgs_writable_by,
+    own_federation,
+    require_role,
+)
 from ..forms import (
     CdcsDissolveForm,
     CdcsFoundForm,
@@ -28,7 +37,7 @@ from ..forms import (
     CdcsStatus,
     add_service_errors,
 )
-from ..models import Affiliation, AuditEntry, GrassrootsUnion, MonthlyFigure, Organisation, Role, federation_at_subquery
+from ..models import Affiliation, AuditEntry, GrassrootsUnion, MonthlyFigure, Organisation, federation_at_subquery
 from ..services import org as tree
 from ..services.common import federation_of
 
@@ -62,10 +71,8 @@ def _require_write_now(user, cdcs: GrassrootsUnion) -> Organisation:
 
 def _writable_federations(user) -> QuerySet[Organisation]:
     """Federations active this month under which the user may found or take in a CĐCS."""
-    if role_of(user) not in (Role.PROVINCIAL_STAFF, Role.FEDERATION_STAFF):
-        return Organisation.objects.none()
     month = _this_month()
-    return orgs_visible_to(user).federations().active_between(month, month)
+    return orgs_writable_by(user).federations().active_between(month, month)
 
 
 def _latest_figure(cdcs: GrassrootsUnion) -> MonthlyFigure | None:
@@ -121,12 +128,10 @@ def _filtered(unions: QuerySet[GrassrootsUnion], data: dict, federations: dict[s
 @login_required
 def cdcs_list(request):
     user = request.user
-    role = role_of(user)
-    if role is None:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
+    require_role(user)
     organisations = Organisation.objects.in_bulk()
     visible = cdcs_visible_to(user)
-    fixed = user.profile.federation if role == Role.FEDERATION_STAFF else None
+    fixed = own_federation(user)
     choices = [org for org in organisations.values() if not org.is_province]
     choices.sort(key=lambda org: (org.position, org.name))
     years = [day.year for day in visible.dates("founded_on", "year", order="DESC")]
@@ -221,7 +226,7 @@ def _audit_entries(user, cdcs: GrassrootsUnion, figures: list[MonthlyFigure], pe
         | Q(action="cdcs.merge", data__into=cdcs.code)
     )
     entries = AuditEntry.objects.filter(condition)
-    if role_of(user) == Role.FEDERATION_STAFF:
+    if is_federation_staff(user):
         theirs = Q(pk__in=[])
         for period in periods:
             if period["federation"].pk == user.profile.federation_id:

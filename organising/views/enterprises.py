@@ -13,9 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.access import can_write, cdcs_visible_to, is_provincial, orgs_visible_to, role_of
+from members.access import (
+    can_write,
+    can_write_any,
+    cdcs_visible_to,
+    is_provincial,
+    orgs_visible_to,
+    orgs_writable_by,
+    require_role,
+)
 from members.forms import add_service_errors
-from members.models import GrassrootsUnion, Role
+from members.models import GrassrootsUnion
 from unionportal.lib.forms import posted
 
 from .. import services
@@ -34,19 +42,11 @@ from ..models import OPEN_STAGES, PriorityRule
 from ..selectors import EnterpriseFilter, access_enterprise, enterprise_list, enterprise_page, with_flags
 
 PER_PAGE = 50
-WRITERS = (Role.PROVINCIAL_STAFF, Role.FEDERATION_STAFF)
 
 
-def require_role(user):
-    if role_of(user) is None:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân vai trò."))
-
-
-def writable_federations(user):
+def _writable_federations(user):
     """Federations, not merged away, whose enterprises the user may add or change."""
-    if role_of(user) not in WRITERS:
-        return orgs_visible_to(user).none()
-    return orgs_visible_to(user).federations().filter(merged_into__isnull=True)
+    return orgs_writable_by(user).federations().filter(merged_into__isnull=True)
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def enterprise_list_view(request):
         "form": form,
         "page": page,
         "rule": rule,
-        "can_add": role_of(request.user) in WRITERS,
+        "can_add": can_write_any(request.user),
         "can_set_rule": is_provincial(request.user),
     }
     return render(request, "organising/list.html", context)
@@ -77,8 +77,8 @@ def enterprise_list_view(request):
 
 @login_required
 def enterprise_new(request):
-    federations = writable_federations(request.user)
-    if role_of(request.user) not in WRITERS:
+    federations = _writable_federations(request.user)
+    if not can_write_any(request.user):
         raise PermissionDenied(_("Bạn không có quyền thêm doanh nghiệp."))
     form = EnterpriseForm(posted(request), federations=federations)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def enterprise_new(request):
 def enterprise_edit(request, pk: int):
     enterprise = access_enterprise(request.user, pk, write=True)
     initial = {name: getattr(enterprise, name) for name in services.ENTERPRISE_FIELDS}
-    form = EnterpriseForm(posted(request), initial=initial, federations=writable_federations(request.user))
+    form = EnterpriseForm(posted(request), initial=initial, federations=_writable_federations(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(enterprise=enterprise, **form.cleaned_data, user=request.user)

@@ -10,16 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.access import is_provincial, role_of
+from members.access import can_write_any, is_federation_staff, is_provincial, require_role
 from members.figures.views.uploads import UploadForm
-from members.models import Role
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..exports import register_workbook
 from ..imports import EnterpriseList, ListConflict, ListRefused, list_finish, list_import, list_preview, list_receive
 from ..models import EnterpriseListUpload
 from ..selectors import enterprises_visible_to, register_rows
-from .enterprises import WRITERS, require_role
 
 MAX_SHOWN = 300  # lines of each table of a preview; the counts above them are whole
 
@@ -38,7 +36,7 @@ def list_export(request):
 
 
 def _require_writer(user) -> None:
-    if role_of(user) not in WRITERS:
+    if not can_write_any(user):
         raise PermissionDenied(_("Bạn không có quyền nhập danh sách doanh nghiệp."))
 
 
@@ -61,7 +59,7 @@ def _uploads_of(user):
     """Uploads the user may open: every one for provincial staff, their federation's for its staff."""
     if is_provincial(user):
         return EnterpriseListUpload.objects.all()
-    if role_of(user) == Role.FEDERATION_STAFF:
+    if is_federation_staff(user):
         return EnterpriseListUpload.objects.filter(federation_id=user.profile.federation_id)
     return EnterpriseListUpload.objects.none()
 

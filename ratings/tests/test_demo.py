@@ -1,9 +1,9 @@
 """The demo's ratings on a small province: three years, the complete ones final and closed."""
 
 from members.models import Sector
+from ratings.demo import seed_ratings
 from ratings.models import Assessment, Rubric
 from ratings.reporting import rating_report
-from reports.demo_ratings import seed_ratings
 from unionportal.lib.months import Month
 
 

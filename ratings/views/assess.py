@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.access import access_org, can_write, orgs_visible_to
+from members.audit import action_label
 from members.models import AuditEntry
 from unionportal.lib.forms import posted
 
@@ -137,21 +137,13 @@ def review(request, year: int, code: str):
     )
 
 
-ACTIONS = {
-    "rating.self_assess": gettext_lazy("Tự chấm điểm"),
-    "rating.review": gettext_lazy("Lưu điểm thẩm định"),
-    "rating.finalise": gettext_lazy("Thẩm định, chốt kết quả"),
-    "rating.reopen": gettext_lazy("Mở lại kết quả"),
-}
-
-
 def _history(assessment: Assessment) -> list[dict]:
     """Who changed the result and how, newest first (one query)."""
     entries = AuditEntry.objects.filter(object_type=Assessment._meta.label_lower, object_id=str(assessment.pk))
     return [
         {
             "entry": entry,
-            "label": ACTIONS.get(entry.action, entry.action),
+            "label": action_label(entry.action),
             "self_total": entry.data.get("total", entry.data.get("self_total")),
             "reviewed_total": entry.data.get("reviewed_total"),
             "note": entry.data.get("note") or entry.data.get("reason") or "",

@@ -3,18 +3,17 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from members.access import orgs_visible_to, role_of
-from members.models import Role
+from members.access import is_federation_staff, orgs_visible_to, require_role
 
 from ..reporting import rating_report
-from .common import require_role, rubric_of
+from .common import rubric_of
 
 
 @login_required
 def report(request, year: int):
     require_role(request.user)
     rubric = rubric_of(year)
-    own = role_of(request.user) == Role.FEDERATION_STAFF
+    own = is_federation_staff(request.user)
     try:
         bottom = max(1, min(100, int(request.GET.get("n", 10))))
     except ValueError:

@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.access import can_write, is_provincial, orgs_visible_to, require_provincial
+from members.access import can_write, is_provincial, orgs_visible_to, require_provincial, require_role
 from unionportal.lib.forms import posted
 
 from .. import services
 from ..forms import CriterionFormSet, GroupFormSet, LevelFormSet, ReasonForm, RubricNewForm
 from ..models import Assessment, Rubric
 from ..selectors import rating_progress, rubric_outline
-from .common import require_role, rubric_of
+from .common import rubric_of
 
 
 @login_required

@@ -126,10 +126,11 @@ def test_seeding_twice_changes_nothing(province):
 
 
 def test_the_2021_window_does_not_depend_on_the_day_the_demo_is_built():
-    from reports.demo import WINDOW, _Builder
+    from members.demo.builder import ProvinceBuilder
+    from members.demo.tables import WINDOW
 
     def window_rows(end):
-        builder = _Builder(end)
+        builder = ProvinceBuilder(end)
         builder.build()
         return {
             (u.code, m): tuple(sorted(r.items())) for u in builder.unions for m, r in u.rows.items() if m <= WINDOW[1]

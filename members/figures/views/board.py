@@ -3,7 +3,6 @@ or late, and how far along the others are."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +12,7 @@ from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
 from ... import selectors
-from ...access import orgs_visible_to, role_of
-from ...models import Role
+from ...access import is_federation_staff, orgs_visible_to, require_role
 
 ME = "me"
 BY_URGENCY = "urgency"
@@ -44,10 +42,8 @@ class BoardForm(forms.Form):
 
 @login_required
 def board(request):
-    role = role_of(request.user)
-    if role is None:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
-    federation_staff = role == Role.FEDERATION_STAFF
+    require_role(request.user)
+    federation_staff = is_federation_staff(request.user)
     followers = [] if federation_staff else list(selectors.followers())
     data = request.GET.copy()
     data.setdefault("month", Month.last_complete(timezone.localdate()).iso)

@@ -15,8 +15,8 @@ from unionportal.lib.formatting import count
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
-from ...access import access_org, can_write, is_provincial, orgs_visible_to, role_of
-from ...models import MonthlyReturn, Role
+from ...access import access_org, can_write, is_federation_staff, is_provincial, orgs_visible_to
+from ...models import MonthlyReturn
 from ..grid import FLOW_COLUMNS, SHORT_LABELS, apply_post, column_label, grid_prefill, grid_read, return_read
 from ..grid_save import GridConflict, GridInvalid, GridSaved, grid_save
 from ..locks import locked_message
@@ -41,7 +41,7 @@ def _federations_for(user):
 def grid_start(request):
     """Federation staff go straight to their last complete month; others pick a federation."""
     latest = Month.last_complete(timezone.localdate())
-    if role_of(request.user) == Role.FEDERATION_STAFF:
+    if is_federation_staff(request.user):
         # The grid's own month picker sends them here too: the month they picked, if it is one.
         own = request.user.profile.federation
         month = latest

@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from unionportal.lib.forms import MonthField
 from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
 
-from ...access import access_org, can_read_people, cdcs_now_under, orgs_visible_to, require_people, role_of
+from ...access import access_org, can_read_people, cdcs_now_under, orgs_visible_to, require_people, require_role
 from ...models import LOSS_FIELDS, MonthlyFigure
 from ...register.people import mask_id
 from ..grid import SHORT_LABELS, column_label, federation_unions
@@ -76,8 +75,7 @@ def _next(month: Month) -> Month | None:
 @login_required
 def reconcile_province(request):
     """Per federation, how many CĐCS keep a register and how many of them agree with it."""
-    if role_of(request.user) is None:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
+    require_role(request.user)
     data = request.GET.copy()
     data.setdefault("month", Month.last_complete(timezone.localdate()).iso)
     form = MonthForm(data)

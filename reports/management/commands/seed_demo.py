@@ -1,8 +1,42 @@
+"""The demo province: each app seeds its own part, in the order they stand on each other, in one
+transaction; the counts go to the audit trail and the screen."""
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
-from reports.demo import demo_exists, demo_logins, seed_demo
+from members.audit import audit_log
+from members.demo.province import demo_exists, demo_logins, seed_members
+from members.models import AuditEntry
+from organising.demo import seed_organising
+from ratings.demo import seed_ratings
+from targets.demo import seed_targets
+from training.demo import seed_training
 from unionportal.lib.months import Month
+
+
+@transaction.atomic
+def seed_demo(*, end: Month) -> dict[str, int]:
+    """Build the demo province with figures up to `end`. Returns counts of what it wrote."""
+    world = seed_members(end=end)
+    quotas = seed_targets(province=world.province, federations=world.federations, end=end)
+    # Issue 8: the organising pipeline, the annual CĐCS rating and the cadre training.
+    extra = {"province": world.province, "federations": world.federations, "users": world.users, "end": end}
+    enterprises, ratings, courses = seed_organising(**extra), seed_ratings(**extra), seed_training(**extra)
+    counts = {
+        "federations": len(world.federations),
+        "cdcs": world.cdcs,
+        "figures": world.figures,
+        "returns": world.returns,
+        "quotas": quotas,
+        "users": len(world.users) + 1,
+        "members": world.members,
+        "enterprises": enterprises,
+        "ratings": ratings,
+        "courses": courses,
+    }
+    audit_log(world.admin, "demo.seed", world.province, source=AuditEntry.Source.COMMAND, end=end.iso, **counts)
+    return counts
 
 
 class Command(BaseCommand):

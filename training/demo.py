@@ -11,8 +11,9 @@ from datetime import date
 
 from members.models import GrassrootsUnion
 from targets.models import Programme, Quota
-from training.models import Course, CourseAttendance
 from unionportal.lib.months import Month
+
+from .models import Course, CourseAttendance
 
 TOPICS = [
     "Nghiệp vụ công tác công đoàn cho chủ tịch CĐCS mới thành lập",

@@ -67,7 +67,7 @@ def _day_in(rng: random.Random, month: Month, today: date) -> date:
 
 def seed_register(unions, by_code: dict[str, GrassrootsUnion], end: Month) -> int:
     """Give REGISTER_CDCS CĐCS of the register federation a register from end − 2 to end that
-    matches their reported months (rows of the builder's _Union). Returns the members written."""
+    matches their reported months (rows of members.demo.builder). Returns the members written."""
     today = timezone.localdate()
     start = end - (REGISTER_MONTHS - 1)
     keeping = [

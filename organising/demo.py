@@ -12,7 +12,8 @@ import random
 from datetime import date, timedelta
 
 from members.models import GrassrootsUnion, Sector
-from organising.models import OPEN_STAGES, Contact, Enterprise, PriorityRule, Stage, StageChange, StallReason
+
+from .models import OPEN_STAGES, Contact, Enterprise, PriorityRule, Stage, StageChange, StallReason
 
 COUNT = 60
 NON_STATE = (Sector.PRIVATE, Sector.FDI, Sector.COOPERATIVE)

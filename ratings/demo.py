@@ -11,9 +11,10 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from members.models import SECTORS_OF_GROUP, GrassrootsUnion, SectorGroup
-from ratings.models import Assessment, Rubric
-from ratings.selectors import reference_month, rubric_rules
-from ratings.services import rubric_create
+
+from .models import Assessment, Rubric
+from .selectors import reference_month, rubric_rules
+from .services import rubric_create
 
 STATE = set(SECTORS_OF_GROUP[SectorGroup.STATE])
 

@@ -1,0 +1,8 @@
+"""The names of the audit actions the project's own commands write (registered from
+UnionportalConfig.ready())."""
+
+from django.utils.translation import gettext_lazy
+
+LABELS = {
+    "database.restore": gettext_lazy("Khôi phục cơ sở dữ liệu từ bản sao lưu"),
+}
