@@ -1,9 +1,9 @@
 """A demo province like Thái Nguyên, built deterministically.
 
 Its figures over 01/2018–03/2021 are those of the report to the steering committee of 7 April
-2021 (../shared/seed): 30.018 members admitted, a decrease of 10.979, 67 CĐCS founded and 64
-dissolved. Everything else (names, sizes, monthly flows) is generated from a fixed seed, so the
-same command always builds the same province up to the last complete month.
+2021 (the worked example of docs/domain.md): 30.018 members admitted, a decrease of 10.979, 67
+CĐCS founded and 64 dissolved. Everything else (names, sizes, monthly flows) is generated from a
+fixed seed, so the same command always builds the same province up to the last complete month.
 
 The generator works in plain Python and writes with bulk_create: the database constraints
 (non-negative figures, stock identity, one row per CĐCS and month) still guard every row."""
