@@ -30,7 +30,7 @@ run: demo
 	@echo "UnionPortal: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The production setup on this machine (README "Triển khai"): DEBUG off, PostgreSQL from
+# The production setup on this machine (docs/operations.md "Triển khai"): DEBUG off, PostgreSQL from
 # DATABASE_URL, SECRET_KEY set; gunicorn.conf.py refuses to start otherwise and says why.
 serve: $(STAMP)
 	@export DEBUG=false SERVE_STATIC=true BIND=$${BIND:-$(HOST):$(PORT)}; \
@@ -66,7 +66,7 @@ bench: demo
 		DATABASE_URL=$$BENCH_DATABASE_URL $(PY) bench/dashboard_speed.py --demo; \
 	else echo "bench/dashboard_speed.py: PostgreSQL only, skipped (set BENCH_DATABASE_URL)"; fi
 
-# Issue 9, load and faults (README "Tải và sự cố"): the deadline load on PostgreSQL (LOAD_SECONDS,
+# Issue 9, load and faults (docs/operations.md "Tải và sự cố"): the deadline load on PostgreSQL (LOAD_SECONDS,
 # LOAD_DATABASE_URL) and a PostgreSQL restart under load in a cluster of its own (root, port 5433).
 .PHONY: load pg-restart
 load: $(STAMP)

@@ -47,7 +47,7 @@ bind = [envstr("BIND") or "127.0.0.1:8000"]
 # and Excel work, CPU rather than waiting); 2 × cores + 1 is gunicorn's advice.
 workers = envint("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 worker_class = "sync"
-# The slowest request is confirming a 10,000-row sheet (a few seconds, README "Excel round trip");
+# The slowest request is confirming a 10,000-row sheet (a few seconds, docs/features.md "Excel round trip");
 # a 5 MB upload from a slow office line is buffered by the reverse proxy in front, not by a worker.
 timeout = envint("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30

@@ -1,7 +1,7 @@
 """Where a federation's figures come from: one line per CĐCS, and one CĐCS's months.
 
 `federation_cdcs` splits the figures that reports.selectors.progress_report gives a federation
-into its CĐCS, by the same rules (../shared/domain.md): flows are counted for the federation of
+into its CĐCS, by the same rules (docs/domain.md): flows are counted for the federation of
 the month, a CĐCS founded or dissolved counts for the federation it belonged to that day, stocks
 count for the federation of the month they are taken in, and a CĐCS that moved in or out during
 the range carries its members on a line of its own. So the lines add up to the federation's

@@ -1,5 +1,5 @@
 """The report computation: one function, a fixed number of queries, whatever the number of
-federations or months. Formulas as ../shared/domain.md defines them:
+federations or months. Formulas as docs/domain.md writes them:
 
 - new members (kết nạp mới) = Σ admitted
 - decrease (giảm) = Σ lost − Σ transferred in
@@ -54,7 +54,7 @@ _REASONS = tuple(LossReason.values)  # computed once: an enum's .values builds i
 
 
 class NetFigures:
-    """The formulas of domain.md over admitted, transferred_in, lost, unions_founded and
+    """The formulas of docs/domain.md over admitted, transferred_in, lost, unions_founded and
     unions_dissolved, for every class that has them (Figures here, the dashboard's Totals)."""
 
     @property

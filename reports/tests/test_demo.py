@@ -43,6 +43,42 @@ def test_the_report_of_7_april_2021_shows_the_seed_figures(province):
     assert progress_sentence(report) == SENTENCE
 
 
+def test_the_worked_example_of_the_domain_page_is_what_the_portal_computes(province):
+    """docs/domain.md quotes the 01/2018–03/2021 report line by line: each line must be the
+    portal's, so that the page cannot drift from the code."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from unionportal.lib.formatting import count, percent
+
+    page = (Path(settings.BASE_DIR) / "docs" / "domain.md").read_text()
+    report = progress_report(start=Month(2018, 1), end=Month(2021, 3), scope=Scope(province))
+    f = report.total.figures
+    for label, members, unions in [
+        ("Đầu kỳ (end of 12/2017)", f.members_start, f.unions_start),
+        ("Kết nạp mới / thành lập mới", f.admitted, f.unions_founded),
+        ("Giảm", f.decrease, f.unions_dissolved),
+        ("Tăng tuyệt đối", f.net_members, f.net_unions),
+        ("Cuối kỳ (end of 03/2021)", f.members_end, f.unions_end),
+    ]:
+        assert f"| {label} | {count(members)} | {count(unions)} |" in page, label
+    lost = f.lost_by_reason
+    assert f"lost {count(f.lost)} members in all, of which {count(lost['job'])} changed job" in page
+    assert f"{count(lost['cdcs_dissolved'])} went with their dissolved CĐCS; {count(f.transferred_in)} arrived" in page
+    total = report.total
+    for label, attainment in [
+        ("members, year 2021", total.year_members),
+        ("CĐCS, year 2021", total.year_unions),
+        ("members, programme", total.programme_members),
+        ("CĐCS, programme", total.programme_unions),
+    ]:
+        assert f"| {count(attainment.quota)} | {percent(attainment.percent)} |" in page.split(f"| {label} |")[1]
+        assert not attainment.on_track
+    assert "> " + SENTENCE[:60] in page
+    assert " ".join(line.removeprefix("> ") for line in page.splitlines() if line.startswith("> ")) == SENTENCE
+
+
 def test_the_report_command_prints_the_table_and_the_sentence(province):
     out = StringIO()
     call_command("report", "--from", "2018-01", "--to", "2021-03", stdout=out)

@@ -1,4 +1,4 @@
-"""The report formulas of domain.md, on small provinces built through the services."""
+"""The report formulas of docs/domain.md, on small provinces built through the services."""
 
 from datetime import date
 

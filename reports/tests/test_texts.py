@@ -1,4 +1,4 @@
-"""The sentence of domain.md, in its other shapes."""
+"""The sentence of docs/domain.md, in its other shapes."""
 
 from django.utils import translation
 
