@@ -1,4 +1,5 @@
-"""How fast the Excel importer (members.imports) is, beside the anchors of issue 5's "Speed" section.
+"""How fast the Excel importer (members.month_sheet*, on unionportal.lib.sheets) is, beside the anchors of
+issue 5's "Speed" section.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_bench .venv/bin/python bench/import_speed.py
     .venv/bin/python bench/import_speed.py --small 500 --update 2000 --big 0   # SQLite scratch file, quick
@@ -47,8 +48,9 @@ from import_export import fields, resources, widgets  # noqa: E402
 
 from members.exports import MONTH_COLUMNS, MONTH_LABEL, MONTH_SHEET, ORG_CODE_LABEL  # noqa: E402
 from members.grid import FLOW_COLUMNS  # noqa: E402
-from members.imports import sheet_import, sheet_preview, sheet_read  # noqa: E402
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
+from members.month_sheet import sheet_read  # noqa: E402
+from members.month_sheet_import import sheet_import, sheet_preview  # noqa: E402
 from members.resources import XLSXFormat  # noqa: E402
 from members.tests.sheets import fill, template, to_bytes  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
@@ -357,7 +359,7 @@ def extent_side(rng: random.Random) -> None:
         memory = f"peak +{meter.peak_mb[name]:,.0f} MB, " if name in meter.peak_mb else ""
         line(f"    {name}", f"{memory}{seconds:.2f} s", "python-calamine: 32 bytes a cell")
     # The worst a file may be: the most text (UPLOAD_MAX_UNZIPPED_BYTES) in one cell, which a
-    # reader holds about three times over, a formula (members.imports then reads the sheet's XML
+    # reader holds about three times over, a formula (unionportal.lib.sheets then reads the sheet's XML
     # whole, looking for formulas without a value) and the farthest corner.
     text = "".join(rng.randbytes(30).hex() + "a" * 9_000 for _ in range(UPLOAD_LIMITS["unzipped"] // 9_200))
     workbook = openpyxl.Workbook()

@@ -8,8 +8,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from members.exports import Column, guide_sheet
 from members.models import Sector
+from unionportal.lib.sheets import Column, guide_sheet
 from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value
 
 from .models import Stage

@@ -1,6 +1,6 @@
-"""What happens when a self-assessment sheet is uploaded, in three steps like members.imports:
+"""What happens when a self-assessment sheet is uploaded, in three steps on unionportal.lib.sheets, as every import:
 
-1. `scores_read(data)`: the bytes are checked and opened by members.imports.workbook_read, then
+1. `scores_read(data)`: the bytes are checked and opened by unionportal.lib.sheets.workbook_read, then
    read: the header row (by "Mã CĐCS"), one column per criterion recognised by its code, scores
    as whole numbers; every problem noted with its row and column.
 2. `scores_preview(read, rubric=…, federation=…)`: each line checked against the year's rubric
@@ -11,6 +11,7 @@
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,18 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import can_write
-from members.exports import Column
-from members.imports import (
+from members.models import STOCK_MAX, Organisation
+from unionportal.lib.sheets import (
+    Column,
+    Header,
     ImportRefused,
     Problem,
-    _header_positions,
-    _normal,
-    _sheet_named,
-    _text,
+    cell_text,
+    find_header,
+    normal,
     parse_number,
+    read_rows,
+    sheet_named,
+    title_values,
     workbook_read,
 )
-from members.models import Organisation
 
 from .exports import CODE_HEADER, NAME_HEADER, ORG_LABEL, SHEET, YEAR_LABEL
 from .models import RatingUpload, Rubric
@@ -74,63 +78,48 @@ def scores_read(data: bytes, *, max_bytes: int | None = None) -> ScoreSheet:
 
 
 def _read(workbook, sheet: ScoreSheet) -> None:
-    worksheet = _sheet_named(workbook, SHEET) or workbook.get_sheet_by_index(0)
+    worksheet = sheet_named(workbook, SHEET, or_first=True)
     title = worksheet.name
     rows = worksheet.iter_rows()
-    for number, values in enumerate(rows, start=1):
-        if number > 20:
-            break
-        positions = _header_positions(values, _CODE_COLUMNS)
-        if "code" in positions:
-            break
-        _title_value(values, sheet)
-    else:
-        positions = {}
-    if "code" not in positions:
+    header = find_header(rows, _CODE_COLUMNS, key="code", title=lambda values: _title_value(values, sheet))
+    if header is None:
         message = _("Không thấy dòng tiêu đề có cột “Mã CĐCS”. Hãy dùng mẫu tải từ cổng thông tin.")
         sheet.problems.append(Problem(title, None, "", message))
         return
-    criteria = {}  # position → criterion code
-    for index, value in enumerate(values):
-        text = _text(value)
-        if index in positions.values() or not text:
+    criteria = {}  # criterion code → position (the last column of a code read twice)
+    for index, value in enumerate(header.values):
+        text = cell_text(value)
+        if index in header.positions.values() or not text:
             continue
         match = _CRITERION.match(text)
         if match:
-            criteria[index] = match.group(1)
+            criteria[match.group(1)] = index
             sheet.columns[match.group(1)] = text
-    header_row = number
-    for number, values in enumerate(rows, start=header_row + 1):
-        code = _text(values[positions["code"]]) if positions["code"] < len(values) else ""
-        cells = {crit: values[index] if index < len(values) else None for index, crit in criteria.items()}
-        if not code and all(_text(value) == "" for value in cells.values()):
-            continue
-        if len(sheet.rows) >= MAX_ROWS:
-            sheet.problems.append(
-                Problem(title, number, "", _("Tệp có quá %(max)s dòng, không nhận.") % {"max": MAX_ROWS})
-            )
-            break
-        if not code:
-            sheet.problems.append(Problem(title, number, CODE_HEADER, _("Thiếu mã CĐCS.")))
-            continue
-        scores = {}
-        for crit, value in cells.items():
-            try:
-                scores[crit] = parse_number(value)
-            except ValueError as error:
-                sheet.problems.append(
-                    Problem(title, number, sheet.columns[crit], _("Điểm %(error)s.") % {"error": error})
-                )
-        sheet.rows.append({"row": number, "code": code, "scores": scores})
+    scores = Header(header.row, {"code": header.positions["code"], **criteria}, header.values)
+    build = partial(_score_row, sheet, title)
+    sheet.rows = read_rows(rows, scores, max_rows=MAX_ROWS, problems=sheet.problems, sheet=title, build=build)
+
+
+def _score_row(sheet: ScoreSheet, title: str, cells, number: int) -> dict | None:
+    code = cell_text(cells.pop("code"))
+    if not code:
+        sheet.problems.append(Problem(title, number, CODE_HEADER, _("Thiếu mã CĐCS.")))
+        return None
+    scores = {}
+    for crit, value in cells.items():
+        try:
+            scores[crit] = parse_number(value, maximum=STOCK_MAX)
+        except ValueError as error:
+            sheet.problems.append(Problem(title, number, sheet.columns[crit], _("Điểm %(error)s.") % {"error": error}))
+    return {"row": number, "code": code, "scores": scores}
 
 
 def _title_value(values, sheet: ScoreSheet) -> None:
-    cells = [value for value in values if value not in (None, "")]
-    for label, value in zip(cells, cells[1:], strict=False):
-        if _normal(label) == _normal(ORG_LABEL):
-            sheet.org_code = _text(value)
-        elif _normal(label) == _normal(YEAR_LABEL):
-            sheet.year = _text(value)
+    found = title_values(values, (ORG_LABEL, YEAR_LABEL))
+    if ORG_LABEL in found:
+        sheet.org_code = cell_text(found[ORG_LABEL])
+    if YEAR_LABEL in found:
+        sheet.year = cell_text(found[YEAR_LABEL])
 
 
 @dataclass
@@ -160,7 +149,7 @@ def scores_preview(sheet: ScoreSheet, *, rubric: Rubric, federation: Organisatio
     def refuse(row, column, message):
         preview.problems.append(Problem(title, row, column, message))
 
-    if sheet.org_code and _normal(sheet.org_code) != _normal(federation.code):
+    if sheet.org_code and normal(sheet.org_code) != normal(federation.code):
         refuse(
             None,
             ORG_LABEL,

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from members.exports import BASE_SHEET, MONTH_SHEET
-from members.imports import SheetRefused, sheet_import, sheet_preview, sheet_read
 from members.models import MonthlyFigure
+from members.month_sheet import sheet_read
+from members.month_sheet_import import SheetRefused, sheet_import, sheet_preview
 from members.services import figures_record
 from unionportal.lib.months import Month
 

@@ -30,7 +30,6 @@ from hypothesis import strategies as st
 
 from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET, HEADER_ROW, MONTH_COLUMNS, MONTH_SHEET
 from members.grid import FLOW_COLUMNS
-from members.imports import DISSOLVED_FIELD, SheetRefused, sheet_import, sheet_preview, sheet_read
 from members.models import (
     FLOW_MAX,
     LOSS_FIELDS,
@@ -41,6 +40,8 @@ from members.models import (
     MonthlyFigure,
     Upload,
 )
+from members.month_sheet import DISSOLVED_FIELD, sheet_read
+from members.month_sheet_import import SheetRefused, sheet_import, sheet_preview
 from members.services import cdcs_dissolve, figures_record, return_approve, return_submit
 from members.summary import summary_differences
 from reports.selectors import Scope, progress_report

@@ -194,7 +194,7 @@ def test_an_id_number_that_excel_made_a_number_gets_its_leading_zeros_back(staff
 
 
 def test_a_list_of_5000_reads_in_few_queries(dt01, federation_user, django_assert_max_num_queries):
-    from members.member_lists import list_preview
+    from members.member_list_import import list_preview
 
     members = list_read(list_file(dt01, MARCH, people(5000, date(2018, 1, 1))))
     assert not members.problems and len(members.rows) == 5000

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from members.exports import DISSOLVED_SHEET, FOUNDED_SHEET
-from members.imports import sheet_import, sheet_preview, sheet_read
 from members.models import (
     LOSS_FIELDS,
     SECTORS_OF_GROUP,
@@ -17,6 +16,8 @@ from members.models import (
     MonthlyFigure,
     SummaryHorizon,
 )
+from members.month_sheet import sheet_read
+from members.month_sheet_import import sheet_import, sheet_preview
 from members.services import (
     FigureEntry,
     cdcs_dissolve,

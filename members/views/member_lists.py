@@ -20,27 +20,25 @@ from django.views.decorators.http import require_POST
 from unionportal.lib.forms import MonthField
 from unionportal.lib.http import personal_data
 from unionportal.lib.months import Month
+from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..access import cdcs_now_under, require_people
 from ..audit import audit_log
-from ..member_lists import (
+from ..member_list_import import (
     ListConflict,
     ListNeedsConfirmation,
     ListRefused,
-    MemberList,
     list_finish,
     list_import,
     list_preview,
     list_receive,
     may_import,
-    member_list_workbook,
-    members_for_export,
     month_problem,
 )
+from ..member_lists import MemberList, member_list_workbook, members_for_export
 from ..models import AuditEntry, GrassrootsUnion, MemberListUpload
 from ..services.people import current_federation
-from .uploads import UploadForm
 
 MAX_SHOWN = 300  # lines of each table of a preview; the counts above them are whole
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import is_provincial, role_of
 from members.models import Role
-from members.views.uploads import UploadForm
+from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..exports import register_workbook

@@ -17,8 +17,8 @@ from django.core.management import execute_from_command_line
 from django.urls import reverse
 from openpyxl import Workbook
 
-from members.imports import sheet_read
 from members.models import GrassrootsUnion, MonthlyFigure, Upload
+from members.month_sheet import sheet_read
 from members.resources import XLSXFormat
 from members.tests.sheets import fill, template, to_bytes
 from organising.models import Enterprise

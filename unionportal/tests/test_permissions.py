@@ -460,7 +460,8 @@ def _organising_world():
 
 def _member_list_world():
     """A previewed member list for DT01 and one for PB01: one person admitted in March 2021. [helper: member lists]"""
-    from members.member_lists import MemberList, list_preview
+    from members.member_list_import import list_preview
+    from members.member_lists import MemberList
     from members.models import MemberListUpload
 
     uploads = {}
@@ -524,8 +525,8 @@ def _people_world():
 
 def _upload(org, code=None):
     """A previewed upload that adds 5 admissions to the federation's CĐCS (or `code`) in March 2021."""
-    from members.imports import Sheet
     from members.models import MonthlyReturn, Upload
+    from members.month_sheet import Sheet
 
     row = {"row": 9, "code": code or f"{org.code}01", "values": {"admitted": 5}}
     sheet = Sheet(org_code=org.code, month="2021-03", rows=[row])
@@ -839,8 +840,8 @@ def moved_world(world, other_federation):
     """MV01 under DT from 2015, under PB from 01/2021, with February's figures reported by PB; and,
     for each side, an upload of March naming MV01, an enterprise list linking it and a
     self-assessment sheet rating it, and a member list for it."""
+    from members.member_list_import import list_preview as member_list_preview
     from members.member_lists import MemberList
-    from members.member_lists import list_preview as member_list_preview
     from members.models import MemberListUpload, Sector
     from members.services import cdcs_found, cdcs_move, figures_record
     from organising.imports import EnterpriseList, list_preview

@@ -7,15 +7,9 @@ from members.management.arguments import (
     problem_line,
     user_argument,
 )
-from members.member_lists import (
-    ListPreview,
-    ListRefused,
-    list_check,
-    list_finish,
-    list_import,
-    list_read,
-    list_receive,
-)
+from members.member_list_import import ListRefused, list_check, list_finish, list_import, list_receive
+from members.member_list_lines import ListPreview
+from members.member_lists import list_read
 from members.models import AuditEntry, GrassrootsUnion
 
 

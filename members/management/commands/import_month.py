@@ -1,15 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from members.grid import column_label
-from members.imports import (
-    Preview,
-    SheetRefused,
-    sheet_import,
-    sheet_preview,
-    sheet_read,
-    upload_finish,
-    upload_receive,
-)
 from members.management.arguments import (
     add_import_arguments,
     file_argument,
@@ -18,6 +9,8 @@ from members.management.arguments import (
     user_argument,
 )
 from members.models import AuditEntry, Organisation
+from members.month_sheet import Preview, sheet_read
+from members.month_sheet_import import SheetRefused, sheet_import, sheet_preview, upload_finish, upload_receive
 from unionportal.lib.formatting import count
 
 
