@@ -141,97 +141,98 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
     scores: dict[int, dict[int, int | None]] = field(default_factory=dict)  # what the service is given
 
+    def refuse(self, row: int | None, column: str, message: str) -> None:
+        self.problems.append(Problem(SHEET, row, column, message))
+
 
 def scores_preview(sheet: ScoreSheet, *, rubric: Rubric, federation: Organisation) -> Preview:
+    """What the sheet would write for the federation's CĐCS in the rubric's year, and every
+    reason it cannot. Writes nothing."""
     preview = Preview(problems=list(sheet.problems))
-    title = SHEET
-
-    def refuse(row, column, message):
-        preview.problems.append(Problem(title, row, column, message))
-
-    if sheet.org_code and normal(sheet.org_code) != normal(federation.code):
-        refuse(
-            None,
-            ORG_LABEL,
-            _("Tệp này của đơn vị %(code)s, không phải %(org)s.") % {"code": sheet.org_code, "org": federation.code},
-        )
-    if sheet.year and sheet.year != str(rubric.year):
-        refuse(
-            None,
-            YEAR_LABEL,
-            _("Tệp này của năm %(file)s, không phải năm %(year)s.") % {"file": sheet.year, "year": rubric.year},
-        )
-    if rubric.is_closed:
-        refuse(None, "", _("Năm %(year)s đã khóa đánh giá: không nhận tệp.") % {"year": rubric.year})
     rules: Rules = rubric_rules(rubric=rubric)
     by_code = {criterion.code: criterion for criterion in rules.criteria}
-    missing = [code for code in by_code if code not in sheet.columns]
-    if sheet.rows and missing:
-        refuse(None, "", _("Thiếu cột tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)})
-    for code, header in sheet.columns.items():
-        if code not in by_code:
-            refuse(
-                None,
-                header,
-                _("Cột “%(header)s” không phải tiêu chí năm %(year)s.") % {"header": header, "year": rubric.year},
-            )
+    _check_sheet(sheet, preview, rubric=rubric, federation=federation, by_code=by_code)
     rows = {row.cdcs.code.casefold(): row for row in federation_rows(rubric=rubric, federation=federation)}
     seen = {}
     for item in sheet.rows:
         number, code = item["row"], item["code"]
         row = rows.get(code.casefold())
         if code.casefold() in seen:
-            refuse(
-                number, CODE_HEADER, _("%(code)s đã có ở dòng %(row)s.") % {"code": code, "row": seen[code.casefold()]}
-            )
+            message = _("%(code)s đã có ở dòng %(row)s.") % {"code": code, "row": seen[code.casefold()]}
+            preview.refuse(number, CODE_HEADER, message)
             continue
         seen[code.casefold()] = number
         if row is None:
-            refuse(
-                number,
-                CODE_HEADER,
-                _("%(code)s không phải CĐCS %(org)s đánh giá năm %(year)s.")
-                % {"code": code, "org": federation.code, "year": rubric.year},
-            )
+            message = _("%(code)s không phải CĐCS %(org)s đánh giá năm %(year)s.") % {
+                "code": code,
+                "org": federation.code,
+                "year": rubric.year,
+            }
+            preview.refuse(number, CODE_HEADER, message)
             continue
-        scores = {}
-        for crit_code, value in item["scores"].items():
-            criterion = by_code.get(crit_code)
-            if criterion is None:
-                continue
-            problem = score_problem(value, criterion)
-            if problem:
-                refuse(number, sheet.columns.get(crit_code, crit_code), problem)
-            scores[criterion.id] = value
-        entered = {pk: value for pk, value in scores.items() if value is not None}
-        if row.self_scores == entered:
-            preview.unchanged += 1
-            continue
-        if row.is_final:
-            refuse(
-                number,
-                CODE_HEADER,
-                _("%(code)s đã chốt kết quả, không sửa điểm tự chấm được nữa.") % {"code": row.cdcs.code},
-            )
-            continue
-        result = rules.result(scores)
-        old = row.assessment
-        preview.scores[row.cdcs.pk] = scores
-        preview.changes.append(
-            Change(
-                row=number,
-                code=row.cdcs.code,
-                name=row.cdcs.name,
-                before=old.self_total if old else None,
-                after=result.total,
-                level_before=str(old.self_level or "") if old else "",
-                level_after=result.level.name if result.level else "",
-                complete=result.complete,
-            )
-        )
+        _preview_row(item, row, preview, sheet=sheet, rules=rules, by_code=by_code)
     if not sheet.rows and not preview.problems:
-        refuse(None, "", _("Tệp không có dòng nào có mã CĐCS."))
+        preview.refuse(None, "", _("Tệp không có dòng nào có mã CĐCS."))
     return preview
+
+
+def _check_sheet(sheet: ScoreSheet, preview: Preview, *, rubric: Rubric, federation: Organisation, by_code) -> None:
+    """The sheet as a whole: the federation's, the year's, open, with the year's criteria."""
+    if sheet.org_code and normal(sheet.org_code) != normal(federation.code):
+        message = _("Tệp này của đơn vị %(code)s, không phải %(org)s.") % {
+            "code": sheet.org_code,
+            "org": federation.code,
+        }
+        preview.refuse(None, ORG_LABEL, message)
+    if sheet.year and sheet.year != str(rubric.year):
+        message = _("Tệp này của năm %(file)s, không phải năm %(year)s.") % {"file": sheet.year, "year": rubric.year}
+        preview.refuse(None, YEAR_LABEL, message)
+    if rubric.is_closed:
+        preview.refuse(None, "", _("Năm %(year)s đã khóa đánh giá: không nhận tệp.") % {"year": rubric.year})
+    missing = [code for code in by_code if code not in sheet.columns]
+    if sheet.rows and missing:
+        preview.refuse(None, "", _("Thiếu cột tiêu chí: %(codes)s.") % {"codes": ", ".join(missing)})
+    for code, header in sheet.columns.items():
+        if code not in by_code:
+            message = _("Cột “%(header)s” không phải tiêu chí năm %(year)s.") % {"header": header, "year": rubric.year}
+            preview.refuse(None, header, message)
+
+
+def _preview_row(item: dict, row, preview: Preview, *, sheet: ScoreSheet, rules: Rules, by_code) -> None:
+    """One CĐCS's line: its scores checked against the criteria, and its total before → after."""
+    number = item["row"]
+    scores = {}
+    for crit_code, value in item["scores"].items():
+        criterion = by_code.get(crit_code)
+        if criterion is None:
+            continue
+        problem = score_problem(value, criterion)
+        if problem:
+            preview.refuse(number, sheet.columns.get(crit_code, crit_code), problem)
+        scores[criterion.id] = value
+    entered = {pk: value for pk, value in scores.items() if value is not None}
+    if row.self_scores == entered:
+        preview.unchanged += 1
+        return
+    if row.is_final:
+        message = _("%(code)s đã chốt kết quả, không sửa điểm tự chấm được nữa.") % {"code": row.cdcs.code}
+        preview.refuse(number, CODE_HEADER, message)
+        return
+    result = rules.result(scores)
+    old = row.assessment
+    preview.scores[row.cdcs.pk] = scores
+    preview.changes.append(
+        Change(
+            row=number,
+            code=row.cdcs.code,
+            name=row.cdcs.name,
+            before=old.self_total if old else None,
+            after=result.total,
+            level_before=str(old.self_level or "") if old else "",
+            level_after=result.level.name if result.level else "",
+            complete=result.complete,
+        )
+    )
 
 
 class ScoresRefused(ImportRefused):

@@ -405,7 +405,7 @@ def members_import(
     audited as member_admit and member_update audit them. The CĐCS's register starts in `month`
     when it has none yet. Returns (members entered into the CĐCS, members corrected).
 
-    The caller (members.member_list_import.list_import) has checked every line against the register in
+    The caller (members.member_lists.list_import) has checked every line against the register in
     this same transaction, with the rows it read locked: who is active where, each member's last
     event, the CĐCS's dates. What the record itself must satisfy is checked again here; the
     database's constraints keep the rest (an ID number is one person)."""

@@ -71,7 +71,7 @@ def grid_start(request):
     return render(request, "members/grid_start.html", {"form": form})
 
 
-def _unavailable(org, month: Month) -> str | None:
+def month_unavailable(org, month: Month) -> str | None:
     """Why there is no grid for this federation-month, if there is none."""
     if org.is_province:
         return _("Số liệu được nhập theo từng công đoàn cấp trên trực tiếp cơ sở, không nhập cho LĐLĐ tỉnh.")
@@ -95,7 +95,7 @@ def grid(request, code: str, month: Month):
     org = access_org(request.user, code)
     context = {"org": org, "month": month, "previous": month - 1, "next": month + 1}
     context["is_current_or_past"] = month + 1 <= Month.of(timezone.localdate())
-    reason = _unavailable(org, month)
+    reason = month_unavailable(org, month)
     if reason:
         context["unavailable"] = reason
         return render(request, "members/grid.html", context)

@@ -36,7 +36,7 @@ from ..reconcile import (
     federation_reconciliation,
     province_reconciliation,
 )
-from .grid import _unavailable
+from .grid import month_unavailable
 
 STATUS_BADGES = {
     Status.MATCHED: "text-bg-success",
@@ -106,7 +106,7 @@ def reconcile(request, code: str, month: Month):
     """One line per CĐCS of the federation-month: reported against register, and where they differ."""
     org = access_org(request.user, code)
     context = {"org": org, "month": month, "previous": month - 1, "next": _next(month)}
-    reason = _unavailable(org, month)
+    reason = month_unavailable(org, month)
     if reason:
         context["unavailable"] = reason
         return render(request, "members/reconcile/federation.html", context)
@@ -202,7 +202,7 @@ def reconcile_cdcs(request, code: str, month: Month, cdcs: str):
     org = access_org(request.user, code)
     require_people(request.user)
     union = None
-    if not _unavailable(org, month):
+    if not month_unavailable(org, month):
         union = federation_unions(federation=org, month=month).filter(code=cdcs).first()
     if union is None or not cdcs_now_under(request.user).filter(pk=union.pk).exists():
         raise Http404(_("Không tìm thấy CĐCS."))

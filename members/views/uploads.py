@@ -25,7 +25,7 @@ from ..grid import grid_read, return_read
 from ..models import AuditEntry, Upload
 from ..month_sheet import Sheet
 from ..month_sheet_import import SheetConflict, SheetRefused, sheet_import, sheet_preview, upload_finish, upload_receive
-from .grid import _unavailable
+from .grid import month_unavailable
 
 
 def _programme_name(month: Month) -> str:
@@ -38,7 +38,7 @@ def _programme_name(month: Month) -> str:
 
 def _available(request, code: str, month: Month, *, write: bool):
     org = access_org(request.user, code, write=write)
-    reason = _unavailable(org, month)
+    reason = month_unavailable(org, month)
     if reason:
         messages.error(request, reason)
         return org, redirect("members:grid", code=org.code, month=month)
