@@ -308,17 +308,15 @@ def list_receive(
     can be imported. Returns (upload, members, preview)."""
     members = list_read(data)
     preview = list_check(members, cdcs=cdcs, month=month, user=user, source=source)
-    refused = bool(preview.problems)
-    upload = MemberListUpload.objects.create(
+    upload = MemberListUpload.receive(
+        data=data,
+        file_name=file_name or "danh-sach.xlsx",
+        user=user,
+        problems=preview.problems,
+        parsed={**members.as_json(), "plan": preview.plan},
         cdcs=cdcs,
         month=month.first_day,
-        uploaded_by=user if user is not None and user.is_authenticated else None,
-        file_name=(file_name or "danh-sach.xlsx")[-255:],
-        size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        outcome=MemberListUpload.Outcome.REFUSED if refused else MemberListUpload.Outcome.PREVIEW,
-        problems=[vars(problem) for problem in preview.problems],
-        parsed={} if refused else {**members.as_json(), "plan": preview.plan},
     )
     return upload, members, preview
 
@@ -328,17 +326,10 @@ def list_finish(
 ) -> None:
     """Note what became of an upload (imported, refused or, with neither, discarded) and forget
     what was read from it."""
+    counts = None
     if imported is not None:
-        upload.outcome = MemberListUpload.Outcome.IMPORTED
-        upload.rows_created = sum(1 for line in imported.lines if line.event)
-        upload.rows_updated = len(imported.updated)
-    elif refused is not None:
-        upload.outcome, upload.problems = MemberListUpload.Outcome.REFUSED, [vars(p) for p in refused.problems]
-    else:
-        upload.outcome = MemberListUpload.Outcome.DISCARDED
-    upload.parsed = {}
-    upload.finished_by = user if user is not None and user.is_authenticated else None
-    upload.finished_at = timezone.now()
-    upload.save(
-        update_fields=["outcome", "rows_created", "rows_updated", "problems", "parsed", "finished_by", "finished_at"]
-    )
+        counts = {
+            "rows_created": sum(1 for line in imported.lines if line.event),
+            "rows_updated": len(imported.updated),
+        }
+    upload.finish(user=user, imported=counts, refused=refused)

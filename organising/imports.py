@@ -444,16 +444,14 @@ def list_receive(*, data: bytes, file_name: str, user) -> tuple[EnterpriseListUp
     """Read and preview a list and keep what was read (not the file)."""
     read = list_read(data)
     preview = list_preview(read, user=user)
-    refused = bool(preview.problems)
-    upload = EnterpriseListUpload.objects.create(
+    upload = EnterpriseListUpload.receive(
+        data=data,
+        file_name=file_name or "doanh-nghiep.xlsx",
+        user=user,
+        problems=preview.problems,
+        parsed={**read.as_json(), "plan": preview.plan},
         federation=user.profile.federation if role_of(user) == Role.FEDERATION_STAFF else None,
-        uploaded_by=user if user is not None and user.is_authenticated else None,
-        file_name=(file_name or "doanh-nghiep.xlsx")[-255:],
-        size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        outcome=EnterpriseListUpload.Outcome.REFUSED if refused else EnterpriseListUpload.Outcome.PREVIEW,
-        problems=[vars(problem) for problem in preview.problems],
-        parsed={} if refused else {**read.as_json(), "plan": preview.plan},
     )
     return upload, preview
 
@@ -462,16 +460,7 @@ def list_finish(
     upload: EnterpriseListUpload, *, user, imported: ListPreview | None = None, refused: ListRefused | None = None
 ) -> None:
     """Note what became of an upload (imported, refused or, with neither, discarded)."""
-    if imported is not None:
-        upload.outcome = EnterpriseListUpload.Outcome.IMPORTED
-        upload.rows_created, upload.rows_updated = len(imported.created), len(imported.updated)
-    elif refused is not None:
-        upload.outcome, upload.problems = EnterpriseListUpload.Outcome.REFUSED, [vars(p) for p in refused.problems]
-    else:
-        upload.outcome = EnterpriseListUpload.Outcome.DISCARDED
-    upload.parsed = {}
-    upload.finished_by = user if user is not None and user.is_authenticated else None
-    upload.finished_at = timezone.now()
-    upload.save(
-        update_fields=["outcome", "rows_created", "rows_updated", "problems", "parsed", "finished_by", "finished_at"]
+    counts = (
+        None if imported is None else {"rows_created": len(imported.created), "rows_updated": len(imported.updated)}
     )
+    upload.finish(user=user, imported=counts, refused=refused)

@@ -15,7 +15,6 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import can_write
@@ -268,27 +267,19 @@ def upload_receive(*, data: bytes, file_name: str, rubric: Rubric, federation: O
     """Read and preview a sheet and keep what was read. Returns (upload, sheet, preview)."""
     sheet = scores_read(data)
     preview = scores_preview(sheet, rubric=rubric, federation=federation)
-    refused = bool(preview.problems)
-    upload = RatingUpload.objects.create(
+    upload = RatingUpload.receive(
+        data=data,
+        file_name=file_name or "tu-cham-diem.xlsx",
+        user=user,
+        problems=preview.problems,
+        parsed=sheet.as_json(),
         rubric=rubric,
         federation=federation,
-        uploaded_by=user if user is not None and user.is_authenticated else None,
-        file_name=(file_name or "tu-cham-diem.xlsx")[-255:],
-        size=len(data),
-        outcome=RatingUpload.Outcome.REFUSED if refused else RatingUpload.Outcome.PREVIEW,
-        problems=[vars(problem) for problem in preview.problems],
-        parsed={} if refused else sheet.as_json(),
     )
     return upload, sheet, preview
 
 
 def upload_finish(upload: RatingUpload, *, user, imported: Preview | None = None, refused: ScoresRefused | None = None):
-    if imported is not None:
-        upload.outcome, upload.rows_changed = RatingUpload.Outcome.IMPORTED, len(imported.changes)
-    elif refused is not None:
-        upload.outcome, upload.problems = RatingUpload.Outcome.REFUSED, [vars(p) for p in refused.problems]
-    else:
-        upload.outcome = RatingUpload.Outcome.DISCARDED
-    upload.finished_by = user if user is not None and user.is_authenticated else None
-    upload.finished_at = timezone.now()
-    upload.save(update_fields=["outcome", "rows_changed", "problems", "finished_by", "finished_at"])
+    """Note what became of an upload; what was read stays (the sheet holds no personal data)."""
+    counts = None if imported is None else {"rows_changed": len(imported.changes)}
+    upload.finish(user=user, imported=counts, refused=refused, forget=False)

@@ -1,6 +1,6 @@
 """A CĐCS's member list in Excel: the template, the export of its register (full ID numbers, so
 audited), and the upload → preview → confirm (or discard) of a list. What happens to a list is in
-members.member_lists; this module only serves it.
+members.member_lists and members.member_list_import; this module only serves it.
 
 Member records are personal data: only roles that read people (members.access.require_people) get
 here, and only for CĐCS now under their federation (cdcs_now_under; any other code is a 404). No

@@ -339,13 +339,15 @@ def missing_problem(sheet: str, row: int, headers: list[str]) -> Problem:
 # --- writing templates ---------------------------------------------------------------------------
 
 
-def write_headers(sheet, columns: Sequence[Column], row: int, *, height: int = 45) -> None:
-    """The header row of a template: bold, filled, wrapped, each column its width."""
+def write_headers(sheet, columns: Sequence[Column], row: int, *, height: int | None = 45) -> None:
+    """The header row of a template: bold, filled, wrapped, each column its width (and the row
+    `height`, unless None)."""
     for number, column in enumerate(columns, start=1):
         cell = sheet.cell(row=row, column=number, value=safe_value(column.header))
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         sheet.column_dimensions[get_column_letter(number)].width = column.width
-    sheet.row_dimensions[row].height = height
+    if height is not None:
+        sheet.row_dimensions[row].height = height
 
 
 def guide_sheet(sheet, title: str, guide: list[tuple[str, str]]) -> None:

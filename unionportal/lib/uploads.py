@@ -9,7 +9,15 @@ found until the upload is confirmed or dropped; the month sheets keep their orig
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .sheets import ImportRefused, Problem
+
+
+def uploader(user):
+    """Who is noted on an upload: the user, or nobody for a command run without one."""
+    return user if user is not None and user.is_authenticated else None
 
 
 class ListUpload(models.Model):
@@ -43,6 +51,42 @@ class ListUpload(models.Model):
 
     def __str__(self):
         return self.file_name
+
+    @classmethod
+    def receive(cls, *, data: bytes, file_name: str, user, problems: list[Problem], parsed: dict, **fields):
+        """Keep an upload as read: refused with its problems (and nothing of what was read), or
+        waiting for its confirmation with what was read (`parsed`). `file_name` is the default
+        when the browser sent none; `fields` are what the app's own model adds."""
+        refused = bool(problems)
+        return cls.objects.create(
+            uploaded_by=uploader(user),
+            file_name=file_name[-255:],
+            size=len(data),
+            outcome=cls.Outcome.REFUSED if refused else cls.Outcome.PREVIEW,
+            problems=[vars(problem) for problem in problems],
+            parsed={} if refused else parsed,
+            **fields,
+        )
+
+    def finish(self, *, user, imported: dict | None = None, refused: ImportRefused | None = None, forget: bool = True):
+        """Note what became of the upload: imported (with the counts its model keeps, e.g.
+        {"rows_created": 3}), refused, or, with neither, discarded; with `forget`, what was read
+        is emptied (personal data stays in the register, not in a copy)."""
+        fields = ["outcome", "problems", "finished_by", "finished_at"]
+        if imported is not None:
+            self.outcome = self.Outcome.IMPORTED
+            for name, value in imported.items():
+                setattr(self, name, value)
+            fields += list(imported)
+        elif refused is not None:
+            self.outcome, self.problems = self.Outcome.REFUSED, [vars(problem) for problem in refused.problems]
+        else:
+            self.outcome = self.Outcome.DISCARDED
+        if forget:
+            self.parsed = {}
+            fields.append("parsed")
+        self.finished_by, self.finished_at = uploader(user), timezone.now()
+        self.save(update_fields=fields)
 
 
 class UploadForm(forms.Form):
