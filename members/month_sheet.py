@@ -281,7 +281,7 @@ class Preview:
     kept: list[Kept] = field(default_factory=list)
     totals_before: dict[str, int] = field(default_factory=dict)
     totals_after: dict[str, int] = field(default_factory=dict)
-    # The plan: what _write gives the services, and what it starts from.
+    # The plan: what members.month_sheet_import writes through the services, and what it starts from.
     entries: list[services.FigureEntry] = field(default_factory=list, repr=False)
     rows: dict[str, int] = field(default_factory=dict, repr=False)  # CĐCS code → its row in the month sheet
     unions: dict[str, GrassrootsUnion] = field(default_factory=dict, repr=False)  # code → CĐCS (unsaved: founded)

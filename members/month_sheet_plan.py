@@ -31,6 +31,9 @@ from .month_sheet import DISSOLVED_FIELD, FIGURE_KEYS, Change, Kept, Preview, Sh
 
 
 def sheet_plan(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Preview:
+    """The sheet read against the federation-month as saved: every problem its cells show, the
+    entries for figures_record_many, the CĐCS it founds and dissolves, and the changes as planned
+    (the preview replaces them by what the services wrote). Reads only."""
     monthly_return = return_read(federation=federation, month=month)
     preview = Preview(federation=federation, month=month, version=monthly_return.version, columns=sheet.columns)
     preview.problems.extend(sheet.problems)
