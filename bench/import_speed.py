@@ -1,4 +1,5 @@
-"""How fast the Excel importer (members.imports) is, beside the anchors of issue 5's "Speed" section.
+"""How fast the Excel importer (members.figures.sheet*, on unionportal.lib.sheets) is, beside the anchors of
+issue 5's "Speed" section.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_bench .venv/bin/python bench/import_speed.py
     .venv/bin/python bench/import_speed.py --small 500 --update 2000 --big 0   # SQLite scratch file, quick
@@ -45,10 +46,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection  # noqa: E402
 from import_export import fields, resources, widgets  # noqa: E402
 
-from members.figures.exports import MONTH_COLUMNS, MONTH_SHEET, ORG_CODE_LABEL  # noqa: E402
+from members.figures.exports import (  # noqa: E402
+    MONTH_COLUMNS,
+    MONTH_LABEL,  # noqa: E402
+    MONTH_SHEET,
+    ORG_CODE_LABEL,
+)
 from members.figures.grid import FLOW_COLUMNS  # noqa: E402
-from members.imports import sheet_import, sheet_preview, sheet_read  # noqa: E402
-from members.member_lists import MONTH_LABEL  # noqa: E402
+from members.figures.sheet import sheet_read  # noqa: E402
+from members.figures.sheet_import import sheet_import, sheet_preview  # noqa: E402
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 from unionportal.lib.resources import XLSXFormat  # noqa: E402
@@ -179,7 +185,7 @@ def month_flows(rng: random.Random, start: int) -> dict[str, int]:
 
 def layout_file(figures: dict[str, dict[str, int]], stock: dict[str, int]) -> bytes:
     """A month sheet in the template's layout (title block, header on row 8), written streaming:
-    the template itself (members.exports) takes minutes to build and fill at 100,000 rows."""
+    the template itself (members.figures.exports) takes minutes to build and fill at 100,000 rows."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(MONTH_SHEET)
     title = (("Đơn vị:", "LĐLĐ lớn"), (ORG_CODE_LABEL, "BIG"), (MONTH_LABEL, f"{MONTH.month:02d}/{MONTH.year}"))
@@ -358,7 +364,7 @@ def extent_side(rng: random.Random) -> None:
         memory = f"peak +{meter.peak_mb[name]:,.0f} MB, " if name in meter.peak_mb else ""
         line(f"    {name}", f"{memory}{seconds:.2f} s", "python-calamine: 32 bytes a cell")
     # The worst a file may be: the most text (UPLOAD_MAX_UNZIPPED_BYTES) in one cell, which a
-    # reader holds about three times over, a formula (members.imports then reads the sheet's XML
+    # reader holds about three times over, a formula (unionportal.lib.sheets then reads the sheet's XML
     # whole, looking for formulas without a value) and the farthest corner.
     text = "".join(rng.randbytes(30).hex() + "a" * 9_000 for _ in range(UPLOAD_LIMITS["unzipped"] // 9_200))
     workbook = openpyxl.Workbook()

@@ -188,7 +188,7 @@ class PeopleScope:
 def id_holder_refusal(scope: PeopleScope, holder: Member, *, transfer_hint: bool = False) -> tuple[str, bool]:
     """Why an ID number typed for someone new cannot be theirs, because `holder` has it, in the
     words the user may read, and whether that told them of a member they may not read (a look-up
-    answered "elsewhere", which members.services.people counts and audits).
+    answered "elsewhere", which members.register.services counts and audits).
 
     The one place that decides what a user learns of an ID number held elsewhere: a member they
     may read is named with their CĐCS, as the list shows it anyway; anyone else is only "a member

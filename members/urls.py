@@ -3,8 +3,9 @@ from django.urls import path, register_converter
 from unionportal.lib.months import MonthConverter
 
 from .figures.views import board, grid, history, reconcile, uploads
+from .register import list_views
 from .register import views as people
-from .views import cdcs, member_lists
+from .views import cdcs
 
 register_converter(MonthConverter, "month")
 
@@ -51,18 +52,18 @@ urlpatterns = [
     path("people/<int:pk>/leave/", people.person_leave, name="person_leave"),
     path("people/<int:pk>/transfer/", people.person_transfer, name="person_transfer"),
     # member lists in Excel: template, export, two-phase import [helper: member lists]
-    path("cdcs/<str:code>/members/template.xlsx", member_lists.member_list_template, name="member_list_template"),
-    path("cdcs/<str:code>/members/export.xlsx", member_lists.member_list_export, name="member_list_export"),
-    path("cdcs/<str:code>/members/upload/", member_lists.member_list_upload, name="member_list_upload"),
-    path("cdcs/<str:code>/members/uploads/<int:pk>/", member_lists.member_list_preview, name="member_list_preview"),
+    path("cdcs/<str:code>/members/template.xlsx", list_views.member_list_template, name="member_list_template"),
+    path("cdcs/<str:code>/members/export.xlsx", list_views.member_list_export, name="member_list_export"),
+    path("cdcs/<str:code>/members/upload/", list_views.member_list_upload, name="member_list_upload"),
+    path("cdcs/<str:code>/members/uploads/<int:pk>/", list_views.member_list_preview, name="member_list_preview"),
     path(
         "cdcs/<str:code>/members/uploads/<int:pk>/confirm/",
-        member_lists.member_list_confirm,
+        list_views.member_list_confirm,
         name="member_list_confirm",
     ),
     path(
         "cdcs/<str:code>/members/uploads/<int:pk>/discard/",
-        member_lists.member_list_discard,
+        list_views.member_list_discard,
         name="member_list_discard",
     ),
     # reconciliation of the monthly figures with the register [helper: reconcile]

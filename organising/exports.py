@@ -8,9 +8,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from members.figures.exports import Column, guide_sheet
 from members.models import Sector
-from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value
+from unionportal.lib.sheets import Column, guide_sheet, write_headers
+from unionportal.lib.xlsx import safe_value
 
 from .models import Stage
 
@@ -72,15 +72,11 @@ def register_workbook(enterprises=None, *, title: str = "") -> Workbook:
         sheet["A1"] = title or _("DANH SÁCH DOANH NGHIỆP CHƯA CÓ CÔNG ĐOÀN CƠ SỞ")
         sheet["A1"].font = Font(bold=True, size=12)
         sheet["A2"] = _("Mỗi doanh nghiệp một dòng. Xem trang “Hướng dẫn”.")
-        headers = [column.header for column in COLUMNS] + ([STAGE_HEADER] if exported else [])
-        widths = [column.width for column in COLUMNS] + [22]
-        for number, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=HEADER_ROW, column=number, value=header)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-            letter = get_column_letter(number)
-            sheet.column_dimensions[letter].width = widths[number - 1]
-            if number <= len(COLUMNS) and COLUMNS[number - 1].key in ("tax_code", "federation", "cdcs"):
-                sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+        stage = [Column("stage", STAGE_HEADER, (), 22)] if exported else []
+        write_headers(sheet, [*COLUMNS, *stage], HEADER_ROW, height=None)
+        for number, column in enumerate(COLUMNS, start=1):
+            if column.key in ("tax_code", "federation", "cdcs"):
+                sheet.column_dimensions[get_column_letter(number)].number_format = TEXT_FORMAT
         sectors = dict(Sector.choices)
         stages = dict(Stage.choices)
         rows = 0

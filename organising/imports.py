@@ -1,7 +1,7 @@
 """Enterprise lists in Excel (from the tax or statistics office, or an export corrected), in the
-three steps of members.member_lists:
+three steps of every import on unionportal.lib.sheets:
 
-1. `list_read(data)`: the bytes checked and opened as every upload is (members.imports.workbook_read),
+1. `list_read(data)`: the bytes checked and opened as every upload is (unionportal.lib.sheets.workbook_read),
    headers found by name or alias under any title rows, blank rows skipped. A tax code is
    normalised (spaces and dots dropped) and must be 10 digits or 10-3 digits. A tax code typed
    into a number cell that comes out with 9 digits gets its leading zero back: the first two
@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,19 +30,19 @@ from django.utils.translation import gettext as _
 
 from members.access import can_write, cdcs_now_under, cdcs_visible_to, is_provincial, own_federation
 from members.audit import audit_log
-from members.imports import (
+from members.models import STOCK_MAX, GrassrootsUnion, Organisation, Sector
+from members.services.common import Source
+from unionportal.lib.sheets import (
     ImportRefused,
     Problem,
-    _header_positions,
-    _normal,
-    _read_rows,
-    _sheet_named,
-    _text,
+    cell_text,
+    find_header,
+    normal,
     parse_number,
+    read_rows,
+    sheet_named,
+    workbook_read,
 )
-from members.imports import workbook_read as _workbook_read
-from members.models import GrassrootsUnion, Organisation, Sector
-from members.services.common import Source
 from unionportal.lib.xlsx import unescape_text
 
 from .exports import COLUMNS, HEADERS, LIST_SHEET
@@ -49,7 +50,7 @@ from .models import TAX_CODE_PATTERN, Enterprise, EnterpriseListUpload
 from .services import ListChanges, enterprises_import, link_problem, normalise_tax_code
 
 CHUNK = 900  # IN lists in chunks: SQLite builds of old take 999 parameters
-_SECTORS = {_normal(label): value for value, label in Sector.choices} | {value: value for value in Sector.values}
+_SECTORS = {normal(label): value for value, label in Sector.choices} | {value: value for value in Sector.values}
 _SECTORS |= {
     "ngoài nhà nước": Sector.PRIVATE,
     "tư nhân": Sector.PRIVATE,
@@ -91,34 +92,29 @@ def list_read(data: bytes, *, max_bytes: int | None = None, max_rows: int | None
     """Read a list's bytes. Never raises for a bad file: its problems are in .problems."""
     read = EnterpriseList()
     max_rows = settings.UPLOAD_MAX_ROWS if max_rows is None else max_rows
-    _workbook_read(data, read.problems, lambda workbook: _read_list(workbook, read, max_rows), max_bytes=max_bytes)
+    workbook_read(data, read.problems, lambda workbook: _read_list(workbook, read, max_rows), max_bytes=max_bytes)
     return read
 
 
 def _read_list(workbook, read: EnterpriseList, max_rows: int) -> None:
-    worksheet = _sheet_named(workbook, LIST_SHEET) or workbook.get_sheet_by_index(0)
+    worksheet = sheet_named(workbook, LIST_SHEET, or_first=True)
     read.sheet = worksheet.name
     rows = worksheet.iter_rows()
-    positions, number = {}, 0
-    for number, values in enumerate(rows, start=1):
-        if number > 20:
-            break
-        positions = _header_positions(values, COLUMNS)
-        if "tax_code" in positions:
-            break
-    if "tax_code" not in positions:
+    header = find_header(rows, COLUMNS, key="tax_code")
+    if header is None:
         message = _("Không thấy dòng tiêu đề có cột “Mã số thuế”. Hãy dùng mẫu tải từ cổng thông tin.")
         read.problems.append(Problem(read.sheet, None, "", message))
         return
-    positions.pop("number", None)
-    read.rows = _read_rows(rows, number, positions, COLUMNS, read, read.sheet, max_rows, _enterprise_row)
+    header.positions.pop("number", None)
+    build = partial(_enterprise_row, read)
+    read.rows = read_rows(rows, header, max_rows=max_rows, problems=read.problems, sheet=read.sheet, build=build)
 
 
-def _enterprise_row(cells, number, headers, read: EnterpriseList, title: str) -> dict | None:
+def _enterprise_row(read: EnterpriseList, cells, number: int) -> dict | None:
     before = len(read.problems)
 
     def refuse(key, message):
-        read.problems.append(Problem(title, number, headers[key], message))
+        read.problems.append(Problem(read.sheet, number, HEADERS[key], message))
 
     item = {"row": number}
     try:
@@ -126,13 +122,13 @@ def _enterprise_row(cells, number, headers, read: EnterpriseList, title: str) ->
     except ValueError as error:
         refuse("tax_code", str(error))
     for key in ("name", "address", "federation", "cdcs"):
-        item[key] = unescape_text(_text(cells.get(key)))
-    sector = _text(cells.get("sector"))
-    item["sector"] = _SECTORS.get(_normal(sector), "") if sector else ""
+        item[key] = unescape_text(cell_text(cells.get(key)))
+    sector = cell_text(cells.get("sector"))
+    item["sector"] = _SECTORS.get(normal(sector), "") if sector else ""
     if sector and not item["sector"]:
         refuse("sector", _("Khu vực “%(text)s” không có trong danh sách.") % {"text": sector[:40]})
     try:
-        item["workers"] = parse_number(cells.get("workers"))
+        item["workers"] = parse_number(cells.get("workers"), maximum=STOCK_MAX)
     except ValueError as error:
         refuse("workers", _("Số lao động %(error)s.") % {"error": error})
     return item if len(read.problems) == before else None
@@ -155,7 +151,7 @@ def tax_code_of(value) -> str:
             )  # fmt: skip
         text = digits
     else:
-        text = normalise_tax_code(_text(value))
+        text = normalise_tax_code(cell_text(value))
     if not text:
         raise ValueError(_("Thiếu mã số thuế."))
     if not re.match(TAX_CODE_PATTERN, text):
@@ -448,16 +444,14 @@ def list_receive(*, data: bytes, file_name: str, user) -> tuple[EnterpriseListUp
     """Read and preview a list and keep what was read (not the file)."""
     read = list_read(data)
     preview = list_preview(read, user=user)
-    refused = bool(preview.problems)
-    upload = EnterpriseListUpload.objects.create(
+    upload = EnterpriseListUpload.receive(
+        data=data,
+        file_name=file_name or "doanh-nghiep.xlsx",
+        user=user,
+        problems=preview.problems,
+        parsed={**read.as_json(), "plan": preview.plan},
         federation=own_federation(user),
-        uploaded_by=user if user is not None and user.is_authenticated else None,
-        file_name=(file_name or "doanh-nghiep.xlsx")[-255:],
-        size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        outcome=EnterpriseListUpload.Outcome.REFUSED if refused else EnterpriseListUpload.Outcome.PREVIEW,
-        problems=[vars(problem) for problem in preview.problems],
-        parsed={} if refused else {**read.as_json(), "plan": preview.plan},
     )
     return upload, preview
 
@@ -466,16 +460,7 @@ def list_finish(
     upload: EnterpriseListUpload, *, user, imported: ListPreview | None = None, refused: ListRefused | None = None
 ) -> None:
     """Note what became of an upload (imported, refused or, with neither, discarded)."""
-    if imported is not None:
-        upload.outcome = EnterpriseListUpload.Outcome.IMPORTED
-        upload.rows_created, upload.rows_updated = len(imported.created), len(imported.updated)
-    elif refused is not None:
-        upload.outcome, upload.problems = EnterpriseListUpload.Outcome.REFUSED, [vars(p) for p in refused.problems]
-    else:
-        upload.outcome = EnterpriseListUpload.Outcome.DISCARDED
-    upload.parsed = {}
-    upload.finished_by = user if user is not None and user.is_authenticated else None
-    upload.finished_at = timezone.now()
-    upload.save(
-        update_fields=["outcome", "rows_created", "rows_updated", "problems", "parsed", "finished_by", "finished_at"]
+    counts = (
+        None if imported is None else {"rows_created": len(imported.created), "rows_updated": len(imported.updated)}
     )
+    upload.finish(user=user, imported=counts, refused=refused)

@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import GrassrootsUnion, ListUpload, Organisation, Sector
+from members.models import GrassrootsUnion, Organisation, Sector
 from unionportal.lib.text import NFCCharField, NoteField
+from unionportal.lib.uploads import ListUpload
 
 # 10 digits for an enterprise, 10-3 for a branch (mã số thuế đơn vị phụ thuộc).
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from members.figures.exports import guide_sheet
 from members.models import Organisation
+from unionportal.lib.sheets import guide_sheet
 from unionportal.lib.xlsx import HEADER_FONT, safe_value, write_table
 
 from .models import Rubric

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import GrassrootsUnion, ListUpload, Organisation
+from members.models import GrassrootsUnion, Organisation
 from unionportal.lib.text import NoteField
+from unionportal.lib.uploads import ListUpload
 
 
 class Rubric(models.Model):

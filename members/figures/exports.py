@@ -1,5 +1,5 @@
 """The federation-month workbook (mẫu báo cáo tháng): the template a federation downloads, fills
-and uploads again (members.imports reads it back), and the month's figures as an Excel export.
+and uploads again (members.figures.sheet reads it back), and the month's figures as an Excel export.
 
 One layout for both: a title block (federation, its code, month, programme), one row per CĐCS
 active that month with its code, name, sector and last month's end stock, then the month's flows
@@ -9,11 +9,9 @@ the register's), empty rows left open for CĐCS founded in the month, a "CĐCS t
 "CĐCS giải thể" sheet, and a "Hướng dẫn" sheet.
 
 The template also keeps, on a very hidden sheet (BASE_SHEET), what each cell was filled from, with
-the month's version: members.imports compares the
+the month's version: members.figures.sheet_plan compares the
 uploaded cells with it, so that a cell the federation left as it was keeps what someone saved
 since, and a cell both changed is a conflict to settle instead of a silent overwrite."""
-
-from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,19 +20,11 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from unionportal.lib.xlsx import HEADER_FILL, HEADER_FONT, WRAP, safe_value, table_workbook
+from unionportal.lib.sheets import Column, guide_sheet, write_headers
+from unionportal.lib.xlsx import HEADER_FONT, safe_value, table_workbook
 
 from ..models import LOSS_FIELDS, STOCK_MAX, LossReason, Sector
 from .grid import Grid
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # a MonthlyFigure field, or "code", "name", … for the identifiers
-    header: str  # as written in the template (Vietnamese)
-    aliases: tuple[str, ...] = ()  # other headers people use for it
-    width: int = 12
-    entered: bool = False  # a figure the federation fills in (unlocked, validated ≥ 0)
 
 
 def _loss_columns() -> list[Column]:
@@ -100,7 +90,7 @@ BASE_KEYS = (
 )
 BASE_VERSION_LABEL = "Phiên bản"
 NEW_ROWS = 30  # empty, unlocked rows under the CĐCS for those founded in the month
-# Labels of the title block; members.imports finds the federation and month by them.
+# Labels of the title block; members.figures.sheet finds the federation and month by them.
 ORG_CODE_LABEL = "Mã đơn vị:"
 MONTH_LABEL = "Tháng:"
 HEADER_ROW = 8  # of the month sheet; rows of CĐCS start below it
@@ -146,14 +136,6 @@ def _title_block(sheet, grid: Grid, title: str, programme: str) -> None:
         sheet.cell(row=3 + offset, column=3, value=safe_value(value))
 
 
-def _headers(sheet, columns: list[Column], row: int) -> None:
-    for number, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=number, value=column.header)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-        sheet.column_dimensions[get_column_letter(number)].width = column.width
-    sheet.row_dimensions[row].height = 45
-
-
 def shown_values(row) -> dict:
     """What the template shows in a CĐCS's row: what is saved, or else what its member register
     counts, or else the stock carried from last month and blanks to fill."""
@@ -177,7 +159,7 @@ def _month_sheet(sheet, grid: Grid, programme: str) -> None:
     _title_block(
         sheet, grid, _("BÁO CÁO PHÁT TRIỂN ĐOÀN VIÊN, CĐCS THÁNG %(month)s") % {"month": grid.month}, programme
     )
-    _headers(sheet, MONTH_COLUMNS, HEADER_ROW)
+    write_headers(sheet, MONTH_COLUMNS, HEADER_ROW)
     sectors = dict(Sector.choices)
     for offset, row in enumerate(grid.rows):
         values = {
@@ -219,7 +201,7 @@ def _month_sheet(sheet, grid: Grid, programme: str) -> None:
 
 
 def _base_sheet(sheet, grid: Grid) -> None:
-    """What each CĐCS's row was filled from, for members.imports' three-way comparison: a very
+    """What each CĐCS's row was filled from, for members.figures.sheet_plan's three-way comparison: a very
     hidden, protected sheet that Excel and LibreOffice keep as it is when the file is saved."""
     sheet.append([ORG_CODE_LABEL, grid.federation.code, MONTH_LABEL, f"{grid.month.month:02d}/{grid.month.year}",
                   BASE_VERSION_LABEL, grid.monthly_return.version])  # fmt: skip
@@ -238,7 +220,7 @@ def _list_sheet(sheet, grid: Grid, columns: list[Column], title: str) -> None:
         _("%(org)s (mã %(code)s). Mỗi CĐCS một dòng; để trống nếu không có.")
         % {"org": grid.federation.name, "code": grid.federation.code}
     )
-    _headers(sheet, columns, LIST_HEADER_ROW)
+    write_headers(sheet, columns, LIST_HEADER_ROW)
     if any(column.key == "sector" for column in columns):
         index = next(i for i, column in enumerate(columns, start=1) if column.key == "sector")
         labels = ",".join(str(label) for label in Sector.labels)
@@ -301,17 +283,6 @@ GUIDE = [
         "cho xem trước thay đổi; chỉ ghi khi bạn bấm Xác nhận, và ghi tất cả hoặc không ghi gì.",
     ),
 ]
-
-
-def guide_sheet(sheet, title: str, guide: list[tuple[str, str]]) -> None:
-    """The "Hướng dẫn" sheet of a workbook handed out to be filled in: a title, then what goes where."""
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 100
-    for offset, (column, text) in enumerate(guide, start=3):  # a criterion's name, say: any text at all
-        sheet.cell(row=offset, column=1, value=safe_value(column)).font = HEADER_FONT
-        sheet.cell(row=offset, column=2, value=safe_value(text)).alignment = WRAP
 
 
 def month_figures_workbook(grid: Grid) -> Workbook:

@@ -41,7 +41,7 @@ def add_import_arguments(parser) -> None:
 
 
 def problem_line(problem) -> str:
-    """A problem of the file (members.imports.Problem) on one line:
+    """A problem of the file (unionportal.lib.sheets.Problem) on one line:
     sheet · row · cell (column) · CĐCS code: message."""
     column = problem.column
     if problem.cell:

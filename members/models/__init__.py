@@ -7,7 +7,8 @@ no table, migration or permission moves with a module).
 - accounts: roles (UserProfile); audit: the audit trail (AuditEntry);
 - figures: the monthly figures (MonthlyFigure, MonthlyReturn, FederationMonth, SummaryHorizon);
 - register: the member register (Member, MemberEvent, MemberTransfer);
-- uploads: Excel files uploaded to be imported (Upload, ListUpload, MemberListUpload).
+- uploads: Excel files uploaded to be imported (Upload, MemberListUpload; the abstract ListUpload
+  is unionportal.lib.uploads).
 
 Months are stored as the date of their first day (see unionportal.lib.months)."""
 
@@ -38,7 +39,7 @@ from .org import (
     federation_at_subquery,
 )
 from .register import Gender, Member, MemberEvent, MemberQuerySet, MemberTransfer
-from .uploads import ListUpload, MemberListUpload, Upload
+from .uploads import MemberListUpload, Upload
 
 __all__ = [
     "FLOW_FIELDS",
@@ -54,7 +55,6 @@ __all__ = [
     "Gender",
     "GrassrootsUnion",
     "GrassrootsUnionQuerySet",
-    "ListUpload",
     "LossReason",
     "Member",
     "MemberEvent",

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.lib.months import Month
+from unionportal.lib.uploads import ListUpload
 
 from .audit import AuditEntry
 from .org import GrassrootsUnion, Organisation
@@ -59,39 +60,6 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.federation.code} {Month.of(self.month)})"
-
-
-class ListUpload(models.Model):
-    """An Excel list uploaded to be imported in two steps: what was read and the problems found,
-    until it is confirmed or dropped. The member lists, the enterprise lists and the
-    self-assessment sheets each add what they are for (a CĐCS and month, a federation, a year)."""
-
-    class Outcome(models.TextChoices):
-        PREVIEW = "preview", _("chờ xác nhận")
-        REFUSED = "refused", _("bị từ chối")
-        IMPORTED = "imported", _("đã nhập")
-        DISCARDED = "discarded", _("đã hủy")
-
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
-    file_name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
-    problems = models.JSONField(_("lỗi"), default=list, blank=True)
-    parsed = models.JSONField(_("dữ liệu đọc được"), default=dict, blank=True)
-    finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return self.file_name
 
 
 class MemberListUpload(ListUpload):

@@ -392,7 +392,7 @@ def member_leave(
 
 @dataclass
 class ListEntry:
-    """One line of a member list as members.member_lists planned it against the register."""
+    """One line of a member list as members.register.lists planned it against the register."""
 
     data: MemberData  # the record as it will be
     member: Member | None = None  # the record it changes: in the CĐCS already, or someone who left (re-admitted)
@@ -410,7 +410,7 @@ def members_import(
     audited as member_admit and member_update audit them. The CĐCS's register starts in `month`
     when it has none yet. Returns (members entered into the CĐCS, members corrected).
 
-    The caller (members.member_lists.list_import) has checked every line against the register in
+    The caller (members.register.lists.list_import) has checked every line against the register in
     this same transaction, with the rows it read locked: who is active where, each member's last
     event, the CĐCS's dates. What the record itself must satisfy is checked again here; the
     database's constraints keep the rest (an ID number is one person)."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from unionportal.lib.months import Month
 
 from ..access import can_read_people
-from ..member_lists import may_import
+from ..member_list_import import may_import
 from ..models import Member
 
 register = template.Library()

@@ -12,11 +12,13 @@ from django.urls import reverse
 
 from members.figures.grid import parse_count
 from members.figures.services import figures_record
-from members.imports import parse_number, sheet_preview, sheet_read
+from members.figures.sheet import sheet_read
+from members.figures.sheet_import import sheet_preview
 from members.models import FLOW_MAX, STOCK_MAX, GrassrootsUnion, MonthlyFigure, Sector, Upload
 from members.services.org import cdcs_found
 from unionportal.lib.months import Month
 from unionportal.lib.resources import CellError, cell_int
+from unionportal.lib.sheets import parse_number
 from unionportal.testing.admin_io import csv_file, import_file, row_errors
 from unionportal.testing.sheets import fill, template, to_bytes
 
@@ -33,7 +35,7 @@ def _april():
 @pytest.mark.parametrize("typed", [HUGE, float(HUGE), str(HUGE), "1.000.000.000.000.000.000", "9" * 5000, "1.000.001"])
 def test_a_sheets_cell_beyond_the_ceiling_is_refused_when_read(typed):
     with pytest.raises(ValueError) as error:
-        parse_number(typed)
+        parse_number(typed, maximum=STOCK_MAX)
     assert str(error.value) == "quá lớn: tối đa 1.000.000"
 
 
@@ -46,7 +48,7 @@ def test_a_sheets_cell_may_hold_the_ceiling_itself():
 @pytest.mark.parametrize("typed", ["²", "٣"])
 def test_digits_that_are_not_ascii_are_refused_in_vietnamese(typed):
     with pytest.raises(ValueError) as error:
-        parse_number(typed)
+        parse_number(typed, maximum=STOCK_MAX)
     assert "không phải số nguyên" in str(error.value)
 
 

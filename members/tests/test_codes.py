@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from members.figures.exports import FOUNDED_SHEET
-from members.imports import sheet_preview, sheet_read
+from members.figures.sheet import sheet_read
+from members.figures.sheet_import import sheet_preview
 from members.models import GrassrootsUnion, Organisation, Sector
 from members.services.org import cdcs_found
 from unionportal.lib.months import Month
@@ -111,7 +112,7 @@ def test_the_founded_sheet_refuses_a_code_off_the_rule_on_its_row_and_column(fed
 
 
 def test_a_name_typed_decomposed_in_the_founded_sheet_is_stored_composed(federation, federation_user, unions):
-    from members.imports import sheet_import
+    from members.figures.sheet_import import sheet_import
 
     workbook = template(federation, APRIL)
     list_rows(workbook, FOUNDED_SHEET, [

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from members.figures.exports import BASE_SHEET, MONTH_SHEET
 from members.figures.services import figures_record
-from members.imports import SheetRefused, sheet_import, sheet_preview, sheet_read
+from members.figures.sheet import sheet_read
+from members.figures.sheet_import import SheetRefused, sheet_import, sheet_preview
 from members.models import MonthlyFigure
 from unionportal.lib.months import Month
 from unionportal.testing.sheets import fill, template, to_bytes

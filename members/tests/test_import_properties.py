@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 from members.figures.exports import DISSOLVED_SHEET, FOUNDED_SHEET, HEADER_ROW, MONTH_COLUMNS, MONTH_SHEET
 from members.figures.grid import FLOW_COLUMNS
 from members.figures.services import figures_record
+from members.figures.sheet import DISSOLVED_FIELD, sheet_read
+from members.figures.sheet_import import SheetRefused, sheet_import, sheet_preview
 from members.figures.summary import summary_differences
 from members.figures.workflow import return_approve, return_submit
-from members.imports import DISSOLVED_FIELD, SheetRefused, sheet_import, sheet_preview, sheet_read
 from members.models import (
     FLOW_MAX,
     LOSS_FIELDS,

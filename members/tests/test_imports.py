@@ -15,11 +15,13 @@ from members.figures.exports import (
     NEW_ROWS,
 )
 from members.figures.services import figures_record
+from members.figures.sheet import sheet_read
+from members.figures.sheet_import import SheetConflict, SheetRefused, sheet_import, sheet_preview
 from members.figures.workflow import return_approve, return_submit
-from members.imports import SheetConflict, SheetRefused, parse_number, sheet_import, sheet_preview, sheet_read
-from members.models import AuditEntry, GrassrootsUnion, MonthlyFigure
+from members.models import STOCK_MAX, AuditEntry, GrassrootsUnion, MonthlyFigure
 from members.services.org import cdcs_dissolve
 from unionportal.lib.months import Month
+from unionportal.lib.sheets import parse_number
 from unionportal.testing.sheets import fill, list_rows, template, to_bytes
 
 MARCH, APRIL = Month(2021, 3), Month(2021, 4)
@@ -50,13 +52,13 @@ def _april(cdcs):
      (None, None), ("", None), ("  ", None)],
 )  # fmt: skip
 def test_numbers_are_read_as_people_type_them(typed, number):
-    assert parse_number(typed) == number
+    assert parse_number(typed, maximum=STOCK_MAX) == number
 
 
 @pytest.mark.parametrize("typed", [-3, "-3", 2.5, "2,5", "abc", True, date(2021, 4, 1), "1.23"])
 def test_what_is_not_a_whole_number_is_refused_with_a_message(typed):
     with pytest.raises(ValueError) as error:
-        parse_number(typed)
+        parse_number(typed, maximum=STOCK_MAX)
     assert str(error.value)
 
 

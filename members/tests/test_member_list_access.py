@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.member_lists import HEADER_ROW, LIST_SHEET
 from members.models import AuditEntry, LossReason, Member
+from members.register.lists import HEADER_ROW, LIST_SHEET
 from members.register.services import MemberData, member_admit, member_leave
 from unionportal.lib.months import Month
 from unionportal.testing.html import attr, find, find_all, page

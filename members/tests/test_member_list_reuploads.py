@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from members.member_lists import LIST_SHEET
 from members.models import AuditEntry, Member, MemberEvent, MemberListUpload
+from members.register.lists import LIST_SHEET
 from unionportal.lib.months import Month
 from unionportal.testing.member_sheets import (
     BORN,

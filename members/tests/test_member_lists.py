@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.member_lists import HEADER_ROW, LIST_SHEET, list_read
 from members.models import AuditEntry, LossReason, Member, MemberEvent, MemberListUpload
+from members.register.lists import HEADER_ROW, LIST_SHEET, list_read
 from members.register.people import register_figures
 from members.register.services import MemberData, member_admit, member_leave
 from unionportal.lib.months import Month
@@ -188,7 +188,7 @@ def test_an_id_number_that_excel_made_a_number_gets_its_leading_zeros_back(staff
 
 
 def test_a_list_of_5000_reads_in_few_queries(dt01, federation_user, django_assert_max_num_queries):
-    from members.member_lists import list_preview
+    from members.register.list_import import list_preview
 
     members = list_read(list_file(dt01, MARCH, people(5000, date(2018, 1, 1))))
     assert not members.problems and len(members.rows) == 5000

@@ -230,8 +230,8 @@ def test_every_page_of_the_register_is_in_the_list_of_personal_pages():
 
 @pytest.mark.parametrize("name", sorted(PERSONAL))
 def test_pages_with_personal_data_are_never_stored(name, dt01, dt02, provincial_staff):
-    from members.member_lists import MemberList
     from members.models import MemberListUpload
+    from members.register.lists import MemberList
     from members.register.moves import member_transfer_request
 
     member = member_admit(cdcs=dt01, data=MemberData("Nguyễn Văn An", date(2021, 3, 5), id_number=AN_ID), user=None)

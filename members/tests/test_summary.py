@@ -7,8 +7,9 @@ import pytest
 
 from members.figures.exports import DISSOLVED_SHEET, FOUNDED_SHEET
 from members.figures.services import FigureEntry, figures_record, figures_record_many
+from members.figures.sheet import sheet_read
+from members.figures.sheet_import import sheet_import, sheet_preview
 from members.figures.summary import summary_differences, summary_ensure, summary_rebuild
-from members.imports import sheet_import, sheet_preview, sheet_read
 from members.models import (
     LOSS_FIELDS,
     SECTORS_OF_GROUP,

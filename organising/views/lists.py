@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import can_write_any, is_federation_staff, is_provincial, require_role
-from members.figures.views.uploads import UploadForm
+from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..exports import register_workbook

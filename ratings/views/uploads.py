@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import access_org
-from members.figures.views.uploads import UploadForm
 from unionportal.lib.forms import posted
+from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..exports import self_assessment_workbook

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from members.models import LOSS_FIELDS
 
-XLSX, CSV = "0", "1"  # their positions in members.resources.FORMATS
+XLSX, CSV = "0", "1"  # their positions in members.figures.resources.FORMATS
 HOSTILE_NAMES = ['=HYPERLINK("http://x.example","bấm")', "+1", "@SUM(A1:A2)", "-2"]
 
 

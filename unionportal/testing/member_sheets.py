@@ -6,7 +6,7 @@ from datetime import date
 
 from openpyxl import Workbook, load_workbook
 
-from members.member_lists import HEADER_ROW, LIST_SHEET, member_list_workbook
+from members.register.lists import HEADER_ROW, LIST_SHEET, member_list_workbook
 from unionportal.lib.months import Month
 from unionportal.testing.sheets import headers as sheet_headers
 from unionportal.testing.sheets import to_bytes

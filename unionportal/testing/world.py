@@ -128,8 +128,9 @@ def _member_list_world():
 
 def member_list_upload(cdcs, row: dict):
     """A previewed member list of March 2021 for `cdcs` with one row."""
-    from members.member_lists import MemberList, list_preview
     from members.models import MemberListUpload
+    from members.register.list_import import list_preview
+    from members.register.lists import MemberList
 
     members = MemberList(cdcs_code=cdcs.code, month="2021-03", rows=[row])
     plan = list_preview(members, cdcs=cdcs, month=Month(2021, 3), user=None).plan
@@ -196,7 +197,7 @@ def _people_world():
 
 def upload(org, code=None):
     """A previewed upload that adds 5 admissions to the federation's CĐCS (or `code`) in March 2021."""
-    from members.imports import Sheet
+    from members.figures.sheet import Sheet
     from members.models import MonthlyReturn, Upload
 
     row = {"row": 9, "code": code or f"{org.code}01", "values": {"admitted": 5}}

@@ -30,7 +30,7 @@ ALLOWED = {
     "request), with an argument list (no shell) built from settings and the command's path argument",
     ("unionportal/backup.py", "source.execute"): "constant SQL on the SQLite copy being checked",
     ("unionportal/backup.py", ".open"): "the backup file the operator names on the command line",
-    ("members/imports.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
+    ("unionportal/lib/sheets.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
     ("unionportal/lib/xlsx.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
     ("members/figures/views/grid_rows.py", "mark_safe"): "the entry grid's rows, every value passed through escape()",
     ("members/figures/views/reconcile.py", "mark_safe"): "the reconciliation table, each value passed through escape()",

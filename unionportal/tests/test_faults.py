@@ -1,7 +1,7 @@
 """Faults (issue 9): the server killed in the middle of a write, and the database out of reach.
 
 What makes a killed write all-or-nothing is not this code's doing so much as the database's: the
-confirm of an upload (members.imports.sheet_import) and a grid save (members.grid.grid_save) each
+confirm of an upload (members.figures.sheet_import.sheet_import) and a grid save (members.figures.grid.grid_save) each
 run in one `transaction.atomic` block, which writes the month's rows, their audit entries and the
 return's version together; a process killed before COMMIT leaves an open transaction that the
 database rolls back (PostgreSQL when the connection drops, SQLite when the next connection finds
@@ -270,7 +270,7 @@ def big_federation(federation, federation_user):
 
 
 def test_server_killed_mid_confirm_leaves_the_month_old_or_new(big_federation, federation_user):
-    from members.imports import upload_receive
+    from members.figures.sheet_import import upload_receive
 
     federation, unions, session = big_federation
     outcomes = []

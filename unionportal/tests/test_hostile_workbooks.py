@@ -17,7 +17,7 @@ from django.core.management import execute_from_command_line
 from django.urls import reverse
 from openpyxl import Workbook
 
-from members.imports import sheet_read
+from members.figures.sheet import sheet_read
 from members.models import GrassrootsUnion, MonthlyFigure, Upload
 from organising.models import Enterprise
 from ratings.models import Assessment

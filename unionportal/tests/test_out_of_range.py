@@ -207,7 +207,7 @@ def _post_forms(client, world):
                 yield name, action, form["fields"], form["numbers"], form["days"]
 
 
-# Figures are written through members/services/figures.py, whose ceilings are another change's:
+# Figures are written through members/figures/services.py, whose ceilings are another change's:
 # the entry grid's cells are tried in test_a_20_digit_figure_in_the_grid_is_refused below.
 # A formset's own counts: Django caps them (absolute_max) or refuses the formset.
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")

@@ -1,10 +1,9 @@
 """The Excel round trip of a federation-month: download the template, upload it filled, look at
 the preview, confirm (or discard); and each federation's upload history with the original files.
-What happens to a sheet is in members.imports; this module only serves it."""
+What happens to a sheet is in members.figures.sheet_import; this module only serves it."""
 
 from functools import partial
 
-from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,36 +11,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from unionportal.lib.months import Month
+from unionportal.lib.sheets import Problem
+from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import XLSX_TYPE, xlsx_response
 
 from ...access import access_org, can_write
-from ...imports import (
-    Problem,
-    Sheet,
-    SheetConflict,
-    SheetRefused,
-    sheet_import,
-    sheet_preview,
-    upload_finish,
-    upload_receive,
-)
 from ...models import AuditEntry, Upload
 from ..exports import month_figures_workbook, month_workbook
 from ..grid import grid_read, return_read
 from ..locks import locked_message
+from ..sheet import Sheet
+from ..sheet_import import SheetConflict, SheetRefused, sheet_import, sheet_preview, upload_finish, upload_receive
 from .grid import month_unavailable
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Tệp Excel (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-        error_messages={"required": gettext_lazy("Hãy chọn tệp .xlsx (tệp lớn hơn giới hạn cũng bị bỏ qua).")},
-    )
 
 
 def _programme_name(month: Month) -> str:

@@ -7,16 +7,10 @@ from members.management.arguments import (
     problem_line,
     user_argument,
 )
-from members.member_lists import (
-    ListPreview,
-    ListRefused,
-    list_check,
-    list_finish,
-    list_import,
-    list_read,
-    list_receive,
-)
 from members.models import AuditEntry, GrassrootsUnion
+from members.register.list_import import ListRefused, list_check, list_finish, list_import, list_receive
+from members.register.list_lines import ListPreview
+from members.register.lists import list_read
 
 
 class Command(BaseCommand):

@@ -1,15 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from members.figures.grid import column_label
-from members.imports import (
-    Preview,
-    SheetRefused,
-    sheet_import,
-    sheet_preview,
-    sheet_read,
-    upload_finish,
-    upload_receive,
-)
+from members.figures.sheet import Preview, sheet_read
+from members.figures.sheet_import import SheetRefused, sheet_import, sheet_preview, upload_finish, upload_receive
 from members.management.arguments import (
     add_import_arguments,
     file_argument,

@@ -1,6 +1,6 @@
 """A CĐCS's member list in Excel: the template, the export of its register (full ID numbers, so
 audited), and the upload → preview → confirm (or discard) of a list. What happens to a list is in
-members.member_lists; this module only serves it.
+members.register.lists and members.register.list_import; this module only serves it.
 
 Member records are personal data: only roles that read people (members.access.require_people) get
 here, and only for CĐCS now under their federation (cdcs_now_under; any other code is a 404). No
@@ -17,30 +17,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionportal.lib.forms import MonthField
-from unionportal.lib.http import personal_data
-from unionportal.lib.months import Month
-from unionportal.lib.xlsx import download_name, xlsx_response
-
-from ..access import cdcs_now_under, require_people
-from ..audit import audit_log
-from ..figures.views.uploads import UploadForm
-from ..member_lists import (
+from members.access import cdcs_now_under, require_people
+from members.audit import audit_log
+from members.models import AuditEntry, GrassrootsUnion, MemberListUpload
+from members.register.list_import import (
     ListConflict,
     ListNeedsConfirmation,
     ListRefused,
-    MemberList,
     list_finish,
     list_import,
     list_preview,
     list_receive,
     may_import,
-    member_list_workbook,
-    members_for_export,
     month_problem,
 )
-from ..models import AuditEntry, GrassrootsUnion, MemberListUpload
-from ..register.services import current_federation
+from members.register.lists import MemberList, member_list_workbook, members_for_export
+from members.register.services import current_federation
+from unionportal.lib.forms import MonthField
+from unionportal.lib.http import personal_data
+from unionportal.lib.months import Month
+from unionportal.lib.uploads import UploadForm
+from unionportal.lib.xlsx import download_name, xlsx_response
 
 MAX_SHOWN = 300  # lines of each table of a preview; the counts above them are whole
 
