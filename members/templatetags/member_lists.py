@@ -8,8 +8,8 @@ from django.utils import timezone
 from unionportal.lib.months import Month
 
 from ..access import can_read_people
-from ..member_list_import import may_import
 from ..models import Member
+from ..register.list_import import may_import
 
 register = template.Library()
 
