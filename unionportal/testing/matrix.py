@@ -9,6 +9,7 @@ The objects the URLs point at are world.py's, given to each test by the `matrix_
 the federation user's own federation DT with its CĐCS DT01, and another federation PB with PB01."""
 
 from django.apps import apps
+from django.contrib.messages import get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import AuditEntry, GrassrootsUnion, Organisation
@@ -130,5 +131,6 @@ def check_provincial_writes(client, world: dict, name: str, write: tuple):
     data = with_ids(data)
     client.force_login(world["users"]["provincial"])
     audited = AuditEntry.objects.count()
-    client.post(reverse(name, kwargs=url_kwargs(kwargs, world)), data)
-    assert AuditEntry.objects.count() > audited
+    response = client.post(reverse(name, kwargs=url_kwargs(kwargs, world)), data)
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert AuditEntry.objects.count() > audited, f"{name}: {response.status_code}, nothing audited; said {said}"
