@@ -1,6 +1,7 @@
 """The submission board in a real browser: a steering-committee member narrows it to their federations."""
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from members.figures.workflow import return_submit
@@ -22,13 +23,13 @@ def test_a_steering_committee_member_narrows_the_board_to_the_federations_they_f
 
     log_in(page, f"{live_server.url}/board/", leader.username)
     assert "Theo dõi nộp báo cáo tháng" in page.locator("h1").inner_text()
-    assert page.locator("#board tbody tr[data-federation]").count() == 2
+    expect(page.locator("#board tbody tr[data-federation]")).to_have_count(2)
 
     page.select_option("select[name=follower]", label="Các đơn vị tôi theo dõi")
     page.click("main form button[type=submit]")
 
     rows = page.locator("#board tbody tr[data-federation]")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     assert "LĐLĐ huyện Đại Từ" in rows.first.inner_text()
     assert "Đã gửi" in rows.first.locator("td").nth(1).inner_text()
     assert "follower=me" in page.url

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from members.models import GrassrootsUnion
 from unionportal.testing.login import log_in
@@ -32,7 +33,7 @@ def test_provincial_staff_found_find_and_dissolve_a_cdcs(
     page.fill("input[name=q]", "điện tử")
     page.click("#cdcs-search button[type=submit]")
     rows = page.locator("#cdcs-table tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     assert "Đang hoạt động" in rows.first.inner_text()
     page.screenshot(path=Path(output_path) / "register-list.png", full_page=True)
 
@@ -44,6 +45,6 @@ def test_provincial_staff_found_find_and_dissolve_a_cdcs(
 
     assert page.locator("#cdcs-status").inner_text().startswith("Đã giải thể")
     assert "Doanh nghiệp chuyển địa bàn" in page.locator("#cdcs-card").inner_text()
-    assert page.locator("#cdcs-actions").count() == 0
+    expect(page.locator("#cdcs-actions")).to_have_count(0)
     page.screenshot(path=Path(output_path) / "register-detail.png", full_page=True)
     assert GrassrootsUnion.objects.get(code="DT77").dissolution_reason == "Doanh nghiệp chuyển địa bàn"

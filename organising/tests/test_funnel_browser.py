@@ -4,6 +4,7 @@ the menu leads there."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from unionportal.testing.funnel_world import build_pipeline
 from unionportal.testing.login import log_in
@@ -24,7 +25,7 @@ def test_a_leader_opens_the_funnel_from_the_menu_and_sees_the_chart(
     page.click("#funnel-form button[type=submit]")
     assert "số liệu đến ngày 31/12/2021" in page.locator("#funnel-scope").inner_text()
     assert page.locator("#funnel-stages tfoot [data-figure=open]").inner_text() == "5"
-    assert page.locator("#funnel-stuck tbody tr").count() == 5
+    expect(page.locator("#funnel-stuck tbody tr")).to_have_count(5)
     drawn = page.evaluate(
         "() => { const c = Chart.getChart('chart-funnel'); return c ? c.data.datasets[0].data : null; }"
     )

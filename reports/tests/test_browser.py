@@ -4,6 +4,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 from unionportal.testing.login import log_in
@@ -32,7 +33,7 @@ def test_a_leader_logs_in_and_reads_the_2021_report(demo, live_server, page, out
     assert page.locator("[data-figure=decrease]").inner_text() == "10.979"
     assert page.locator("[data-figure=net_members]").inner_text() == "+19.039"
     assert page.locator("#sentence").inner_text() == SENTENCE
-    assert page.locator("#federations tbody tr").count() == 13
+    expect(page.locator("#federations tbody tr")).to_have_count(13)
     assert page.locator("#attainment-chart").is_visible()
     page.screenshot(path=Path(output_path) / "report-2021.png", full_page=True)  # kept for people to look at
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from members.figures.services import figures_record
@@ -51,7 +52,7 @@ def test_a_leader_switches_the_dashboard_to_2019_and_sees_the_charts(
     assert "01/2019 – 12/2019" in page.locator("#dashboard-scope").inner_text()
 
     charts = page.locator("canvas[data-chart]")
-    assert charts.count() == 6
+    expect(charts).to_have_count(6)
     drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('canvas[data-chart]'))"
         ".filter((canvas) => window.Chart.getChart(canvas)).length"

@@ -80,5 +80,5 @@ def test_a_federation_user_reads_the_grid_without_inputs(programme, federation_u
     log_in(page, f"{live_server.url}/", federation_user.username)
     page.goto(f"{live_server.url}/quotas/{programme.pk}/")
     assert page.locator("#read-only").is_visible()
-    assert page.locator("#quota-grid input").count() == 0
+    expect(page.locator("#quota-grid input")).to_have_count(0)
     assert "3.000" in page.locator("#quota-grid tbody tr.table-info").inner_text()
