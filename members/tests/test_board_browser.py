@@ -1,8 +1,8 @@
 """The submission board in a real browser: a steering-committee member narrows it to their federations."""
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from members.figures.workflow import return_submit
 from members.models import UserProfile

@@ -20,6 +20,9 @@ from unionportal.testing.matrix import (
     signed_in,
 )
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 OWN_ROW = {"code": "DT01", "month": "2021-03"}
 OWN_UPLOAD = {"code": "DT", "pk": lambda world: world["uploads"]["DT"].pk}
 OTHER_UPLOAD = {"code": "PB", "pk": lambda world: world["uploads"]["PB"].pk}

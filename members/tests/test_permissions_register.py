@@ -16,6 +16,9 @@ from unionportal.testing.matrix import (
     people,
 )
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # A member in DT01 and one in PB01, whom PB01 asks DT01 to take (a pending transfer), and a
 # transfer between two of PB's CĐCS; a previewed member list for DT01 and one for PB01.
 OWN_MEMBER = {"pk": lambda world: world["members"]["DT"].pk}

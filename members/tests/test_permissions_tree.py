@@ -17,6 +17,9 @@ from unionportal.testing.matrix import (
     signed_in,
 )
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # url name → (method, expected status per role, URL arguments)
 MATRIX = {
     # the CĐCS register

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from members.figures.services import figures_record
 from targets.models import Programme, Quota
