@@ -17,6 +17,9 @@ from unionportal.testing.matrix import (
     signed_in,
 )
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 OWN_ENTERPRISE = {"pk": lambda world: world["register_enterprises"]["DT"].pk}
 OTHER_ENTERPRISE = {"pk": lambda world: world["register_enterprises"]["PB"].pk}
 OWN_ENTERPRISE_LIST = {"pk": lambda world: world["enterprise_uploads"]["DT"].pk}

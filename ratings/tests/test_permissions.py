@@ -17,6 +17,9 @@ from unionportal.testing.matrix import (
 )
 from unionportal.testing.world import RATING_CODES
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # 2020 closed, 2021 open with DT01 and PB01 self-assessed, 2022 open with their results final; a
 # previewed self-assessment sheet for DT and one for PB.
 RATING_YEAR = {"year": 2021}

@@ -14,6 +14,9 @@ from unionportal.testing.matrix import (
     signed_in,
 )
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # url name → (method, expected status per role, URL arguments)
 MATRIX = {
     # quotas: everyone with a role reads them, provincial staff change them

@@ -15,6 +15,9 @@ from unionportal.testing.matrix import (
     signed_in,
 )
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 OWN_COURSE = {"pk": lambda world: world["courses"]["DT"].pk}
 OTHER_COURSE = {"pk": lambda world: world["courses"]["PB"].pk}
 

@@ -46,6 +46,9 @@ SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
     test_permissions_register, organising_slice, training_slice,
 )  # fmt: skip
+
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
 MATRIX = {**PROJECT, **{name: row for part in SLICES for name, row in part.MATRIX.items()}}
 OTHER_FEDERATIONS = {name: entry for part in SLICES for name, entry in getattr(part, "OTHER_FEDERATIONS", {}).items()}
 WRITES = {name: write for part in SLICES for name, write in getattr(part, "WRITES", {}).items()}

@@ -18,6 +18,9 @@ from unionportal.testing.world import RATING_CODES, enterprise_list_upload, memb
 
 from .test_permissions import WRITES
 
+# The module builds its world once: its tests stay on one of make test's workers.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 MOVED_MONTH = Month(2021, 3)
 ADMIT = {"mode": "new", "full_name": "Lê Văn Cường", "joined_on": "2021-03-08"}
 COURSE = {"starts_on": "2021-03-10", "topic": "Nghiệp vụ công đoàn", "officers": "30", "attendance-TOTAL_FORMS": "1",
