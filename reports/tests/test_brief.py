@@ -8,7 +8,8 @@ from django.urls import reverse
 from docx import Document
 
 URL, DOCX_URL = reverse("reports:brief"), reverse("reports:brief_docx")
-RANGE = {"start": "2021-01", "end": "2021-06", "org": "TN"}
+# Dated the week after the range, as the brief for a meeting is: its "đến nay" is then.
+RANGE = {"start": "2021-01", "end": "2021-06", "org": "TN", "on": "05/07/2021"}
 
 SENTENCE = (
     "Từ đầu năm 2021 đến nay đã kết nạp mới 540 đoàn viên; giảm 52 đoàn viên (tăng tuyệt đối 488 đoàn viên); "
