@@ -4,9 +4,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
+from playwright.sync_api import expect
 
+from unionportal.testing.clock import WORKED_EXAMPLE_DAY
 from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,8 @@ def demo(transactional_db):
     call_command("seed_demo", until="2026-10", stdout=StringIO())
 
 
-def test_a_leader_logs_in_and_reads_the_2021_report(demo, live_server, page, output_path):
+def test_a_leader_logs_in_and_reads_the_2021_report(demo, live_server, page, output_path, time_machine):
+    time_machine.move_to(WORKED_EXAMPLE_DAY)
     log_in(page, f"{live_server.url}/", "lanhdao", password="demo-2018")
     assert "Báo cáo phát triển đoàn viên" in page.locator("h1").inner_text()
     page.fill("input[name=start]", "2018-01")
