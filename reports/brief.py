@@ -16,7 +16,7 @@ from unionportal.lib.formatting import count, percent
 
 from .dashboard import Dashboard, Laggard
 from .selectors import Attainment
-from .texts import padded_count, progress_sentence
+from .texts import decrease_words, dissolved_words, padded_count, progress_sentence
 
 # The sections a brief may have, in their order; a section that does not apply is left out and the
 # ones after it move up, so that the numbers run on. The page ends with the charts, the Word file
@@ -199,16 +199,25 @@ def _non_state(board: Dashboard) -> str:
         return ""
     share = part.admitted * 100 / everyone.admitted if everyone.admitted else None
     members_share = part.members_end * 100 / everyone.members_end if everyone.members_end else None
+    if part.admitted:
+        admitted = _("kết nạp mới %(admitted)s đoàn viên (%(share)s tổng số kết nạp mới)") % {
+            "admitted": padded_count(part.admitted),
+            "share": percent(share),
+        }
+    else:
+        admitted = _("không có đoàn viên kết nạp mới")
+    if part.unions_founded:
+        founded = _("thành lập mới %(count)s CĐCS") % {"count": padded_count(part.unions_founded)}
+    else:
+        founded = _("không có CĐCS thành lập mới")
     return _(
-        "Khu vực ngoài nhà nước kết nạp mới %(admitted)s đoàn viên (%(share)s tổng số kết nạp mới), giảm %(decrease)s "
-        "đoàn viên; thành lập mới %(founded)s CĐCS, giảm %(dissolved)s CĐCS. Đến cuối tháng %(end)s, khu vực này có "
-        "%(members)s đoàn viên trong %(unions)s CĐCS, bằng %(members_share)s số đoàn viên."
+        "Khu vực ngoài nhà nước %(admitted)s, %(decrease)s; %(founded)s, %(dissolved)s. Đến cuối tháng %(end)s, "
+        "khu vực này có %(members)s đoàn viên trong %(unions)s CĐCS, bằng %(members_share)s số đoàn viên."
     ) % {
-        "admitted": padded_count(part.admitted),
-        "share": percent(share),
-        "decrease": padded_count(part.decrease),
-        "founded": padded_count(part.unions_founded),
-        "dissolved": padded_count(part.unions_dissolved),
+        "admitted": admitted,
+        "decrease": decrease_words(part.decrease),
+        "founded": founded,
+        "dissolved": dissolved_words(part.unions_dissolved),
         "end": board.report.end,
         "members": padded_count(part.members_end),
         "unions": padded_count(part.unions_end),

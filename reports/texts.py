@@ -43,6 +43,23 @@ def range_opening(start: Month, end: Month, *, written_on: date) -> str:
     return _("Từ tháng %(start)s đến hết tháng %(end)s") % {"start": start, "end": end}
 
 
+def decrease_words(decrease: int) -> str:
+    """ "giảm 52 đoàn viên"; "không giảm đoàn viên nào"; more transferred in than lost: "số chuyển
+    đến nhiều hơn số giảm 05 đoàn viên"."""
+    if decrease > 0:
+        return _("giảm %(count)s đoàn viên") % {"count": padded_count(decrease)}
+    if decrease < 0:
+        return _("số chuyển đến nhiều hơn số giảm %(count)s đoàn viên") % {"count": padded_count(decrease)}
+    return _("không giảm đoàn viên nào")
+
+
+def dissolved_words(dissolved: int) -> str:
+    """ "giảm 64 CĐCS", or "không giảm CĐCS nào"."""
+    if dissolved:
+        return _("giảm %(count)s CĐCS") % {"count": padded_count(dissolved)}
+    return _("không giảm CĐCS nào")
+
+
 def _members(figures: Figures, *, open_range: bool) -> str:
     """ "đã kết nạp mới 540 đoàn viên; giảm 52 đoàn viên (tăng tuyệt đối 488 đoàn viên)", a zero
     said in words: "chưa kết nạp thêm đoàn viên nào", "không giảm đoàn viên nào"."""
@@ -52,12 +69,7 @@ def _members(figures: Figures, *, open_range: bool) -> str:
         admitted = _("chưa kết nạp thêm đoàn viên nào")
     else:
         admitted = _("không kết nạp được đoàn viên nào")
-    if figures.decrease > 0:
-        decrease = _("giảm %(count)s đoàn viên") % {"count": padded_count(figures.decrease)}
-    elif figures.decrease < 0:
-        decrease = _("số chuyển đến nhiều hơn số giảm %(count)s đoàn viên") % {"count": padded_count(figures.decrease)}
-    else:
-        decrease = _("không giảm đoàn viên nào")
+    decrease = decrease_words(figures.decrease)
     if figures.net_members > 0:
         net = _("tăng tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
     elif figures.net_members < 0:
@@ -75,10 +87,7 @@ def _unions(figures: Figures, *, open_range: bool) -> str:
         founded = _("chưa thành lập thêm CĐCS nào")
     else:
         founded = _("không thành lập được CĐCS nào")
-    if figures.unions_dissolved:
-        dissolved = _("giảm %(count)s CĐCS") % {"count": padded_count(figures.unions_dissolved)}
-    else:
-        dissolved = _("không giảm CĐCS nào")
+    dissolved = dissolved_words(figures.unions_dissolved)
     if figures.net_unions > 0:
         net = _("tăng tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
     elif figures.net_unions < 0:

@@ -25,7 +25,7 @@ PROGRAMME = (
 )
 NON_STATE = (
     "Khu vực ngoài nhà nước kết nạp mới 430 đoàn viên (79,6 % tổng số kết nạp mới), giảm 12 đoàn viên; "
-    "thành lập mới 01 CĐCS, giảm 00 CĐCS. Đến cuối tháng 06/2021, khu vực này có 1.718 đoàn viên trong 03 CĐCS, "
+    "thành lập mới 01 CĐCS, không giảm CĐCS nào. Đến cuối tháng 06/2021, khu vực này có 1.718 đoàn viên trong 03 CĐCS, "
     "bằng 75,1 % số đoàn viên."
 )
 LAGGARDS = "02 đơn vị chậm so với tiến độ thời gian (50,0 % của năm 2021):"
