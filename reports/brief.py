@@ -264,19 +264,38 @@ def _organising(board: Dashboard) -> str:
     if funnel is None or not funnel.has_data:
         return ""
     total, outlook = funnel.total, funnel.total.outlook
-    text = _(
-        "Đang vận động %(open)s doanh nghiệp chưa có CĐCS (%(committee)s doanh nghiệp đã có ban vận động); "
-        "từ đầu năm %(year)s đã thành lập %(founded)s CĐCS qua vận động; "
-        "dự kiến thành lập thêm %(expected)s CĐCS đến hết năm"
-    ) % {
-        "open": padded_count(total.stages.open),
-        "committee": padded_count(total.stages.committee),
-        "year": funnel.year,
-        "founded": padded_count(total.stages.founded),
-        "expected": padded_count(total.expected_whole),
-    }
+    stages, year = total.stages, funnel.year
+    if not stages.open:
+        open_ = _("Không có doanh nghiệp chưa có CĐCS nào đang được vận động")
+    elif stages.committee:
+        open_ = _(
+            "Đang vận động %(open)s doanh nghiệp chưa có CĐCS (%(committee)s doanh nghiệp đã có ban vận động)"
+        ) % {
+            "open": padded_count(stages.open),
+            "committee": padded_count(stages.committee),
+        }
+    else:
+        open_ = _("Đang vận động %(open)s doanh nghiệp chưa có CĐCS (chưa doanh nghiệp nào có ban vận động)") % {
+            "open": padded_count(stages.open)
+        }
+    if stages.founded:
+        founded = _("từ đầu năm %(year)s đã thành lập %(founded)s CĐCS qua vận động") % {
+            "year": year,
+            "founded": padded_count(stages.founded),
+        }
+    else:
+        founded = _("từ đầu năm %(year)s chưa thành lập được CĐCS nào qua vận động") % {"year": year}
+    if total.expected_whole:
+        expected = _("dự kiến thành lập thêm %(expected)s CĐCS đến hết năm") % {
+            "expected": padded_count(total.expected_whole)
+        }
+    else:
+        expected = _("chưa dự kiến thành lập thêm CĐCS nào đến hết năm")
+    text = f"{open_}; {founded}; {expected}"
     if outlook is None or outlook.remaining is None:
         return text + _(" (chưa giao chỉ tiêu thành lập CĐCS).")
+    if not outlook.remaining:
+        return text + _("; đã đủ số CĐCS phải thành lập theo chỉ tiêu.")
     verdict = _("đủ") if outlook.enough else _("còn thiếu %(count)s CĐCS") % {"count": padded_count(outlook.shortfall)}
     return text + _(", so với %(remaining)s CĐCS còn phải thành lập theo chỉ tiêu (%(verdict)s).") % {
         "remaining": padded_count(outlook.remaining),
