@@ -1,6 +1,7 @@
 """The meeting brief as a Word document (python-docx), laid out as Vietnamese administrative
-documents are (Nghị định 30/2020/NĐ-CP: A4, Times New Roman 13–14, margins 2 / 3 cm), so that
-the Ban Tổ chức can add a number and a signature and send it as it is.
+documents are (Nghị định 30/2020/NĐ-CP: A4, Times New Roman 13–14, margins 2 / 3 cm; the issuer,
+the number line and the national motto at the top, "Nơi nhận" and the signature at the foot, the
+page number in the footer), so that the Ban Tổ chức can sign it and send it as it is.
 
 The charts stay on the printed page: Word gets their figures as tables instead."""
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -24,30 +26,32 @@ def brief_document(brief: Brief) -> bytes:
     document = Document()
     _page(document)
     _header(document, brief)
-    _heading(document, _("I. KẾT QUẢ CHUNG"))
+    headings = brief.headings
+    _heading(document, headings["general"])
     _paragraph(document, brief.sentence)
     for text in brief.attainment:
         _paragraph(document, text)
     if brief.non_state:
-        _heading(document, _("II. KHU VỰC NGOÀI NHÀ NƯỚC"))
+        _heading(document, headings["non_state"])
         _paragraph(document, brief.non_state)
     if brief.board.lines:
-        _heading(document, _("III. KẾT QUẢ THEO ĐƠN VỊ"))
+        _heading(document, headings["federations"])
         _federations(document, brief)
     if brief.laggards:
-        _heading(document, _("IV. ĐƠN VỊ CHẬM TIẾN ĐỘ"))
+        _heading(document, headings["laggards"])
         _paragraph(document, brief.laggards)
         for item in brief.laggard_items:
             _paragraph(document, f"- {item}")
     if brief.organising:
-        _heading(document, _("V. VẬN ĐỘNG THÀNH LẬP CĐCS"))
+        _heading(document, headings["organising"])
         _paragraph(document, brief.organising)
         if brief.organising_stuck:
             _paragraph(document, _("Doanh nghiệp dừng lâu nhất ở một giai đoạn:"))
             for item in brief.organising_stuck:
                 _paragraph(document, f"- {item}")
-    _heading(document, _("VI. SỐ LIỆU THEO THÁNG"))
+    _heading(document, headings["months"])
     _months(document, brief)
+    _signature(document, brief)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -62,15 +66,41 @@ def _page(document) -> None:
     style.font.name, style.font.size = FONT, Pt(13)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # Word picks the East Asian font for some letters
     style.paragraph_format.space_after = Pt(6)
+    _page_number(section.footer.paragraphs[0])
+
+
+def _page_number(paragraph) -> None:
+    """A PAGE field, centred: Word writes each page's own number when it lays the pages out."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        run.font.size = Pt(12)
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = " PAGE "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
 
 
 def _header(document, brief: Brief) -> None:
+    """The issuer and the number on the left, the national motto and the date on the right, a
+    short rule under each body (Nghị định 30/2020, phụ lục I), then the title."""
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    _cell(left, brief.heading, bold=True, size=12)
-    _cell(left, _("BAN TỔ CHỨC"), bold=True, size=12)
+    left.width, right.width = Cm(6.5), Cm(9.5)
+    _cell(left, brief.issuer_above, size=12)
+    _cell(left, brief.issuer, bold=True, size=12)
+    _rule(left, indent=2.2)
+    _cell(left, brief.number_line, size=13)
     _cell(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=12)
-    _cell(right, _("Độc lập – Tự do – Hạnh phúc"), bold=True, size=13)
+    _cell(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, size=13)
+    _rule(right, indent=2.6)
     _cell(right, brief.date_line, italic=True, size=13)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -83,8 +113,43 @@ def _header(document, brief: Brief) -> None:
     _run(subtitle, "\n" + brief.period, italic=True)
 
 
+def _rule(cell, *, indent: float) -> None:
+    """A short line under a body's name: an empty paragraph's bottom border, narrowed by indents."""
+    paragraph = cell.add_paragraph()
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Cm(indent)
+    paragraph.paragraph_format.space_after = Pt(4)
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _signature(document, brief: Brief) -> None:
+    """ "Nơi nhận:" and its list on the left, the signer's position, room to sign and the name on
+    the right."""
+    signing = brief.signing
+    document.add_paragraph()
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(8), Cm(8)
+    heading = left.paragraphs[0]
+    _run(heading, _("Nơi nhận:"), bold=True, italic=True, size=12)
+    for recipient in signing.recipients:
+        paragraph = left.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        _run(paragraph, f"- {recipient}", size=11)
+    _cell(right, signing.signer_title, bold=True, size=13)
+    for _blank in range(4):  # room for the signature and the seal
+        _cell(right, "", size=13)
+    _cell(right, signing.signer_name, bold=True, size=13)
+
+
 def _cell(cell, text: str, *, bold=False, italic=False, size=13) -> None:
-    paragraph = cell.paragraphs[0] if not cell.paragraphs[0].text else cell.add_paragraph()
+    first = cell.paragraphs[0]
+    paragraph = first if len(cell.paragraphs) == 1 and not first.runs else cell.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     _run(paragraph, text, bold=bold, italic=italic, size=size)

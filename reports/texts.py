@@ -1,11 +1,15 @@
 """The report in words, as a Ban Tổ chức officer would write it for the steering committee."""
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from unionportal.lib.formatting import count
+from unionportal.lib.months import Month
 
-from .selectors import ProgressReport
+from .selectors import Figures, ProgressReport
 
 
 def padded_count(number: int) -> str:
@@ -16,37 +20,94 @@ def padded_count(number: int) -> str:
     return text
 
 
-def progress_sentence(report: ProgressReport) -> str:
+def reaches_present(end: Month, *, written_on: date) -> bool:
+    """Whether a range ending in `end` runs up to the day it is written about: to the last
+    complete month (the report of 7 April covers March) or into the current one."""
+    return end >= Month.last_complete(written_on)
+
+
+def range_opening(start: Month, end: Month, *, written_on: date) -> str:
+    """How the sentence opens: "Từ đầu năm 2018 đến nay" for a range that reaches the present, and
+    for one that does not, its end said as an end: "Từ tháng 06/2019 đến hết tháng 03/2020",
+    "Trong năm 2019", "Trong tháng 05/2020"."""
+    if reaches_present(end, written_on=written_on):
+        if start.month == 1:
+            return _("Từ đầu năm %(year)s đến nay") % {"year": start.year}
+        return _("Từ tháng %(month)s đến nay") % {"month": start}
+    if start == end:
+        return _("Trong tháng %(month)s") % {"month": start}
+    if start.month == 1 and end.month == 12 and start.year == end.year:
+        return _("Trong năm %(year)s") % {"year": start.year}
+    if start.month == 1:
+        return _("Từ đầu năm %(year)s đến hết tháng %(end)s") % {"year": start.year, "end": end}
+    return _("Từ tháng %(start)s đến hết tháng %(end)s") % {"start": start, "end": end}
+
+
+def decrease_words(decrease: int) -> str:
+    """ "giảm 52 đoàn viên"; "không giảm đoàn viên nào"; more transferred in than lost: "số chuyển
+    đến nhiều hơn số giảm 05 đoàn viên"."""
+    if decrease > 0:
+        return _("giảm %(count)s đoàn viên") % {"count": padded_count(decrease)}
+    if decrease < 0:
+        return _("số chuyển đến nhiều hơn số giảm %(count)s đoàn viên") % {"count": padded_count(decrease)}
+    return _("không giảm đoàn viên nào")
+
+
+def dissolved_words(dissolved: int) -> str:
+    """ "giảm 64 CĐCS", or "không giảm CĐCS nào"."""
+    if dissolved:
+        return _("giảm %(count)s CĐCS") % {"count": padded_count(dissolved)}
+    return _("không giảm CĐCS nào")
+
+
+def _members(figures: Figures, *, open_range: bool) -> str:
+    """ "đã kết nạp mới 540 đoàn viên; giảm 52 đoàn viên (tăng tuyệt đối 488 đoàn viên)", a zero
+    said in words: "chưa kết nạp thêm đoàn viên nào", "không giảm đoàn viên nào"."""
+    if figures.admitted:
+        admitted = _("đã kết nạp mới %(count)s đoàn viên") % {"count": padded_count(figures.admitted)}
+    elif open_range:
+        admitted = _("chưa kết nạp thêm đoàn viên nào")
+    else:
+        admitted = _("không kết nạp được đoàn viên nào")
+    decrease = decrease_words(figures.decrease)
+    if figures.net_members > 0:
+        net = _("tăng tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
+    elif figures.net_members < 0:
+        net = _("giảm tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
+    else:
+        net = _("số đoàn viên không đổi")
+    return _("%(admitted)s; %(decrease)s (%(net)s)") % {"admitted": admitted, "decrease": decrease, "net": net}
+
+
+def _unions(figures: Figures, *, open_range: bool) -> str:
+    """ "thành lập mới 67 CĐCS, giảm 64 CĐCS (tăng tuyệt đối 03 CĐCS)", zeros in words."""
+    if figures.unions_founded:
+        founded = _("thành lập mới %(count)s CĐCS") % {"count": padded_count(figures.unions_founded)}
+    elif open_range:
+        founded = _("chưa thành lập thêm CĐCS nào")
+    else:
+        founded = _("không thành lập được CĐCS nào")
+    dissolved = dissolved_words(figures.unions_dissolved)
+    if figures.net_unions > 0:
+        net = _("tăng tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
+    elif figures.net_unions < 0:
+        net = _("giảm tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
+    else:
+        net = _("số CĐCS không đổi")
+    return _("%(founded)s, %(dissolved)s (%(net)s)") % {"founded": founded, "dissolved": dissolved, "net": net}
+
+
+def progress_sentence(report: ProgressReport, *, written_on: date | None = None) -> str:
     """ "Từ đầu năm 2018 đến nay đã kết nạp mới 30.018 đoàn viên; giảm 10.979 đoàn viên (tăng tuyệt
     đối 19.039 đoàn viên); thành lập mới 67 CĐCS, giảm 64 CĐCS (tăng tuyệt đối 03 CĐCS)."
 
-    Written as of the end of the range, as the report to a meeting is."""
+    Written as of `written_on` (today unless said), as the report to a meeting is: "đến nay" only
+    when the range reaches that day, "đến hết tháng 03/2020" when it ended before."""
+    written_on = written_on or timezone.localdate()
+    open_range = reaches_present(report.end, written_on=written_on)
     figures = report.total.figures
-    if report.start.month == 1:
-        since = _("Từ đầu năm %(year)s đến nay") % {"year": report.start.year}
-    else:
-        since = _("Từ tháng %(month)s đến nay") % {"month": report.start}
-    if figures.decrease >= 0:
-        decrease = _("giảm %(count)s đoàn viên") % {"count": padded_count(figures.decrease)}
-    else:
-        decrease = _("số chuyển đến nhiều hơn số giảm %(count)s đoàn viên") % {"count": padded_count(figures.decrease)}
-    if figures.net_members >= 0:
-        net_members = _("tăng tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
-    else:
-        net_members = _("giảm tuyệt đối %(count)s đoàn viên") % {"count": padded_count(figures.net_members)}
-    if figures.net_unions >= 0:
-        net_unions = _("tăng tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
-    else:
-        net_unions = _("giảm tuyệt đối %(count)s CĐCS") % {"count": padded_count(figures.net_unions)}
-    return _(
-        "%(since)s đã kết nạp mới %(admitted)s đoàn viên; %(decrease)s (%(net_members)s); "
-        "thành lập mới %(founded)s CĐCS, giảm %(dissolved)s CĐCS (%(net_unions)s)."
-    ) % {
-        "since": since,
-        "admitted": padded_count(figures.admitted),
-        "decrease": decrease,
-        "net_members": net_members,
-        "founded": padded_count(figures.unions_founded),
-        "dissolved": padded_count(figures.unions_dissolved),
-        "net_unions": net_unions,
+    return _("%(since)s %(members)s; %(unions)s.") % {
+        "since": range_opening(report.start, report.end, written_on=written_on),
+        "members": _members(figures, open_range=open_range),
+        "unions": _unions(figures, open_range=open_range),
     }

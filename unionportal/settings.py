@@ -128,6 +128,13 @@ RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
 # largest monthly figure of the last twelve months.
 GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
 
+# The meeting brief's signature block and "Nơi nhận" as its form first shows them (whoever
+# prepares a brief may change them there). Empty: "TRƯỞNG BAN", no name (written by hand), and
+# the usual recipients; BRIEF_RECIPIENTS lists them separated by "|".
+BRIEF_SIGNER_TITLE = envstr("BRIEF_SIGNER_TITLE")
+BRIEF_SIGNER_NAME = envstr("BRIEF_SIGNER_NAME")
+BRIEF_RECIPIENTS = [line.strip() for line in envstr("BRIEF_RECIPIENTS").split("|") if line.strip()]
+
 # The member register (members.register.lookups): how many times a day a user may be answered that
 # an ID number they typed or uploaded belongs to a member of a unit they may not read; past it their
 # look-ups are refused until the next day (the provincial office can help). Audited either way.

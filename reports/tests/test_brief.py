@@ -8,7 +8,8 @@ from django.urls import reverse
 from docx import Document
 
 URL, DOCX_URL = reverse("reports:brief"), reverse("reports:brief_docx")
-RANGE = {"start": "2021-01", "end": "2021-06", "org": "TN"}
+# Dated the week after the range, as the brief for a meeting is: its "đến nay" is then.
+RANGE = {"start": "2021-01", "end": "2021-06", "org": "TN", "on": "05/07/2021"}
 
 SENTENCE = (
     "Từ đầu năm 2021 đến nay đã kết nạp mới 540 đoàn viên; giảm 52 đoàn viên (tăng tuyệt đối 488 đoàn viên); "
@@ -24,7 +25,7 @@ PROGRAMME = (
 )
 NON_STATE = (
     "Khu vực ngoài nhà nước kết nạp mới 430 đoàn viên (79,6 % tổng số kết nạp mới), giảm 12 đoàn viên; "
-    "thành lập mới 01 CĐCS, giảm 00 CĐCS. Đến cuối tháng 06/2021, khu vực này có 1.718 đoàn viên trong 03 CĐCS, "
+    "thành lập mới 01 CĐCS, không giảm CĐCS nào. Đến cuối tháng 06/2021, khu vực này có 1.718 đoàn viên trong 03 CĐCS, "
     "bằng 75,1 % số đoàn viên."
 )
 LAGGARDS = "02 đơn vị chậm so với tiến độ thời gian (50,0 % của năm 2021):"

@@ -21,6 +21,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -32,6 +33,7 @@ from reports.selectors import Scope, progress_report
 from reports.texts import progress_sentence
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.clock import WORKED_EXAMPLE_DAY
 from unionportal.testing.login import log_in
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -75,7 +77,7 @@ def test_the_report_of_7_april_2021_shows_the_seed_figures(province):
     figures = report.total.figures
     assert (figures.admitted, figures.decrease, figures.net_members) == (30_018, 10_979, 19_039)
     assert (figures.unions_founded, figures.unions_dissolved, figures.net_unions) == (67, 64, 3)
-    assert progress_sentence(report) == SENTENCE
+    assert progress_sentence(report, written_on=WORKED_EXAMPLE_DAY.date()) == SENTENCE
 
 
 def test_the_worked_example_of_the_domain_page_is_what_the_portal_computes(province):
@@ -114,7 +116,8 @@ def test_the_worked_example_of_the_domain_page_is_what_the_portal_computes(provi
     assert " ".join(line.removeprefix("> ") for line in page.splitlines() if line.startswith("> ")) == SENTENCE
 
 
-def test_the_report_command_prints_the_table_and_the_sentence(province):
+def test_the_report_command_prints_the_table_and_the_sentence(province, time_machine):
+    time_machine.move_to(WORKED_EXAMPLE_DAY)
     out = StringIO()
     call_command("report", "--from", "2018-01", "--to", "2021-03", stdout=out)
     text = out.getvalue()
@@ -211,7 +214,8 @@ def test_the_2021_window_does_not_depend_on_the_day_the_demo_is_built():
 
 
 @pytest.mark.browser
-def test_a_leader_logs_in_and_reads_the_2021_report(live_server, page, output_path):
+def test_a_leader_logs_in_and_reads_the_2021_report(live_server, page, output_path, time_machine):
+    time_machine.move_to(WORKED_EXAMPLE_DAY)
     log_in(page, f"{live_server.url}/reports/", "lanhdao", password=PASSWORD)
     assert "Báo cáo phát triển đoàn viên" in page.locator("h1").inner_text()
     page.fill("input[name=start]", "2018-01")
@@ -301,14 +305,15 @@ def leadership(walk: Walk) -> None:
     walk.sign_in("lanhdao", "/reports/dashboard/?start=2026-01&end=2026-10&org=TN")
     assert walk.page.get_by_role("link", name="Báo cáo nhanh họp Ban Chỉ đạo").count() == 1
     walk.shot("lanhdao-1-bang-dieu-khien", heading="Bảng điều khiển phát triển đoàn viên")
-    walk.visit("/reports/?start=2018-01&end=2021-03&org=TN")
-    assert walk.text("[data-figure=admitted]") == "30.018"
-    assert walk.text("[data-figure=decrease]") == "10.979"
-    assert walk.text("#sentence").startswith(SENTENCE_START)
-    walk.shot("lanhdao-2-bao-cao-2021", heading="Báo cáo phát triển đoàn viên, thành lập CĐCS")
-    walk.visit("/reports/brief/?start=2018-01&end=2021-03&org=TN")
-    assert SENTENCE_START in walk.text("main")
-    walk.shot("lanhdao-3-bao-cao-nhanh", heading="BÁO CÁO NHANH")
+    with time_machine.travel(WORKED_EXAMPLE_DAY):  # the report of 7 April 2021, read that day
+        walk.visit("/reports/?start=2018-01&end=2021-03&org=TN")
+        assert walk.text("[data-figure=admitted]") == "30.018"
+        assert walk.text("[data-figure=decrease]") == "10.979"
+        assert walk.text("#sentence").startswith(SENTENCE_START)
+        walk.shot("lanhdao-2-bao-cao-2021", heading="Báo cáo phát triển đoàn viên, thành lập CĐCS")
+        walk.visit("/reports/brief/?start=2018-01&end=2021-03&org=TN")
+        assert SENTENCE_START in walk.text("main")
+        walk.shot("lanhdao-3-bao-cao-nhanh", heading="BÁO CÁO NHANH")
     walk.visit("/organising/funnel/?year=2025")  # a past year: read on 31/12, the same every day
     walk.shot("lanhdao-4-van-dong-thanh-lap", heading="Báo cáo vận động thành lập CĐCS")
     walk.visit("/people/")  # leaders see counts, never names

@@ -53,7 +53,7 @@ def test_a_federations_brief_compares_with_its_own_quota(pipeline, client_for, f
     brief = client_for(federation_user).get(URL, {**RANGE, "org": "DT"}).context["brief"]
     assert brief.organising == (
         "Đang vận động 03 doanh nghiệp chưa có CĐCS (01 doanh nghiệp đã có ban vận động); "
-        "từ đầu năm 2021 đã thành lập 01 CĐCS qua vận động; dự kiến thành lập thêm 00 CĐCS đến hết năm, "
+        "từ đầu năm 2021 đã thành lập 01 CĐCS qua vận động; chưa dự kiến thành lập thêm CĐCS nào đến hết năm, "
         "so với 02 CĐCS còn phải thành lập theo chỉ tiêu (còn thiếu 02 CĐCS)."
     )
     assert all("Phú Bình" not in item for item in brief.organising_stuck)

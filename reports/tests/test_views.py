@@ -8,6 +8,7 @@ from django.urls import reverse
 from members.figures.services import figures_record
 from members.models import LossReason
 from unionportal.lib.months import Month
+from unionportal.testing.clock import WORKED_EXAMPLE_DAY
 
 URL = reverse("reports:progress")
 
@@ -26,7 +27,8 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_the_report_shows_figures_the_vietnamese_way_and_the_sentence(figures, client_for, leader):
+def test_the_report_shows_figures_the_vietnamese_way_and_the_sentence(figures, client_for, leader, time_machine):
+    time_machine.move_to(WORKED_EXAMPLE_DAY)
     response = client_for(leader).get(URL, {"start": "2018-01", "end": "2021-03", "org": "TN"})
     html = response.content.decode()
     assert response.status_code == 200

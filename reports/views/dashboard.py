@@ -42,9 +42,9 @@ def _presets(today, query) -> list[tuple[str, str]]:
     return [(label, "?" + urlencode({"start": start.iso, "end": latest.iso, **keep})) for label, start in ranges]
 
 
-def dashboard_form(request, followed: set[int]) -> DashboardForm:
+def dashboard_form(request, followed: set[int], *, form_class=DashboardForm, defaults=None) -> DashboardForm:
     """The form from the query string; what it leaves out is this year so far, for the province
-    (or the user's own federation)."""
+    (or the user's own federation), and `defaults` (the brief's form has more fields)."""
     orgs = visible_orgs(request.user)
     today = timezone.localdate()
     latest = Month.last_complete(today)
@@ -52,7 +52,9 @@ def dashboard_form(request, followed: set[int]) -> DashboardForm:
     data.setdefault("start", Month(latest.year, 1).iso)
     data.setdefault("end", latest.iso)
     data.setdefault("org", next((org for org in orgs if org.is_province), orgs[0]).code)
-    return DashboardForm(data, orgs=orgs, latest=Month.of(today), follows_some=bool(followed))
+    for key, value in (defaults or {}).items():
+        data.setdefault(key, value)
+    return form_class(data, orgs=orgs, latest=Month.of(today), follows_some=bool(followed))
 
 
 def board_for(form: DashboardForm, followed: set[int], *, organising: bool = True) -> Dashboard:
