@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from members.models import AuditEntry
 from members.tests import test_permissions_figures, test_permissions_register, test_permissions_tree
+from notices.tests import test_permissions as notices_slice
 from organising.tests import test_permissions as organising_slice
 from ratings.tests import test_permissions as ratings_slice
 from reports.tests import test_permissions as reports_slice
@@ -44,7 +45,7 @@ PROJECT = {
 }
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
-    test_permissions_register, organising_slice, training_slice,
+    test_permissions_register, organising_slice, training_slice, notices_slice,
 )  # fmt: skip
 MATRIX = {**PROJECT, **{name: row for part in SLICES for name, row in part.MATRIX.items()}}
 OTHER_FEDERATIONS = {name: entry for part in SLICES for name, entry in getattr(part, "OTHER_FEDERATIONS", {}).items()}
