@@ -176,6 +176,8 @@ def test_posts_without_the_csrf_token_are_refused(matrix_world):
 
 # Rows of these are born from services (the workflow, affiliations, the audit trail): no add form.
 ADD_CLOSED = {"members.monthlyreturn", "members.affiliation", "members.auditentry"}
+# Notices come from actions and reminders from send_reminders: the admin only reads them.
+ADD_CLOSED |= {"notices.notice", "notices.reminder"}
 # django-axes keeps its login attempts itself: they are read and deleted, never added.
 ADD_CLOSED |= {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
