@@ -84,4 +84,11 @@ def test_on_a_phone_the_bell_is_in_the_bar_and_the_list_reads_in_one_column(live
     page.get_by_role("button", name="Đánh dấu tất cả đã đọc").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã đánh dấu 3 thông báo là đã đọc.")
     expect(page.locator("#notices-count")).to_have_count(0)
+
+    # the e-mail setting, from the user menu behind the menu button
+    page.locator(".navbar-toggler").click()
+    page.locator("#user-menu").click()
+    page.locator("#menu-notice-settings").click()
+    expect(page.locator("#id_email")).to_be_checked()
+    page.screenshot(path=SCREENSHOTS / "notices-settings-phone.png", full_page=True)
     phone.close()

@@ -4,6 +4,7 @@ own; marking one read is a POST, and another person's notice is not found
 
 import pytest
 
+from notices.models import Notice
 from unionportal.testing.matrix import (
     FORBIDDEN,
     LOGIN,
@@ -42,4 +43,4 @@ def test_url_answers_each_role_as_it_should(client, matrix_world, role, name):
 @pytest.mark.parametrize("name", sorted(OTHER_FEDERATIONS))
 def test_federation_staff_cannot_reach_another_persons_notice(client, matrix_world, name):
     check_other_federation(client, matrix_world, name, OTHER_FEDERATIONS[name])
-    assert matrix_world["notices"]["PB"].__class__.objects.get(pk=matrix_world["notices"]["PB"].pk).read_at is None
+    assert Notice.objects.get(pk=matrix_world["notices"]["PB"].pk).read_at is None
