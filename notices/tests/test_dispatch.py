@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from members.figures.workflow import return_approve, return_send_back, return_submit, return_unlock
-from members.models import Role
+from members.models import GrassrootsUnion, Role
 from members.register.moves import member_transfer_request
 from members.register.services import MemberData, member_admit
 from members.services.org import cdcs_dissolve, cdcs_found, cdcs_move
@@ -120,3 +120,23 @@ def test_an_inactive_account_is_not_told(submitted, federation, colleague, provi
     colleague.save()
     return_approve(federation=federation, month=MARCH, user=provincial_staff)
     assert _notices() == [("canbo.dt", "return_approved")]
+
+
+def test_every_notice_opens_a_page_its_reader_may_see(
+    submitted, federation, other_federation, make_cdcs, provincial_staff, other_federation_user, client
+):
+    return_approve(federation=federation, month=MARCH, user=provincial_staff)
+    moved = make_cdcs(federation, code="DT02", name="CĐCS Công ty Gạch")
+    cdcs_move(cdcs=moved, federation=other_federation, from_month=MARCH, user=provincial_staff)
+    pb01 = make_cdcs(other_federation, code="PB01")
+    member = member_admit(cdcs=pb01, data=MemberData("Trần Thị Bình", date(2021, 3, 6)), user=other_federation_user)
+    member_transfer_request(member=member, to_cdcs=GrassrootsUnion.objects.get(code="DT01"), user=other_federation_user)
+    cdcs_dissolve(cdcs=pb01, on=date(2021, 3, 25), reason="Doanh nghiệp giải thể", user=provincial_staff)
+
+    notices = list(Notice.objects.select_related("user"))
+    assert {notice.kind for notice in notices} >= {
+        "return_approved", "cdcs_founded", "cdcs_moved_in", "cdcs_moved_out", "transfer_request", "cdcs_dissolved"
+    }  # fmt: skip
+    for notice in notices:
+        client.force_login(notice.user)
+        assert client.get(notice.link).status_code == 200, (notice.user, notice.kind, notice.link)

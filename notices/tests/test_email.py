@@ -3,6 +3,8 @@ transaction commits: in Vietnamese, with the link to the portal; never to someon
 e-mail off; and an SMTP server that does not answer neither fails nor loses anything: the
 action is done, the notice is in the portal, the e-mail goes with the next send_reminders."""
 
+import socket
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -87,3 +89,23 @@ def test_with_the_smtp_server_down_the_action_is_done_and_the_mail_goes_later(
         "canbo.dt@ldld.example.vn", "canbo2.dt@ldld.example.vn"
     ]  # fmt: skip
     assert sorted(notices.values_list("email", "email_tries")) == [(Notice.Email.SENT, 1), (Notice.Email.SENT, 2)]
+
+
+def test_a_mail_server_that_never_answers_does_not_slow_the_action(
+    smtp_down, submitted, federation, provincial_staff, settings
+):
+    """A server that takes the connection and then says nothing (the worst case: no quick
+    refusal) holds the e-mail's thread until EMAIL_TIMEOUT, never the approval."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = silent.getsockname()[1], 2
+    try:
+        started = time.monotonic()
+        return_approve(federation=federation, month=MARCH, user=provincial_staff)
+        assert time.monotonic() - started < 1.5
+        deliveries_wait()
+    finally:
+        silent.close()
+    notices = Notice.objects.filter(kind=Notice.Kind.RETURN_APPROVED)
+    assert sorted(notices.values_list("email", "email_tries")) == [(Notice.Email.PENDING, 0), (Notice.Email.PENDING, 1)]
