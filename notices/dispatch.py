@@ -83,7 +83,7 @@ def _cdcs_moved(entry: AuditEntry) -> None:
                 "other": other.name if other else "",
                 "month": month,
                 "who": _who(entry),
-            },  # fmt: skip
+            },
             link=link,
             actor=entry.user,
         )
@@ -106,7 +106,7 @@ def _transfer_requested(entry: AuditEntry) -> None:
             "from_cdcs": sending.name if sending else entry.data.get("from_cdcs"),
             "to_cdcs": receiving.name,
             "who": _who(entry),
-        },  # fmt: skip
+        },
         link=reverse("members:transfers"),
         actor=entry.user,
     )
