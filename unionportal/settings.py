@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ratings",
     "training",
     "reports",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,26 @@ GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
 BRIEF_SIGNER_TITLE = envstr("BRIEF_SIGNER_TITLE")
 BRIEF_SIGNER_NAME = envstr("BRIEF_SIGNER_NAME")
 BRIEF_RECIPIENTS = [line.strip() for line in envstr("BRIEF_RECIPIENTS").split("|") if line.strip()]
+
+# Notices (notices/): what happens to a user's federation reaches them in the portal (the bell) and
+# by e-mail through this SMTP server. No EMAIL_HOST: notices stay in the portal only. A send that
+# fails (server down, timeout) never fails the action that caused it: the e-mail stays unsent and
+# `manage.py send_reminders` (hourly, from cron) tries it again.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = envstr("EMAIL_HOST")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL") or "UnionPortal <noreply@localhost>"
+# The portal's address as people open it, for the links in e-mails.
+SITE_URL = (envstr("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# send_reminders: a federation that has not sent its month hears of it this many days before the
+# due day (and once more the day after it); followers hear of a meeting this many days before.
+REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
+MEETING_REMINDER_DAYS = envint("MEETING_REMINDER_DAYS", 3)
 
 # The member register (members.register.lookups): how many times a day a user may be answered that
 # an ID number they typed or uploaded belongs to a member of a unit they may not read; past it their

@@ -21,6 +21,7 @@ urlpatterns = [
     path("organising/", include("organising.urls")),
     path("ratings/", include("ratings.urls")),
     path("training/", include("training.urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ from .builder import ProvinceBuilder
 from .people import seed_register
 from .tables import DEMO_PASSWORD, FEDERATIONS, MERGE, PROVINCE_CODE
 
+DEMO_MAIL_DOMAIN = "ldld.example.vn"  # the demo users' made-up addresses (notices by e-mail)
 USERS = [
     # username, full name, role, federations followed as a steering-committee member
     ("bantochuc", "Nguyễn Thị Lan", Role.PROVINCIAL_STAFF, []),
@@ -97,11 +98,16 @@ def _users(federations: dict[str, Organisation]) -> tuple[object, dict]:
     for username, full_name, role, followed in USERS:
         # Vietnamese names read family name first: keep the whole name in first_name so that
         # get_full_name() gives "Nguyễn Thị Lan", not "Lan Nguyễn Thị".
-        users[username] = User.objects.create(username=username, password=password, first_name=full_name)
+        users[username] = User.objects.create(
+            username=username, password=password, first_name=full_name, email=f"{username}@{DEMO_MAIL_DOMAIN}"
+        )
         profile = UserProfile.objects.create(user=users[username], role=role)
         profile.followed_federations.set([federations[code] for code in followed])
     for code, *_rest in FEDERATIONS:
-        user = User.objects.create(username=f"cb.{code.lower()}", password=password, first_name=f"Cán bộ {code}")
+        username = f"cb.{code.lower()}"
+        user = User.objects.create(
+            username=username, password=password, first_name=f"Cán bộ {code}", email=f"{username}@{DEMO_MAIL_DOMAIN}"
+        )
         UserProfile.objects.create(user=user, role=Role.FEDERATION_STAFF, federation=federations[code])
         users[code] = user
     return admin, users

@@ -213,6 +213,21 @@ def test_the_2021_window_does_not_depend_on_the_day_the_demo_is_built():
     assert window_rows(Month(2021, 3)) == window_rows(Month(2026, 10))
 
 
+def test_the_demo_users_have_addresses_and_notices_to_show(province):
+    """notices seeds its demo when seed_demo records itself: each federation's staff have the
+    months approved last and, where the last month is not sent, a reminder; nothing is mailed."""
+    from django.contrib.auth import get_user_model
+
+    from notices.models import Notice
+
+    users = get_user_model().objects.filter(profile__isnull=False)
+    assert all(user.email.endswith("@ldld.example.vn") for user in users)
+    assert set(Notice.objects.values_list("kind", flat=True)) == {"return_approved", "return_due"}
+    unread = Notice.objects.filter(user__username="cb.tptn", read_at__isnull=True)
+    assert unread.filter(kind="return_approved", data__month=str(END - 2)).exists()
+    assert not Notice.objects.exclude(email=Notice.Email.NONE).exists()
+
+
 @pytest.mark.browser
 def test_a_leader_logs_in_and_reads_the_2021_report(live_server, page, output_path, time_machine):
     time_machine.move_to(WORKED_EXAMPLE_DAY)

@@ -42,8 +42,22 @@ def build_world() -> dict:
         **_organising_world(),
         **_training_world(),
         **_security_world(),
-        "users": _users(federation, other_federation),
+        **_notices_world(_users(federation, other_federation)),
     }
+
+
+def _notices_world(users: dict) -> dict:
+    """The users, and a notice for DT's staff and one for PB's: each reads and marks only their own."""
+    from notices.models import Notice
+    from notices.services import notices_create
+
+    notices = {}
+    for code, role in (("DT", "federation"), ("PB", "other_federation")):
+        (notices[code],) = notices_create(
+            users=[users[role]], kind=Notice.Kind.RETURN_APPROVED, data={"org": code, "month": "03/2021"},
+            link=f"/figures/{code}/2021-03/",
+        )  # fmt: skip
+    return {"users": users, "notices": notices}
 
 
 def _users(federation, other_federation) -> dict:

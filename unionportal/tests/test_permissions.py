@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from members.models import AuditEntry
 from members.tests import test_permissions_figures, test_permissions_register, test_permissions_tree
+from notices.tests import test_permissions as notices_slice
 from organising.tests import test_permissions as organising_slice
 from ratings.tests import test_permissions as ratings_slice
 from reports.tests import test_permissions as reports_slice
@@ -44,7 +45,7 @@ PROJECT = {
 }
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
-    test_permissions_register, organising_slice, training_slice,
+    test_permissions_register, organising_slice, training_slice, notices_slice,
 )  # fmt: skip
 
 # The module builds its world once: its tests stay on one of make test's workers.
@@ -178,6 +179,8 @@ def test_posts_without_the_csrf_token_are_refused(matrix_world):
 
 # Rows of these are born from services (the workflow, affiliations, the audit trail): no add form.
 ADD_CLOSED = {"members.monthlyreturn", "members.affiliation", "members.auditentry"}
+# Notices come from actions and reminders from send_reminders: the admin only reads them.
+ADD_CLOSED |= {"notices.notice", "notices.reminder"}
 # django-axes keeps its login attempts itself: they are read and deleted, never added.
 ADD_CLOSED |= {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
