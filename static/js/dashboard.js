@@ -130,7 +130,10 @@
       options: {
         ...base,
         indexAxis: "y",
-        scales: { x: { stacked: true, max: 100, ticks: { callback: (value) => `${value} %` } }, y: { stacked: true } },
+        scales: {
+          x: { stacked: true, max: 100, ticks: { callback: (value) => `${value} %` } },
+          y: { stacked: true, ticks: { autoSkip: false } },
+        },
         plugins: {
           ...base.plugins,
           tooltip: {
@@ -148,7 +151,10 @@
       options: {
         ...base,
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, ticks: { callback: (value) => `${value} %` } } },
+        scales: {
+          x: { beginAtZero: true, ticks: { callback: (value) => `${value} %` } },
+          y: { ticks: { autoSkip: false } }, // every sector named, however narrow the screen
+        },
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { label: (item) => percent(item.parsed.x) } },
