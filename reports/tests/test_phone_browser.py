@@ -153,3 +153,9 @@ def test_at_a_desk_the_pages_fit_and_the_wide_table_scrolls_in_its_box(leader_pa
     _open(page, f"{live_server.url}{cdcs}", lambda: shot("cdcs"))
     _open(page, f"{live_server.url}{reverse('reports:brief')}?{RANGE}", lambda: shot("brief"))
     expect(page.locator("#brief-pdf")).to_be_visible()
+
+    # Tablets, upright (the ranked list) and on their side (the table): nothing wider than the screen.
+    for viewport in ({"width": 820, "height": 1180}, {"width": 1024, "height": 768}):
+        page.set_viewport_size(viewport)
+        for url in (f"{reverse('reports:dashboard')}?{RANGE}", detail, cdcs, f"{reverse('reports:brief')}?{RANGE}"):
+            _open(page, f"{live_server.url}{url}", lambda: None)
