@@ -3,6 +3,8 @@ drill-downs fit the screen's width (a wide table scrolls in its own box, never t
 federations read as a ranked list on the phone, and the breadcrumb leads back to the dashboard.
 The province is conftest.py's `world` (01–06/2021)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -18,7 +20,8 @@ ATTAINMENT = {"DT": ("63,3 %", "380 / 600"), "PB": ("22,5 %", "90 / 400"), "KCN"
 
 
 def _fits_the_width(page) -> None:
-    """The page never scrolls sideways."""
+    """The page never scrolls sideways (once loaded, its scripts run)."""
+    page.wait_for_load_state("load")
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], (page.url, width)
 
@@ -98,7 +101,7 @@ def test_on_the_phone_a_leader_reads_the_ranking_the_brief_and_the_drilldowns(le
     _fits_the_width(page)
     expect(page.locator("#range-form")).to_be_hidden()
     cdcs_box = page.locator("#cdcs-lines").locator("xpath=..")
-    assert "scrolls-x" in cdcs_box.get_attribute("class")  # the table scrolls in its box…
+    expect(cdcs_box).to_have_class(re.compile(r"\bscrolls-x\b"))  # the table scrolls in its box…
     hint = cdcs_box.locator("xpath=preceding-sibling::div[1]")
     expect(hint).to_have_text("Vuốt ngang để xem thêm →")  # …and says so
     expect(hint).to_be_visible()
