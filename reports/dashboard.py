@@ -9,7 +9,7 @@ queries for 2 federations or 30, 12 months or 72."""
 import math
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy
@@ -29,7 +29,7 @@ from targets.models import Quota
 from unionportal.lib.months import Month, month_range
 
 from .dashboard_organising import organising_card
-from .selectors import Attainment, NetFigures, ProgressReport, Row, Scope, progress_report
+from .selectors import Attainment, Figures, NetFigures, ProgressReport, Row, Scope, progress_report
 
 
 @dataclass
@@ -178,6 +178,11 @@ class Dashboard:
     def months_left(self) -> int:
         return 12 - self.report.end.month
 
+    @property
+    def ranked_lines(self) -> list[FederationLine]:
+        """The lines as the dashboard's table opens: by rank, the unranked last, by name."""
+        return sorted(self.lines, key=lambda line: (line.rank is None, line.rank or 0, line.row.org.name))
+
 
 NO_RETURN = gettext_lazy("Chưa nhập")
 
@@ -190,21 +195,23 @@ def followed_federation_ids(user) -> set[int]:
 def dashboard(
     *, start: Month, end: Month, scope: Scope, only: Collection[int] | None = None, organising: bool = True
 ) -> Dashboard:
-    """The dashboard of a range for a scope. `only`: ids of the federations the federation table
-    and the laggards keep (a steering-committee member's own), None for all. `organising`: with the
-    card of the organising pipeline (it reads every enterprise's history), which the Excel file
-    of the dashboard's tables leaves out."""
+    """The dashboard of a range for a scope. `only`: ids of the federations the dashboard keeps
+    (a steering-committee member's own), None for all: the table, the laggards, the tiles (their
+    sum, report.total) and the charts' series show those federations only; the ranks stay the
+    province's. `organising`: with the card of the organising pipeline (it reads every
+    enterprise's history), which the Excel file of the dashboard's tables leaves out."""
     report = progress_report(start=start, end=end, scope=scope)  # which brings the summary up to `end`
     programme_start = Month(report.programme.first_year, 1) if report.programme else None
     year_start = Month(end.year, 1)
     first = min(m for m in (start, year_start, programme_start) if m is not None)
-    by_month = _series(scope, first, end)
+    by_month = _series(scope, first, end, only)
 
     rows = report.rows
     ranks = _ranks(rows) if scope.org.is_province else {}  # a rank among one federation says nothing
     statuses = _statuses([row.org.pk for row in rows], end)
     if only is not None:
         rows = [row for row in rows if row.org.pk in only]
+        report = replace(report, total=_rows_total(scope.org, rows, elapsed=report.total))
     lines = [FederationLine(row=row, rank=ranks.get(row.org.pk), status=statuses.get(row.org.pk)) for row in rows]
     return Dashboard(
         report=report,
@@ -212,9 +219,9 @@ def dashboard(
         laggards=_laggards(rows, months_left=12 - end.month),
         months=[MonthTotals(month, _sum_groups(by_month.get(month, {}).values())) for month in month_range(start, end)],
         sector_groups=_sector_groups(by_month, start, end),
-        cumulative=_cumulative(report, by_month, programme_start),
+        cumulative=_cumulative(report, by_month, programme_start, only),
         projection=_projection(report, by_month),
-        density=_density(scope, end),
+        density=_density(scope, end, only),
         only_followed=only is not None,
         lost_by_reason=[
             (reason, LossReason(reason).label, count) for reason, count in report.total.figures.lost_by_reason.items()
@@ -229,11 +236,13 @@ _FLOW_COLUMNS = ("admitted", "transferred_in", *LOSS_FIELDS.values(), "unions_fo
 _STOCK_COLUMNS = ("members_end", "unions_end")
 
 
-def _series(scope: Scope, first: Month, end: Month) -> dict[Month, dict[str, Totals]]:
-    """Per month and sector group, the scope's federations summed. One query."""
+def _series(scope: Scope, first: Month, end: Month, only: Collection[int] | None) -> dict[Month, dict[str, Totals]]:
+    """Per month and sector group, the scope's federations (those in `only`) summed. One query."""
     rows = FederationMonth.objects.filter(month__gte=first.first_day, month__lte=end.first_day)
     if scope.federation_id:
         rows = rows.filter(federation_id=scope.federation_id)
+    if only is not None:
+        rows = rows.filter(federation_id__in=only)
     if scope.sector_group:
         rows = rows.filter(sector_group=scope.sector_group)
     # Annotations may not reuse a field's name, hence the "sum_" prefix.
@@ -253,11 +262,13 @@ def _series(scope: Scope, first: Month, end: Month) -> dict[Month, dict[str, Tot
     return series
 
 
-def _density(scope: Scope, end: Month) -> list[Density]:
+def _density(scope: Scope, end: Month, only: Collection[int] | None) -> list[Density]:
     """Members ÷ workers per sector, from the end month's rows. One query."""
     rows = MonthlyFigure.objects.filter(scope.cdcs_filter("cdcs__"), month=end.first_day)
     if scope.federation_id:
         rows = rows.filter(federation_id=scope.federation_id)
+    if only is not None:
+        rows = rows.filter(federation_id__in=only)
     sums = {
         row["cdcs__sector"]: row
         for row in rows.order_by().values("cdcs__sector").annotate(members=Sum("members_end"), workers=Sum("workers"))
@@ -277,18 +288,44 @@ def _statuses(federation_ids: list[int], month: Month) -> dict[int, str]:
     )
 
 
-def _year_quotas(report: ProgressReport) -> dict[int, int]:
-    """The scope organisation's member quota of each year of the programme. One query."""
+def _year_quotas(report: ProgressReport, only: Collection[int] | None) -> dict[int, int]:
+    """The member quota of each year of the programme: the scope organisation's, or the sum of
+    the federations in `only`. One query."""
     if report.programme is None or report.scope.sector_group:
         return {}
-    return dict(
-        Quota.objects.filter(programme=report.programme, organisation=report.scope.org).values_list(
-            "year", "new_members"
-        )
-    )
+    quotas = Quota.objects.filter(programme=report.programme)
+    if only is None:
+        return dict(quotas.filter(organisation=report.scope.org).values_list("year", "new_members"))
+    sums = quotas.filter(organisation_id__in=only).order_by().values("year").annotate(total=Sum("new_members"))
+    return {row["year"]: row["total"] for row in sums}
 
 
 # --- shaping --------------------------------------------------------------------------------
+
+
+def _rows_total(org: Organisation, rows: list[Row], *, elapsed: Row) -> Row:
+    """The rows summed as one row of `org`: every figure, and each attainment's actual and quota
+    (None when no row has one), at the share of time of `elapsed`'s attainments."""
+    figures = Figures()
+    for row in rows:
+        for name in (item.name for item in fields(Figures)):
+            if name == "lost_by_reason":
+                for reason, count in row.figures.lost_by_reason.items():
+                    figures.lost_by_reason[reason] += count
+            else:
+                setattr(figures, name, getattr(figures, name) + getattr(row.figures, name))
+
+    def attainment(name: str) -> Attainment:
+        parts = [getattr(row, name) for row in rows]
+        quotas = [part.quota for part in parts if part.quota is not None]
+        return Attainment(
+            actual=sum(part.actual for part in parts),
+            quota=sum(quotas) if quotas else None,
+            elapsed=getattr(elapsed, name).elapsed,
+        )
+
+    names = ("year_members", "year_unions", "programme_members", "programme_unions")
+    return Row(org, figures, *(attainment(name) for name in names))
 
 
 def _sum_groups(groups) -> Totals:
@@ -315,11 +352,13 @@ def _admitted(by_month, month: Month) -> int:
     return sum(part.admitted for part in by_month.get(month, {}).values())
 
 
-def _cumulative(report: ProgressReport, by_month, programme_start: Month | None) -> list[CumulativePoint]:
+def _cumulative(
+    report: ProgressReport, by_month, programme_start: Month | None, only: Collection[int] | None
+) -> list[CumulativePoint]:
     """From the programme's first month to the end of the range."""
     if programme_start is None:
         return []
-    quotas = _year_quotas(report)
+    quotas = _year_quotas(report, only)
     points, admitted = [], 0
     for month in month_range(programme_start, report.end):
         admitted += _admitted(by_month, month)

@@ -209,7 +209,8 @@ def test_the_page_shows_the_figures_the_vietnamese_way(world, client_for, leader
 
 def test_figures_link_to_the_federation_drilldown_for_the_same_range(world, client_for, leader):
     html = client_for(leader).get(URL, RANGE).content.decode()
-    link = reverse("reports:federation_detail", args=["DT"]) + "?start=2021-01&amp;end=2021-06"
+    back = "%2Freports%2Fdashboard%2F%3Fstart%3D2021-01%26end%3D2021-06%26org%3DTN"  # to come back here
+    link = reverse("reports:federation_detail", args=["DT"]) + f"?start=2021-01&amp;end=2021-06&amp;from={back}"
     assert f'href="{link}"' in html
 
 
@@ -248,7 +249,47 @@ def test_my_federations_limits_the_table_and_the_laggards(world, client_for, lea
     assert {line.row.org.code for line in board.lines} == {"DT", "KCN"}
     assert [laggard.row.org.code for laggard in board.laggards] == ["DT"]
     assert _line(board, "DT").rank == 1  # the rank stays the province's
-    assert board.report.total.figures.admitted == 540  # tiles stay the scope's
+
+
+def test_my_federations_narrows_the_tiles_to_the_sum_of_the_shown_federations(
+    world, client_for, leader, federation, kcn
+):
+    UserProfile.objects.get(user=leader).followed_federations.set([federation, kcn])
+    response = client_for(leader).get(URL, {**RANGE, "mine": "on"})
+    board = response.context["board"]
+    total, lines = board.report.total, board.lines
+    f = total.figures
+    # DT: 350 + 20 + 10 admitted, 10 + 5 − 3 decrease, 1.338 + 20 + 10 members; KCN: 70 admitted, 370 members.
+    assert (f.admitted, f.decrease, f.net_members, f.members_end) == (450, 12, 438, 1738)
+    assert (f.unions_founded, f.unions_dissolved, f.unions_end) == (2, 0, 4)
+    for name in ("admitted", "decrease", "net_members", "members_end", "unions_founded", "unions_end"):
+        assert getattr(f, name) == sum(getattr(line.row.figures, name) for line in lines), name
+    # Attainment: DT's quota only (KCN has none), the admissions of both.
+    assert (total.year_members.actual, total.year_members.quota, total.year_members.percent) == (450, 600, 75)
+    assert total.year_members.expected_percent == 50
+    html = response.content.decode()
+    assert 'data-figure="admitted">450<' in html and 'data-figure="members_end">1.738<' in html
+    assert 'data-figure="year_members">75,0 %<' in html
+    # The charts' series are the same federations': the months add up to the tiles.
+    assert sum(point.totals.admitted for point in board.months) == 450
+    assert board.cumulative[-1].quota == 300  # half of DT's 600 by June
+    assert sum(density.members for density in board.density) == 1738
+
+
+def test_the_federation_table_opens_ranked(world, client_for, leader):
+    response = client_for(leader).get(URL, RANGE)
+    board = response.context["board"]
+    # DT 380/600 = 63 %, PB 90/400 = 22,5 %; KCN and VY have no quota, last, by name.
+    assert [(line.row.org.code, line.rank) for line in board.ranked_lines] == [
+        ("DT", 1), ("PB", 2), ("KCN", None), ("VY", None),
+    ]  # fmt: skip
+    html = response.content.decode()
+    table = html[html.index('id="dash-federations"') :]
+    order = [table.index(f'data-org="{code}"') for code in ("DT", "PB", "KCN", "VY")]
+    assert order == sorted(order)
+    assert 'aria-sort="ascending"' in table[: table.index("</thead>")]  # the rank column, marked as sorted
+    ranked = html[html.index('id="dash-ranked"') :]
+    assert ranked.index('data-org="DT"') < ranked.index('data-org="PB"') < ranked.index('data-org="KCN"')
 
 
 def test_federation_staff_see_only_their_own_federation(world, client_for, federation_user):

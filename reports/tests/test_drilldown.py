@@ -308,6 +308,31 @@ def test_a_cdcs_name_typed_as_a_formula_stays_text_in_the_export(federation, mak
     assert [row[1] for row in rows if row[0] == "DT99"] == ["'" + '=HYPERLINK("http://x.example")']
 
 
+def test_the_breadcrumb_leads_back_to_the_page_the_drilldown_came_from(province_data, client_for, leader):
+    client = client_for(leader)
+    url = reverse("reports:federation_detail", kwargs={"code": "DT"})
+    back = "/reports/dashboard/?start=2021-03&end=2021-05&org=TN"
+    assert client.get(url, {**RANGE, "from": back}).context["breadcrumbs"][0] == ("Bảng điều khiển", back)
+
+    # The CĐCS links carry it on: the CĐCS page leads back there too, through the federation.
+    response = client.get(reverse("reports:cdcs_months", kwargs={"code": "DT01"}), {**RANGE, "from": back})
+    crumbs = response.context["breadcrumbs"]
+    assert [label for label, _url in crumbs] == ["Bảng điều khiển", "LĐLĐ huyện Đại Từ"]
+    assert crumbs[0][1] == back and "from=%2Freports%2Fdashboard%2F" in crumbs[1][1]
+    hidden = 'name="from" value="/reports/dashboard/?start=2021-03&amp;end=2021-05&amp;org=TN"'
+    assert hidden in response.content.decode()  # and the range form keeps it
+
+    # Without `from`, the referer, when it is one of the report pages: here the brief.
+    referer = "http://testserver/reports/brief/?start=2021-01&end=2021-06"
+    response = client.get(url, RANGE, HTTP_REFERER=referer)
+    assert response.context["breadcrumbs"][0] == ("Báo cáo nhanh", "/reports/brief/?start=2021-01&end=2021-06")
+
+    # Anywhere else is no way back: the breadcrumb starts at the province's report.
+    for elsewhere in ("https://evil.example/reports/dashboard/", "//evil.example/", "javascript:alert(1)", "/admin/"):
+        crumbs = client.get(url, {**RANGE, "from": elsewhere}).context["breadcrumbs"]
+        assert crumbs[0] == ("Toàn tỉnh", "/reports/?start=2021-03&end=2021-05&org=TN"), elsewhere
+
+
 # --- in a real browser ------------------------------------------------------------------------
 
 

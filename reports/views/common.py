@@ -1,8 +1,19 @@
 """What the report views share."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+
+# The pages a drill-down's breadcrumb leads back to, and what the crumb is called.
+BACK_PAGES = {
+    "reports:dashboard": gettext_lazy("Bảng điều khiển"),
+    "reports:progress": gettext_lazy("Báo cáo"),
+    "reports:brief": gettext_lazy("Báo cáo nhanh"),
+}
 
 
 def with_query(request, url_name: str) -> str:
@@ -17,3 +28,22 @@ def refused(request, form, url: str, message: str):
     problems = " ".join(str(problem) for problems in form.errors.values() for problem in problems)
     messages.error(request, message % {"problems": problems})
     return redirect(url)
+
+
+def came_from(request) -> tuple[str, str] | None:
+    """Where a drill-down was opened from, as (label, path with its query): the `from` parameter
+    the links carry, else the referer; either only when it is one of this site's BACK_PAGES, so
+    that a link can send nobody elsewhere."""
+    for candidate in (request.GET.get("from", ""), request.headers.get("referer", "")):
+        if not candidate or not url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            continue
+        parts = urlsplit(candidate)
+        try:
+            label = BACK_PAGES.get(resolve(parts.path).view_name)
+        except Resolver404:
+            continue
+        if label:
+            return str(label), urlunsplit(("", "", parts.path, parts.query, ""))
+    return None

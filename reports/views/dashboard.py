@@ -83,7 +83,7 @@ def dashboard_page(request):
             report=report,
             charts=charts(board),
             scope_label=SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
-            range_query=range_query(report),
+            range_query=range_query(report, request.get_full_path()),
             export_query=form.data.urlencode(),
         )
     return render(request, "reports/dashboard.html", context)

@@ -2,7 +2,8 @@
 
 Both take the report's query string (start=YYYY-MM&end=YYYY-MM, optional sector_group; this
 year so far without one) and keep it in every link, so that the breadcrumb Toàn tỉnh →
-federation → CĐCS shows the same range at each step."""
+federation → CĐCS shows the same range at each step. Opened from the dashboard, the report page
+or the brief (`from`, else the referer), the breadcrumb starts there instead of at Toàn tỉnh."""
 
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from ..drilldown import federation_cdcs
 from ..drilldown_xlsx import cdcs_months_file, cdcs_months_workbook, federation_file, federation_workbook
 from ..forms import ProgressForm
 from ..selectors import Scope, progress_report
-from .common import refused
+from .common import came_from, refused
 
 RANGE_KEYS = ("start", "end", "sector_group")
 
@@ -62,12 +63,27 @@ def _with_query(url: str, query: dict[str, str]) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _breadcrumbs(user, query: dict[str, str], federation: Organisation | None) -> list[tuple[str, str]]:
-    """Toàn tỉnh (the report page for the province, if the user sees it) → the federation."""
+def _drill_query(request, form: RangeForm) -> tuple[dict[str, str], tuple[str, str] | None]:
+    """The query the page's links keep (the range, and `from` when it came from a report page),
+    and that page as (label, url)."""
+    query, back = _range_query(form), came_from(request)
+    if back is not None:
+        query["from"] = back[1]
+    return query, back
+
+
+def _breadcrumbs(
+    user, query: dict[str, str], federation: Organisation | None, back: tuple[str, str] | None
+) -> list[tuple[str, str]]:
+    """The page it came from, else Toàn tỉnh (the report page for the province, if the user
+    sees it) → the federation."""
     crumbs = []
     province = orgs_visible_to(user).filter(kind=Organisation.Kind.PROVINCE).first()
-    if province is not None:
-        crumbs.append((_("Toàn tỉnh"), _with_query(reverse("reports:progress"), {**query, "org": province.code})))
+    if back is not None:
+        crumbs.append(back)
+    elif province is not None:
+        range_only = {key: value for key, value in query.items() if key in RANGE_KEYS}
+        crumbs.append((_("Toàn tỉnh"), _with_query(reverse("reports:progress"), {**range_only, "org": province.code})))
     if federation is not None:
         url = reverse("reports:federation_detail", kwargs={"code": federation.code})
         crumbs.append((federation.name, _with_query(url, query)))
@@ -96,12 +112,13 @@ def federation_detail(request, code: str):
     """A federation's figures for the range, then one line per CĐCS that makes them."""
     org = _federation(request.user, code)
     form = _range_form(request)
-    query = _range_query(form)
+    query, back = _drill_query(request, form)
     context = {
         "form": form,
         "org": org,
         "query": urlencode(query),
-        "breadcrumbs": _breadcrumbs(request.user, query, None),
+        "came_from": query.get("from", ""),
+        "breadcrumbs": _breadcrumbs(request.user, query, None, back),
     }
     if form.is_valid():
         start, end, sector_group = form.cleaned_data["start"], form.cleaned_data["end"], _sector_group(form)
@@ -140,8 +157,8 @@ def cdcs_months(request, code: str):
     """Every monthly row of one CĐCS in the range (those the user may read), with a total line."""
     cdcs = _visible_cdcs(request.user, code)
     form = _range_form(request)
-    query = _range_query(form)
-    context = {"form": form, "cdcs": cdcs, "query": urlencode(query)}
+    query, back = _drill_query(request, form)
+    context = {"form": form, "cdcs": cdcs, "query": urlencode(query), "came_from": query.get("from", "")}
     federation = None
     if form.is_valid():
         months = cdcs_months_selector(
@@ -160,7 +177,7 @@ def cdcs_months(request, code: str):
             visible_orgs=visible_orgs,
             reasons=[(reason.value, reason.label) for reason in LossReason],
         )
-    context["breadcrumbs"] = _breadcrumbs(request.user, query, federation)
+    context["breadcrumbs"] = _breadcrumbs(request.user, query, federation, back)
     return render(request, "reports/cdcs_months.html", context)
 
 

@@ -76,7 +76,7 @@ def progress(request):
         "export_query": request.GET.urlencode(),
     }
     if form.is_valid():
-        context.update(_report_context(_report(form)))
+        context.update(_report_context(_report(form), request.get_full_path()))
     return render(request, "reports/progress.html", context)
 
 
@@ -93,20 +93,23 @@ def progress_export(request):
     return xlsx_response(progress_workbook(report), progress_file_name(report))
 
 
-def range_query(report: ProgressReport) -> str:
-    """The query string a drill-down link carries: the range and the sector group, if any."""
+def range_query(report: ProgressReport, back: str = "") -> str:
+    """The query string a drill-down link carries: the range and the sector group, if any, and
+    the page to go back to (`from`, this page's path and query)."""
     query = {"start": report.start.iso, "end": report.end.iso}
     if report.scope.sector_group:
         query["sector_group"] = report.scope.sector_group
+    if back:
+        query["from"] = back
     return urlencode(query)
 
 
-def _report_context(report: ProgressReport) -> dict:
+def _report_context(report: ProgressReport, back: str) -> dict:
     total = report.total
     with_quotas = report.programme is not None and report.scope.sector_group is None
     context = {
         "report": report,
-        "range_query": range_query(report),
+        "range_query": range_query(report, back),
         "sentence": progress_sentence(report),
         "scope_label": SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
         "lost_rows": [

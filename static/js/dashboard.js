@@ -6,11 +6,14 @@
   const decimal = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   const percent = (value) => (value === null || value === undefined ? "–" : `${decimal.format(value)} %`);
 
-  // --- sorting: click a column's header; numbers by data-value, empty cells always last ---
+  // --- sorting: click a column's header; numbers by data-value, empty cells always last. The
+  // first click puts the largest number first (the smallest with data-sort-first=ascending, as
+  // for the rank), text from A; the next click turns the order round. ---
   function sortBy(table, th) {
     const index = Array.from(th.parentElement.children).indexOf(th);
     const numeric = th.dataset.sort === "number";
-    const ascending = th.getAttribute("aria-sort") !== "ascending";
+    const current = th.getAttribute("aria-sort");
+    const ascending = current ? current !== "ascending" : !numeric || th.dataset.sortFirst === "ascending";
     th.parentElement.querySelectorAll("th").forEach((other) => other.removeAttribute("aria-sort"));
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     const body = table.tBodies[0];
@@ -61,6 +64,21 @@
     callbacks: { label: (item) => `${item.dataset.label}: ${count.format(item.parsed.y ?? item.parsed)}` },
   };
   const base = { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "bottom" } } };
+  // Long category names (the sectors) broken into lines, shorter on a phone, so that the axis
+  // leaves the bars room and no name is cut.
+  const wrapped = (labels, canvas) => {
+    const width = canvas.parentElement.clientWidth;
+    const most = width < 576 ? 14 : 26;
+    return labels.map((label) => {
+      const lines = [];
+      label.split(" ").forEach((word) => {
+        const last = lines.length - 1;
+        if (last >= 0 && `${lines[last]} ${word}`.length <= most) lines[last] = `${lines[last]} ${word}`;
+        else lines.push(word);
+      });
+      return lines.length > 1 ? lines : label;
+    });
+  };
 
   const builders = {
     cumulative: (data) => ({
@@ -93,15 +111,15 @@
       options: {
         ...base,
         plugins: {
-          legend: { position: "right" },
+          legend: { position: "bottom", labels: { boxWidth: 12 } },
           tooltip: { callbacks: { label: (item) => `${item.label}: ${count.format(item.parsed)}` } },
         },
       },
     }),
-    sectors: (data) => ({
+    sectors: (data, canvas) => ({
       type: "bar",
       data: {
-        labels: data.labels,
+        labels: wrapped(data.labels, canvas),
         datasets: data.datasets.map((set, index) => ({
           label: set.label,
           data: set.shares,
@@ -112,7 +130,10 @@
       options: {
         ...base,
         indexAxis: "y",
-        scales: { x: { stacked: true, max: 100, ticks: { callback: (value) => `${value} %` } }, y: { stacked: true } },
+        scales: {
+          x: { stacked: true, max: 100, ticks: { callback: (value) => `${value} %` } },
+          y: { stacked: true, ticks: { autoSkip: false } },
+        },
         plugins: {
           ...base.plugins,
           tooltip: {
@@ -124,13 +145,16 @@
         },
       },
     }),
-    density: (data) => ({
+    density: (data, canvas) => ({
       type: "bar",
-      data: { labels: data.labels, datasets: [{ label: data.series, data: data.values, backgroundColor: BLUE }] },
+      data: { labels: wrapped(data.labels, canvas), datasets: [{ label: data.series, data: data.values, backgroundColor: BLUE }] },
       options: {
         ...base,
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, ticks: { callback: (value) => `${value} %` } } },
+        scales: {
+          x: { beginAtZero: true, ticks: { callback: (value) => `${value} %` } },
+          y: { ticks: { autoSkip: false } }, // every sector named, however narrow the screen
+        },
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { label: (item) => percent(item.parsed.x) } },
@@ -157,7 +181,7 @@
     const source = document.getElementById(`${canvas.id}-data`);
     const build = builders[canvas.dataset.chart];
     if (!source || !build) return;
-    const chart = new Chart(canvas, build(JSON.parse(source.textContent)));
+    const chart = new Chart(canvas, build(JSON.parse(source.textContent), canvas));
     // Printed pages are narrower than the screen: redraw to fit them, then back.
     window.addEventListener("beforeprint", () => chart.resize());
     window.addEventListener("afterprint", () => chart.resize());
