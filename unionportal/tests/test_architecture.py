@@ -22,6 +22,7 @@ LEVELS = {
     "ratings": 3,
     "training": 3,
     "reports": 4,
+    "desk": 5,
 }
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
