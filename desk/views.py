@@ -53,7 +53,8 @@ def approvals(request):
 
 
 def _decide(request, code: str, month: Month, action, success: str):
-    require_provincial(request.user)
+    """As the grid's buttons: another federation's code is not found (404) for federation staff;
+    the service itself admits provincial staff only (403 for others)."""
     org = access_org(request.user, code)
     try:
         action(org)

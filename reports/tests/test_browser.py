@@ -23,7 +23,7 @@ def demo(transactional_db):
 
 
 def test_a_leader_logs_in_and_reads_the_2021_report(demo, live_server, page, output_path):
-    log_in(page, f"{live_server.url}/", "lanhdao", password="demo-2018")
+    log_in(page, f"{live_server.url}/reports/", "lanhdao", password="demo-2018")
     assert "Báo cáo phát triển đoàn viên" in page.locator("h1").inner_text()
     page.fill("input[name=start]", "2018-01")
     page.fill("input[name=end]", "2021-03")
