@@ -7,3 +7,10 @@ class DeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "desk"
     label = "desk"
+
+    def ready(self):
+        from members.demo import register_seeder
+
+        from .demo import seed_desk
+
+        register_seeder(seed_desk)
