@@ -4,8 +4,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from unionportal.testing.login import log_in
 
