@@ -38,7 +38,8 @@ class FederationTodo:
     month: Month  # the month due: the last one that has ended
     due_at: datetime
     due: BoardRow
-    reopened: list[MonthlyReturn]  # earlier months back in draft: sent back, unlocked, edited after sending
+    earlier: list[MonthlyReturn]  # earlier months of the last year not (or no longer) sent
+    earlier_missing: Month | None  # the month before, if nothing at all was entered for it
     transfers: list[MemberTransfer]  # waiting for one of the federation's CĐCS to take the member
     transfers_count: int
     overdue: list  # enterprises whose next step's day has passed
@@ -51,20 +52,25 @@ class FederationTodo:
 
     @property
     def nothing_pending(self) -> bool:
-        return self.month_done and not (self.reopened or self.transfers_count or self.overdue_count or self.uploads)
+        return self.month_done and not (
+            self.earlier or self.earlier_missing or self.transfers_count or self.overdue_count or self.uploads
+        )
 
 
 def federation_todo(*, user, federation: Organisation, today: date, now: datetime | None = None) -> FederationTodo:
-    """What federation staff have to do now: the month due and its state, earlier months sent back
-    or reopened, member transfers waiting for their answer, overdue organising steps and uploads
-    left in preview. Fourteen queries."""
+    """What federation staff have to do now: the month due and its state, earlier months of the
+    last year not sent (sent back, unlocked, edited after sending, or never sent), member transfers
+    waiting for their answer, overdue organising steps and uploads left in preview. Eighteen queries."""
     month = Month.last_complete(today)
     (due,) = board_rows(month=month, federations=[federation], now=now)
-    reopened = list(
+    (before,) = board_rows(month=month - 1, federations=[federation], now=now)
+    earlier = list(
         MonthlyReturn.objects.filter(
-            federation=federation, status=MonthlyReturn.Status.DRAFT, month__lt=month.first_day
+            federation=federation,
+            status=MonthlyReturn.Status.DRAFT,
+            month__gte=(month - 12).first_day,
+            month__lt=month.first_day,
         )
-        .exclude(submitted_at__isnull=True)
         .select_related("sent_back_by", "unlocked_by", "changed_by")
         .order_by("month")
     )
@@ -78,7 +84,8 @@ def federation_todo(*, user, federation: Organisation, today: date, now: datetim
         month=month,
         due_at=return_due_at(month),
         due=due,
-        reopened=reopened,
+        earlier=earlier,
+        earlier_missing=month - 1 if before.monthly_return is None and before.cdcs_count else None,
         transfers=list(transfers.order_by("requested_at", "pk")[:SHOWN]),
         transfers_count=transfers.count(),
         overdue=list(overdue.order_by("next_step_on", "name")[:SHOWN]),

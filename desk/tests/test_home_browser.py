@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.figures.services import figures_record
-from members.figures.workflow import return_submit
+from members.figures.workflow import return_approve, return_submit
 from members.models import MonthlyReturn
 from unionportal.lib.months import Month
 from unionportal.testing.login import log_in
@@ -21,11 +21,13 @@ SCREENS = {"laptop": (1366, 768), "phone": (390, 844)}
 
 
 @pytest.fixture
-def submitted(federation, other_federation, federation_user, make_cdcs):
-    """DT's month due sent, with a warning nobody ticked (20 admitted, 10 workers not members);
-    PB's CĐCS has nothing for it."""
+def submitted(federation, other_federation, federation_user, provincial_staff, make_cdcs):
+    """DT's month due sent, with a warning nobody ticked (20 admitted, 10 workers not members), its
+    opening month approved; PB's CĐCS has nothing for the month due."""
     cdcs = make_cdcs(federation, opening=90, first_month=LAST - 1, workers=100, name="CĐCS Công ty May Việt Đức")
     make_cdcs(other_federation, opening=40, first_month=LAST - 1, name="CĐCS Trường THCS Hùng Sơn")
+    return_submit(federation=federation, month=LAST - 1, user=federation_user)
+    return_approve(federation=federation, month=LAST - 1, user=provincial_staff)
     figures_record(cdcs=cdcs, month=LAST, admitted=20, workers=100, user=federation_user)
     return return_submit(federation=federation, month=LAST, user=federation_user)
 
@@ -51,6 +53,7 @@ def test_federation_staff_land_on_their_work_and_open_the_grid(
     expect(page.locator("h1")).to_have_text("Việc cần làm")
     expect(page.locator("#todo-status")).to_have_text("Chưa có số liệu")
     expect(page.locator("#todo-transfers")).to_contain_text("Không có đề nghị nào đang chờ.")
+    expect(page.locator("#todo-earlier")).to_contain_text(f"Tháng {LAST - 1}: đang nhập, chưa gửi, đã quá hạn.")
     _fits(page, output_path, f"desk-todo-{screen}")
     page.click("#todo-open-grid")
     expect(page.locator("h1")).to_contain_text(f"Nhập số liệu tháng {LAST}")
@@ -68,6 +71,7 @@ def test_provincial_staff_approve_from_their_queue(
     item = page.locator(f'#queue-waiting li[data-federation="{federation.code}"]')
     expect(item).to_contain_text("⚠ 1 CĐCS có cảnh báo chưa kiểm tra")
     expect(page.locator('#queue-late li[data-federation="PB"]')).to_have_count(1)
+    expect(page.locator('#queue-late li[data-federation="DT"]')).to_have_count(0)
     _fits(page, output_path, f"desk-approvals-{screen}")
     item.locator("input[name=confirm]").check()
     item.locator("button", has_text="Duyệt và khóa số liệu").click()

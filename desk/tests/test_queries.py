@@ -56,7 +56,7 @@ def test_the_demo_gives_each_home_page_something_to_do(demo, db):
     assert "CĐCS" in text(find(dt, "section", id="todo-transfers")) and "→" in text(find(dt, id="todo-transfers"))
     assert "doanh-nghiep-dai-tu.xlsx" in text(find(dt, "section", id="todo-uploads"))
     tptn = page(_client("cb.tptn").get(reverse("desk:todo")))
-    assert "bất thường" in text(find(tptn, "section", id="todo-reopened"))
+    assert "bất thường" in text(find(tptn, "section", id="todo-earlier"))
     queue = page(_client("bantochuc").get(reverse("desk:approvals")))
     waiting = find_all(find(queue, "section", id="queue-waiting"), "li", data_federation=True)
     assert len(waiting) == MonthlyReturn.objects.filter(status=MonthlyReturn.Status.SUBMITTED).count() > 0

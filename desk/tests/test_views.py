@@ -62,6 +62,13 @@ def test_the_month_due_shows_its_deadline_and_state_and_opens_the_grid(client_fo
     assert not find_all(html, id="nothing-pending")
 
 
+def test_an_earlier_month_never_sent_is_on_the_list(client_for, federation_user, unions):
+    """The opening month the fixture saved (LAST - 1) was never sent, and its deadline has passed."""
+    html = page(client_for(federation_user).get(reverse("desk:todo")))
+    (item,) = find_all(find(html, "section", id="todo-earlier"), "li")
+    assert text(item) == f"Tháng {LAST - 1} : đang nhập, chưa gửi, đã quá hạn."
+
+
 def test_a_month_sent_back_says_why_to_the_federation(
     client_for, federation, federation_user, provincial_staff, submitted
 ):
@@ -72,7 +79,11 @@ def test_a_month_sent_back_says_why_to_the_federation(
     assert text(find(html, "a", id="todo-open-grid")) == "Sửa và gửi lại"
 
 
-def test_a_federation_with_nothing_to_do_is_told_so(client_for, federation_user, submitted):
+def test_a_federation_with_nothing_to_do_is_told_so(
+    client_for, federation, federation_user, provincial_staff, submitted
+):
+    return_submit(federation=federation, month=LAST - 1, user=federation_user)  # the opening month too
+    return_approve(federation=federation, month=LAST - 1, user=provincial_staff)
     html = page(client_for(federation_user).get(reverse("desk:todo")))
     assert "Không có việc gì đang chờ" in text(find(html, id="nothing-pending"))
     assert text(find(html, id="todo-status")) == "Đã gửi"
