@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ratings",
     "training",
     "reports",
+    "desk",
     "notices",
 ]
 
@@ -61,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.role",
+                "desk.context_processors.menu",
             ],
         },
     },

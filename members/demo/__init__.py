@@ -6,3 +6,17 @@ CĐCS founded and 64 dissolved.
 
 Each app seeds its own part (members.demo.province, targets.demo, organising.demo, ratings.demo,
 training.demo); reports' seed_demo command calls them in that order, in one transaction."""
+
+_LATER = []  # seeders of apps that stand above reports (desk), which seed_demo may not import
+
+
+def register_seeder(seed) -> None:
+    """An app above reports adds its demo rows after everyone's: seed_demo calls
+    `seed(federations=…, users=…, end=…)` last, in the same transaction. Registered from the app's
+    own apps.py, as its audit labels are."""
+    if seed not in _LATER:
+        _LATER.append(seed)
+
+
+def later_seeders() -> list:
+    return list(_LATER)

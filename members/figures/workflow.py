@@ -88,6 +88,13 @@ def open_warnings(federation: Organisation, month: Month) -> int:
     return grid_open_warnings(federation=federation, month=month)
 
 
+def open_warnings_many(returns) -> dict[tuple[int, Month], int]:
+    """open_warnings of many returns at once, by (federation id, month), for a queue of them."""
+    from .grid import grid_open_warnings_many  # late: the entry grid imports these services
+
+    return grid_open_warnings_many(returns)
+
+
 @transaction.atomic
 def return_approve(
     *,

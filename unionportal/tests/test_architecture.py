@@ -22,6 +22,7 @@ LEVELS = {
     "ratings": 3,
     "training": 3,
     "reports": 4,
+    "desk": 5,
     "notices": 5,  # told of every app's actions through the audit trail; nothing imports it
 }
 MAX_MODULE_LINES = 500

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from desk.tests import test_permissions as desk_slice
 from members.models import AuditEntry
 from members.tests import test_permissions_figures, test_permissions_register, test_permissions_tree
 from notices.tests import test_permissions as notices_slice
@@ -37,7 +38,7 @@ from unionportal.testing.matrix import (
 
 # The portal's own pages, outside every app.
 PROJECT = {
-    "home": ("get", signed_in(REDIRECT), {}),
+    "home": ("get", signed_in(REDIRECT, no_role=FORBIDDEN), {}),  # each role's own page; no role: whom to ask
     "login": ("get", {**everyone(REDIRECT), "anonymous": OK}, {}),
     "logout": ("get", everyone(NOT_ALLOWED), {}),
     "set_language": ("get", everyone(REDIRECT), {}),  # only a POST changes the language
@@ -45,7 +46,7 @@ PROJECT = {
 }
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
-    test_permissions_register, organising_slice, training_slice, notices_slice,
+    test_permissions_register, organising_slice, training_slice, notices_slice, desk_slice,
 )  # fmt: skip
 
 # The module builds its world once: its tests stay on one of make test's workers.

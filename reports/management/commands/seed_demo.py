@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.audit import audit_log
+from members.demo import later_seeders
 from members.demo.province import demo_exists, demo_logins, seed_members
 from members.models import AuditEntry
 from organising.demo import seed_organising
@@ -23,6 +24,8 @@ def seed_demo(*, end: Month) -> dict[str, int]:
     # Issue 8: the organising pipeline, the annual CĐCS rating and the cadre training.
     extra = {"province": world.province, "federations": world.federations, "users": world.users, "end": end}
     enterprises, ratings, courses = seed_organising(**extra), seed_ratings(**extra), seed_training(**extra)
+    for seed in later_seeders():  # the home pages' work to do (desk.demo)
+        seed(federations=world.federations, users=world.users, end=end)
     counts = {
         "federations": len(world.federations),
         "cdcs": world.cdcs,

@@ -1,0 +1,62 @@
+"""Each landing reads in a bounded number of queries on the demo province (13 federations, 1,574
+CĐCS, eight years of months), built once for the module up to the last month that has ended."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import MonthlyReturn
+from unionportal.lib.months import Month
+from unionportal.testing.html import find, find_all, page, text
+
+END = Month.last_complete(timezone.localdate())
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", until=END.iso, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def _client(username: str) -> Client:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.mark.parametrize(
+    "username,landing,most",
+    [
+        ("cb.dt", "desk:todo", 20),  # the federation with a transfer and an upload waiting
+        ("cb.tptn", "desk:todo", 20),  # the biggest, with a month sent back
+        ("bantochuc", "desk:approvals", 24),  # two months waiting: 3 queries each for their warnings
+        ("lanhdao", "reports:dashboard", 24),
+    ],
+)
+def test_each_landing_reads_in_a_bounded_number_of_queries(
+    demo, db, django_assert_max_num_queries, username, landing, most
+):
+    client = _client(username)
+    assert client.get(reverse("home")).url == reverse(landing)
+    with django_assert_max_num_queries(most):
+        assert client.get(reverse(landing)).status_code == 200
+
+
+def test_the_demo_gives_each_home_page_something_to_do(demo, db):
+    dt = page(_client("cb.dt").get(reverse("desk:todo")))
+    assert "CĐCS" in text(find(dt, "section", id="todo-transfers")) and "→" in text(find(dt, id="todo-transfers"))
+    assert "doanh-nghiep-dai-tu.xlsx" in text(find(dt, "section", id="todo-uploads"))
+    tptn = page(_client("cb.tptn").get(reverse("desk:todo")))
+    assert "bất thường" in text(find(tptn, "section", id="todo-earlier"))
+    queue = page(_client("bantochuc").get(reverse("desk:approvals")))
+    waiting = find_all(find(queue, "section", id="queue-waiting"), "li", data_federation=True)
+    assert len(waiting) == MonthlyReturn.objects.filter(status=MonthlyReturn.Status.SUBMITTED).count() > 0
