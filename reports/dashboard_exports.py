@@ -42,7 +42,8 @@ def dashboard_workbook(board: Dashboard) -> Workbook:
     headers, rows, formats = _federations(board)
     workbook = table_workbook(_("Theo đơn vị"), headers, rows, heading=heading)
     _format(workbook.active, len(heading) + 2, len(rows), formats)
-    _total_style(workbook.active, len(heading) + 2 + len(rows), len(headers))
+    if _has_total(board):
+        _total_style(workbook.active, len(heading) + 2 + len(rows), len(headers))
     _fit(workbook.active, len(heading) + 2, headers, rows)
     for title, (headers, rows, formats) in (
         (_("Chậm tiến độ"), _laggards(board)),
@@ -151,7 +152,7 @@ def _federations(board: Dashboard):
 
     formats = dict.fromkeys([*range(3, 12), 13], COUNT_FORMAT) | dict.fromkeys([12, 14, 15, 16, 17], PERCENT_FORMAT)
     rows = [line(item, item.row.org.name) for item in board.lines]
-    if len(board.lines) > 1 or board.only_followed:
+    if _has_total(board):
         # The scope's own row: its quotas are its own (the province's from the confederation),
         # and with only the followed federations listed it still counts every federation.
         total = board.report.total
@@ -159,6 +160,11 @@ def _federations(board: Dashboard):
         rows.append(line(FederationLine(row=total, rank=None, status=None), name))
         rows[-1][-1] = ""  # a return is a federation's, the total has none
     return headers, rows, formats
+
+
+def _has_total(board: Dashboard) -> bool:
+    """The federation sheet closes with the scope's row unless that row is its only line."""
+    return len(board.lines) > 1 or board.only_followed
 
 
 def _laggards(board: Dashboard):
