@@ -191,6 +191,13 @@ class Funnel:
     stuck: list[Stuck]
 
     @property
+    def rows_expected_whole(self) -> int:
+        """Σ of the rows' rounded expectations. The total rounds the unrounded sum of every
+        enterprise once (and counts the federations a row list may leave out), so the two can
+        differ; a page that shows both says why."""
+        return sum(row.expected_whole for row in self.rows)
+
+    @property
     def has_data(self) -> bool:
         stages = self.total.stages
         return bool(stages.open or stages.founded or stages.stalled or self.total.conversion.base)

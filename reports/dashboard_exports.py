@@ -4,13 +4,19 @@ behind every chart.
 Every sheet is written by unionportal.lib.xlsx (formula escaping, header style); numbers stay
 numbers, percentages are fractions formatted as such."""
 
+import math
+
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from members.models import SectorGroup
 from unionportal.lib.xlsx import COUNT_FORMAT, PERCENT_FORMAT, download_name, format_cells, table_workbook, write_table
 
 from .dashboard import Dashboard, FederationLine, Gap, Laggard
+
+TOTAL_FONT = Font(bold=True)
 
 
 def dashboard_file_name(board: Dashboard) -> str:
@@ -36,6 +42,9 @@ def dashboard_workbook(board: Dashboard) -> Workbook:
     headers, rows, formats = _federations(board)
     workbook = table_workbook(_("Theo đơn vị"), headers, rows, heading=heading)
     _format(workbook.active, len(heading) + 2, len(rows), formats)
+    if _has_total(board):
+        _total_style(workbook.active, len(heading) + 2 + len(rows), len(headers))
+    _fit(workbook.active, len(heading) + 2, headers, rows)
     for title, (headers, rows, formats) in (
         (_("Chậm tiến độ"), _laggards(board)),
         (_("Theo tháng"), _months(board)),
@@ -47,7 +56,42 @@ def dashboard_workbook(board: Dashboard) -> Workbook:
         sheet = workbook.create_sheet(title[:31])
         write_table(sheet, headers, rows)
         _format(sheet, 1, len(rows), formats)
+        _fit(sheet, 1, headers, rows)
     return workbook
+
+
+# Column widths in characters: a number column as wide as its widest figure with separators,
+# a text column as its longest text; headers wrap onto several lines rather than widen a column.
+MIN_WIDTH, MAX_WIDTH, NUMBER_PADDING = 9, 45, 3
+
+
+def _shown_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float) and value < 10:  # a fraction shown as a percentage, "63.5%"
+        return 6
+    if isinstance(value, int | float):
+        return len(f"{value:,.0f}")
+    return len(str(value))
+
+
+def _fit(sheet, header_row: int, headers, rows) -> None:
+    """Each column as wide as what it shows, its header wrapped within (the longest word of the
+    header decides the least width), the header row tall enough for the longest wrapped header."""
+    lines = 1
+    for column, title in enumerate(headers, start=1):
+        widest = max([_shown_width(row[column - 1]) for row in rows] or [0])
+        longest_word = max(len(word) for word in str(title).split())
+        width = min(MAX_WIDTH, max(MIN_WIDTH, widest + NUMBER_PADDING, longest_word + 2))
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        lines = max(lines, math.ceil(len(str(title)) / (width - 2)))
+    sheet.row_dimensions[header_row].height = 15 * lines
+
+
+def _total_style(sheet, row: int, columns: int) -> None:
+    """The total row in bold, as on the page."""
+    for column in range(1, columns + 1):
+        sheet.cell(row=row, column=column).font = TOTAL_FONT
 
 
 def _format(sheet, header_row: int, count: int, formats: dict[int, str]) -> None:
@@ -81,10 +125,10 @@ def _federations(board: Dashboard):
         _("Báo cáo tháng %(month)s") % {"month": board.report.end},
     ]
 
-    def line(item: FederationLine) -> list:
+    def line(item: FederationLine, name: str) -> list:
         row, f = item.row, item.row.figures
         return [
-            row.org.name,
+            name,
             row.org.code,
             f.admitted,
             f.decrease,
@@ -107,13 +151,27 @@ def _federations(board: Dashboard):
         ]
 
     formats = dict.fromkeys([*range(3, 12), 13], COUNT_FORMAT) | dict.fromkeys([12, 14, 15, 16, 17], PERCENT_FORMAT)
-    return headers, [line(item) for item in board.lines], formats
+    rows = [line(item, item.row.org.name) for item in board.lines]
+    if _has_total(board):
+        # The scope's own row: its quotas are its own (the province's from the confederation),
+        # and with only the followed federations listed it still counts every federation.
+        total = board.report.total
+        name = _("Toàn tỉnh (mọi đơn vị, không chỉ các đơn vị trên)") if board.only_followed else _("Tổng")
+        rows.append(line(FederationLine(row=total, rank=None, status=None), name))
+        rows[-1][-1] = ""  # a return is a federation's, the total has none
+    return headers, rows, formats
+
+
+def _has_total(board: Dashboard) -> bool:
+    """The federation sheet closes with the scope's row unless that row is its only line."""
+    return len(board.lines) > 1 or board.only_followed
 
 
 def _laggards(board: Dashboard):
     headers = [
         _("Đơn vị"),
         _("Mã"),
+        _("Chậm (điểm phần trăm, xếp theo cột này)"),
         _("Tỷ lệ đạt kết nạp"),
         _("Kết nạp còn thiếu"),
         _("Kết nạp mỗi tháng còn lại"),
@@ -130,12 +188,13 @@ def _laggards(board: Dashboard):
         return [
             laggard.row.org.name,
             laggard.row.org.code,
+            round(laggard.shortfall, 1),
             *gap(laggard.members),
             *gap(laggard.unions),
             _fraction(laggard.members.attainment.expected_percent),
         ]
 
-    formats = dict.fromkeys([3, 6, 9], PERCENT_FORMAT) | dict.fromkeys([4, 5, 7, 8], COUNT_FORMAT)
+    formats = {3: "0.0"} | dict.fromkeys([4, 7, 10], PERCENT_FORMAT) | dict.fromkeys([5, 6, 8, 9], COUNT_FORMAT)
     return headers, [line(laggard) for laggard in board.laggards], formats
 
 

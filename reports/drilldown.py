@@ -13,7 +13,7 @@ federations (subqueries), their flows (one grouped query over MonthlyFigure), th
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from members.models import (
@@ -90,6 +90,11 @@ def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | 
     """The CĐCS of federation_cdcs, each with the federation it was under before the range, at
     its end, when it was founded and dissolved, and its stock before and at the end."""
     before = start - 1
+    # Uncorrelated IN (…) lists, each read once through the federation's index: a correlated
+    # EXISTS per CĐCS scanned the federation's months once for every CĐCS of the province (10 s
+    # for the city's nine years on SQLite).
+    joined = Affiliation.objects.filter(federation=org, valid_from__range=(start.first_day, end.first_day))
+    reported = MonthlyFigure.objects.filter(federation=org, month__range=(start.first_day, end.first_day))
     return (
         GrassrootsUnion.objects.filter(sector_filter(sector_group))
         .annotate(
@@ -104,22 +109,11 @@ def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | 
             (
                 Q(founded_on__lte=end.last_day)
                 & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start.first_day))
-                & (
-                    Q(federation_before=org.pk)
-                    | Exists(
-                        Affiliation.objects.filter(
-                            cdcs=OuterRef("pk"), federation=org, valid_from__range=(start.first_day, end.first_day)
-                        )
-                    )
-                )
+                & (Q(federation_before=org.pk) | Q(pk__in=Subquery(joined.values("cdcs_id"))))
             )
             # Belt and braces: a CĐCS with figures reported by the federation in the range is
             # always shown, so that the flows add up whatever the register says.
-            | Exists(
-                MonthlyFigure.objects.filter(
-                    cdcs=OuterRef("pk"), federation=org, month__range=(start.first_day, end.first_day)
-                )
-            )
+            | Q(pk__in=Subquery(reported.values("cdcs_id")))
         )
         .order_by("code")
     )

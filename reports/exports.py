@@ -50,7 +50,7 @@ def progress_workbook(report: ProgressReport) -> Workbook:
         _table(sheet, row, _("Theo đơn vị"), _federation_table(report))
     sheet.freeze_panes = None  # write_table freezes below each table's header; here tables follow one another
     sheet.column_dimensions["A"].width = NAME_WIDTH
-    for letter in "BCDEFGHIJKLM":
+    for letter in "BCDEFGHIJKLMNOP":
         sheet.column_dimensions[letter].width = NUMBER_WIDTH
     return workbook
 
@@ -154,6 +154,8 @@ def _unions_table(report: ProgressReport) -> _Table:
 
 
 def _federation_table(report: ProgressReport) -> _Table:
+    """One line per federation and the total: on each, start + net + moved = end, for members
+    and for CĐCS (a CĐCS moved between federations carries its members; the total's moves are 0)."""
     with_quotas = report.programme is not None and not report.scope.sector_group
     headers = [
         _("Đơn vị"),
@@ -162,19 +164,22 @@ def _federation_table(report: ProgressReport) -> _Table:
         _("Kết nạp"),
         _("Giảm"),
         _("Tăng tuyệt đối"),
+        _("Đoàn viên theo CĐCS chuyển đến / đi"),
         _("Đoàn viên cuối kỳ"),
+        _("CĐCS đầu kỳ"),
         _("CĐCS lập mới"),
         _("CĐCS giảm"),
+        _("CĐCS chuyển đến / đi"),
         _("CĐCS cuối kỳ"),
     ]
-    formats = dict.fromkeys(range(3, 11), COUNT_FORMAT)
+    formats = dict.fromkeys(range(3, len(headers) + 1), COUNT_FORMAT)
     if with_quotas:
         headers += [
             _("Chỉ tiêu kết nạp %(year)s") % {"year": report.year},
             _("Tỷ lệ đạt"),
             _("Đánh giá"),
         ]
-        formats.update({11: COUNT_FORMAT, 12: PERCENT_FORMAT})
+        formats.update({len(headers) - 2: COUNT_FORMAT, len(headers) - 1: PERCENT_FORMAT})
 
     def line(name: str, code: str, row: Row) -> list:
         f = row.figures
@@ -185,9 +190,12 @@ def _federation_table(report: ProgressReport) -> _Table:
             f.admitted,
             f.decrease,
             f.net_members,
+            f.members_moved,
             f.members_end,
+            f.unions_start,
             f.unions_founded,
             f.unions_dissolved,
+            f.unions_moved,
             f.unions_end,
         ]
         if with_quotas:

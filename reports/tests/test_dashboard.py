@@ -349,7 +349,9 @@ def test_the_excel_file_has_every_table_of_the_page(world, client_for, leader):
         "Lũy kế so với chỉ tiêu",
     ]  # fmt: skip
     federations = {row[1]: row for row in workbook["Theo đơn vị"].iter_rows(min_row=6, values_only=True)}
-    assert set(federations) == {"DT", "PB", "KCN", "VY"}
+    assert set(federations) == {"DT", "PB", "KCN", "VY", "TN"}
+    assert federations["TN"][:3] == ("Tổng", "TN", 540)  # the province's row closes the table
+    assert sum(row[2] for code, row in federations.items() if code != "TN") == 540
     assert federations["DT"][:6] == ("LĐLĐ huyện Đại Từ", "DT", 380, 12, 368, 1368)
     assert federations["DT"][11] == pytest.approx(380 / 600) and federations["DT"][18] == 1
     assert federations["VY"][18:] == (None, "Chưa nhập")

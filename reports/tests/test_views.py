@@ -45,6 +45,30 @@ def test_without_parameters_the_page_shows_this_year_for_the_province(figures, c
 
 
 @pytest.mark.parametrize(
+    ("params", "org", "start", "end"),
+    [
+        ({"start": "2018-01", "end": "2021-03"}, "TN", "01/2018", "03/2021"),  # a link that gives only the range
+        ({"org": "DT"}, "DT", "01/", None),  # only the organisation: this year so far
+        ({"start": "2021-01", "sector_group": "non_state"}, "TN", "01/2021", None),
+    ],
+)
+def test_the_report_takes_what_the_query_leaves_out_as_the_api_does(
+    figures, client_for, leader, params, org, start, end
+):
+    client = client_for(leader)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.scope.org.code == org and str(report.start).startswith(start)
+    assert end is None or str(report.end) == end
+    api = client.get(reverse("reports:api_progress"), params).json()
+    assert (api["scope"]["org"], api["range"]) == (org, {"start": report.start.iso, "end": report.end.iso})
+    export = client.get(reverse("reports:progress_export"), params)
+    assert export.status_code == 200
+    assert export["Content-Disposition"].startswith(f'attachment; filename="bao-cao-{org}-')
+
+
+@pytest.mark.parametrize(
     ("params", "message"),
     [
         ({"start": "2021-05", "end": "2021-03", "org": "TN"}, "Tháng cuối phải sau hoặc bằng tháng đầu."),

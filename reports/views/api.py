@@ -18,7 +18,7 @@ from unionportal.lib.months import Month
 from ..forms import ProgressForm
 from ..selectors import Attainment, ProgressReport, Row, Scope, progress_report
 from ..tokens import api_token_user
-from .drilldown import default_range
+from .common import report_query
 
 ALLOWED = ("GET", "HEAD")
 
@@ -121,9 +121,7 @@ def progress(request):
     orgs = list(orgs_visible_to(user))
     if not orgs:
         return _error(403, _("Tài khoản này chưa được phân quyền xem báo cáo."))
-    default_org = next((org for org in orgs if org.is_province), orgs[0])
-    data = {**default_range(), "org": default_org.code, **request.GET.dict()}
-    form = ProgressForm(data, orgs=orgs, latest=Month.of(timezone.localdate()))
+    form = ProgressForm(report_query(request, orgs), orgs=orgs, latest=Month.of(timezone.localdate()))
     if not form.is_valid():
         errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
         return _error(400, _("Tham số không hợp lệ."), fields=errors)

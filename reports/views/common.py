@@ -5,8 +5,11 @@ from urllib.parse import urlsplit, urlunsplit
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
+
+from unionportal.lib.months import Month
 
 # The pages a drill-down's breadcrumb leads back to, and what the crumb is called.
 BACK_PAGES = {
@@ -14,6 +17,20 @@ BACK_PAGES = {
     "reports:progress": gettext_lazy("Báo cáo"),
     "reports:brief": gettext_lazy("Báo cáo nhanh"),
 }
+
+
+def default_range(today=None) -> dict[str, str]:
+    """This year so far, up to the last complete month, as the report page opens."""
+    latest = Month.last_complete(today or timezone.localdate())
+    return {"start": Month(latest.year, 1).iso, "end": latest.iso}
+
+
+def report_query(request, orgs) -> dict[str, str]:
+    """The report's query string over its defaults, as the report page, its Excel file and the
+    JSON API read it: what is left out is this year so far, for the province (or the user's own
+    federation), so a link that gives only a range, or only an organisation, still works."""
+    default_org = next((org for org in orgs if org.is_province), orgs[0])
+    return {**default_range(), "org": default_org.code, **request.GET.dict()}
 
 
 def with_query(request, url_name: str) -> str:

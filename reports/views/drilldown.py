@@ -24,15 +24,9 @@ from ..drilldown import federation_cdcs
 from ..drilldown_xlsx import cdcs_months_file, cdcs_months_workbook, federation_file, federation_workbook
 from ..forms import ProgressForm
 from ..selectors import Scope, progress_report
-from .common import came_from, refused
+from .common import came_from, default_range, refused
 
 RANGE_KEYS = ("start", "end", "sector_group")
-
-
-def default_range(today=None) -> dict[str, str]:
-    """This year so far, up to the last complete month, as the report page opens."""
-    latest = Month.last_complete(today or timezone.localdate())
-    return {"start": Month(latest.year, 1).iso, "end": latest.iso}
 
 
 class RangeForm(ProgressForm):

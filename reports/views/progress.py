@@ -15,7 +15,7 @@ from ..exports import progress_file_name, progress_workbook
 from ..forms import ProgressForm
 from ..selectors import ProgressReport, Scope, programme_for, progress_report
 from ..texts import progress_sentence
-from .common import refused, with_query
+from .common import refused, report_query, with_query
 
 
 def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
@@ -44,17 +44,8 @@ def visible_orgs(user) -> list[Organisation]:
 
 
 def _progress_form(request, orgs) -> ProgressForm:
-    """The range form from the query string or, without one, this year so far for the province
-    (or the user's own federation)."""
-    today = timezone.localdate()
-    latest_complete = Month.last_complete(today)
-    default_org = next((org for org in orgs if org.is_province), orgs[0])
-    data = request.GET or {
-        "start": Month(latest_complete.year, 1).iso,
-        "end": latest_complete.iso,
-        "org": default_org.code,
-    }
-    return ProgressForm(data, orgs=orgs, latest=Month.of(today))
+    """The range form from the query string over the defaults the JSON API takes too."""
+    return ProgressForm(report_query(request, orgs), orgs=orgs, latest=Month.of(timezone.localdate()))
 
 
 def _report(form: ProgressForm) -> ProgressReport:
