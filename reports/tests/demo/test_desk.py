@@ -1,28 +1,14 @@
-"""Each landing reads in a bounded number of queries on the demo province (13 federations, 1,574
-CĐCS, eight years of months), built once for the module up to the last month that has ended."""
-
-from io import StringIO
+"""Each role's home page (desk) on the demo province (13 federations, 1,574 CĐCS, eight years of
+months): it reads in a bounded number of queries, and the demo gives it something to do."""
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from members.models import MonthlyReturn
-from unionportal.lib.months import Month
 from unionportal.testing.html import find, find_all, page, text
 
-END = Month.last_complete(timezone.localdate())
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", until=END.iso, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def _client(username: str) -> Client:
