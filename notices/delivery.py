@@ -35,9 +35,11 @@ def deliver_after_commit(notice_ids: list[int]) -> None:
 
 def _start(notice_ids: list[int]) -> None:
     thread = threading.Thread(target=_deliver, args=(notice_ids,), name="notices-email")
+    # Started and recorded under the lock: a deliveries_wait() in another thread (two commands at
+    # once) sees only started threads, and the thread cannot forget itself before it is recorded.
     with _threads_lock:
+        thread.start()
         _threads.add(thread)
-    thread.start()
 
 
 def _deliver(notice_ids: list[int]) -> None:
