@@ -2,6 +2,7 @@
 staff see the bell's count and the notice, open it, and find the e-mail at the SMTP server. On a
 phone (390×844) the bell stays in the bar beside the menu button and the list reads in one column."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,9 @@ def test_on_a_phone_the_bell_is_in_the_bar_and_the_list_reads_in_one_column(live
 
     # the e-mail setting, from the user menu behind the menu button
     page.locator(".navbar-toggler").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))  # opened, not still opening
     page.locator("#user-menu").click()
+    expect(page.locator("#menu-notice-settings")).to_be_visible()
     page.locator("#menu-notice-settings").click()
     expect(page.locator("#id_email")).to_be_checked()
     page.screenshot(path=SCREENSHOTS / "notices-settings-phone.png", full_page=True)
