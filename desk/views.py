@@ -3,16 +3,15 @@ approvals queue, leadership to the dashboard. The queue approves and sends back 
 figures' own services, with their rules (a reason to send back, unticked warnings confirmed, the
 month as the approver saw it)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.access import access_org, is_federation_staff, own_federation, require_provincial, require_role, role_of
-from members.figures.workflow import return_approve, return_send_back
+from members.access import is_federation_staff, own_federation, require_provincial, require_role, role_of
+from members.figures.views.decisions import approve_posted, send_back_posted
 from members.models import Role
 from unionportal.lib.months import Month
 
@@ -52,19 +51,6 @@ def approvals(request):
     return render(request, "desk/approvals.html", {"queue": queue})
 
 
-def _decide(request, code: str, month: Month, action, success: str):
-    """As the grid's buttons: another federation's code is not found (404) for federation staff;
-    the service itself admits provincial staff only (403 for others)."""
-    org = access_org(request.user, code)
-    try:
-        action(org)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success % {"month": month, "org": org.name})
-    return redirect("desk:approvals")
-
-
 def _version(request) -> int | None:
     """The month's version as the queue showed it; a missing or garbled one can match nothing."""
     try:
@@ -76,30 +62,12 @@ def _version(request) -> int | None:
 @require_POST
 @login_required
 def approve(request, code: str, month: Month):
-    return _decide(
-        request,
-        code,
-        month,
-        lambda org: return_approve(
-            federation=org,
-            month=month,
-            user=request.user,
-            warnings_confirmed=request.POST.get("confirm") == "1",
-            version=_version(request),
-        ),
-        _("Đã duyệt và khóa số liệu tháng %(month)s của %(org)s."),
-    )
+    approve_posted(request, code, month, version=_version(request))
+    return redirect("desk:approvals")
 
 
 @require_POST
 @login_required
 def send_back(request, code: str, month: Month):
-    return _decide(
-        request,
-        code,
-        month,
-        lambda org: return_send_back(
-            federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
-        ),
-        _("Đã trả lại báo cáo tháng %(month)s của %(org)s để sửa; đơn vị sẽ thấy lý do trả lại."),
-    )
+    send_back_posted(request, code, month)
+    return redirect("desk:approvals")

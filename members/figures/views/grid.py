@@ -20,7 +20,8 @@ from ...models import MonthlyReturn
 from ..grid import FLOW_COLUMNS, SHORT_LABELS, apply_post, column_label, grid_prefill, grid_read, return_read
 from ..grid_save import GridConflict, GridInvalid, GridSaved, grid_save
 from ..locks import locked_message
-from ..workflow import changed_since_seen_message, return_approve, return_send_back, return_submit, return_unlock
+from ..workflow import changed_since_seen_message, return_submit
+from .decisions import approve_posted, send_back_posted, unlock_posted
 from .grid_rows import render_rows
 
 
@@ -232,17 +233,6 @@ def _grid_context(request, grid, writable: bool) -> dict:
     }
 
 
-def _workflow(request, code: str, month: Month, action, success: str, *, write: bool = True):
-    org = access_org(request.user, code, write=write)
-    try:
-        action(org)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success % {"month": month, "org": org.name})
-    return redirect("members:grid", code=org.code, month=month)
-
-
 @require_POST
 @login_required
 def submit(request, code: str, month: Month):
@@ -256,47 +246,19 @@ def submit(request, code: str, month: Month):
 @require_POST
 @login_required
 def approve(request, code: str, month: Month):
-    return _workflow(
-        request,
-        code,
-        month,
-        lambda org: return_approve(
-            federation=org,
-            month=month,
-            user=request.user,
-            warnings_confirmed=request.POST.get("confirm") == "1",
-            version=_posted_version(request),
-        ),
-        _("Đã duyệt và khóa số liệu tháng %(month)s của %(org)s."),
-        write=False,  # the service itself admits provincial staff only (403 for others)
-    )
+    org = approve_posted(request, code, month, version=_posted_version(request))
+    return redirect("members:grid", code=org.code, month=month)
 
 
 @require_POST
 @login_required
 def send_back(request, code: str, month: Month):
-    return _workflow(
-        request,
-        code,
-        month,
-        lambda org: return_send_back(
-            federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
-        ),
-        _("Đã trả lại báo cáo tháng %(month)s của %(org)s để sửa; đơn vị sẽ thấy lý do trả lại."),
-        write=False,
-    )
+    org = send_back_posted(request, code, month)
+    return redirect("members:grid", code=org.code, month=month)
 
 
 @require_POST
 @login_required
 def unlock(request, code: str, month: Month):
-    return _workflow(
-        request,
-        code,
-        month,
-        lambda org: return_unlock(
-            federation=org, month=month, reason=request.POST.get("reason", ""), user=request.user
-        ),
-        _("Đã mở khóa số liệu tháng %(month)s của %(org)s; đơn vị sẽ thấy lý do mở khóa."),
-        write=False,
-    )
+    org = unlock_posted(request, code, month)
+    return redirect("members:grid", code=org.code, month=month)
