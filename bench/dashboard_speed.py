@@ -25,7 +25,6 @@ selectors under it."""
 import argparse
 import io
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -70,6 +69,7 @@ from members.models import (  # noqa: E402
 )
 from reports.selectors import Scope, progress_report  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
+from unionportal.testing.timing import timed  # noqa: E402
 
 TARGET_MS = {"national": 50, "demo page": 150}
 
@@ -93,16 +93,6 @@ def database_ready() -> None:
 
 
 # --- measuring -----------------------------------------------------------------------------
-
-
-def timed(action, runs: int) -> tuple[float, float]:
-    action()  # warm-up
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), max(samples)
 
 
 def captured(action) -> list[dict]:

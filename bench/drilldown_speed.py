@@ -10,7 +10,6 @@ none. Prints figures (median and worst of a few runs, and the queries of one); a
 the target is at most 1 s each on the demo province."""
 
 import os
-import statistics
 import sys
 import time
 from io import StringIO
@@ -28,30 +27,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from members.demo.province import demo_exists  # noqa: E402
 from members.models import GrassrootsUnion, MonthlyFigure, Organisation  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
+from unionportal.testing.timing import queries, timed  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-
-
-def timed(action, runs=RUNS):
-    action()  # warm-up
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), max(samples)
-
-
-def queries(action):
-    with CaptureQueriesContext(connection) as context:
-        action()
-    return len(context.captured_queries)
 
 
 def get(client, url, query):
@@ -91,7 +74,7 @@ def main():
     print(f"{'what':<40}{'median ms':>10}{'max ms':>9}{'queries':>9}")
     worst = 0.0
     for label, action in cases:
-        median, slowest = timed(action)
+        median, slowest = timed(action, RUNS)
         worst = max(worst, slowest)
         print(f"{label:<40}{median:>10.1f}{slowest:>9.1f}{queries(action):>9}")
     print(f"slowest of all: {worst:.0f} ms (target: 1000 ms)")

@@ -6,7 +6,6 @@
 Migrates and seeds the demo first when the database has none. Prints figures; asserts nothing."""
 
 import os
-import statistics
 import sys
 import time
 from io import StringIO
@@ -23,31 +22,15 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from members.demo.province import demo_exists  # noqa: E402
 from members.models import MonthlyFigure, Organisation  # noqa: E402
 from reports.selectors import Scope, progress_report  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
+from unionportal.testing.timing import queries, timed  # noqa: E402
 
 RUNS = 20
-
-
-def timed(action, runs=RUNS):
-    action()  # warm-up
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), max(samples)
-
-
-def queries(action):
-    with CaptureQueriesContext(connection) as context:
-        action()
-    return len(context.captured_queries)
 
 
 def main():
@@ -93,7 +76,7 @@ def main():
         )
     )
     for label, action in cases:
-        median, worst = timed(action)
+        median, worst = timed(action, RUNS)
         print(f"{label:<52}{median:>10.1f}{worst:>9.1f}{queries(action):>9}")
 
 
