@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "organising",
     "ratings",
     "training",
+    "reorganisation",
     "reports",
     "desk",
     "notices",

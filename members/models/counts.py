@@ -24,6 +24,10 @@ class LossReason(models.TextChoices):
 # One column per reason: MonthlyFigure.lost_job, .lost_retired, …
 LOSS_FIELDS = {reason: f"lost_{reason.value}" for reason in LossReason}
 FLOW_FIELDS = ("admitted", "transferred_in", *LOSS_FIELDS.values())
+# Of transferred_in and lost_transferred_out, the members a reorganisation plan moved (a CĐCS
+# merged or ended into another): part of those columns, so the stock identity is unchanged, and
+# taken out of them by the reports, which show them on a line of their own.
+REORG_FIELDS = ("reorg_in", "reorg_out")
 
 # Ceilings on one CĐCS's counts: far above anything a CĐCS reaches, far below the database's
 # integer range (2,147,483,647), so that a slip of the keyboard ("1000000000000" admitted) is

@@ -49,6 +49,10 @@ class MonthlyFigure(models.Model):
     lost_cdcs_dissolved = models.PositiveIntegerField(
         LossReason.CDCS_DISSOLVED.label, default=0, validators=[AtMost(FLOW_MAX)]
     )
+    # Of transferred_in and lost_transferred_out, the members moved by a reorganisation plan
+    # (written by the plan, never typed): see REORG_FIELDS.
+    reorg_in = models.PositiveIntegerField(_("chuyển đến do sắp xếp tổ chức"), default=0, editable=False)
+    reorg_out = models.PositiveIntegerField(_("chuyển đi do sắp xếp tổ chức"), default=0, editable=False)
     members_end = models.PositiveIntegerField(_("đoàn viên cuối kỳ"), default=0, validators=[AtMost(STOCK_MAX)])
     workers = models.PositiveIntegerField(_("số lao động"), default=0, validators=[AtMost(STOCK_MAX)])
     # Data-quality warnings (codes of members.figures.grid.WARNINGS) that someone checked and let stand
@@ -79,6 +83,13 @@ class MonthlyFigure(models.Model):
                 condition=stock_identity(),
                 name="figure_stock_identity",
                 violation_error_message=_("Cuối kỳ phải bằng đầu kỳ + kết nạp mới + chuyển đến − giảm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reorg_in__lte=F("transferred_in")) & Q(reorg_out__lte=F("lost_transferred_out")),
+                name="figure_reorganisation_within_transfers",
+                violation_error_message=_(
+                    "Số chuyển đến, chuyển đi không được nhỏ hơn phần do sắp xếp tổ chức đã ghi trong tháng."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["federation", "month"]), models.Index(fields=["month"])]
@@ -198,8 +209,15 @@ class FederationMonth(models.Model):
     lost_died = models.PositiveIntegerField(default=0)
     lost_transferred_out = models.PositiveIntegerField(default=0)
     lost_cdcs_dissolved = models.PositiveIntegerField(default=0)
+    # Of transferred_in and lost_transferred_out: members moved by a reorganisation plan.
+    reorg_in = models.PositiveIntegerField(default=0)
+    reorg_out = models.PositiveIntegerField(default=0)
+    # CĐCS founded / dissolved in the month, not counting those a reorganisation plan founded or
+    # ended, which are counted apart (unions_reorg_founded, unions_reorg_ended).
     unions_founded = models.PositiveIntegerField(default=0)
     unions_dissolved = models.PositiveIntegerField(default=0)
+    unions_reorg_founded = models.PositiveIntegerField(default=0)
+    unions_reorg_ended = models.PositiveIntegerField(default=0)
     members_end = models.PositiveIntegerField(default=0)
     unions_end = models.PositiveIntegerField(default=0)
     # Running totals since the federation's first month, so that "since the start of the

@@ -79,6 +79,11 @@ class Organisation(models.Model):
         SECTOR = "sector", _("Công đoàn ngành")
         INDUSTRIAL_ZONE = "industrial_zone", _("Công đoàn các Khu công nghiệp")
         CORPORATE = "corporate", _("Công đoàn tổng công ty")
+        COMMUNE = "commune", _("Công đoàn xã, phường, đặc khu")
+        # The province acting as the upper union of the CĐCS it leads directly: one line of its
+        # own in every report, grid and quota table, beside the upper-level unions, so that its
+        # quota and its monthly return stay apart from the province's total.
+        DIRECT = "direct", _("CĐCS trực thuộc LĐLĐ tỉnh")
 
     code = CodeField(_("mã"), unique=True)
     name = NFCCharField(_("tên"), max_length=200)
@@ -105,6 +110,12 @@ class Organisation(models.Model):
                 condition=Q(kind="province"),
                 name="org_single_province",
                 violation_error_message=_("Chỉ có một LĐLĐ tỉnh."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="direct"),
+                name="org_single_direct_block",
+                violation_error_message=_("LĐLĐ tỉnh chỉ có một khối CĐCS trực thuộc."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="province", parent__isnull=True) | (~Q(kind="province") & Q(parent__isnull=False)),
@@ -135,6 +146,11 @@ class Organisation(models.Model):
     @property
     def is_province(self) -> bool:
         return self.kind == self.Kind.PROVINCE
+
+    @property
+    def is_direct(self) -> bool:
+        """The province's own block of CĐCS directly under it."""
+        return self.kind == self.Kind.DIRECT
 
     @property
     def merged_from(self) -> Month | None:
@@ -173,6 +189,10 @@ class GrassrootsUnion(models.Model):
         related_name="absorbed",
         help_text=_("Khi CĐCS này được hợp nhất vào một CĐCS khác: đoàn viên của nó đã chuyển sang đó."),
     )
+    # Founded or ended by a reorganisation plan (đề án sắp xếp tổ chức), not by organising or
+    # closing a workplace: reports count these in their own line, not as founded or lost CĐCS.
+    founded_by_reorganisation = models.BooleanField(_("thành lập do sắp xếp tổ chức"), default=False)
+    ended_by_reorganisation = models.BooleanField(_("kết thúc do sắp xếp tổ chức"), default=False)
     register_from = models.DateField(
         _("giữ sổ đoàn viên từ tháng"),
         null=True,
@@ -199,6 +219,11 @@ class GrassrootsUnion(models.Model):
                 condition=Q(dissolved_on__isnull=True) | ~Q(dissolution_reason=""),
                 name="cdcs_dissolution_has_reason",
                 violation_error_message=_("Giải thể CĐCS phải ghi lý do."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_by_reorganisation=False) | Q(dissolved_on__isnull=False),
+                name="cdcs_reorganisation_end_has_day",
+                violation_error_message=_("CĐCS kết thúc do sắp xếp tổ chức phải có ngày kết thúc."),
             ),
             _code_format("cdcs_code_format"),
         ]

@@ -21,6 +21,7 @@ LEVELS = {
     "organising": 3,
     "ratings": 3,
     "training": 3,
+    "reorganisation": 3,
     "reports": 4,
     "desk": 5,
     "notices": 5,  # told of every app's actions through the audit trail; nothing imports it
