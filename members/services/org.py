@@ -346,3 +346,25 @@ def _transfer_in(cdcs: GrassrootsUnion, *, month: Month, members: int, user, sou
         later = cdcs.figures.filter(month__gt=month.first_day).order_by("month").first()
         opening["members_start"] = later.members_start if later else 0
     figures_record(cdcs=cdcs, month=month, transferred_in=members, user=user, source=source, **opening)
+
+
+# --- the province's direct block -----------------------------------------------------------
+
+
+def direct_block(*, create: bool = False) -> Organisation | None:
+    """The province acting as the upper union of the CĐCS it leads directly (kind "direct"): one
+    organisation under the province, made the first time a CĐCS is put directly under it."""
+    block = Organisation.objects.filter(kind=Organisation.Kind.DIRECT).first()
+    if block is not None or not create:
+        return block
+    province = Organisation.objects.get(kind=Organisation.Kind.PROVINCE)
+    block, _created = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.DIRECT,
+        defaults={
+            "code": f"{province.code}-TT"[:20],
+            "name": _("CĐCS trực thuộc %(province)s") % {"province": province.name},
+            "parent": province,
+            "position": 0,
+        },
+    )
+    return block
