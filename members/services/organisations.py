@@ -15,6 +15,7 @@ from unionportal.lib.months import Month
 from ..access import require_provincial
 from ..audit import audit_log
 from ..figures.locks import ensure_months_open
+from ..figures.summary import summary_refresh
 from ..models import Affiliation, GrassrootsUnion, MonthlyReturn, Organisation
 from .common import Source
 
@@ -56,6 +57,7 @@ def organisation_found(
     )
     organisation.full_clean()
     organisation.save()
+    summary_refresh(federation_ids=[organisation.pk])  # its (empty) summary, so that no read has to write one
     audit_log(user, "organisation.found", organisation, source=source, federation=organisation, month=active_from)
     return organisation
 
