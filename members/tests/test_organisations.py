@@ -164,9 +164,9 @@ def test_the_list_shows_kinds_dates_and_cdcs_now_to_leadership_without_buttons(
         for row in find_all(html, "tr", data_code=True)
     }
     assert list(rows) == ["TN-TT", "DT", "PDP"]
-    assert rows["TN-TT"][2:] == ["CĐCS trực thuộc LĐLĐ tỉnh", "03/2021", "", "1"]
-    assert rows["DT"][2:] == ["LĐLĐ huyện, thành phố, thị xã", "–", "", "2"]
-    assert rows["PDP"][2:] == ["Công đoàn xã, phường, đặc khu", "05/2021", "", "0"]
+    assert rows["TN-TT"][2:] == ["CĐCS trực thuộc LĐLĐ tỉnh", "03/2021 –", "1"]
+    assert rows["DT"][2:] == ["LĐLĐ huyện, thành phố, thị xã", "–", "2"]
+    assert rows["PDP"][2:] == ["Công đoàn xã, phường, đặc khu", "05/2021 –", "0"]
     assert not find_all(html, id="organisation-new") and "Kết thúc hoạt động" not in text(html)
 
 
