@@ -1,9 +1,10 @@
 """The permission matrix's world: the objects its URLs point at, built once per test module.
 
 Two federations, the federation user's own DT with its CĐCS DT01 and another, PB, with PB01 (and
-PB02), a commune union XA without CĐCS, a month of figures, a programme, and in each federation what every app's pages show: a
-previewed upload, members and a pending transfer, a member list, an enterprise and an enterprise
-list, a course, ratings. The users by role are the conftest fixtures' users (same usernames).
+PB02), a commune union XA without CĐCS, a month of figures, a programme, and in each federation
+what every app's pages show: a previewed upload, members and a pending transfer, a member list,
+an enterprise and an enterprise list, a course, ratings. The users by role are the conftest
+fixtures' users (same usernames).
 
 Each app's slice of the matrix (its tests/test_permissions*.py) reads the world through the
 `matrix_world` fixture of conftest.py, which builds it once per module inside a transaction that
