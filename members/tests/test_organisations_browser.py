@@ -36,7 +36,7 @@ def test_provincial_staff_found_a_ward_union_and_see_the_direct_block_first_on_t
     rows = page.locator("#organisations tbody tr[data-code]")
     expect(rows).to_have_count(3)
     expect(page.locator("tr[data-code=PHP] td").nth(2)).to_have_text("Công đoàn xã, phường, đặc khu")
-    expect(page.locator("tr[data-code=PHP] td").nth(3)).to_have_text(str(month))
+    expect(page.locator("tr[data-code=PHP] td").nth(3)).to_have_attribute("data-since", str(month))
 
     page.goto(f"{live_server.url}/board/?month={month.iso}")
     board = page.locator("#board tbody tr[data-federation]")
