@@ -283,3 +283,13 @@ def test_the_cdcs_register_filters_by_the_direct_block(client_for, federation, m
         attr(row, "data-code") for row in find_all(find(page(response), "table", id="cdcs-table"), "tr", data_code=True)
     ]
     assert codes == ["BV01"]
+
+
+def test_the_admin_founds_a_cdcs_directly_under_the_province_too(client_for, province, superuser):
+    data = {"code": "BV01", "name": "CĐCS Bệnh viện", "employer": "Bệnh viện", "sector": "public", "workers": "420",
+            "federation": "direct", "founding_decision": "", "founded_on": "2021-03-05", "_save": "Lưu",
+            "affiliations-TOTAL_FORMS": "0", "affiliations-INITIAL_FORMS": "0"}  # fmt: skip
+    response = client_for(superuser).post(reverse("admin:members_grassrootsunion_add"), data)
+    assert response.status_code == 302
+    cdcs = GrassrootsUnion.objects.with_federation_at(MARCH).get(code="BV01")
+    assert cdcs.federation_at_id == _block().pk and _block().active_from == date(2021, 3, 1)
