@@ -29,7 +29,17 @@ from .counts import (
     too_large_message,
 )
 from .figures import FederationMonth, MonthlyFigure, MonthlyReturn, SummaryHorizon, stock_identity
-from .officers import COMMITTEE_MAX, POSTS_OF_BODY, SINGLE_POSTS, Body, Officer, OfficerListUpload, Post, Term
+from .officers import (
+    COMMITTEE_MAX,
+    POSTS_OF_BODY,
+    SINGLE_POSTS,
+    Body,
+    Officer,
+    OfficerListUpload,
+    Post,
+    Term,
+    in_post_on,
+)
 from .org import (
     SECTORS_OF_GROUP,
     Affiliation,
@@ -86,6 +96,7 @@ __all__ = [
     "ceiling_of",
     "federation_at_subquery",
     "first_of_month",
+    "in_post_on",
     "stock_identity",
     "too_large_message",
 ]

@@ -8,9 +8,11 @@ and why (`to_on`, `left_reason`), her replacement is a new row from the day he w
 co-opted (`from_on`, `how`). Written by members.officers.services only, which audit every write;
 what "cần kiện toàn" means is members.officers.selectors.needs_attention."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,21 @@ from .register import Member
 
 # The largest committee a CĐCS's statute may set: a bound against a typing slip ("150" for "15").
 COMMITTEE_MAX = 50
+
+
+def in_post_on(on: date, prefix: str = "") -> Q:
+    """Officers in post on the day `on` (from_on ≤ on < to_on: on the day someone leaves, they no
+    longer hold the post, and whoever follows them that day does); `prefix` for a related name
+    ("officers__")."""
+    still = Q(**{f"{prefix}to_on__isnull": True}) | Q(**{f"{prefix}to_on__gt": on})
+    return Q(**{f"{prefix}from_on__lte": on}) & still
+
+
+class TermQuerySet(models.QuerySet):
+    def current_on(self, on: date):
+        """Each CĐCS's term on the day `on`: the last to have started by then."""
+        later = Term.objects.filter(cdcs=OuterRef("cdcs"), starts_on__gt=OuterRef("starts_on"), starts_on__lte=on)
+        return self.filter(starts_on__lte=on).exclude(Exists(later))
 
 
 class Term(models.Model):
@@ -47,6 +64,8 @@ class Term(models.Model):
     )
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nhiệm kỳ CĐCS")
@@ -110,8 +129,14 @@ POSTS_OF_BODY = {
 SINGLE_POSTS = (Post.CHAIR, Post.INSPECTION_CHAIR)
 
 
+class OfficerQuerySet(models.QuerySet):
+    def in_post(self, on: date):
+        return self.filter(in_post_on(on))
+
+
 class Officer(models.Model):
-    """One person in one post of a term, from `from_on` until `to_on` (empty while in post)."""
+    """One person in one post of a term, from `from_on` until `to_on`, the day they left it (empty
+    while in post)."""
 
     class How(models.TextChoices):
         ELECTED = "elected", _("Bầu tại đại hội")
@@ -153,6 +178,8 @@ class Officer(models.Model):
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
+    objects = OfficerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cán bộ CĐCS")
         verbose_name_plural = _("cán bộ CĐCS")
@@ -193,6 +220,10 @@ class Officer(models.Model):
     @property
     def in_post(self) -> bool:
         return self.to_on is None
+
+    @property
+    def is_single_post(self) -> bool:
+        return self.post in SINGLE_POSTS
 
 
 class OfficerListUpload(ListUpload):
