@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from members.models import Officer, Post
 from members.officers.services import OfficerData, TermData, officer_add, officer_leave, term_open
@@ -52,7 +53,7 @@ def test_a_chair_leaving_is_told_to_the_other_staff_of_the_cdcs_federation(term,
         "10/04/2025 (Nghỉ hưu): CĐCS chưa có chủ tịch, cần kiện toàn."
     )
     assert "Nguyễn" not in notice.text and "Nguyễn" not in str(notice.data)  # it may leave by e-mail
-    assert notice.link == "/cdcs/DT01/officers/"
+    assert notice.link == reverse("members:cdcs_officers", kwargs={"code": "DT01"})
 
 
 def test_the_province_recording_it_tells_every_staff_member_of_the_federation(term, provincial_staff):
@@ -99,7 +100,7 @@ def test_a_term_is_reminded_90_and_30_days_before_it_ends_once_each(term):
         "Nhiệm kỳ của CĐCS Công ty May Việt Đức (LĐLĐ huyện Đại Từ) kết thúc ngày 01/06/2026, còn 90 ngày: "
         "hãy chuẩn bị đại hội."
     )
-    assert first.link == "/cdcs/DT01/officers/"
+    assert first.link == reverse("members:cdcs_officers", kwargs={"code": "DT01"})
 
 
 def test_a_term_found_late_gets_the_nearest_reminder_only(term):
