@@ -80,10 +80,7 @@ class PlanTerm:
     rows: list[int] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     officers: list[PlanOfficer] = field(default_factory=list)
-
-    @property
-    def is_new(self) -> bool:
-        return self.term.pk is None
+    is_new: bool = False  # a term the list opens (its pk is set once written)
 
 
 @dataclass
@@ -211,16 +208,23 @@ def list_preview(
     return preview
 
 
+def _start(item: dict) -> date | None:
+    return _day(item["starts_on"]) or _day(item["congress_on"])
+
+
 def _groups(preview: ListPreview, union, items: list[dict], existing: list[Term]) -> dict[date, list[dict]]:
-    """The lines of a CĐCS by the first day of their term (a line without one: the latest term)."""
+    """The lines of a CĐCS by the first day of their term. A line without one is of the latest term
+    the file gives for the CĐCS or, when it gives none, of the latest term recorded."""
+    starts = [start for start in map(_start, items) if start is not None]
+    default = max(starts, default=None) or (existing[-1].starts_on if existing else None)
     groups: dict[date, list[dict]] = {}
     for item in items:
-        start = _day(item["starts_on"]) or _day(item["congress_on"])
-        if start is None and not existing:
+        start = _start(item) or default
+        if start is None:
             message = _("%(cdcs)s chưa có nhiệm kỳ nào: hãy ghi Ngày đại hội hoặc Nhiệm kỳ từ.")
             preview.refuse(item["row"], "congress_on", message % {"cdcs": union.code}, union.code)
             continue
-        groups.setdefault(start or existing[-1].starts_on, []).append(item)
+        groups.setdefault(start, []).append(item)
     return groups
 
 
@@ -330,8 +334,7 @@ def _new_term(preview, union, values: dict, lines, previous: PlanTerm | None, st
                 planned.data.extra.update(to_on=start, left_reason=Officer.LeftReason.TERM_ENDED)
                 planned.changed = [*planned.changed, "to_on", "left_reason"]
     term = Term(cdcs=union, **{name: getattr(data, name) for name in ("kind", "starts_on", *TERM_CHANGES)})
-    term.note = ""
-    return PlanTerm(union, term)
+    return PlanTerm(union, term, is_new=True)
 
 
 def _plan_lines(preview, recorded: _Recorded, planned: PlanTerm, lines: list[dict], today: date, *, last: bool):
@@ -357,11 +360,12 @@ def _plan_lines(preview, recorded: _Recorded, planned: PlanTerm, lines: list[dic
             preview.refuse(item["row"], "starts_on", message % {"day": short_day(term.starts_on)}, code)
         else:
             planned.officers.append(PlanOfficer(data))
-    for planned_officer in planned.officers:
-        if planned_officer.action == "same" and not planned_officer.changed:
+    for index, planned_officer in enumerate(planned.officers):
+        if planned_officer.action == "same":
             continue
         data = planned_officer.data
-        others = [o.data for o in planned.officers if o is not planned_officer]
+        # A new line is checked against those recorded and the lines above it: of two chairs, the second is refused.
+        others = [o.data for at, o in enumerate(planned.officers) if at != index and (at < index or o.officer)]
         problems = officer_problems(term, data, others, to_on=data.extra["to_on"])
         for day_key in ("from_on", "to_on"):
             day = data.from_on if day_key == "from_on" else data.extra["to_on"]
