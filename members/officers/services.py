@@ -176,8 +176,17 @@ def _raise(problems: dict[str, str]) -> None:
         raise ValidationError({name: [message] for name, message in problems.items()})
 
 
-def term_problems(cdcs: GrassrootsUnion, data: TermData, latest: Term | None) -> dict[str, str]:
-    """Field → why a new term (cleaned) cannot open; {} when it can."""
+def last_change(officers) -> date | None:
+    """The last day on which someone of `officers` (Officers or OfficerData) took or left a post."""
+    days = [day for o in officers for day in (o.from_on, _end_of(o)) if day is not None]
+    return max(days, default=None)
+
+
+def term_problems(
+    cdcs: GrassrootsUnion, data: TermData, *, latest_start: date | None, last_change: date | None
+) -> dict[str, str]:
+    """Field → why a new term (cleaned) cannot open after a term that started on `latest_start`
+    and whose officers last changed on `last_change`; {} when it can."""
     problems = {}
     if data.kind not in Term.Kind.values:
         return {"kind": _("Chọn cách mở nhiệm kỳ.")}
@@ -195,18 +204,14 @@ def term_problems(cdcs: GrassrootsUnion, data: TermData, latest: Term | None) ->
             "founded": short_day(cdcs.founded_on),
             "day": short_day(data.starts_on),
         }
-    if latest is not None and data.starts_on <= latest.starts_on:
+    if latest_start is not None and data.starts_on <= latest_start:
         problems["starts_on"] = _("Nhiệm kỳ mới phải bắt đầu sau ngày %(day)s, ngày bắt đầu nhiệm kỳ hiện tại.") % {
-            "day": short_day(latest.starts_on)
+            "day": short_day(latest_start)
         }
-    elif latest is not None:
-        later = latest.officers.filter(from_on__gt=data.starts_on).order_by("-from_on").first()
-        left = latest.officers.filter(to_on__gt=data.starts_on).order_by("-to_on").first()
-        day = max([o.from_on for o in (later,) if o] + [o.to_on for o in (left,) if o], default=None)
-        if day is not None:
-            problems["starts_on"] = _(
-                "Nhiệm kỳ trước còn thay đổi cán bộ ngày %(day)s, sau ngày bắt đầu nhiệm kỳ mới; hãy kiểm tra lại ngày."
-            ) % {"day": short_day(day)}
+    elif last_change is not None and last_change > data.starts_on:
+        problems["starts_on"] = _(
+            "Nhiệm kỳ trước còn thay đổi cán bộ ngày %(day)s, sau ngày bắt đầu nhiệm kỳ mới; hãy kiểm tra lại ngày."
+        ) % {"day": short_day(last_change)}
     if data.ends_on is not None and data.ends_on <= data.starts_on:
         problems["ends_on"] = _("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.")
     return problems
@@ -225,7 +230,8 @@ def term_open(
     cdcs = _lock(cdcs)
     data = data.cleaned()
     latest = latest_term(cdcs)
-    _raise(term_problems(cdcs, data, latest))
+    before = list(latest.officers.all()) if latest else []
+    _raise(term_problems(cdcs, data, latest_start=latest and latest.starts_on, last_change=last_change(before)))
     require_past(data.starts_on, "starts_on")
     term = Term(cdcs=cdcs, recorded_by=_who(user), **{name: getattr(data, name) for name in ("kind", "starts_on")})
     for name in TERM_FIELDS:
