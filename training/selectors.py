@@ -55,10 +55,10 @@ def cdcs_choices(organiser: Organisation | None) -> QuerySet[GrassrootsUnion]:
 
 def names_readable(user, cdcs_ids) -> set[int]:
     """Which of these CĐCS the user may read officers' names of (members.officers.rules): every one
-    for provincial staff, those now under their federation for its staff, none for leadership.
+    for provincial staff and the system, those now under their federation for its staff, none for leadership.
     One query at most."""
     ids = set(cdcs_ids)
-    if is_provincial(user):
+    if user is None or is_provincial(user):  # None: the system itself (the demo, a command)
         return ids
     if not can_read_people(user) or not ids:
         return set()

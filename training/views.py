@@ -117,11 +117,10 @@ def course_officers(request, pk: int):
     during = officers_during(course, [row.cdcs_id for row in attendance])
     errors: list[str] = []
     if request.method == "POST":
-        shown = set(request.POST.getlist("lines"))
+        # Every line the page showed is posted: a line with nothing ticked names nobody.
         named = {
             row.cdcs.code: [int(pk) for pk in request.POST.getlist(f"officers-{row.cdcs.code}") if pk.isdigit()]
             for row in attendance
-            if row.cdcs.code in shown
         }
         try:
             course_officers_name(course=course, named=named, user=request.user)

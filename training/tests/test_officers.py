@@ -161,14 +161,15 @@ def test_the_naming_page_lists_each_lines_officers_in_post_during_the_course(
     ]
     hung = _held(unions["DT01"], "Trần Văn Hùng")
     mai = _held(unions["DT02"], "Đỗ Thị Mai")
-    response = client.post(url, {"lines": ["DT01", "DT02"], "officers-DT01": [str(hung.pk)],
+    response = client.post(url, {"officers-DT01": [str(hung.pk)],
                                  "officers-DT02": [str(mai.pk)]}, follow=True)  # fmt: skip
     assert "Đã ghi tên cán bộ dự lớp" in response.content.decode()
     assert _named(course) == {"DT01": ["Trần Văn Hùng"], "DT02": ["Đỗ Thị Mai"]}
 
     # Two for a line of one: refused with the line's message, the ticks kept, nothing written.
     nam = _held(unions["DT02"], "Phạm Văn Nam")
-    html = page(client.post(url, {"lines": ["DT02"], "officers-DT02": [str(mai.pk), str(nam.pk)]}))
+    posted = {"officers-DT01": [str(hung.pk)], "officers-DT02": [str(mai.pk), str(nam.pk)]}
+    html = page(client.post(url, posted))
     assert "nhiều hơn 1 cán bộ" in text(find(html, id="officers-errors"))
     assert len(find_all(find(html, "fieldset", data_cdcs="DT02"), "input", checked=True)) == 2
     assert _named(course)["DT02"] == ["Đỗ Thị Mai"]

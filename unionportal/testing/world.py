@@ -3,8 +3,8 @@
 Two federations, the federation user's own DT with its CĐCS DT01 and another, PB, with PB01 (and
 PB02), a month of figures, a programme, and in each federation what every app's pages show: a
 previewed upload, members and a pending transfer, a member list, an enterprise and an enterprise
-list, a course, ratings, a term with its chair and an officers' list. The users by role are the
-conftest fixtures' users (same usernames).
+list, a course, ratings, a term with its chair and an officers' list, a course naming that chair.
+The users by role are the conftest fixtures' users (same usernames).
 
 Each app's slice of the matrix (its tests/test_permissions*.py) reads the world through the
 `matrix_world` fixture of conftest.py, which builds it once per module inside a transaction that
@@ -43,6 +43,7 @@ def build_world() -> dict:
         **_organising_world(),
         **_training_world(),
         **_officers_world(),
+        **_named_world(),
         **_security_world(),
         **_notices_world(_users(federation, other_federation)),
     }
@@ -121,6 +122,20 @@ def _officers_world():
                "committee_size": None, "inspection_size": None}  # fmt: skip
         uploads[code] = officer_list_upload(Organisation.objects.get(code=code), row)
     return {"terms": terms, "chairs": chairs, "officer_uploads": uploads}
+
+
+def _named_world():
+    """A course of DT's on 05/04/2021 with 1 officer of DT01, its chair by name, and one of PB's."""
+    from training.services import CourseData, course_create, course_officers_name
+
+    courses = {}
+    for code in ("DT", "PB"):
+        cdcs = GrassrootsUnion.objects.get(code=f"{code}01")
+        data = CourseData(date(2021, 4, 5), "Nghiệp vụ cho chủ tịch CĐCS", 10, attendance=[(cdcs, 1)])
+        courses[code] = course_create(organiser=Organisation.objects.get(code=code), data=data, user=None)
+        chair = cdcs.terms.get().officers.get()
+        course_officers_name(course=courses[code], named={cdcs.code: [chair.pk]}, user=None)
+    return {"named_courses": courses}
 
 
 def officer_list_upload(org, row: dict):
