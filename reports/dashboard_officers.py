@@ -3,7 +3,7 @@ dashboard's scope have no chair, a committee short of its statute size, a term e
 congress, or a congress due, per federation and in all: today when the range runs to the last
 month that has ended (as the dashboard opens), else on the range's last day. Numbers only, never
 a name: leadership reads counts of officers (members.officers.rules); staff get a link to the
-list, which names them. Three queries."""
+list, which names them. Two queries."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -50,12 +50,8 @@ def officers_card(board: Dashboard, *, user, today: date | None = None) -> Offic
     report = board.report
     today = today or timezone.localdate()
     on = today if report.end >= Month.last_complete(today) else report.end.last_day
-    if not report.scope.org.is_province:
-        scope = report.scope.org
-    elif board.only_followed:
-        scope = [line.row.org for line in board.lines]
-    else:
-        scope = None
+    # The dashboard's own federations (the followed ones when it is narrowed to them): no query.
+    scope = [line.row.org for line in board.lines] if report.scope.org.is_province else report.scope.org
     attention = needs_attention(scope=scope, on=on)
     return OfficersCard(
         attention=attention,
