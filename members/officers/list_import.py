@@ -46,7 +46,12 @@ def list_import(
                 )
                 raise ListConflict([Problem("", None, "", message)], preview.plan)
             entries = _write(preview, user=user, source=source)
-            audit_many(entries)
+            # A post falling vacant is saved alone, so that whoever listens to the audit trail's
+            # saves (notices) hears of it as of a leaving recorded on the page; the rest in bulk.
+            vacant = [entry for entry in entries if entry.data.get("vacant")]
+            for entry in vacant:
+                entry.save()
+            audit_many([entry for entry in entries if not entry.data.get("vacant")])
             audit_log(
                 user, "officer_list.import", upload, source=source, federation=federation, file=file_name,
                 terms=len(preview.new_terms), created=len(preview.created), updated=len(preview.updated),
