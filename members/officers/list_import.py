@@ -89,9 +89,11 @@ def _write(preview: ListPreview, *, user, source: str) -> list:
                 created.append((planned, _new_officer(planned.term, line, user)))
             elif line.changed:
                 updated.append((planned, _changed_officer(line)))
-    Officer.objects.bulk_create([officer for _planned, officer in created])
+    # Those who leave first: a chair leaving and the successor in one list would otherwise be two
+    # chairs in post for a moment (officer_one_chair_in_post).
     fields = ["full_time", "how", "member", "to_on", "left_reason"]
     Officer.objects.bulk_update([officer for _planned, (officer, _line) in updated], fields)
+    Officer.objects.bulk_create([officer for _planned, officer in created])
     for planned, officer in created:
         entries.append(_entry(user, "officer.add", officer, planned, source, federation, post=officer.post,
                               how=officer.how, from_on=officer.from_on.isoformat()))  # fmt: skip
