@@ -113,11 +113,14 @@ def _transfer_requested(entry: AuditEntry) -> None:
 
 
 def _officer_left(entry: AuditEntry) -> None:
-    """A CĐCS's chair leaving the post leaves it vacant (one chair at a time: the replacement can
-    only be recorded from that day): told to the CĐCS's federation, without the person's name."""
+    """A CĐCS's chair leaving the post leaves it vacant (one chair at a time: on the page the
+    replacement can only be recorded afterwards): told to the CĐCS's federation, without the
+    person's name. The leaving may come from the page or from an officers' list."""
     if entry.data.get("post") != Post.CHAIR or entry.federation is None:
         return
     officer = Officer.objects.select_related("term__cdcs").get(pk=entry.object_id)
+    if officer.term.officers.filter(post=Post.CHAIR, to_on__isnull=True).exists():
+        return  # an officers' list that appointed the successor in the same write: not vacant
     cdcs, federation = officer.term.cdcs, entry.federation
     notices_create(
         users=federation_staff([federation.pk]),

@@ -2,14 +2,18 @@
 its name, not to another federation, not to whoever recorded it); a term about to end reminds the
 federation 90 and 30 days before, once each, whatever runs send_reminders."""
 
+import io
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from members.models import Officer, Post
+from members.officers.list_import import list_import
+from members.officers.lists import HEADER_ROW, LIST_SHEET, list_read, officer_list_workbook
 from members.officers.services import OfficerData, TermData, officer_add, officer_leave, term_open
 from members.services.org import cdcs_dissolve
 from notices.models import Notice, Reminder
@@ -131,3 +135,41 @@ def test_send_reminders_twice_in_an_hour_sends_nothing_more(term):
     _run(ENDS - timedelta(days=30))
     _run(ENDS - timedelta(days=30))
     assert Reminder.objects.filter(kind="term_ending").count() == 1
+
+
+# --- a chair leaving by an officers' list ----------------------------------------------------------
+
+
+def _officers_file(federation, lines: list[dict]) -> bytes:
+    """The federation's officers' template with `lines` ({header: value}) under its header row."""
+    workbook = officer_list_workbook(federation)
+    sheet = workbook[LIST_SHEET]
+    columns = {cell.value: cell.column for cell in sheet[HEADER_ROW] if cell.value}
+    for offset, values in enumerate(lines, start=1):
+        for header, value in values.items():
+            sheet.cell(row=HEADER_ROW + offset, column=columns[header], value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+LEAVES = {"Mã CĐCS": "DT01", "Họ và tên": "Nguyễn Thị Lan", "Chức vụ": "Chủ tịch", "Từ ngày": "01/06/2021",
+          "Đến ngày": "01/03/2025", "Lý do thôi": "Nghỉ hưu"}  # fmt: skip
+
+
+def test_a_chair_leaving_by_an_officers_list_is_told_unless_the_list_appoints_the_successor(
+    term, federation, federation_user
+):
+    successor = {"Mã CĐCS": "DT01", "Họ và tên": "Phan Văn Khải", "Chức vụ": "Chủ tịch", "Từ ngày": "01/03/2025",
+                 "Hình thức": "Cấp trên chỉ định"}  # fmt: skip
+    with transaction.atomic():
+        list_import(read=list_read(_officers_file(federation, [LEAVES, successor])), federation=federation,
+                    user=federation_user, plan=None)  # fmt: skip
+        assert term.officers.get(full_name="Phan Văn Khải").post == Post.CHAIR
+        assert not Notice.objects.filter(kind="chair_vacant").exists()
+        transaction.set_rollback(True)
+
+    list_import(read=list_read(_officers_file(federation, [LEAVES])), federation=federation, user=federation_user,
+                plan=None)  # fmt: skip
+    assert _notices("chair_vacant") == [("canbo2.dt", "chair_vacant")]
+    assert "thôi giữ chức vụ từ ngày 01/03/2025 (Nghỉ hưu)" in Notice.objects.get(kind="chair_vacant").text
