@@ -69,21 +69,22 @@ def _who(user):
 
 def _write(preview: ListPreview, *, user, source: str) -> list:
     """Every term and officer of the plan, in a few statements; the audit entries of each."""
-    federation, entries = preview.federation, []
+    common, entries = {"source": source, "federation": preview.federation}, []
     new_terms = [planned.term for planned in preview.new_terms]
     for term in new_terms:
         term.recorded_by = _who(user)
     Term.objects.bulk_create(new_terms)
     for planned in preview.changed_terms:
         planned.term.save(update_fields=[*planned.changed, "updated_at"])
-        entries.append(_entry(user, "term.update", planned.term, planned, source, federation, fields=planned.changed))
+        entries.append(audit_entry(user, "term.update", planned.term, cdcs=planned.cdcs.code, fields=planned.changed,
+                                   **common))  # fmt: skip
     created, updated = [], []
     for planned in preview.terms:
         if planned.is_new:
             term = planned.term
-            entries.append(_entry(user, "term.open", term, planned, source, federation, kind=term.kind,
-                                  starts_on=term.starts_on.isoformat(), ends_on=term.ends_on.isoformat(),
-                                  officers=len(planned.officers)))  # fmt: skip
+            entries.append(audit_entry(user, "term.open", term, cdcs=planned.cdcs.code, kind=term.kind,
+                                       starts_on=term.starts_on.isoformat(), ends_on=term.ends_on.isoformat(),
+                                       officers=len(planned.officers), **common))  # fmt: skip
         for line in planned.officers:
             if line.officer is None:
                 created.append((planned, _new_officer(planned.term, line, user)))
@@ -95,15 +96,11 @@ def _write(preview: ListPreview, *, user, source: str) -> list:
     Officer.objects.bulk_update([officer for _planned, (officer, _line) in updated], fields)
     Officer.objects.bulk_create([officer for _planned, officer in created])
     for planned, officer in created:
-        entries.append(_entry(user, "officer.add", officer, planned, source, federation, post=officer.post,
-                              how=officer.how, from_on=officer.from_on.isoformat()))  # fmt: skip
+        entries.append(audit_entry(user, "officer.add", officer, cdcs=planned.cdcs.code, post=officer.post,
+                                   how=officer.how, from_on=officer.from_on.isoformat(), **common))  # fmt: skip
     for planned, (officer, line) in updated:
-        entries.append(_officer_change(user, officer, line, planned, source, federation))
+        entries.append(_officer_change(user, officer, line, planned, common))
     return entries
-
-
-def _entry(user, action, obj, planned: PlanTerm, source, federation, **data):
-    return audit_entry(user, action, obj, source=source, federation=federation, cdcs=planned.cdcs.code, **data)
 
 
 def _new_officer(term: Term, line: PlanOfficer, user) -> Officer:
@@ -122,14 +119,14 @@ def _changed_officer(line: PlanOfficer) -> tuple[Officer, PlanOfficer]:
     return officer, line
 
 
-def _officer_change(user, officer: Officer, line: PlanOfficer, planned: PlanTerm, source, federation):
+def _officer_change(user, officer: Officer, line: PlanOfficer, planned: PlanTerm, common: dict):
     """A person leaving their post by the list is an "officer.leave" (notices hear of a vacant
     chair from it); the end of a term by the next congress is the term's; the rest a correction."""
+    code = planned.cdcs.code
     if "to_on" in line.changed and officer.to_on and officer.left_reason != Officer.LeftReason.TERM_ENDED:
-        return _entry(user, "officer.leave", officer, planned, source, federation, post=officer.post,
-                      on=officer.to_on.isoformat(), reason=officer.left_reason,
-                      vacant=officer.post in SINGLE_POSTS)  # fmt: skip
-    return _entry(user, "officer.update", officer, planned, source, federation, fields=line.changed)
+        return audit_entry(user, "officer.leave", officer, cdcs=code, post=officer.post, on=officer.to_on.isoformat(),
+                           reason=officer.left_reason, vacant=officer.post in SINGLE_POSTS, **common)  # fmt: skip
+    return audit_entry(user, "officer.update", officer, cdcs=code, fields=line.changed, **common)
 
 
 # --- the upload record ---------------------------------------------------------------------------
