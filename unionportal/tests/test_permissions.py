@@ -12,7 +12,12 @@ from django.urls import reverse
 
 from desk.tests import test_permissions as desk_slice
 from members.models import AuditEntry
-from members.tests import test_permissions_figures, test_permissions_register, test_permissions_tree
+from members.tests import (
+    test_permissions_figures,
+    test_permissions_officers,
+    test_permissions_register,
+    test_permissions_tree,
+)
 from notices.tests import test_permissions as notices_slice
 from organising.tests import test_permissions as organising_slice
 from ratings.tests import test_permissions as ratings_slice
@@ -46,7 +51,7 @@ PROJECT = {
 }
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
-    test_permissions_register, organising_slice, training_slice, notices_slice, desk_slice,
+    test_permissions_register, organising_slice, training_slice, notices_slice, desk_slice, test_permissions_officers,
 )  # fmt: skip
 
 # The module builds its world once: its tests stay on one of make test's workers.
