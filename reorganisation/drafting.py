@@ -49,29 +49,51 @@ class _Rollback(Exception):
 
 
 def draft_problems(read: PlanRead, *, user) -> list[Problem]:
-    """Every reason the plan read cannot be kept as a draft; nothing written."""
-    problems = list(read.problems) or codes_problems(read)
-    if problems:
+    """Every reason the plan read cannot be kept as a draft; nothing written. The plan's own
+    checks run on the rows that passed their own (when the header can make a plan at all), so
+    that one upload tells everything: a row refused, and what the plan lacks without it."""
+    if read.problems and not read.header_rows:  # no workbook, or not the plan's: nothing more to say
+        return list(read.problems)
+    problems = list(read.problems) + codes_problems(read)
+    if not _header_usable(read):
         return problems
     try:
         with transaction.atomic():
-            _plan, problems = _made_and_checked(read, user)
+            _plan, checked = _made_and_checked(_without(read, problems), user)
             raise _Rollback
     except _Rollback:
         pass
-    return problems
+    return problems + [problem for problem in checked if problem not in problems]
 
 
 def draft_create(read: PlanRead, *, user) -> Plan:
     """The draft plan, or ImportRefused with every problem and nothing kept."""
-    problems = list(read.problems) or codes_problems(read)
+    problems = list(read.problems) + codes_problems(read)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(draft_problems(read, user=user))
     with transaction.atomic():
         plan, problems = _made_and_checked(read, user)
         if problems:
             raise ImportRefused(problems)  # leaving the block rolls the draft back
     return plan
+
+
+def _header_usable(read: PlanRead) -> bool:
+    header = read.header
+    return bool(header.get("name") and header.get("effective_month") and header.get("quota_rule"))
+
+
+def _without(read: PlanRead, problems: list[Problem]) -> PlanRead:
+    """The rows of `read` that no problem names (a refused row is left out of the plan checked)."""
+    refused = {(problem.sheet, problem.row) for problem in problems if problem.row}
+    sheets = {
+        "endings": ENDINGS_SHEET, "new_unions": NEW_UNIONS_SHEET, "lines": LINES_SHEET,
+        "new_cdcs": NEW_CDCS_SHEET, "quotas": QUOTAS_SHEET,
+    }  # fmt: skip
+    kept = PlanRead(header=read.header, header_rows=read.header_rows)
+    for part, sheet in sheets.items():
+        setattr(kept, part, [item for item in getattr(read, part) if (sheet, item["row"]) not in refused])
+    return kept
 
 
 def _made_and_checked(read: PlanRead, user) -> tuple[Plan | None, list[Problem]]:
@@ -105,14 +127,25 @@ def draft_arguments(read: PlanRead) -> dict:
             {key: item[key] for key in ("code", "name", "employer", "sector", "union_code")} for item in read.new_cdcs
         ],
         "lines": [
-            {"line_no": item["row"], "cdcs_code": item["cdcs"], "action": item["action"],
-             "union_code": item["union_code"], "target_code": item["target_code"]}
+            {
+                "line_no": item["row"],
+                "cdcs_code": item["cdcs"],
+                "action": item["action"],
+                "union_code": item["union_code"],
+                "target_code": item["target_code"],
+            }
             for item in read.lines
         ],  # fmt: skip
         "quotas": [
-            {"from_code": item["from_code"], "union_code": item["union_code"], "programme": item["programme_id"],
-             "year": item["year"], "new_members": item["new_members"], "new_unions": item["new_unions"],
-             "trained_officers": item["trained_officers"]}
+            {
+                "from_code": item["from_code"],
+                "union_code": item["union_code"],
+                "programme": item["programme_id"],
+                "year": item["year"],
+                "new_members": item["new_members"],
+                "new_unions": item["new_unions"],
+                "trained_officers": item["trained_officers"],
+            }
             for item in read.quotas
         ],  # fmt: skip
     }
@@ -125,12 +158,12 @@ def codes_problems(read: PlanRead) -> list[Problem]:
     """The codes of the list matched with the portal; each refusal on its sheet and row. Fills in
     each typed quota's programme_id."""
     problems: list[Problem] = []
-    month = Month.parse(read.header["effective_month"])
+    month = Month.parse(read.header["effective_month"]) if read.header.get("effective_month") else None
 
     def refuse(sheet, columns, row, key, message, cdcs=""):
         problems.append(Problem(sheet, row, header_of(columns, key), message, cdcs=cdcs))
 
-    endable = set(endable_unions(month).values_list("code", flat=True))
+    endable = set(endable_unions(month).values_list("code", flat=True))  # without a month: active today
     known = dict(Organisation.objects.values_list("code", "name"))
     seen: dict[str, int] = {}
     for item in read.endings:
@@ -138,10 +171,16 @@ def codes_problems(read: PlanRead) -> list[Problem]:
         if code in seen:
             refuse(ENDINGS_SHEET, ENDING_COLUMNS, row, "code", _twice(code, seen[code], row))
         elif code not in known:
-            refuse(ENDINGS_SHEET, ENDING_COLUMNS, row, "code", _("Không có công đoàn cấp trên mã “%(code)s”.") % {"code": code[:20]})
+            refuse(
+                ENDINGS_SHEET,
+                ENDING_COLUMNS,
+                row,
+                "code",
+                _("Không có công đoàn cấp trên mã “%(code)s”.") % {"code": code[:20]},
+            )
         elif code not in endable:
-            message = _("%(name)s không thể kết thúc theo đề án này (không hoạt động trong tháng %(month)s, đã hợp "
-                        "nhất hoặc là LĐLĐ tỉnh).") % {"name": known[code], "month": month - 1}  # fmt: skip
+            message = _("%(name)s không thể kết thúc theo đề án này (đã kết thúc, đã hợp nhất hoặc không phải "
+                        "công đoàn cấp trên).") % {"name": known[code]}  # fmt: skip
             refuse(ENDINGS_SHEET, ENDING_COLUMNS, row, "code", message)
         seen.setdefault(code, row)
     _new_codes_problems(read, refuse)

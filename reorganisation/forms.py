@@ -28,7 +28,9 @@ class PlanForm(forms.Form):
     )  # fmt: skip
     effective_month = MonthField(
         label=_("Tháng có hiệu lực"),
-        help_text=_("Tháng đầu tiên các CĐCS trực thuộc theo cơ cấu mới; đơn vị kết thúc hoạt động đến hết tháng trước."),
+        help_text=_(
+            "Tháng đầu tiên các CĐCS trực thuộc theo cơ cấu mới; đơn vị kết thúc hoạt động đến hết tháng trước."
+        ),
     )
     quota_rule = forms.ChoiceField(
         label=_("Chuyển chỉ tiêu còn lại của đơn vị kết thúc"), choices=Plan.QuotaRule.choices,
@@ -77,7 +79,8 @@ class LineForm(forms.Form):
 
     cdcs = forms.CharField(widget=forms.HiddenInput)
     pick = forms.BooleanField(
-        required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input", "aria-label": _("Đánh dấu dòng")})
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "aria-label": _("Đánh dấu dòng")}),
     )
     action = forms.ChoiceField(
         label=_("Hình thức"), choices=[("", _("— Chọn —")), *PlanLine.Action.choices],
@@ -109,7 +112,10 @@ class NewCdcsForm(forms.Form):
         label=_("Cơ quan, đơn vị"), max_length=255, required=False, widget=forms.TextInput(attrs=SMALL)
     )
     sector = forms.ChoiceField(
-        label=_("Khu vực"), choices=[("", "—"), *Sector.choices], required=False, widget=forms.Select(attrs=SMALL_SELECT)
+        label=_("Khu vực"),
+        choices=[("", "—"), *Sector.choices],
+        required=False,
+        widget=forms.Select(attrs=SMALL_SELECT),
     )
     union_code = CodeFormField(
         label=_("Công đoàn cấp trên"), required=False, help_text="",

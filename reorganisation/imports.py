@@ -59,7 +59,8 @@ def _words(pairs) -> dict[str, str]:
 
 
 ACTIONS = _words(
-    (action, (ACTION_WORDS[action], label, action, *ACTION_ALIASES[action])) for action, label in PlanLine.Action.choices
+    (action, (ACTION_WORDS[action], label, action, *ACTION_ALIASES[action]))
+    for action, label in PlanLine.Action.choices
 )
 RULES = _words((rule, (RULE_WORDS[rule], label, rule)) for rule, label in Plan.QuotaRule.choices)
 RULES |= {normal("theo số đoàn viên"): Plan.QuotaRule.MEMBERS, normal("theo số nhập cho từng đơn vị"): "typed"}
@@ -163,7 +164,7 @@ def _read_list(workbook, problems, name, columns, key, required, build, max_rows
         message = _("Không thấy dòng tiêu đề có cột “%(column)s”.") % {"column": header_of(columns, key)}
         problems.append(Problem(name, None, "", message))
         return []
-    for skipped in READ_ONLY:
+    for skipped in READ_ONLY.get(name, ()):
         header.positions.pop(skipped, None)
     refuse = partial(_refuse, problems, name, columns)
     return read_rows(rows, header, max_rows=max_rows, problems=problems, sheet=name,
@@ -197,7 +198,11 @@ def _new_union_row(cells, number, refuse) -> dict | None:
     ok = _needed(item, ("code", "name"), number, refuse)
     if not item["kind"]:
         words = "; ".join(str(label) for _value, label in UNION_KINDS)
-        refuse(number, "kind", _("Loại “%(text)s” không có: chọn một trong: %(words)s.") % {"text": kind[:40], "words": words})
+        refuse(
+            number,
+            "kind",
+            _("Loại “%(text)s” không có: chọn một trong: %(words)s.") % {"text": kind[:40], "words": words},
+        )
         return None
     return item if ok else None
 
@@ -253,7 +258,11 @@ def _new_cdcs_row(cells, number, refuse) -> dict | None:
     ok = _needed(item, ("code", "name", "employer"), number, refuse)
     if not item["sector"]:
         words = "; ".join(str(label) for label in Sector.labels)
-        refuse(number, "sector", _("Khu vực “%(text)s” không có: chọn một trong: %(words)s.") % {"text": sector[:40], "words": words})
+        refuse(
+            number,
+            "sector",
+            _("Khu vực “%(text)s” không có: chọn một trong: %(words)s.") % {"text": sector[:40], "words": words},
+        )
         return None
     return item if ok else None
 

@@ -45,8 +45,8 @@ def cdcs_of_unions(codes, month: Month) -> list[CdcsRow]:
         .filter(founded_on__lte=eve.last_day)
         .filter(Q(dissolved_on=None) | Q(dissolved_on__gte=month.first_day))
         .filter(federation_at_id__in=Organisation.objects.filter(code__in=list(codes)).values("pk"))
-        .annotate(members=Subquery(last_stock))
-        .values_list("code", "name", "federation_at_id", "members")
+        .annotate(last_stock=Subquery(last_stock))
+        .values_list("code", "name", "federation_at_id", "last_stock")
     )
     unions = dict(Organisation.objects.filter(code__in=list(codes)).values_list("pk", "code"))
     order = {code: index for index, code in enumerate(codes)}

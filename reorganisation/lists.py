@@ -6,7 +6,6 @@ the tree changes when the plan is applied on its page."""
 import hashlib
 
 from django.db import transaction
-
 from django.utils.translation import gettext as _
 
 from members.access import require_provincial

@@ -101,8 +101,8 @@ QUOTA_COLUMNS = [
     Column("new_unions", "Chỉ tiêu thành lập CĐCS", ("thành lập cđcs",), 14),
     Column("trained_officers", "Chỉ tiêu đào tạo cán bộ CĐCS", ("đào tạo cán bộ",), 14),
 ]
-# Columns shown in the template to be read, never read back.
-READ_ONLY = {"number", "name", "union_now", "members"}
+# Columns of a sheet shown in the template to be read, never read back.
+READ_ONLY = {LINES_SHEET: ("number", "name", "union_now", "members"), ENDINGS_SHEET: ("name",)}
 
 
 def _guide() -> list[tuple[str, str]]:
@@ -128,8 +128,11 @@ def _guide() -> list[tuple[str, str]]:
                 "trên hiện nay và số đoàn viên chỉ để đối chiếu, không đọc lại."
             )
             % {
-                "move": ACTION_WORDS["move"], "province": ACTION_WORDS["to_province"],
-                "merge": ACTION_WORDS["merge"], "end": ACTION_WORDS["end"], "new": NEW_CDCS_SHEET,
+                "move": ACTION_WORDS["move"],
+                "province": ACTION_WORDS["to_province"],
+                "merge": ACTION_WORDS["merge"],
+                "end": ACTION_WORDS["end"],
+                "new": NEW_CDCS_SHEET,
             },  # fmt: skip
         ),
         (

@@ -31,4 +31,3 @@ def plan_for(request, pk: int, *, write: bool = False) -> Plan:
     404 when there is none."""
     (require_builder if write else require_reader)(request.user)
     return get_object_or_404(Plan.objects.select_related("created_by", "applied_by", "undone_by"), pk=pk)
-

@@ -18,8 +18,8 @@ from unionportal.lib.sheets import ImportRefused
 from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
-from ..lists import AlreadyDone, plan_confirm, plan_discard, plan_receive, upload_problems, upload_read
 from ..listing import cdcs_of_unions, endable_unions
+from ..lists import AlreadyDone, plan_confirm, plan_discard, plan_receive, upload_problems, upload_read
 from ..models import PlanLine, PlanUpload
 from ..workbook import ACTION_WORDS, plan_workbook
 from .common import require_builder
