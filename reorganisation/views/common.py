@@ -5,19 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from members.access import require_provincial, require_role, role_of
-from members.models import Role
+from members.access import reads_whole_province, require_provincial, require_role
 
 from ..models import Plan
 
 
-def can_read_plans(user) -> bool:
-    return role_of(user) in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP)
-
-
 def require_reader(user) -> None:
     require_role(user)
-    if not can_read_plans(user):
+    if not reads_whole_province(user):
         raise PermissionDenied(_("Chỉ LĐLĐ tỉnh xem được đề án sắp xếp tổ chức."))
 
 
