@@ -39,7 +39,7 @@ class PlanForm(forms.Form):
     note = NoteFormField(label=_("Ghi chú"), rows=2, required=False)
     endings = forms.MultipleChoiceField(
         label=_("Công đoàn cấp trên kết thúc hoạt động"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Hãy chọn ít nhất một công đoàn cấp trên kết thúc hoạt động.")},
     )
 
@@ -80,7 +80,7 @@ class LineForm(forms.Form):
     cdcs = forms.CharField(widget=forms.HiddenInput)
     pick = forms.BooleanField(
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "aria-label": _("Đánh dấu dòng")}),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     action = forms.ChoiceField(
         label=_("Hình thức"), choices=[("", _("— Chọn —")), *PlanLine.Action.choices],

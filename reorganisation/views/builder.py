@@ -118,7 +118,7 @@ def _step_two(request, plan_form, unions, forms, *, problems=()):
         if problem.sheet == LINES_SHEET and problem.row:
             by_row.setdefault(problem.row, []).append(problem.message)
     rows = [
-        (number, form, info.get(form["cdcs"].value() or ""), by_row.get(number, []))
+        (form, info.get(form["cdcs"].value() or ""), by_row.get(number, []))
         for number, form in enumerate(lines.forms, start=1)
     ]
     new_codes = [form["code"].value() for form in new_cdcs.forms if form["code"].value()]

@@ -32,7 +32,9 @@ class TemplateForm(forms.Form):
 
     month = MonthField(label=gettext_lazy("Tháng có hiệu lực"), required=False)
     end = forms.MultipleChoiceField(
-        label=gettext_lazy("Công đoàn cấp trên kết thúc"), required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Công đoàn cấp trên kết thúc"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, **kwargs):
