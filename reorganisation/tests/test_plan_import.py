@@ -6,7 +6,9 @@ creates nothing."""
 import io
 
 import pytest
-from openpyxl import load_workbook
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from members.models import AuditEntry, Role
 from reorganisation.imports import plan_read
@@ -14,6 +16,7 @@ from reorganisation.lists import plan_confirm, plan_discard, plan_receive
 from reorganisation.models import Plan, PlanLine, PlanUpload
 from reorganisation.workbook import plan_workbook
 from unionportal.lib.sheets import ImportRefused
+from unionportal.testing.child import in_child
 from unionportal.testing.province import user_create
 
 from .pages_world import MONTH, plan_file, reorg_province
@@ -148,3 +151,25 @@ def test_a_discarded_list_creates_nothing_and_forgets_what_was_read(world, staff
     upload.refresh_from_db()
     assert (upload.outcome, upload.parsed) == (PlanUpload.Outcome.DISCARDED, {})
     assert Plan.objects.count() == 0
+
+
+def test_a_sheet_reaching_to_the_grids_corner_is_refused_in_a_process_that_survives_it(world, staff, client):
+    """The hostile-workbook check (unionportal.lib.xlsx.check_xlsx) before any parser: a file of a
+    few cells claiming XFD1048576, posted to the upload page in a child under a memory ceiling."""
+    book = Workbook()
+    book.active.title = "Đề án"
+    book.active["A1"], book.active["XFD1048576"] = "Tên đề án", 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(staff)
+
+    def upload():
+        response = client.post(
+            reverse("reorganisation:plan_upload"), {"file": SimpleUploadedFile("de-an.xlsx", buffer.getvalue())}
+        )
+        return {"page": client.get(response.url).content.decode(), "plans": Plan.objects.count()}
+
+    finished = in_child(upload)
+    assert (finished.exit_code, finished.error) == (0, "")
+    assert "Trang tính “Đề án” trải tới ô XFD1048576" in finished.value["page"]
+    assert finished.value["plans"] == 0
