@@ -12,8 +12,12 @@ from .models import PlanEnding, PlanLine, PlanNewCdcs, PlanNewUnion, PlanQuota
 from .quotas import KINDS
 
 
-def _messages(error: ValidationError, model) -> list[str]:
-    names = {field.name: field.verbose_name for field in model._meta.fields}
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def field_messages(error: ValidationError, model) -> list[str]:
+    names = {field.name: _first_upper(str(field.verbose_name)) for field in model._meta.fields}
     return [
         f"{names[field]}: {message}" if field in names else message
         for field, messages in error.message_dict.items()
@@ -29,7 +33,7 @@ def _cleaned(obj, label: str) -> list[str]:
             validate_constraints=False,
         )
     except ValidationError as error:
-        return [f"{label}: {message}" for message in _messages(error, type(obj))]
+        return [f"{label}: {message}" for message in field_messages(error, type(obj))]
     return []
 
 

@@ -16,7 +16,7 @@ from unionportal.lib.months import Month
 
 from .apply import Applier
 from .context import plan_context
-from .drafts import draft_rows
+from .drafts import draft_rows, field_messages
 from .models import Plan, PlanLine
 from .problems import context_problems, touched_federations
 from .quotas import quotas_hand_on
@@ -54,13 +54,7 @@ def plan_create_draft(
     try:
         plan.full_clean()
     except ValidationError as error:
-        errors += [
-            f"{Plan._meta.get_field(field).verbose_name.capitalize()}: {message}"
-            if field in {f.name for f in Plan._meta.fields}
-            else message
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
+        errors += field_messages(error, Plan)
     rows, row_errors = draft_rows(endings=endings, new_unions=new_unions, new_cdcs=new_cdcs, lines=lines, quotas=quotas)
     errors += row_errors
     if errors:
