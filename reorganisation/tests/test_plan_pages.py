@@ -17,7 +17,7 @@ from reorganisation.services import plan_create_draft
 from unionportal.testing.html import attr, find, find_all, page, text
 from unionportal.testing.province import user_create
 
-from .pages_world import MONTH, plan_file, reorg_province
+from .pages_world import JUNE, MONTH, plan_file, reorg_province
 
 
 @pytest.fixture
@@ -283,3 +283,31 @@ def test_a_refused_upload_lists_its_problems_by_sheet_row_and_column(staff_clien
     assert rows == [["Đề án", "5", "Tháng có hiệu lực (mm/yyyy)",
                      "Tháng có hiệu lực “2025/13” không đúng: hãy ghi dạng mm/yyyy, ví dụ 07/2025."]]  # fmt: skip
     assert find_all(page(response), id="confirm-upload") == [] and Plan.objects.count() == 0
+
+
+def test_a_union_of_120_cdcs_is_sent_to_the_province_in_one_fill_and_its_page_reads_in_fixed_queries(
+    staff_client, staff, world, django_assert_max_num_queries
+):
+    from unionportal.testing.province import cdcs_create
+
+    for number in range(1, 119):  # DT has 120 CĐCS with DT01 and DT02
+        cdcs_create(world["DT"], 100 + number, code=f"DX{number:03d}", opening=10 + number % 7, first_month=JUNE)
+    response = staff_client.get(reverse("reorganisation:plan_new"))
+    data = form_data(response, "plan-form")
+    data.update(name="Đại Từ về tỉnh", effective_month="07/2025", endings=["DT"], go="lines")
+    data = form_data(staff_client.post(reverse("reorganisation:plan_new"), data), "plan-lines-form")
+    assert data["line-TOTAL_FORMS"] == ["120"]
+    data.update(go="fill", fill_scope="all", fill_action="to_province")
+    data = form_data(staff_client.post(reverse("reorganisation:plan_new"), data), "plan-lines-form")
+    response = staff_client.post(reverse("reorganisation:plan_new"), {**data, "go": "create"})
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and plan.lines.filter(action="to_province").count() == 120
+
+    small = make_plan(staff)
+    url = reverse("reorganisation:plan_detail", args=[small.pk])
+    with django_assert_max_num_queries(40) as counted:
+        staff_client.get(url)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        response = staff_client.get(reverse("reorganisation:plan_detail", args=[plan.pk]))
+    row = find(page(response), "tr", data_org="direct")
+    assert text(find(row, "td", data_figure="unions_after")) == "120"

@@ -5,12 +5,16 @@ the quotas. Step one's answers ride along in step two as hidden fields; "more ro
 post the page back to itself. The draft is kept through reorganisation.drafting, as an Excel
 list's is: refused rows are named in the table."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from targets.models import Quota
+from unionportal.lib.formatting import count
 from unionportal.lib.sheets import ImportRefused
 
 from ..drafting import draft_create
@@ -22,7 +26,7 @@ from ..forms import (
     QuotaFormSet,
     plan_read_of,
 )
-from ..listing import cdcs_of_unions, union_codes
+from ..listing import CdcsRow, cdcs_of_unions, union_codes
 from ..models import Plan, PlanLine
 from ..workbook import LINES_SHEET
 from .common import require_builder
@@ -51,7 +55,7 @@ def plan_new(request):
     if go == "lines":  # from step one: a row for each CĐCS of the unions chosen
         rows = cdcs_of_unions(endings, plan_form.cleaned_data["effective_month"])
         forms = (
-            LineFormSet(prefix="line", initial=[{"cdcs": row.code} for row in rows]),
+            [{"cdcs": row.code} for row in rows],
             NewCdcsFormSet(prefix="cdcs"),
             QuotaFormSet(prefix="quota", form_kwargs={"endings": endings}),
         )
@@ -60,25 +64,24 @@ def plan_new(request):
         data = _fill(request, data)
     if go != "create":  # fill, more rows: shown again as typed, without errors
         forms = (
-            _unbound(LineFormSet, data, "line", keep_empty=True),
+            _posted(data, "line", LineFormSet),
             _unbound(NewCdcsFormSet, data, "cdcs"),
             _unbound(QuotaFormSet, data, "quota", form_kwargs={"endings": endings}),
         )
         return _step_two(request, plan_form, unions, forms)
-    forms = (
-        LineFormSet(data, prefix="line"),
-        NewCdcsFormSet(data, prefix="cdcs"),
-        QuotaFormSet(data, prefix="quota", form_kwargs={"endings": endings}),
-    )
-    lines, new_cdcs, quotas = forms
+    lines = LineFormSet(data, prefix="line")
+    new_cdcs = NewCdcsFormSet(data, prefix="cdcs")
+    quotas = QuotaFormSet(data, prefix="quota", form_kwargs={"endings": endings})
+    shown = ([{**row, "errors": errors} for row, errors in zip(_posted(data, "line", LineFormSet), _errors(lines),
+                                                                strict=False)], new_cdcs, quotas)  # fmt: skip
     typed = plan_form.cleaned_data["quota_rule"] == Plan.QuotaRule.TYPED
     if not (lines.is_valid() and new_cdcs.is_valid() and (quotas.is_valid() or not typed)):
-        return _step_two(request, plan_form, unions, forms)
+        return _step_two(request, plan_form, unions, shown)
     read = plan_read_of(plan_form, unions, lines, new_cdcs, quotas if typed else None)
     try:
         plan = draft_create(read, user=request.user)
     except ImportRefused as refused:
-        return _step_two(request, plan_form, unions, forms, problems=refused.problems)
+        return _step_two(request, plan_form, unions, shown, problems=refused.problems)
     messages.success(
         request, _("Đã lập dự thảo đề án “%(name)s”. Xem trước kết quả rồi bấm Áp dụng khi đã sẵn sàng.") % {
             "name": plan.name}
@@ -90,18 +93,27 @@ def _header_initial(data) -> dict:
     return {**{name: data.get(name, "") for name in PlanForm.base_fields}, "endings": data.getlist("endings")}
 
 
-def _unbound(formset_class, data, prefix: str, *, keep_empty: bool = False, **kwargs):
-    """The rows of a posted table as an unbound formset (shown as typed, without errors): its rows
-    with something in them (every row, with keep_empty), and the formset's empty rows below."""
+def _posted(data, prefix: str, formset_class) -> list[dict]:
+    """The rows of a posted table as they were typed (field → text), read without building forms."""
     names = list(formset_class.form.base_fields)
     try:
         total = min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), formset_class.max_num)
     except ValueError:
         total = 0
-    rows = [{name: data.get(f"{prefix}-{index}-{name}", "") for name in names} for index in range(total)]
-    if not keep_empty:
-        rows = [row for row in rows if any(value.strip() for value in row.values())]
+    return [{name: data.get(f"{prefix}-{index}-{name}", "") for name in names} for index in range(total)]
+
+
+def _unbound(formset_class, data, prefix: str, **kwargs):
+    """The rows of a posted table as an unbound formset (shown as typed, without errors): its rows
+    with something in them, and the formset's empty rows below."""
+    rows = [row for row in _posted(data, prefix, formset_class) if any(value.strip() for value in row.values())]
     return formset_class(prefix=prefix, initial=rows, **kwargs)
+
+
+def _errors(formset) -> list[list[str]]:
+    """Each form's errors in words (the formset validated)."""
+    formset.is_valid()
+    return [[str(error) for errors in form.errors.values() for error in errors] for form in formset.forms]
 
 
 def _step_one(request, plan_form, unions):
@@ -117,16 +129,14 @@ def _step_two(request, plan_form, unions, forms, *, problems=()):
     for problem in problems:
         if problem.sheet == LINES_SHEET and problem.row:
             by_row.setdefault(problem.row, []).append(problem.message)
-    rows = [
-        (form, info.get(form["cdcs"].value() or ""), by_row.get(number, []))
-        for number, form in enumerate(lines.forms, start=1)
-    ]
+    rows = line_rows(lines, info, by_row)
     new_codes = [form["code"].value() for form in new_cdcs.forms if form["code"].value()]
     context = {
         "plan_form": plan_form,
         "unions": unions,
-        "lines": lines,
         "rows": rows,
+        "line_error_count": sum(1 for row in rows if row.errors),
+        "max_lines": LineFormSet.max_num,
         "new_cdcs": new_cdcs,
         "quotas": quotas,
         "typed": data["quota_rule"] == Plan.QuotaRule.TYPED,
@@ -134,7 +144,6 @@ def _step_two(request, plan_form, unions, forms, *, problems=()):
         .select_related("organisation", "programme")
         .order_by("organisation__code", "programme", "year"),
         "problems": [problem for problem in problems if not (problem.sheet == LINES_SHEET and problem.row)],
-        "row_problem_count": sum(len(messages) for messages in by_row.values()),
         "month": month,
         "endings": endings,
         "union_codes": [*union_codes(), *((form["code"].value(), form["name"].value()) for form in unions.forms
@@ -143,6 +152,60 @@ def _step_two(request, plan_form, unions, forms, *, problems=()):
         "actions": PlanLine.Action.choices,
     }  # fmt: skip
     return render(request, STEP_TWO, context)
+
+
+@dataclass
+class LineRow:
+    """A row of the lines' table as the page writes it: by hand, not through the form's widgets,
+    which take a millisecond each (eight seconds for the 1,473 CĐCS of a province's districts)."""
+
+    index: int  # of the formset's form: line-<index>-<field>
+    code: str
+    info: CdcsRow | None
+    action: str
+    union_code: str
+    target_code: str
+    picked: bool
+    errors: list[str]  # the form's and the plan's, in words
+
+    @property
+    def prefix(self) -> str:
+        return f"line-{self.index}-"
+
+    @property
+    def members(self) -> str:
+        return count(self.info.members) if self.info is not None else "–"
+
+    options: str = ""  # the action's <option>s, this row's chosen
+
+
+def _options() -> dict[str, str]:
+    """The action's <option>s with each choice chosen, written once for every row."""
+    choices = [("", _("— Chọn —")), *((value, str(label)) for value, label in PlanLine.Action.choices)]
+    return {
+        chosen: format_html_join("", '<option value="{}"{}>{}</option>',
+                                 ((value, " selected" if value == chosen else "", label) for value, label in choices))
+        for chosen, _label in choices
+    }  # fmt: skip
+
+
+def line_rows(lines: list[dict], info: dict, by_row: dict[int, list[str]]) -> list[LineRow]:
+    """The table's rows from what was typed (or the CĐCS listed) and their errors."""
+    options = _options()
+    return [
+        LineRow(
+            index=index,
+            code=line.get("cdcs", ""),
+            info=info.get(line.get("cdcs", "")),
+            action=line.get("action", ""),
+            union_code=line.get("union_code", ""),
+            target_code=line.get("target_code", ""),
+            picked=bool(line.get("pick")),
+            errors=[*line.get("errors", ()), *by_row.get(index + 1, [])],
+            options=options.get(line.get("action", ""), options[""]),
+        )  # fmt: skip
+        for index, line in enumerate(lines)
+    ]
 
 
 def _fill(request, data):
