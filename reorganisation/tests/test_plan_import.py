@@ -95,6 +95,47 @@ def test_a_filled_in_list_is_previewed_then_confirmed_into_a_draft_whose_lines_a
     assert Plan.objects.count() == 1
 
 
+def _with_quotas(data: bytes, rows: list[list]) -> bytes:
+    """The list with the rule "typed" and `rows` on its quota sheet."""
+    book = load_workbook(io.BytesIO(data))
+    book["Đề án"]["B6"] = "Theo số nhập"
+    for row in rows:
+        book["Chỉ tiêu"].append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_quotas_typed_on_their_sheet_go_with_the_plan_and_must_add_up_to_the_part_handed_on(world, staff):
+    """DT's 2025 quotas from July: 60 members, 3 CĐCS, 6 officers, typed to the direct block ("")
+    and to XA1; typed 1 CĐCS short, the list is refused on the plan's own check."""
+    rows = [["DT", None, "05/CTr-LĐLĐ", 2025, 40, 2, 4], ["DT", "XA1", "05/CTr-LĐLĐ", 2025, 20, 1, 2]]
+    upload = plan_receive(data=_with_quotas(plan_file(), rows), file_name="de-an.xlsx", user=staff)
+    assert upload.outcome == PlanUpload.Outcome.PREVIEW, upload.problems
+    plan = plan_confirm(upload=upload, user=staff)
+    assert plan.quota_rule == Plan.QuotaRule.TYPED
+    assert sorted(plan.quotas.values_list("from_organisation__code", "union_code", "year", "new_members",
+                                          "new_unions", "trained_officers")) == [
+        ("DT", "", 2025, 40, 2, 4), ("DT", "XA1", 2025, 20, 1, 2),
+    ]  # fmt: skip
+
+    rows[1][5] = 0
+    rows.append(["HN", "XA1", "99/CTr", 2025, 1, 0, 0])
+    upload = plan_receive(data=_with_quotas(plan_file(), rows), file_name="de-an.xlsx", user=staff)
+    problems = _problems(upload)
+    assert problems[:2] == [
+        ("Chỉ tiêu", 6, "Mã đơn vị kết thúc", "“HN” không có trong trang Đơn vị kết thúc: chỉ chuyển chỉ tiêu của đơn "
+                                             "vị kết thúc."),
+        ("Chỉ tiêu", 6, "Chương trình (số văn bản)", "Không có chương trình “99/CTr” (ghi số văn bản của chương "
+                                                     "trình)."),
+    ]  # fmt: skip
+    assert [message for _s, _r, _c, message in problems[2:]] == [
+        "Chỉ tiêu năm 2025 (05/CTr-LĐLĐ (2023–2027)) LĐLĐ huyện Đại Từ chuyển đi phải là 60 / 3 / 6; đã nhập "
+        "60 / 2 / 6 (kết nạp đoàn viên / thành lập CĐCS / đào tạo cán bộ)."
+    ]
+    assert Plan.objects.count() == 1
+
+
 def test_a_list_with_unknown_codes_an_unknown_action_and_a_missing_line_is_refused_row_by_row(world, staff):
     data = plan_file(
         destinations={
