@@ -54,6 +54,27 @@ DATA_KEYS = {
     "found": gettext_lazy("Số đoàn viên tìm thấy"),
     "duplicate_of": gettext_lazy("Trùng số CCCD với"),
     "unchecked_warnings": gettext_lazy("Số CĐCS còn cảnh báo chưa kiểm tra khi duyệt"),
+    # reorganisation plans (đề án sắp xếp tổ chức)
+    "name": gettext_lazy("Tên"),
+    "endings": gettext_lazy("Số đơn vị kết thúc"),
+    "lines": gettext_lazy("Số CĐCS trong đề án"),
+    "new_unions": gettext_lazy("Số đơn vị thành lập"),
+    "new_cdcs": gettext_lazy("Số CĐCS thành lập"),
+    "unions_ended": gettext_lazy("Đơn vị kết thúc"),
+    "unions_founded": gettext_lazy("Đơn vị thành lập"),
+    "cdcs_founded": gettext_lazy("CĐCS thành lập"),
+    "moved": gettext_lazy("CĐCS chuyển công đoàn cấp trên"),
+    "to_province": gettext_lazy("CĐCS chuyển về LĐLĐ tỉnh"),
+    "merged": gettext_lazy("CĐCS hợp nhất"),
+    "ended": gettext_lazy("CĐCS kết thúc hoạt động"),
+    "members_transferred": gettext_lazy("Đoàn viên chuyển theo đề án"),
+    "cdcs": gettext_lazy("CĐCS"),
+    "unions_removed": gettext_lazy("Đơn vị thành lập đã bỏ"),
+    "cdcs_removed": gettext_lazy("CĐCS thành lập đã bỏ"),
+    "plan": gettext_lazy("Đề án số"),
+    "line_action": gettext_lazy("Hình thức"),
+    "union": gettext_lazy("Đến công đoàn cấp trên"),
+    "target": gettext_lazy("CĐCS nhận đoàn viên"),
 }
 # Keys kept for machines, not people.
 HIDDEN_KEYS = {"changes", "copied_from_id"}
