@@ -20,7 +20,7 @@ from reorganisation.planning import plan_problems
 from reorganisation.services import plan_apply, plan_create_draft
 from unionportal.testing.province import cdcs_create, federation_create
 
-from .conftest import JUNE, M, MAY
+from .conftest import JUNE, MAY, M
 
 pytestmark = pytest.mark.django_db
 
