@@ -80,9 +80,8 @@ def build():
         for n in range(len(owners))
     ]  # fmt: skip
     insert_many(unions, returning=True)
-    insert_many(
-        [Affiliation(cdcs=cdcs, federation=org, valid_from=date(2015, 1, 1)) for cdcs, org in zip(unions, owners, strict=True)]
-    )
+    since = date(2015, 1, 1)
+    insert_many([Affiliation(cdcs=c, federation=o, valid_from=since) for c, o in zip(unions, owners, strict=True)])
     rng = random.Random("bench-reorg")
     figures = []
     for cdcs, org in zip(unions, owners, strict=True):
