@@ -9,14 +9,7 @@ from members.figures.services import figures_record
 from members.figures.summary import summary_differences
 from members.figures.workflow import return_submit
 from members.models import (
-    Affiliation,
     AuditEntry,
-    FederationMonth,
-    GrassrootsUnion,
-    Member,
-    MemberEvent,
-    MemberTransfer,
-    MonthlyFigure,
     Organisation,
 )
 from members.register.moves import member_transfer_request
@@ -24,27 +17,11 @@ from members.register.services import MemberData, member_admit
 from members.services.org import cdcs_found
 from reorganisation.models import Plan
 from reorganisation.services import plan_apply, plan_undo, plan_undo_refusal
-from targets.models import Quota
 
-from .conftest import AUGUST, M, line, record_month
+from .conftest import AUGUST, M, database, line, record_month
 
 pytestmark = pytest.mark.django_db
 SPRING = date(2021, 3, 5)
-
-
-def database() -> dict:
-    """Every row the plan may change, every field but the summary's ids."""
-    return {
-        "figures": list(MonthlyFigure.objects.order_by("pk").values()),
-        "affiliations": list(Affiliation.objects.order_by("pk").values()),
-        "cdcs": list(GrassrootsUnion.objects.order_by("pk").values()),
-        "organisations": list(Organisation.objects.order_by("pk").values()),
-        "quotas": list(Quota.objects.order_by("pk").values()),
-        "members": list(Member.objects.order_by("pk").values()),
-        "events": list(MemberEvent.objects.order_by("pk").values()),
-        "transfers": list(MemberTransfer.objects.order_by("pk").values()),
-        "summary": sorted(FederationMonth.objects.values_list(*(f.name for f in FederationMonth._meta.fields[1:]))),
-    }
 
 
 @pytest.fixture
