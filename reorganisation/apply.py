@@ -49,7 +49,8 @@ class Applier:
     def run(self) -> dict:
         context = self.context
         line_ids = [line.cdcs_id for line in context.lines]
-        targets = [state.pk for state in context.cdcs.values() if state.code in self._target_codes()]
+        target_codes = {line.target_code for line in context.ending_lines}
+        targets = [state.pk for state in context.cdcs.values() if state.code in target_codes]
         self.record["figures_before"] = snapshot_figures(line_ids + targets, self.month)
         self._found_unions()
         self._found_cdcs()
@@ -69,9 +70,6 @@ class Applier:
         self.record["members_transferred"] = moved
         self.record["touched_cdcs"] = line_ids + targets + self.record["new_cdcs"]
         return self.record
-
-    def _target_codes(self) -> set[str]:
-        return {line.target_code for line in self.context.ending_lines}
 
     # --- organisations and CĐCS ----------------------------------------------------------------
 

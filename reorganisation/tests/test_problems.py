@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from members.models import Affiliation, GrassrootsUnion
 from members.services.org import cdcs_dissolve
 from reorganisation.models import Plan
-from reorganisation.planning import plan_problems, plan_preview
+from reorganisation.planning import plan_preview, plan_problems
 from reorganisation.services import plan_create_draft
 from unionportal.lib.months import Month
 
-from .conftest import AUGUST, FULL_LINES, M, NEW_CDCS, NEW_UNIONS, line, record_month
+from .conftest import AUGUST, FULL_LINES, NEW_CDCS, NEW_UNIONS, M, line, record_month
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,9 @@ def test_new_codes_that_exist_already(world, make_plan):
 
 def test_a_new_union_without_cdcs(world, make_plan):
     plan = make_plan(new_unions=[*NEW_UNIONS, {"code": "XA2", "name": "Công đoàn xã Yên Lãng", "kind": "commune"}])
-    assert problems(plan) == [(None, "Công đoàn cấp trên mới XA2 – Công đoàn xã Yên Lãng không có CĐCS nào trực thuộc.")]
+    assert problems(plan) == [
+        (None, "Công đoàn cấp trên mới XA2 – Công đoàn xã Yên Lãng không có CĐCS nào trực thuộc.")
+    ]
 
 
 def test_a_new_cdcs_under_a_union_that_does_not_exist(world, make_plan):

@@ -9,14 +9,7 @@ from members.figures.services import figures_record
 from members.figures.summary import summary_differences
 from members.figures.workflow import return_submit
 from members.models import (
-    Affiliation,
     AuditEntry,
-    FederationMonth,
-    GrassrootsUnion,
-    Member,
-    MemberEvent,
-    MemberTransfer,
-    MonthlyFigure,
     Organisation,
 )
 from members.register.moves import member_transfer_request
@@ -24,26 +17,11 @@ from members.register.services import MemberData, member_admit
 from members.services.org import cdcs_found
 from reorganisation.models import Plan
 from reorganisation.services import plan_apply, plan_undo, plan_undo_refusal
-from targets.models import Quota
 
-from .conftest import AUGUST, M, line, record_month
+from .conftest import AUGUST, M, database, line, record_month
 
 pytestmark = pytest.mark.django_db
-
-
-def database() -> dict:
-    """Every row the plan may change, every field but the summary's ids."""
-    return {
-        "figures": list(MonthlyFigure.objects.order_by("pk").values()),
-        "affiliations": list(Affiliation.objects.order_by("pk").values()),
-        "cdcs": list(GrassrootsUnion.objects.order_by("pk").values()),
-        "organisations": list(Organisation.objects.order_by("pk").values()),
-        "quotas": list(Quota.objects.order_by("pk").values()),
-        "members": list(Member.objects.order_by("pk").values()),
-        "events": list(MemberEvent.objects.order_by("pk").values()),
-        "transfers": list(MemberTransfer.objects.order_by("pk").values()),
-        "summary": sorted(FederationMonth.objects.values_list(*(f.name for f in FederationMonth._meta.fields[1:]))),
-    }
+SPRING = date(2021, 3, 5)
 
 
 @pytest.fixture
@@ -52,7 +30,9 @@ def busy_world(world, provincial_staff):
     the register of merged CĐCS, one of them with a transfer pending."""
     record_month(M, {world["D3"]: 32, world["P1"]: 6})
     record_month(AUGUST, {world["P1"]: 9})
-    an = member_admit(cdcs=world["D3"], data=MemberData(full_name="Nguyễn Văn An", joined_on=date(2021, 3, 5)), user=None)
+    an = member_admit(
+        cdcs=world["D3"], data=MemberData(full_name="Nguyễn Văn An", joined_on=date(2021, 3, 5)), user=None
+    )
     member_admit(cdcs=world["D5"], data=MemberData(full_name="Lê Thị Bình", joined_on=date(2022, 1, 5)), user=None)
     member_transfer_request(member=an, to_cdcs=world["P2"], user=provincial_staff)
     return world
