@@ -68,6 +68,26 @@ DATA_KEYS = {
     "officers": gettext_lazy("Số cán bộ"),
     "terms": gettext_lazy("Số nhiệm kỳ mới"),
     "created": gettext_lazy("Số cán bộ thêm mới"),
+    # reorganisation plans (đề án sắp xếp tổ chức)
+    "name": gettext_lazy("Tên"),
+    "endings": gettext_lazy("Số đơn vị kết thúc"),
+    "lines": gettext_lazy("Số CĐCS trong đề án"),
+    "new_unions": gettext_lazy("Số đơn vị thành lập"),
+    "new_cdcs": gettext_lazy("Số CĐCS thành lập"),
+    "unions_ended": gettext_lazy("Đơn vị kết thúc"),
+    "unions_founded": gettext_lazy("Đơn vị thành lập"),
+    "cdcs_founded": gettext_lazy("CĐCS thành lập"),
+    "moved": gettext_lazy("CĐCS chuyển công đoàn cấp trên"),
+    "to_province": gettext_lazy("CĐCS chuyển về LĐLĐ tỉnh"),
+    "merged": gettext_lazy("CĐCS hợp nhất"),
+    "ended": gettext_lazy("CĐCS kết thúc hoạt động"),
+    "members_transferred": gettext_lazy("Đoàn viên chuyển theo đề án"),
+    "unions_removed": gettext_lazy("Đơn vị thành lập đã bỏ"),
+    "cdcs_removed": gettext_lazy("CĐCS thành lập đã bỏ"),
+    "plan": gettext_lazy("Đề án số"),
+    "line_action": gettext_lazy("Hình thức"),
+    "union": gettext_lazy("Đến công đoàn cấp trên"),
+    "target": gettext_lazy("CĐCS nhận đoàn viên"),
 }
 # Values stored as codes, in words (the officers' actions: members.officers.services).
 VALUE_LABELS = {

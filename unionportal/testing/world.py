@@ -51,6 +51,7 @@ def build_world() -> dict:
         **_officers_world(),
         **_named_world(),
         **_security_world(),
+        **_reorganisation_world(),
         **_notices_world(_users(federation, other_federation)),
     }
 
@@ -96,6 +97,31 @@ def _security_world():
     )  # fmt: skip
     cuc = member_admit(cdcs=pb01, data=MemberData("Lê Thị Cúc", date(2021, 3, 7)), user=None)
     return {"other_transfer": member_transfer_request(member=cuc, to_cdcs=pb02, user=None)}
+
+
+def _reorganisation_world():
+    """A draft plan from April 2021 ending PB (PB01 and PB02 to the province directly), and the
+    same plan uploaded as an Excel list, read and waiting for its confirmation."""
+    from reorganisation.imports import PlanRead
+    from reorganisation.models import PlanUpload
+    from reorganisation.services import plan_create_draft
+
+    lines = [{"line_no": number, "cdcs_code": code, "action": "to_province", "union_code": "", "target_code": ""}
+             for number, code in enumerate(("PB01", "PB02"), start=4)]  # fmt: skip
+    plan = plan_create_draft(
+        name="Đề án thử", effective_month=Month(2021, 4), endings=["PB"], new_unions=[], new_cdcs=[], lines=lines,
+        quotas=[], user=None,
+    )  # fmt: skip
+    read = PlanRead(
+        header={"name": "Đề án tải lên", "decision": "", "effective_month": "2021-04", "quota_rule": "members",
+                "note": ""},
+        header_rows={"name": 3, "effective_month": 5},
+        endings=[{"row": 4, "code": "PB"}],
+        lines=[{"row": line["line_no"], "cdcs": line["cdcs_code"], "action": "to_province", "union_code": "",
+                "target_code": ""} for line in lines],
+    )  # fmt: skip
+    upload = PlanUpload.objects.create(file_name="de-an.xlsx", size=2, outcome="preview", parsed=read.as_json())
+    return {"plan": plan, "plan_upload": upload}
 
 
 def _training_world():

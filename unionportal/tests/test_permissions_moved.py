@@ -76,6 +76,7 @@ MOVED_ANY_FEDERATION = {
     "members:cdcs_move": "provincial staff only: no federation's staff move a CĐCS",
     "ratings:review": "a year's result is reviewed by the federation that rated it, even after a move",
     "ratings:review_reopen": "the same: the result stays the rating federation's",
+    "reorganisation:plan_new": "provincial staff only: a plan names CĐCS of any federation",
 }
 UPLOAD_TABLES = {"members.Upload", "members.MemberListUpload", "organising.EnterpriseListUpload",
                  "ratings.RatingUpload"}  # fmt: skip
