@@ -92,13 +92,15 @@ class Applier:
         self.record["new_unions"] = [org.pk for org in unions]
         for org in context.orgs.values():
             self.federation_of_key[context.key_of(org.pk)] = org
-        self.record["direct_block_created"] = None
+        self.record["direct_block_created"] = self.record["direct_block_active_from"] = None
         if context.needs_direct_block():
-            existed = context.direct is not None
-            block = direct_block(create=True)
+            existed = context.direct
+            block = direct_block(create=True, month=self.month)  # active from M at the latest
             self.federation_of_key[DIRECT] = block
-            if not existed:
+            if existed is None:
                 self.record["direct_block_created"] = block.pk
+            elif existed.active_from != block.active_from:
+                self.record["direct_block_active_from"] = [block.pk, existed.active_from.isoformat()]
 
     def _found_cdcs(self) -> None:
         context, first = self.context, self.month.first_day
