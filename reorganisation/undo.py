@@ -103,6 +103,9 @@ def undo(plan: Plan, user) -> set[int]:
         update_many(
             [Organisation(pk=pk, active_to=_day(active_to)) for pk, active_to in record["unions_ended"]], ["active_to"]
         )
+        if record.get("direct_block_active_from"):
+            block, active_from = record["direct_block_active_from"]
+            Organisation.objects.filter(pk=block).update(active_from=_day(active_from))
         MonthlyReturn.objects.filter(federation_id__in=removed).delete()
         Organisation.objects.filter(pk__in=removed).delete()
     except ProtectedError as error:

@@ -14,9 +14,10 @@ from members.models import (
 )
 from members.register.moves import member_transfer_request
 from members.register.services import MemberData, member_admit
-from members.services.org import cdcs_found
+from members.services.org import cdcs_found, direct_block
 from reorganisation.models import Plan
 from reorganisation.services import plan_apply, plan_undo, plan_undo_refusal
+from unionportal.lib.months import Month
 
 from .conftest import AUGUST, M, database, line, record_month
 
@@ -96,3 +97,14 @@ def test_a_draft_or_an_undone_plan_cannot_be_undone(world, make_plan, provincial
     plan.refresh_from_db()
     with pytest.raises(ValidationError, match="Chỉ hoàn tác được đề án đã áp dụng."):
         plan_undo(plan=plan, user=provincial_staff)
+
+
+def test_a_direct_block_made_later_is_brought_forward_and_back(world, make_plan, provincial_staff):
+    block = direct_block(create=True, month=Month(2025, 9))
+    plan = make_plan()
+    plan_apply(plan=plan, user=provincial_staff)
+    block.refresh_from_db()
+    assert block.active_from == date(2025, 7, 1)
+    plan_undo(plan=plan, user=provincial_staff)
+    block.refresh_from_db()
+    assert block.active_from == date(2025, 9, 1)
