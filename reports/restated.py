@@ -1,0 +1,243 @@
+"""Reports restated on today's structure (theo cơ cấu tổ chức hiện nay): every CĐCS counted, in
+every month of the range, for the federation it belongs to today, as if today's tree had always
+been. The report of the months' own structure (the default) counts each month for the federation
+of that month, from the summary; this reads the monthly rows per CĐCS instead and maps each CĐCS
+to its home today:
+
+- a CĐCS still active: its federation this month;
+- a CĐCS merged into another (by a plan or not), or ended by a plan with its members transferred to
+  a named CĐCS: the home of that CĐCS, following the chain;
+- a CĐCS dissolved otherwise: its last federation, followed through Organisation.merged_into;
+- when that federation no longer exists and has no successor: the line "Đơn vị đã kết thúc"
+  (ENDED), one line for all of them, so that today's federations' series hold their own CĐCS only
+  and the province's total stays whole.
+
+So moves vanish (a CĐCS is always where it is now), and the members a plan moved from one CĐCS to
+another stay within the federation that holds both today. Five queries whatever the number of
+CĐCS, federations or months: the federations, the CĐCS with their stocks and federation today, the
+plans' targets, the flows per CĐCS (one grouped query over the monthly rows of the range and of the
+windows of attainment)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from members.models import (
+    FLOW_FIELDS,
+    REORG_FIELDS,
+    SECTORS_OF_GROUP,
+    Affiliation,
+    GrassrootsUnion,
+    MonthlyFigure,
+    Organisation,
+    federation_at_subquery,
+)
+from reorganisation.models import Plan, PlanLine
+from unionportal.lib.months import Month
+
+ENDED = 0  # the key of the line "Đơn vị đã kết thúc"
+ENDED_NAME = gettext_lazy("Đơn vị đã kết thúc")
+_ZERO = Value(0, output_field=IntegerField())
+ROW_FIELDS = (*FLOW_FIELDS, *REORG_FIELDS)
+
+
+def ended_line() -> Organisation:
+    """The line of the CĐCS whose federation ended without a successor: not saved, no code."""
+    return Organisation(code="", name=str(ENDED_NAME), kind=Organisation.Kind.DISTRICT)
+
+
+def stock_subquery(month: Month) -> Coalesce:
+    """A CĐCS's members at the end of `month`: its latest month-end on record up to then or, before
+    its first month on record, the opening balance that month starts from (as the summary counts)."""
+    latest = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lte=month.first_day)
+        .order_by("-month")
+        .values("members_end")[:1]
+    )
+    opening = (
+        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__gt=month.first_day)
+        .order_by("month")
+        .values("members_start")[:1]
+    )
+    return Coalesce(
+        Subquery(latest, output_field=IntegerField()), Subquery(opening, output_field=IntegerField()), _ZERO
+    )
+
+
+def alive_at_end_of(cdcs: GrassrootsUnion, month: Month) -> bool:
+    return cdcs.founded_on <= month.last_day and (cdcs.dissolved_on is None or cdcs.dissolved_on > month.last_day)
+
+
+@dataclass
+class Part:
+    """One CĐCS's part of the range, in the shapes progress_report sums: flows (every row column
+    and the reorganisation marks over the range, admitted since January and since the programme
+    began), events (founded, dissolved, reorg_founded, reorg_ended in the range; founded_year,
+    founded_programme), and the stocks (members, CĐCS) at the end of the month before the range
+    and of its last month."""
+
+    cdcs: GrassrootsUnion
+    home: int
+    flows: dict[str, int]
+    events: dict[str, int]
+    stock_start: tuple[int, int]
+    stock_end: tuple[int, int]
+
+    @property
+    def counts(self) -> bool:
+        """Whether it has anything in the range: a flow, an event, a stock at either end."""
+        return bool(
+            any(self.flows.get(column) for column in ROW_FIELDS)
+            or any(self.events.get(name) for name in ("founded", "dissolved", "reorg_founded", "reorg_ended"))
+            or self.stock_start[1]
+            or self.stock_end[1]
+        )
+
+
+@dataclass
+class Restated:
+    """Today's structure and the range's parts of the CĐCS in scope (of the sector group)."""
+
+    homes: dict[int, int]  # every CĐCS id → its federation today, or ENDED
+    federations: list[Organisation]  # today's federations, and the ENDED line when it has anything
+    parts: dict[int, Part] = field(default_factory=dict)
+
+    def sums(self) -> tuple[dict, dict, dict, dict]:
+        """flows, events, stock_start, stock_end per home, as reports.selectors reads the summary."""
+        flows, events, stock_start, stock_end = {}, {}, {}, {}
+        for part in self.parts.values():
+            for target, values in ((flows, part.flows), (events, part.events)):
+                into = target.setdefault(part.home, dict.fromkeys(values, 0))
+                for name, value in values.items():
+                    into[name] += value
+            for target, (members, unions) in ((stock_start, part.stock_start), (stock_end, part.stock_end)):
+                before = target.get(part.home, (0, 0))
+                target[part.home] = (before[0] + members, before[1] + unions)
+        return flows, events, stock_start, stock_end
+
+
+def restate(
+    *, start: Month, end: Month, year_start: Month, programme_start: Month, sector_group: str | None
+) -> Restated:
+    """The CĐCS of the sector group (all without one), each with its home today and its part of
+    the range. Five queries."""
+    this_month = Month.of(timezone.localdate())
+    orgs = list(Organisation.objects.federations())
+    before = start - 1
+    unions = list(
+        GrassrootsUnion.objects.annotate(
+            federation_now=Coalesce(
+                Subquery(federation_at_subquery(OuterRef("pk"), this_month.first_day)),
+                Subquery(
+                    Affiliation.objects.filter(cdcs=OuterRef("pk")).order_by("valid_from").values("federation_id")[:1]
+                ),
+            ),
+            stock_start=stock_subquery(before),
+            stock_end=stock_subquery(end),
+        ).order_by("code")
+    )
+    targets = dict(
+        PlanLine.objects.filter(
+            plan__status=Plan.Status.APPLIED,
+            action__in=[PlanLine.Action.MERGE, PlanLine.Action.END],
+            cdcs__ended_by_reorganisation=True,
+        ).values_list("cdcs_id", "target_code")
+    )
+    homes = _homes(unions, orgs, targets, this_month)
+    flows = _flows(start, end, year_start, programme_start)
+    sectors = SECTORS_OF_GROUP[sector_group] if sector_group else None
+    first = min(start, year_start, programme_start)
+    parts = {}
+    for cdcs in unions:
+        if sectors is not None and cdcs.sector not in sectors:
+            continue
+        if cdcs.founded_on > end.last_day or (cdcs.dissolved_on and cdcs.dissolved_on < first.first_day):
+            continue
+        part = Part(
+            cdcs=cdcs,
+            home=homes[cdcs.pk],
+            flows=flows.get(cdcs.pk) or dict.fromkeys((*ROW_FIELDS, "admitted_year", "admitted_programme"), 0),
+            events=_events(cdcs, start, end, year_start, programme_start),
+            stock_start=(cdcs.stock_start, 1) if alive_at_end_of(cdcs, before) else (0, 0),
+            stock_end=(cdcs.stock_end, 1) if alive_at_end_of(cdcs, end) else (0, 0),
+        )
+        parts[cdcs.pk] = part
+    federations = [org for org in orgs if _exists(org, this_month)]
+    if any(part.home == ENDED and part.counts for part in parts.values()):
+        federations.append(ended_line())
+    return Restated(homes=homes, federations=federations, parts=parts)
+
+
+def _exists(org: Organisation, month: Month) -> bool:
+    return (org.active_from is None or org.active_from <= month.last_day) and (
+        org.active_to is None or org.active_to >= month.first_day
+    )
+
+
+def _homes(unions: list[GrassrootsUnion], orgs: list[Organisation], targets: dict, this_month: Month) -> dict:
+    """Every CĐCS's federation today (see the module's docstring). `targets`: CĐCS id → the code of
+    the CĐCS a plan ended it into."""
+    existing = {org.pk for org in orgs if _exists(org, this_month)}
+    successor = {org.pk: org.merged_into_id for org in orgs}
+    by_code = {cdcs.code: cdcs for cdcs in unions}
+    by_id = {cdcs.pk: cdcs for cdcs in unions}
+
+    def org_home(org_id):
+        seen = set()
+        while org_id is not None and org_id not in existing and org_id not in seen:
+            seen.add(org_id)
+            org_id = successor.get(org_id)
+        return org_id if org_id in existing else ENDED
+
+    homes = {}
+    for cdcs in unions:
+        chain, current = [], cdcs
+        while current.pk not in homes:
+            chain.append(current.pk)
+            target = None
+            if current.dissolved_on is not None:
+                target = by_id.get(current.merged_into_id) or by_code.get(targets.get(current.pk, ""))
+            if target is None or target.pk in chain:
+                homes[current.pk] = org_home(current.federation_now)
+                break
+            current = target
+        for pk in chain:
+            homes[pk] = homes[current.pk]
+    return homes
+
+
+def _events(cdcs: GrassrootsUnion, start: Month, end: Month, year_start: Month, programme_start: Month) -> dict:
+    def within(day, since: Month) -> int:
+        return int(day is not None and since.first_day <= day <= end.last_day)
+
+    founded, dissolved = within(cdcs.founded_on, start), within(cdcs.dissolved_on, start)
+    by_plan, ended_by_plan = cdcs.founded_by_reorganisation, cdcs.ended_by_reorganisation
+    return {
+        "founded": 0 if by_plan else founded,
+        "reorg_founded": founded if by_plan else 0,
+        "dissolved": 0 if ended_by_plan else dissolved,
+        "reorg_ended": dissolved if ended_by_plan else 0,
+        "founded_year": 0 if by_plan else within(cdcs.founded_on, year_start),
+        "founded_programme": 0 if by_plan else within(cdcs.founded_on, programme_start),
+    }
+
+
+def _flows(start: Month, end: Month, year_start: Month, programme_start: Month) -> dict[int, dict[str, int]]:
+    """Per CĐCS: Σ of every row column over the range, admitted since January and since the
+    programme began. One grouped query."""
+    first = min(start, year_start, programme_start)
+    in_range = Q(month__gte=start.first_day)
+    # Annotations may not reuse a field's name, hence the "sum_" prefix.
+    sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in ROW_FIELDS}
+    sums["sum_admitted_year"] = Coalesce(Sum("admitted", filter=Q(month__gte=year_start.first_day)), _ZERO)
+    sums["sum_admitted_programme"] = Coalesce(Sum("admitted", filter=Q(month__gte=programme_start.first_day)), _ZERO)
+    rows = (
+        MonthlyFigure.objects.filter(month__gte=first.first_day, month__lte=end.first_day)
+        .order_by()
+        .values("cdcs_id")
+        .annotate(**sums)
+    )
+    return {row.pop("cdcs_id"): {name.removeprefix("sum_"): value for name, value in row.items()} for row in rows}
