@@ -84,6 +84,7 @@ def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | 
     reported = MonthlyFigure.objects.filter(federation=org, month__range=(start.first_day, end.first_day))
     return (
         GrassrootsUnion.objects.filter(sector_filter(sector_group))
+        .select_related("merged_into")
         .annotate(
             federation_before=Subquery(federation_at_subquery(OuterRef("pk"), before.first_day)),
             federation_end=Subquery(federation_at_subquery(OuterRef("pk"), end.first_day)),
@@ -233,7 +234,7 @@ def _moves(org: Organisation, start: Month, end: Month, sector_group: str | None
         moves_between(start, end, sector_filter(sector_group, "cdcs__"))
         .annotate(from_code=Subquery(previous.values("code")[:1]), from_name=Subquery(previous.values("name")[:1]))
         .filter(Q(federation=org) | Q(from_federation=org.pk))
-        .select_related("cdcs", "federation")
+        .select_related("cdcs__merged_into", "federation")
         .order_by("valid_from", "cdcs__code")
     )
     found = []

@@ -36,7 +36,7 @@ from members.models import (
     federation_at_subquery,
 )
 from reorganisation.models import Plan, PlanLine
-from unionportal.lib.months import Month
+from unionportal.lib.months import Month, month_range
 
 ENDED = 0  # the key of the line "Đơn vị đã kết thúc"
 ENDED_NAME = gettext_lazy("Đơn vị đã kết thúc")
@@ -128,7 +128,8 @@ def restate(
     orgs = list(Organisation.objects.federations())
     before = start - 1
     unions = list(
-        GrassrootsUnion.objects.annotate(
+        GrassrootsUnion.objects.select_related("merged_into")
+        .annotate(
             federation_now=Coalesce(
                 Subquery(federation_at_subquery(OuterRef("pk"), this_month.first_day)),
                 Subquery(
@@ -137,7 +138,8 @@ def restate(
             ),
             stock_start=stock_subquery(before),
             stock_end=stock_subquery(end),
-        ).order_by("code")
+        )
+        .order_by("code")
     )
     targets = dict(
         PlanLine.objects.filter(
@@ -241,3 +243,55 @@ def _flows(start: Month, end: Month, year_start: Month, programme_start: Month) 
         .annotate(**sums)
     )
     return {row.pop("cdcs_id"): {name.removeprefix("sum_"): value for name, value in row.items()} for row in rows}
+
+
+SERIES_COLUMNS = (
+    *ROW_FIELDS,
+    "unions_founded",
+    "unions_dissolved",
+    "unions_reorg_founded",
+    "unions_reorg_ended",
+    "members_end",
+    "unions_end",
+)
+
+
+def restated_series(
+    restated: Restated, homes: set[int], *, first: Month, start: Month, end: Month
+) -> dict[Month, dict[str, dict[str, int]]]:
+    """Per month of first..end and sector group, for the CĐCS at home today in `homes`: the sums of
+    the rows, the CĐCS founded and dissolved (a plan's apart), and, for the months start..end, the
+    stock at the month's end, as the summary holds them for a federation of the months' structure.
+    One query."""
+    parts = {pk: part for pk, part in restated.parts.items() if part.home in homes}
+    series: dict[Month, dict[str, dict[str, int]]] = {}
+
+    def cell(month: Month, cdcs: GrassrootsUnion) -> dict[str, int]:
+        return series.setdefault(month, {}).setdefault(cdcs.sector_group, dict.fromkeys(SERIES_COLUMNS, 0))
+
+    rows: dict[int, dict[Month, int]] = {pk: {} for pk in parts}
+    figures = MonthlyFigure.objects.filter(
+        cdcs_id__in=list(parts), month__gte=first.first_day, month__lte=end.first_day
+    )
+    for cdcs_id, month, members_end, *values in figures.values_list("cdcs_id", "month", "members_end", *ROW_FIELDS):
+        month = Month.of(month)
+        rows[cdcs_id][month] = members_end
+        target = cell(month, parts[cdcs_id].cdcs)
+        for column, value in zip(ROW_FIELDS, values, strict=True):
+            target[column] += value
+    for pk, part in parts.items():
+        cdcs = part.cdcs
+        for day, plan, column, by_plan in (
+            (cdcs.founded_on, "unions_reorg_founded", "unions_founded", cdcs.founded_by_reorganisation),
+            (cdcs.dissolved_on, "unions_reorg_ended", "unions_dissolved", cdcs.ended_by_reorganisation),
+        ):
+            if day is not None and first.first_day <= day <= end.last_day:
+                cell(Month.of(day), cdcs)[plan if by_plan else column] += 1
+        carried = cdcs.stock_start
+        for month in month_range(start, end):
+            carried = rows[pk].get(month, carried)
+            if alive_at_end_of(cdcs, month):
+                target = cell(month, cdcs)
+                target["members_end"] += carried
+                target["unions_end"] += 1
+    return series
