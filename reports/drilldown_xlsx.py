@@ -30,9 +30,8 @@ def federation_file(drilldown: FederationDrilldown) -> str:
     return download_name("chi-tiet", d.org.code, d.start.iso, d.end.iso, d.sector_group or "")
 
 
-def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
-    d, total = drilldown, drilldown.total
-    headers = [
+def _federation_headers() -> list[str]:
+    return [
         _("Mã CĐCS"),
         _("Tên CĐCS"),
         _("Đoàn viên đầu kỳ"),
@@ -52,54 +51,41 @@ def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
         _("Hợp nhất, kết thúc theo đề án"),
     ]
 
-    def line(code: str, name: str, f: Figures, moves: str, founded, dissolved, plan_founded, plan_ended) -> list:
-        return [
-            code,
-            name,
-            f.members_start,
-            f.admitted,
-            f.transferred_in,
-            *_losses(f),
-            f.lost,
-            f.net_members,
-            f.members_moved_in,
-            f.members_moved_out,
-            moves,
-            f.members_end,
-            founded,
-            dissolved,
-            f.members_reorganised,
-            plan_founded,
-            plan_ended,
-        ]
 
-    def cdcs_line(item: CdcsLine) -> list:
-        moves = "; ".join(_move_text(move) for move in item.moves)
-        return line(
-            item.cdcs.code,
-            item.cdcs.name,
-            item.figures,
-            moves,
-            item.founded_on,
-            item.dissolved_on,
-            item.reorg_founded_on,
-            item.reorg_ended_on,
-        )
+def _line(code: str, name: str, f: Figures, moves: str, events: tuple) -> list:
+    """One line of the table; `events`: founded, dissolved, founded and ended by a plan (days on a
+    CĐCS's line, counts on the total's)."""
+    founded, dissolved, plan_founded, plan_ended = events
+    return [
+        code,
+        name,
+        f.members_start,
+        f.admitted,
+        f.transferred_in,
+        *_losses(f),
+        f.lost,
+        f.net_members,
+        f.members_moved_in,
+        f.members_moved_out,
+        moves,
+        f.members_end,
+        founded,
+        dissolved,
+        f.members_reorganised,
+        plan_founded,
+        plan_ended,
+    ]
 
-    rows = [cdcs_line(item) for item in d.lines]
-    rows.append(
-        line(
-            "",
-            _("Tổng"),
-            total,
-            "",
-            total.unions_founded,
-            total.unions_dissolved,
-            total.unions_reorg_founded,
-            total.unions_reorg_ended,
-        )
-    )
-    heading = [
+
+def _cdcs_line(item: CdcsLine) -> list:
+    moves = "; ".join(_move_text(move) for move in item.moves)
+    events = (item.founded_on, item.dissolved_on, item.reorg_founded_on, item.reorg_ended_on)
+    return _line(item.cdcs.code, item.cdcs.name, item.figures, moves, events)
+
+
+def _federation_heading(d: FederationDrilldown) -> list[str]:
+    total = d.total
+    return [
         _("Chi tiết theo CĐCS: %(org)s") % {"org": d.org.name},
         _("Kỳ báo cáo: %(start)s – %(end)s") % {"start": d.start, "end": d.end},
         _("Khu vực: %(scope)s")
@@ -121,13 +107,21 @@ def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
         },
         structure_note(d.structure),
     ]
+
+
+def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
+    d, total = drilldown, drilldown.total
+    headers = _federation_headers()
+    rows = [_cdcs_line(item) for item in d.lines]
+    events = (total.unions_founded, total.unions_dissolved, total.unions_reorg_founded, total.unions_reorg_ended)
+    rows.append(_line("", _("Tổng"), total, "", events))
+    heading = _federation_heading(d)
     workbook = table_workbook(_("Chi tiết CĐCS"), headers, rows, heading=heading)
     sheet = workbook.active
     first = len(heading) + 3  # heading, a blank row, the header row
     body = range(first, first + len(rows))
     moves_column = headers.index(_("Chuyển từ / sang đơn vị")) + 1
-    counts = [*range(3, moves_column), moves_column + 1]
-    counts += [moves_column + 4]
+    counts = [*range(3, moves_column), moves_column + 1, moves_column + 4]
     format_cells(sheet, rows=body, columns=counts, number_format=COUNT_FORMAT)
     dates = [moves_column + 2, moves_column + 3, moves_column + 5, moves_column + 6]
     format_cells(sheet, rows=body[:-1], columns=dates, number_format=DATE_FORMAT)

@@ -13,14 +13,14 @@ to its home today:
   and the province's total stays whole.
 
 So moves vanish (a CĐCS is always where it is now), and the members a plan moved from one CĐCS to
-another stay within the federation that holds both today. Five queries whatever the number of
+another stay within the federation that holds both today. Six queries whatever the number of
 CĐCS, federations or months: the federations, the CĐCS with their stocks and federation today, the
-plans' targets, the flows per CĐCS (one grouped query over the monthly rows of the range and of the
-windows of attainment)."""
+plans' targets, the flows per CĐCS (a grouped query over the range's monthly rows, and one of the
+admitted alone over the windows of attainment)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -123,7 +123,7 @@ def restate(
     *, start: Month, end: Month, year_start: Month, programme_start: Month, sector_group: str | None
 ) -> Restated:
     """The CĐCS of the sector group (all without one), each with its home today and its part of
-    the range. Five queries."""
+    the range. Six queries."""
     this_month = Month.of(timezone.localdate())
     orgs = list(Organisation.objects.federations())
     before = start - 1
@@ -227,22 +227,48 @@ def _events(cdcs: GrassrootsUnion, start: Month, end: Month, year_start: Month, 
     }
 
 
+def _rows_between(first: Month, end: Month):
+    """The monthly rows of first..end, their month compared through an expression: SQLite then
+    reads the table in the order of the (cdcs, month) index and groups by CĐCS without sorting,
+    several times faster than fetching each row through the month index (0,5 s against 0,1 s for
+    six years of the demo province); PostgreSQL reads a range this wide from the table anyway."""
+    return MonthlyFigure.objects.alias(row_month=Coalesce(F("month"), F("month"))).filter(
+        row_month__gte=first.first_day, row_month__lte=end.first_day
+    )
+
+
 def _flows(start: Month, end: Month, year_start: Month, programme_start: Month) -> dict[int, dict[str, int]]:
     """Per CĐCS: Σ of every row column over the range, admitted since January and since the
-    programme began. One grouped query."""
-    first = min(start, year_start, programme_start)
-    in_range = Q(month__gte=start.first_day)
+    programme began. Two grouped queries: plain sums over the range's rows, then admitted alone over
+    the windows of attainment (a conditional sum of every column over six years of rows costs
+    several times more on SQLite)."""
+    empty = dict.fromkeys((*ROW_FIELDS, "admitted_year", "admitted_programme"), 0)
+    flows: dict[int, dict[str, int]] = {}
     # Annotations may not reuse a field's name, hence the "sum_" prefix.
-    sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in ROW_FIELDS}
-    sums["sum_admitted_year"] = Coalesce(Sum("admitted", filter=Q(month__gte=year_start.first_day)), _ZERO)
-    sums["sum_admitted_programme"] = Coalesce(Sum("admitted", filter=Q(month__gte=programme_start.first_day)), _ZERO)
     rows = (
-        MonthlyFigure.objects.filter(month__gte=first.first_day, month__lte=end.first_day)
+        _rows_between(start, end)
         .order_by()
         .values("cdcs_id")
-        .annotate(**sums)
+        .annotate(**{f"sum_{column}": Sum(column) for column in ROW_FIELDS})
+        .values_list("cdcs_id", *(f"sum_{column}" for column in ROW_FIELDS))
     )
-    return {row.pop("cdcs_id"): {name.removeprefix("sum_"): value for name, value in row.items()} for row in rows}
+    for cdcs_id, *values in rows:
+        flows[cdcs_id] = {**empty, **dict(zip(ROW_FIELDS, values, strict=True))}
+    first = min(year_start, programme_start)
+    windows = (
+        _rows_between(first, end)
+        .order_by()
+        .values("cdcs_id")
+        .annotate(
+            year=Coalesce(Sum("admitted", filter=Q(month__gte=year_start.first_day)), _ZERO),
+            programme=Coalesce(Sum("admitted", filter=Q(month__gte=programme_start.first_day)), _ZERO),
+        )
+        .values_list("cdcs_id", "year", "programme")
+    )
+    for cdcs_id, year, programme in windows:
+        into = flows.setdefault(cdcs_id, dict(empty))
+        into["admitted_year"], into["admitted_programme"] = year, programme
+    return flows
 
 
 SERIES_COLUMNS = (

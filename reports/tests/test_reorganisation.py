@@ -178,3 +178,46 @@ def test_the_restated_report_runs_a_fixed_number_of_queries(world):
         cdcs_move(cdcs=cdcs, federation=world["PB"], from_month=MAY, user=None)
     assert _queries(lambda: _report(province, TODAY)) == before <= 7
     assert _queries(lambda: _report(province)) <= 8
+
+
+def _signed(value: int) -> str:
+    return f"+{value}" if value > 0 else (f"−{-value}" if value < 0 else "0")
+
+
+def test_the_domain_page_quotes_what_the_portal_computes(world):
+    """docs/domain.md's example of a plan, line by line, on both structures."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    page = (Path(settings.BASE_DIR) / "docs" / "domain.md").read_text()
+    months, today = _report(world["province"]), _report(world["province"], TODAY)
+    rows, restated = _rows(months), {row.org.code or ENDED: row.figures for row in today.rows}
+    block = world["block"].code
+
+    def line(label, f, *, unions=False, moved=True):
+        values = _unions(f) if unions else _members(f)
+        if unions:  # start, founded, dissolved, moved, reorganised, end → as the members' columns
+            start, founded, dissolved, moved_, reorganised, end = values
+            values = (start, founded, dissolved, founded - dissolved, moved_, reorganised, end)
+        start, admitted, decrease, net, moved_, reorganised, end = values
+        cells = [label, str(start), str(admitted), _signed(decrease) if decrease < 0 else str(decrease), _signed(net)]
+        cells[-1] = cells[-1] if net < 0 else str(net)
+        cells += ([_signed(moved_)] if moved else []) + [_signed(reorganised), str(end)]
+        return "| " + " | ".join(cells) + " |"
+
+    for text in (
+        line("DT, members", rows["DT"]),
+        line("DT, CĐCS", rows["DT"], unions=True),
+        line("PB, members", rows["PB"]),
+        line("VN, members", rows["VN"]),
+        line("direct block, members", rows[block]),
+        line("province, members", months.total.figures),
+        line("province, CĐCS", months.total.figures, unions=True),
+        line("DT (d2, N1, v2), members", restated["DT"], moved=False),
+        line("PB (d1, p1, p2), members", restated["PB"], moved=False),
+        line("direct block (v1), members", restated[block], moved=False),
+        line("Đơn vị đã kết thúc (v3), members", restated[ENDED], moved=False),
+    ):
+        assert text in page, text
+    assert "against PB's quota of 100 (10,0 %)" in page
