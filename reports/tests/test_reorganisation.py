@@ -221,3 +221,18 @@ def test_the_domain_page_quotes_what_the_portal_computes(world):
     ):
         assert text in page, text
     assert "against PB's quota of 100 (10,0 %)" in page
+
+
+def test_the_dashboard_s_months_restated_are_pb_s_cdcs_of_today(world):
+    """PB today holds d1, p1 and p2: its months restated carry d1's April admissions, p1's May
+    loss, and in June the plan's merge of p2 into d1, which changes no member count of PB."""
+    from reports.dashboard import dashboard
+
+    board = dashboard(start=MARCH, end=JUNE, scope=Scope(world["PB"], None, TODAY), organising=False)
+    months = [(p.totals.admitted, p.totals.decrease, p.totals.members_end, p.totals.unions_end) for p in board.months]
+    assert months == [(0, 0, 200, 3), (10, 0, 210, 3), (0, 5, 205, 3), (0, 0, 205, 2)]
+    june = board.months[-1].totals
+    assert (june.reorg_in, june.reorg_out, june.unions_reorg_ended, june.unions_dissolved) == (30, 30, 1, 0)
+    assert board.report.total.figures == _rows(_report(world["province"], TODAY))["PB"]
+    on_months = dashboard(start=MARCH, end=JUNE, scope=Scope(world["PB"]), organising=False)
+    assert [p.totals.members_end for p in on_months.months] == [100, 100, 95, 65]
