@@ -19,6 +19,7 @@ plans' targets, the flows per CĐCS (a grouped query over the range's monthly ro
 admitted alone over the windows of attainment)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -67,8 +68,47 @@ def stock_subquery(month: Month) -> Coalesce:
     )
 
 
-def alive_at_end_of(cdcs: GrassrootsUnion, month: Month) -> bool:
+def alive_at_end_of(cdcs: "GrassrootsUnion | CdcsFacts", month: Month) -> bool:
     return cdcs.founded_on <= month.last_day and (cdcs.dissolved_on is None or cdcs.dissolved_on > month.last_day)
+
+
+_GROUP_OF_SECTOR = {sector: group for group, sectors in SECTORS_OF_GROUP.items() for sector in sectors}
+FACTS = (
+    "pk",
+    "code",
+    "sector",
+    "founded_on",
+    "dissolved_on",
+    "merged_into_id",
+    "founded_by_reorganisation",
+    "ended_by_reorganisation",
+    "federation_now",
+    "stock_start",
+    "stock_end",
+)
+
+
+@dataclass(frozen=True)
+class CdcsFacts:
+    """What the restated report needs of a CĐCS, read as plain values: model instances of a
+    province's CĐCS cost more than the sums themselves. stock_start and stock_end: its members at
+    the end of the month before the range and of its last month (alive or not)."""
+
+    pk: int
+    code: str
+    sector: str
+    founded_on: date
+    dissolved_on: date | None
+    merged_into_id: int | None
+    founded_by_reorganisation: bool
+    ended_by_reorganisation: bool
+    federation_now: int | None
+    stock_start: int
+    stock_end: int
+
+    @property
+    def sector_group(self) -> str:
+        return _GROUP_OF_SECTOR[self.sector]
 
 
 @dataclass
@@ -79,7 +119,7 @@ class Part:
     founded_programme), and the stocks (members, CĐCS) at the end of the month before the range
     and of its last month."""
 
-    cdcs: GrassrootsUnion
+    cdcs: CdcsFacts
     home: int
     flows: dict[str, int]
     events: dict[str, int]
@@ -127,9 +167,9 @@ def restate(
     this_month = Month.of(timezone.localdate())
     orgs = list(Organisation.objects.federations())
     before = start - 1
-    unions = list(
-        GrassrootsUnion.objects.select_related("merged_into")
-        .annotate(
+    unions = [
+        CdcsFacts(*values)
+        for values in GrassrootsUnion.objects.annotate(
             federation_now=Coalesce(
                 Subquery(federation_at_subquery(OuterRef("pk"), this_month.first_day)),
                 Subquery(
@@ -140,7 +180,8 @@ def restate(
             stock_end=stock_subquery(end),
         )
         .order_by("code")
-    )
+        .values_list(*FACTS)
+    ]
     targets = dict(
         PlanLine.objects.filter(
             plan__status=Plan.Status.APPLIED,
@@ -179,7 +220,7 @@ def _exists(org: Organisation, month: Month) -> bool:
     )
 
 
-def _homes(unions: list[GrassrootsUnion], orgs: list[Organisation], targets: dict, this_month: Month) -> dict:
+def _homes(unions: list[CdcsFacts], orgs: list[Organisation], targets: dict, this_month: Month) -> dict:
     """Every CĐCS's federation today (see the module's docstring). `targets`: CĐCS id → the code of
     the CĐCS a plan ended it into."""
     existing = {org.pk for org in orgs if _exists(org, this_month)}
@@ -211,7 +252,7 @@ def _homes(unions: list[GrassrootsUnion], orgs: list[Organisation], targets: dic
     return homes
 
 
-def _events(cdcs: GrassrootsUnion, start: Month, end: Month, year_start: Month, programme_start: Month) -> dict:
+def _events(cdcs: CdcsFacts, start: Month, end: Month, year_start: Month, programme_start: Month) -> dict:
     def within(day, since: Month) -> int:
         return int(day is not None and since.first_day <= day <= end.last_day)
 
@@ -292,7 +333,7 @@ def restated_series(
     parts = {pk: part for pk, part in restated.parts.items() if part.home in homes}
     series: dict[Month, dict[str, dict[str, int]]] = {}
 
-    def cell(month: Month, cdcs: GrassrootsUnion) -> dict[str, int]:
+    def cell(month: Month, cdcs: CdcsFacts) -> dict[str, int]:
         return series.setdefault(month, {}).setdefault(cdcs.sector_group, dict.fromkeys(SERIES_COLUMNS, 0))
 
     rows: dict[int, dict[Month, int]] = {pk: {} for pk in parts}
