@@ -3,17 +3,19 @@ accepts them, then out of one and into the other on the same day), and every mem
 that ends (dissolved, or merged into another: members_close). Each is audited; the rules on
 who may write and on the days of events are members.register.services'."""
 
+import dataclasses
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.bulk import insert_rows, update_many
 from unionportal.lib.months import Month
 
-from ..audit import audit_entry, audit_log, audit_many
+from ..audit import audit_log, audit_same
 from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer
 from ..services.common import Source, federation_of
 from .event_months import require_countable
@@ -149,30 +151,99 @@ def members_close(cdcs: GrassrootsUnion, *, on: date, user, source: str, into: G
     in the CĐCS is lost on `on`, reason "CĐCS giải thể", or, when it is merged into another,
     transferred out to that one and in there the same day. Pending transfers from or to it are
     cancelled. Returns how many members that was."""
-    members = list(Member.objects.select_for_update().filter(cdcs=cdcs, status=Member.Status.ACTIVE))
-    open_transfers = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING).filter(
-        from_cdcs=cdcs
-    ) | MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING, to_cdcs=cdcs)
-    note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
-    open_transfers.update(status=MemberTransfer.Status.CANCELLED, decided_at=timezone.now(), decision_note=note)
-    if not members:
-        return 0
-    reason = LossReason.TRANSFERRED_OUT if into is not None else LossReason.CDCS_DISSOLVED
-    events = [new_event(member, cdcs, MemberEvent.Kind.LOST, on, user, reason=reason) for member in members]
-    if into is not None:
-        events += [new_event(member, into, MemberEvent.Kind.TRANSFERRED_IN, on, user) for member in members]
-    insert_many(events)
-    for member in members:
-        if into is not None:
-            member.cdcs = into
-        else:
-            member.status, member.left_on, member.left_reason = Member.Status.LEFT, on, reason
-    update_many(members, ["cdcs", "status", "left_on", "left_reason"])
-    federation = federation_of(cdcs, Month.of(on))
-    action = "member.merge" if into is not None else "member.dissolve"
-    extra = {"into": into.code} if into is not None else {}
-    audit_many(
-        audit_entry(user, action, member, source=source, federation=federation, month=Month.of(on), **extra)
-        for member in members
+    return len(members_close_many({cdcs: into}, on=on, user=user, source=source).members)
+
+
+@dataclasses.dataclass
+class Closed:
+    """What members_close_many changed, for a caller that may have to undo it."""
+
+    members: list[tuple[int, int]]  # (member id, the CĐCS it was in)
+    events: list[int]  # MemberEvent ids created
+    transfers: list[tuple[int, str, str | None, str]]  # (id, status, decided_at ISO, decision_note) before
+
+
+def members_close_many(
+    ending: dict[GrassrootsUnion, GrassrootsUnion | None], *, on: date, user, source: str, federations=None
+) -> Closed:
+    """members_close for many CĐCS ending on the same day (a CĐCS → the one it is merged into, or
+    None when it is dissolved), in a fixed number of queries. `federations` (CĐCS id → the
+    federation its audit entries name) saves looking each one up."""
+    by_pk = {cdcs.pk: (cdcs, into) for cdcs, into in ending.items()}
+    ids = list(by_pk)
+    members = list(
+        Member.objects.select_for_update()
+        .filter(cdcs_id__in=ids, status=Member.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", "cdcs_id")
     )
-    return len(members)
+    closed = Closed(members=members, events=[], transfers=_cancel_transfers(by_pk))
+    if not members:
+        return closed
+    merged = {cdcs_id: into.pk for cdcs_id, (_cdcs, into) in by_pk.items() if into is not None}
+    dissolved = [cdcs_id for cdcs_id, (_cdcs, into) in by_pk.items() if into is None]
+    active = Member.objects.filter(status=Member.Status.ACTIVE)
+    if merged:
+        whens = [When(cdcs_id=cdcs_id, then=Value(into_id)) for cdcs_id, into_id in merged.items()]
+        active.filter(cdcs_id__in=list(merged)).update(cdcs_id=Case(*whens, output_field=IntegerField()))
+    if dissolved:
+        active.filter(cdcs_id__in=dissolved).update(
+            status=Member.Status.LEFT, left_on=on, left_reason=LossReason.CDCS_DISSOLVED
+        )
+    month = Month.of(on)
+    recorded_by = user.pk if user is not None and user.is_authenticated else None
+    now = timezone.now()
+    events = []
+    for member_id, cdcs_id in members:  # rows, not objects: thousands of them when a plan merges CĐCS
+        if cdcs_id in merged:
+            events.append((member_id, cdcs_id, MemberEvent.Kind.LOST, LossReason.TRANSFERRED_OUT))
+            events.append((member_id, merged[cdcs_id], MemberEvent.Kind.TRANSFERRED_IN, ""))
+        else:
+            events.append((member_id, cdcs_id, MemberEvent.Kind.LOST, LossReason.CDCS_DISSOLVED))
+    closed.events = insert_rows(
+        MemberEvent,
+        ["member_id", "cdcs_id", "kind", "reason", "on", "month", "recorded_by_id", "recorded_at"],
+        [(*event, on, month.first_day, recorded_by, now) for event in events],
+        returning=True,
+    )
+    if federations is None:
+        federations = {cdcs_id: federation_of(cdcs, month) for cdcs_id, (cdcs, _into) in by_pk.items()}
+    label = _("Đoàn viên #%(pk)s")
+    for action, kept in (("member.merge", merged), ("member.dissolve", set(dissolved))):
+        audit_same(
+            user,
+            action,
+            Member,
+            [
+                (
+                    member_id,
+                    label % {"pk": member_id},
+                    getattr(federations.get(cdcs_id), "pk", None),
+                    {"into": by_pk[cdcs_id][1].code} if cdcs_id in merged else {},
+                )
+                for member_id, cdcs_id in members
+                if cdcs_id in kept
+            ],
+            source=source,
+            month=month,
+        )
+    return closed
+
+
+def _cancel_transfers(by_pk: dict) -> list[tuple]:
+    """Pending transfers from or to CĐCS that end are cancelled; returns them as they were."""
+    ids = list(by_pk)
+    pending = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING)
+    open_transfers = list((pending.filter(from_cdcs_id__in=ids) | pending.filter(to_cdcs_id__in=ids)).order_by("pk"))
+    cancelled = [
+        (transfer.pk, transfer.status, transfer.decided_at.isoformat() if transfer.decided_at else None,
+         transfer.decision_note)
+        for transfer in open_transfers
+    ]  # fmt: skip
+    now = timezone.now()
+    for transfer in open_transfers:
+        cdcs = by_pk[transfer.from_cdcs_id if transfer.from_cdcs_id in by_pk else transfer.to_cdcs_id][0]
+        transfer.status, transfer.decided_at = MemberTransfer.Status.CANCELLED, now
+        transfer.decision_note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
+    update_many(open_transfers, ["status", "decided_at", "decision_note"])
+    return cancelled
