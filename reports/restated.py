@@ -13,7 +13,7 @@ to its home today:
   and the province's total stays whole.
 
 So moves vanish (a CĐCS is always where it is now), and the members a plan moved from one CĐCS to
-another stay within the federation that holds both today. Six queries whatever the number of
+another stay within the federation that holds both today. Five queries whatever the number of
 CĐCS, federations or months: the federations, the CĐCS with their stocks and federation today, the
 plans' targets, the flows per CĐCS (a grouped query over the range's monthly rows, and one of the
 admitted alone over the windows of attainment)."""
@@ -163,7 +163,7 @@ def restate(
     *, start: Month, end: Month, year_start: Month, programme_start: Month, sector_group: str | None
 ) -> Restated:
     """The CĐCS of the sector group (all without one), each with its home today and its part of
-    the range. Six queries."""
+    the range. Five queries."""
     this_month = Month.of(timezone.localdate())
     orgs = list(Organisation.objects.federations())
     before = start - 1

@@ -38,6 +38,10 @@ def test_a_leader_switches_the_report_and_the_dashboard_to_today_s_structure(wor
     expect(page.locator("#federations tr[data-org='']")).to_have_count(1)
     expect(page.locator("#federations tr[data-org='']")).to_contain_text("Đơn vị đã kết thúc")
     _fits_the_width(page)
+    page.fill("input[name=start]", "2021-04")
+    page.locator("form:has(input[name=start]) button[type=submit]").click()
+    page.wait_for_url("**start=04%2F2021*structure=today*")
+    expect(page.locator("#structure-note")).to_contain_text("cơ cấu tổ chức hiện nay")  # the range changed, not it
 
     page.goto(f"{live_server.url}{reverse('reports:dashboard')}?{RANGE}&structure=today")
     expect(page.locator("#structure a.active")).to_have_text("Theo cơ cấu hiện nay")
