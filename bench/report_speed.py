@@ -26,7 +26,7 @@ from django.urls import reverse  # noqa: E402
 
 from members.demo.province import demo_exists  # noqa: E402
 from members.models import MonthlyFigure, Organisation  # noqa: E402
-from reports.selectors import Scope, progress_report  # noqa: E402
+from reports.selectors import Scope, Structure, progress_report  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 from unionportal.testing.timing import queries, timed  # noqa: E402
 
@@ -43,7 +43,7 @@ def main():
     kcn = Organisation.objects.get(code="KCN")
     latest = Month.of(MonthlyFigure.objects.latest("month").month)
     print(f"database: {connection.vendor}; {MonthlyFigure.objects.count():,} monthly rows up to {latest}")
-    print(f"{'what':<52}{'median ms':>10}{'max ms':>9}{'queries':>9}")
+    print(f"{'what':<58}{'median ms':>10}{'max ms':>9}{'queries':>9}")
     cases = [
         (
             "selector, province, 01/2018–03/2021",
@@ -62,6 +62,22 @@ def main():
             lambda: progress_report(start=Month(2018, 1), end=Month(2021, 3), scope=Scope(province, "non_state")),
         ),
         (
+            "restated on today's structure, province, 01/2018–03/2021",
+            lambda: progress_report(
+                start=Month(2018, 1), end=Month(2021, 3), scope=Scope(province, structure=Structure.TODAY)
+            ),
+        ),
+        (
+            f"restated on today's structure, province, 01/2018–{latest}",
+            lambda: progress_report(start=Month(2018, 1), end=latest, scope=Scope(province, structure=Structure.TODAY)),
+        ),
+        (
+            "restated on today's structure, KCN, 01/2018–03/2021",
+            lambda: progress_report(
+                start=Month(2018, 1), end=Month(2021, 3), scope=Scope(kcn, structure=Structure.TODAY)
+            ),
+        ),
+        (
             "command `report --from 2018-01 --to 2021-03`",
             lambda: call_command("report", "--from", "2018-01", "--to", "2021-03", stdout=StringIO()),
         ),
@@ -75,9 +91,15 @@ def main():
             lambda: client.get(url, {"start": "2018-01", "end": "2021-03", "org": province.code}),
         )
     )
+    cases.append(
+        (
+            "page /reports/ restated (structure=today), rendered",
+            lambda: client.get(url, {"start": "2018-01", "end": "2021-03", "org": province.code, "structure": "today"}),
+        )
+    )
     for label, action in cases:
         median, worst = timed(action, RUNS)
-        print(f"{label:<52}{median:>10.1f}{worst:>9.1f}{queries(action):>9}")
+        print(f"{label:<58}{median:>10.1f}{worst:>9.1f}{queries(action):>9}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from unionportal.lib.formatting import count, percent
 
 from .dashboard import Dashboard, Laggard
 from .selectors import Attainment
-from .texts import decrease_words, dissolved_words, padded_count, progress_sentence
+from .texts import decrease_words, dissolved_words, padded_count, progress_sentence, structural_sentence
 
 # The sections a brief may have, in their order; a section that does not apply is left out and the
 # ones after it move up, so that the numbers run on. The page ends with the charts, the Word file
@@ -49,6 +49,7 @@ class Brief:
     title: str
     period: str
     sentence: str
+    structural: str  # what the structure changed, apart from development; empty when nothing
     attainment: list[str]
     non_state: str
     laggards: str  # the sentence that opens the list, empty without quotas
@@ -121,9 +122,9 @@ def meeting_brief(board: Dashboard, *, signing: Signing, province: Organisation,
         issuer=issuer,
         place=_place(federation.name if federation else "") or _place(province.name),
         title=_("Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở"),
-        period=_("%(scope)s, từ tháng %(start)s đến tháng %(end)s")
-        % {"scope": scope, "start": report.start, "end": report.end},
+        period=_period(report, scope),
         sentence=progress_sentence(report, written_on=signing.on),
+        structural=structural_sentence(report.total.figures, province=org.is_province),
         attainment=_attainment(board),
         non_state=_non_state(board),
         laggards=laggards,
@@ -131,6 +132,18 @@ def meeting_brief(board: Dashboard, *, signing: Signing, province: Organisation,
         organising=_organising(board),
         organising_stuck=_organising_stuck(board),
     )
+
+
+def _period(report, scope: str) -> str:
+    """ "Toàn tỉnh …, từ tháng 01/2021 đến tháng 03/2021", and when restated ", theo cơ cấu tổ chức hiện nay"."""
+    period = _("%(scope)s, từ tháng %(start)s đến tháng %(end)s") % {
+        "scope": scope,
+        "start": report.start,
+        "end": report.end,
+    }
+    if report.scope.restated:
+        period += _(", theo cơ cấu tổ chức hiện nay")
+    return period
 
 
 def _full_name(name: str) -> str:

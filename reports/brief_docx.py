@@ -29,6 +29,8 @@ def brief_document(brief: Brief) -> bytes:
     headings = brief.headings
     _heading(document, headings["general"])
     _paragraph(document, brief.sentence)
+    if brief.structural:
+        _paragraph(document, brief.structural)
     for text in brief.attainment:
         _paragraph(document, text)
     if brief.non_state:

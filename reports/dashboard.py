@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from members.models import (
     LOSS_FIELDS,
+    REORG_FIELDS,
     FederationMonth,
     LossReason,
     MonthlyFigure,
@@ -29,12 +30,15 @@ from targets.models import Quota
 from unionportal.lib.months import Month, month_range
 
 from .dashboard_organising import organising_card
+from .restated import restated_series
 from .selectors import Attainment, Figures, NetFigures, ProgressReport, Row, Scope, progress_report
 
 
 @dataclass
 class Totals(NetFigures):
-    """Summed flows of some months (or one month), and the stock at the end of the last one."""
+    """Summed flows of some months (or one month), and the stock at the end of the last one.
+    transferred_in, lost, unions_founded and unions_dissolved leave out a plan's part, which is
+    in reorg_in, reorg_out, unions_reorg_founded and unions_reorg_ended."""
 
     admitted: int = 0
     transferred_in: int = 0
@@ -43,6 +47,10 @@ class Totals(NetFigures):
     unions_dissolved: int = 0
     members_end: int = 0
     unions_end: int = 0
+    reorg_in: int = 0
+    reorg_out: int = 0
+    unions_reorg_founded: int = 0
+    unions_reorg_ended: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,11 @@ class Dashboard:
         return 12 - self.report.end.month
 
     @property
+    def has_structural(self) -> bool:
+        """Whether any line or the total has something "do sắp xếp tổ chức"."""
+        return self.report.total.figures.has_structural or any(line.row.figures.has_structural for line in self.lines)
+
+    @property
     def ranked_lines(self) -> list[FederationLine]:
         """The lines as the dashboard's table opens: by rank, the unranked last, by name."""
         return sorted(self.lines, key=lambda line: (line.rank is None, line.rank or 0, line.row.org.name))
@@ -204,7 +217,7 @@ def dashboard(
     programme_start = Month(report.programme.first_year, 1) if report.programme else None
     year_start = Month(end.year, 1)
     first = min(m for m in (start, year_start, programme_start) if m is not None)
-    by_month = _series(scope, first, end, only)
+    by_month = _series(report, first, only)
 
     rows = report.rows
     ranks = _ranks(rows) if scope.org.is_province else {}  # a rank among one federation says nothing
@@ -221,7 +234,7 @@ def dashboard(
         sector_groups=_sector_groups(by_month, start, end),
         cumulative=_cumulative(report, by_month, programme_start, only),
         projection=_projection(report, by_month),
-        density=_density(scope, end, only),
+        density=_density(report, only),
         only_followed=only is not None,
         lost_by_reason=[
             (reason, LossReason(reason).label, count) for reason, count in report.total.figures.lost_by_reason.items()
@@ -232,12 +245,52 @@ def dashboard(
 
 # --- the queries ----------------------------------------------------------------------------
 
-_FLOW_COLUMNS = ("admitted", "transferred_in", *LOSS_FIELDS.values(), "unions_founded", "unions_dissolved")
+_FLOW_COLUMNS = (
+    "admitted",
+    "transferred_in",
+    *LOSS_FIELDS.values(),
+    *REORG_FIELDS,
+    "unions_founded",
+    "unions_dissolved",
+    "unions_reorg_founded",
+    "unions_reorg_ended",
+)
 _STOCK_COLUMNS = ("members_end", "unions_end")
 
 
-def _series(scope: Scope, first: Month, end: Month, only: Collection[int] | None) -> dict[Month, dict[str, Totals]]:
+def _restated_homes(report: ProgressReport, only: Collection[int] | None) -> set[int] | None:
+    """Restated on today's structure, the federations whose CĐCS the series and density read one by
+    one (the scope's, or those in `only`); None where the summary gives the same: the province whole."""
+    if report.restated is None:
+        return None
+    if report.scope.federation_id:
+        return {report.scope.federation_id}
+    return set(only) if only is not None else None
+
+
+def _totals(value: dict[str, int]) -> Totals:
+    return Totals(
+        admitted=value["admitted"],
+        transferred_in=value["transferred_in"] - value["reorg_in"],
+        lost=sum(value[column] for column in LOSS_FIELDS.values()) - value["reorg_out"],
+        unions_founded=value["unions_founded"],
+        unions_dissolved=value["unions_dissolved"],
+        members_end=value["members_end"],
+        unions_end=value["unions_end"],
+        reorg_in=value["reorg_in"],
+        reorg_out=value["reorg_out"],
+        unions_reorg_founded=value["unions_reorg_founded"],
+        unions_reorg_ended=value["unions_reorg_ended"],
+    )
+
+
+def _series(report: ProgressReport, first: Month, only: Collection[int] | None) -> dict[Month, dict[str, Totals]]:
     """Per month and sector group, the scope's federations (those in `only`) summed. One query."""
+    scope, start, end = report.scope, report.start, report.end
+    homes = _restated_homes(report, only)
+    if homes is not None:
+        restated = restated_series(report.restated, homes, first=first, start=start, end=end)
+        return {month: {group: _totals(value) for group, value in groups.items()} for month, groups in restated.items()}
     rows = FederationMonth.objects.filter(month__gte=first.first_day, month__lte=end.first_day)
     if scope.federation_id:
         rows = rows.filter(federation_id=scope.federation_id)
@@ -250,25 +303,22 @@ def _series(scope: Scope, first: Month, end: Month, only: Collection[int] | None
     series: dict[Month, dict[str, Totals]] = defaultdict(dict)
     for row in rows.order_by().values("month", "sector_group").annotate(**sums):
         value = {column: row[f"sum_{column}"] or 0 for column in (*_FLOW_COLUMNS, *_STOCK_COLUMNS)}
-        series[Month.of(row["month"])][row["sector_group"]] = Totals(
-            admitted=value["admitted"],
-            transferred_in=value["transferred_in"],
-            lost=sum(value[column] for column in LOSS_FIELDS.values()),
-            unions_founded=value["unions_founded"],
-            unions_dissolved=value["unions_dissolved"],
-            members_end=value["members_end"],
-            unions_end=value["unions_end"],
-        )
+        series[Month.of(row["month"])][row["sector_group"]] = _totals(value)
     return series
 
 
-def _density(scope: Scope, end: Month, only: Collection[int] | None) -> list[Density]:
+def _density(report: ProgressReport, only: Collection[int] | None) -> list[Density]:
     """Members ÷ workers per sector, from the end month's rows. One query."""
-    rows = MonthlyFigure.objects.filter(scope.cdcs_filter("cdcs__"), month=end.first_day)
-    if scope.federation_id:
-        rows = rows.filter(federation_id=scope.federation_id)
-    if only is not None:
-        rows = rows.filter(federation_id__in=only)
+    scope = report.scope
+    rows = MonthlyFigure.objects.filter(scope.cdcs_filter("cdcs__"), month=report.end.first_day)
+    homes = _restated_homes(report, only)
+    if homes is not None:
+        rows = rows.filter(cdcs_id__in=[pk for pk, home in report.restated.homes.items() if home in homes])
+    else:
+        if scope.federation_id:
+            rows = rows.filter(federation_id=scope.federation_id)
+        if only is not None:
+            rows = rows.filter(federation_id__in=only)
     sums = {
         row["cdcs__sector"]: row
         for row in rows.order_by().values("cdcs__sector").annotate(members=Sum("members_end"), workers=Sum("workers"))

@@ -15,6 +15,7 @@ from members.models import SectorGroup
 from unionportal.lib.xlsx import COUNT_FORMAT, PERCENT_FORMAT, download_name, format_cells, table_workbook, write_table
 
 from .dashboard import Dashboard, FederationLine, Gap, Laggard
+from .texts import structure_note
 
 TOTAL_FONT = Font(bold=True)
 
@@ -36,6 +37,7 @@ def dashboard_workbook(board: Dashboard) -> Workbook:
         _("Bảng điều khiển phát triển đoàn viên, thành lập CĐCS"),
         _("Đơn vị: %(org)s") % {"org": report.scope.org.name},
         _("Kỳ báo cáo: %(start)s – %(end)s") % {"start": report.start, "end": report.end},
+        structure_note(report.scope.structure),
     ]
     if board.only_followed:
         heading.append(_("Chỉ các đơn vị tôi phụ trách"))
@@ -123,7 +125,10 @@ def _federations(board: Dashboard):
         _("Đánh giá"),
         _("Xếp hạng"),
         _("Báo cáo tháng %(month)s") % {"month": board.report.end},
+        _("Đoàn viên do sắp xếp tổ chức"),
+        _("CĐCS do sắp xếp tổ chức"),
     ]
+    status = headers.index(_("Báo cáo tháng %(month)s") % {"month": board.report.end})
 
     def line(item: FederationLine, name: str) -> list:
         row, f = item.row, item.row.figures
@@ -148,9 +153,13 @@ def _federations(board: Dashboard):
             "" if item.on_track is None else (_("Đạt tiến độ") if item.on_track else _("Chậm tiến độ")),
             item.rank,
             str(item.status_label),
+            f.members_structural,
+            f.unions_structural,
         ]
 
-    formats = dict.fromkeys([*range(3, 12), 13], COUNT_FORMAT) | dict.fromkeys([12, 14, 15, 16, 17], PERCENT_FORMAT)
+    formats = dict.fromkeys([*range(3, 12), 13, 21, 22], COUNT_FORMAT) | dict.fromkeys(
+        [12, 14, 15, 16, 17], PERCENT_FORMAT
+    )
     rows = [line(item, item.row.org.name) for item in board.lines]
     if _has_total(board):
         # The scope's own row: its quotas are its own (the province's from the confederation),
@@ -158,7 +167,7 @@ def _federations(board: Dashboard):
         total = board.report.total
         name = _("Toàn tỉnh (mọi đơn vị, không chỉ các đơn vị trên)") if board.only_followed else _("Tổng")
         rows.append(line(FederationLine(row=total, rank=None, status=None), name))
-        rows[-1][-1] = ""  # a return is a federation's, the total has none
+        rows[-1][status] = ""  # a return is a federation's, the total has none
     return headers, rows, formats
 
 
@@ -210,6 +219,10 @@ def _months(board: Dashboard):
         _("CĐCS lập mới"),
         _("CĐCS giảm"),
         _("CĐCS cuối tháng"),
+        _("Chuyển đến theo CĐCS (sắp xếp tổ chức)"),
+        _("Chuyển đi theo CĐCS (sắp xếp tổ chức)"),
+        _("CĐCS thành lập theo đề án"),
+        _("CĐCS hợp nhất, kết thúc theo đề án"),
     ]
     rows = [
         [
@@ -223,11 +236,15 @@ def _months(board: Dashboard):
             t.unions_founded,
             t.unions_dissolved,
             t.unions_end,
+            t.reorg_in,
+            t.reorg_out,
+            t.unions_reorg_founded,
+            t.unions_reorg_ended,
         ]
         for point in board.months
         for t in [point.totals]
     ]
-    return headers, rows, dict.fromkeys(range(2, 11), COUNT_FORMAT)
+    return headers, rows, dict.fromkeys(range(2, 15), COUNT_FORMAT)
 
 
 # The numbers behind the charts, so that every table of the page is in the workbook.

@@ -25,7 +25,7 @@ def organising_card(report: ProgressReport, *, only=None, today: date | None = N
         year=report.end.year,
         as_of=as_of,
         scope=report.scope.org,
-        federations=[row.org for row in report.rows],
+        federations=[row.org for row in report.rows if row.org.pk],  # not the line of ended federations
         sector_group=report.scope.sector_group,
         only=only,
         stuck_limit=CARD_STUCK,

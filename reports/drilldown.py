@@ -4,11 +4,15 @@
 into its CĐCS, by the same rules (docs/domain.md): flows are counted for the federation of
 the month, a CĐCS founded or dissolved counts for the federation it belonged to that day, stocks
 count for the federation of the month they are taken in, and a CĐCS that moved in or out during
-the range carries its members on a line of its own. So the lines add up to the federation's
-figures, start + net + moved = end holds on every line, and a test asserts both.
+the range carries its members on a line of its own. A CĐCS merged or ended by a reorganisation
+plan shows the members it gave as its reorganisation out, the CĐCS that took them in its
+reorganisation in. So the lines add up to the federation's figures,
+start + net + moved + reorganised = end holds on every line, and a test asserts both.
 
 Three queries whatever the number of CĐCS and months: the CĐCS with their stocks and
-federations (subqueries), their flows (one grouped query over MonthlyFigure), their moves."""
+federations (subqueries), their flows (one grouped query over MonthlyFigure), their moves.
+Restated on today's structure (reports.restated), the lines are the CĐCS whose federation today
+is this one, over every month of the range, and nothing moves."""
 
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -19,6 +23,7 @@ from django.db.models.functions import Coalesce
 from members.models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
+    REORG_FIELDS,
     Affiliation,
     GrassrootsUnion,
     MonthlyFigure,
@@ -27,7 +32,8 @@ from members.models import (
 )
 from unionportal.lib.months import Month
 
-from .selectors import Figures, moves_between, sector_filter
+from .restated import Restated, alive_at_end_of, restate, stock_subquery
+from .selectors import Figures, Structure, add_into, moves_between, sector_filter
 
 _ZERO = Value(0, output_field=IntegerField())
 
@@ -52,6 +58,8 @@ class CdcsLine:
     founded_on: date | None = None  # founded in the range, under this federation
     dissolved_on: date | None = None  # dissolved in the range, under this federation
     moves: list[Move] = field(default_factory=list)
+    reorg_founded_on: date | None = None  # founded by a reorganisation plan in the range
+    reorg_ended_on: date | None = None  # merged or ended by a plan in the range
 
 
 @dataclass
@@ -62,28 +70,7 @@ class FederationDrilldown:
     sector_group: str | None
     lines: list[CdcsLine]
     total: Figures
-
-
-def _stock_subquery(month: Month) -> Coalesce:
-    """A CĐCS's members at the end of `month`: its latest month-end on record up to then or, before
-    its first month on record, the opening balance that month starts from (as progress_report)."""
-    latest = (
-        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lte=month.first_day)
-        .order_by("-month")
-        .values("members_end")[:1]
-    )
-    opening = (
-        MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__gt=month.first_day)
-        .order_by("month")
-        .values("members_start")[:1]
-    )
-    return Coalesce(
-        Subquery(latest, output_field=IntegerField()), Subquery(opening, output_field=IntegerField()), _ZERO
-    )
-
-
-def _alive_at_end_of(cdcs: GrassrootsUnion, month: Month) -> bool:
-    return cdcs.founded_on <= month.last_day and (cdcs.dissolved_on is None or cdcs.dissolved_on > month.last_day)
+    structure: str = Structure.MONTHS
 
 
 def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | None):
@@ -97,13 +84,14 @@ def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | 
     reported = MonthlyFigure.objects.filter(federation=org, month__range=(start.first_day, end.first_day))
     return (
         GrassrootsUnion.objects.filter(sector_filter(sector_group))
+        .select_related("merged_into")
         .annotate(
             federation_before=Subquery(federation_at_subquery(OuterRef("pk"), before.first_day)),
             federation_end=Subquery(federation_at_subquery(OuterRef("pk"), end.first_day)),
             founded_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("founded_on"))),
             dissolved_in=Subquery(federation_at_subquery(OuterRef("pk"), OuterRef("dissolved_on"))),
-            stock_start=_stock_subquery(before),
-            stock_end=_stock_subquery(end),
+            stock_start=stock_subquery(before),
+            stock_end=stock_subquery(end),
         )
         .filter(
             (
@@ -120,33 +108,73 @@ def _unions_of(org: Organisation, start: Month, end: Month, sector_group: str | 
 
 
 def federation_cdcs(
-    *, org: Organisation, start: Month, end: Month, sector_group: str | None = None
+    *,
+    org: Organisation,
+    start: Month,
+    end: Month,
+    sector_group: str | None = None,
+    structure: str = Structure.MONTHS,
+    restated: Restated | None = None,
 ) -> FederationDrilldown:
     """Every CĐCS that belonged to `org` in some month of start..end (or at the end of the month
-    before, and so is in its opening stock), with its part of the federation's figures."""
+    before, and so is in its opening stock), with its part of the federation's figures. Restated
+    (structure "today"): every CĐCS whose federation today is `org`; `restated`, the report's
+    reading of today's structure for the same range and sector group, saves reading it again."""
     if start > end:
         raise ValueError("start after end")
+    if structure == Structure.TODAY:
+        lines = _restated_lines(org, start, end, sector_group, restated)
+    else:
+        lines = _lines(org, start, end, sector_group)
+    ordered = sorted(lines, key=lambda line: line.cdcs.code)
+    return FederationDrilldown(
+        org=org,
+        start=start,
+        end=end,
+        sector_group=sector_group,
+        lines=ordered,
+        total=sum_figures(line.figures for line in ordered),
+        structure=structure,
+    )
+
+
+def _in_range(day: date | None, start: Month, end: Month) -> bool:
+    return day is not None and start.first_day <= day <= end.last_day
+
+
+def _mark_events(line: CdcsLine, *, founded: bool, dissolved: bool) -> None:
+    """The CĐCS's founding and end in the range, for this federation: a plan's apart."""
+    cdcs, figures = line.cdcs, line.figures
+    if founded and cdcs.founded_by_reorganisation:
+        line.reorg_founded_on, figures.unions_reorg_founded = cdcs.founded_on, 1
+    elif founded:
+        line.founded_on, figures.unions_founded = cdcs.founded_on, 1
+    if dissolved and cdcs.ended_by_reorganisation:
+        line.reorg_ended_on, figures.unions_reorg_ended = cdcs.dissolved_on, 1
+    elif dissolved:
+        line.dissolved_on, figures.unions_dissolved = cdcs.dissolved_on, 1
+
+
+def _lines(org: Organisation, start: Month, end: Month, sector_group: str | None) -> list[CdcsLine]:
+    """On the structure of the months."""
     before = start - 1
-    range_days = (start.first_day, end.last_day)
-    unions = _unions_of(org, start, end, sector_group)
     lines: dict[int, CdcsLine] = {}
-    for cdcs in unions:
+    for cdcs in _unions_of(org, start, end, sector_group):
         figures = Figures()
-        if cdcs.federation_before == org.pk and _alive_at_end_of(cdcs, before):
+        if cdcs.federation_before == org.pk and alive_at_end_of(cdcs, before):
             figures.members_start, figures.unions_start = cdcs.stock_start, 1
-        if cdcs.federation_end == org.pk and _alive_at_end_of(cdcs, end):
+        if cdcs.federation_end == org.pk and alive_at_end_of(cdcs, end):
             figures.members_end, figures.unions_end = cdcs.stock_end, 1
         line = CdcsLine(cdcs=cdcs, figures=figures)
-        if cdcs.founded_in == org.pk and range_days[0] <= cdcs.founded_on <= range_days[1]:
-            line.founded_on, figures.unions_founded = cdcs.founded_on, 1
-        if cdcs.dissolved_in == org.pk and cdcs.dissolved_on and range_days[0] <= cdcs.dissolved_on <= range_days[1]:
-            line.dissolved_on, figures.unions_dissolved = cdcs.dissolved_on, 1
+        _mark_events(
+            line,
+            founded=cdcs.founded_in == org.pk and _in_range(cdcs.founded_on, start, end),
+            dissolved=cdcs.dissolved_in == org.pk and _in_range(cdcs.dissolved_on, start, end),
+        )
         lines[cdcs.pk] = line
 
     for cdcs_id, flows in _flows(org, start, end, sector_group).items():
-        figures = lines[cdcs_id].figures
-        figures.admitted, figures.transferred_in = flows["admitted"], flows["transferred_in"]
-        figures.lost_by_reason = {reason.value: flows[column] for reason, column in LOSS_FIELDS.items()}
+        add_into(lines[cdcs_id].figures, flows, None)
 
     for cdcs, move in _moves(org, start, end, sector_group):
         line = lines.setdefault(cdcs.pk, CdcsLine(cdcs=cdcs))
@@ -157,21 +185,34 @@ def federation_cdcs(
         else:
             line.figures.members_moved_out += move.members
             line.figures.unions_moved_out += move.counts_as_union
+    return list(lines.values())
 
-    ordered = sorted(lines.values(), key=lambda line: line.cdcs.code)
-    return FederationDrilldown(
-        org=org,
-        start=start,
-        end=end,
-        sector_group=sector_group,
-        lines=ordered,
-        total=sum_figures(line.figures for line in ordered),
-    )
+
+def _restated_lines(
+    org: Organisation, start: Month, end: Month, sector_group: str | None, restated: Restated | None
+) -> list[CdcsLine]:
+    """On today's structure: the CĐCS at home in `org` today, each over every month of the range.
+    One query for the CĐCS themselves (and the five of restate() unless the report read them)."""
+    if restated is None:
+        restated = restate(start=start, end=end, year_start=start, programme_start=start, sector_group=sector_group)
+    parts = [part for part in restated.parts.values() if part.home == org.pk and part.counts]
+    unions = GrassrootsUnion.objects.select_related("merged_into").in_bulk([part.cdcs.pk for part in parts])
+    lines = []
+    for part in parts:
+        line = CdcsLine(cdcs=unions[part.cdcs.pk])
+        add_into(line.figures, part.flows, None, part.stock_start, part.stock_end)
+        _mark_events(
+            line,
+            founded=_in_range(part.cdcs.founded_on, start, end),
+            dissolved=_in_range(part.cdcs.dissolved_on, start, end),
+        )
+        lines.append(line)
+    return lines
 
 
 def _flows(org: Organisation, start: Month, end: Month, sector_group: str | None) -> dict[int, dict[str, int]]:
     """Σ of every flow column per CĐCS, over the months the federation reported it. One query."""
-    sums = {f"sum_{column}": Coalesce(Sum(column), _ZERO) for column in FLOW_FIELDS}
+    sums = {f"sum_{column}": Coalesce(Sum(column), _ZERO) for column in (*FLOW_FIELDS, *REORG_FIELDS)}
     rows = (
         MonthlyFigure.objects.filter(
             sector_filter(sector_group, "cdcs__"),
@@ -194,7 +235,7 @@ def _moves(org: Organisation, start: Month, end: Month, sector_group: str | None
         moves_between(start, end, sector_filter(sector_group, "cdcs__"))
         .annotate(from_code=Subquery(previous.values("code")[:1]), from_name=Subquery(previous.values("name")[:1]))
         .filter(Q(federation=org) | Q(from_federation=org.pk))
-        .select_related("cdcs", "federation")
+        .select_related("cdcs__merged_into", "federation")
         .order_by("valid_from", "cdcs__code")
     )
     found = []

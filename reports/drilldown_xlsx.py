@@ -10,6 +10,7 @@ from unionportal.lib.xlsx import COUNT_FORMAT, download_name, format_cells, tabl
 
 from .drilldown import CdcsLine, CdcsMonths, FederationDrilldown, Move
 from .selectors import Figures
+from .texts import structure_note
 
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -29,9 +30,8 @@ def federation_file(drilldown: FederationDrilldown) -> str:
     return download_name("chi-tiet", d.org.code, d.start.iso, d.end.iso, d.sector_group or "")
 
 
-def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
-    d, total = drilldown, drilldown.total
-    headers = [
+def _federation_headers() -> list[str]:
+    return [
         _("Mã CĐCS"),
         _("Tên CĐCS"),
         _("Đoàn viên đầu kỳ"),
@@ -46,40 +46,54 @@ def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
         _("Đoàn viên cuối kỳ"),
         _("Thành lập"),
         _("Giải thể"),
+        _("Sắp xếp theo đề án (đoàn viên)"),
+        _("Thành lập theo đề án"),
+        _("Hợp nhất, kết thúc theo đề án"),
     ]
 
-    def line(code: str, name: str, f: Figures, moves: str, founded, dissolved) -> list:
-        return [
-            code,
-            name,
-            f.members_start,
-            f.admitted,
-            f.transferred_in,
-            *_losses(f),
-            f.lost,
-            f.net_members,
-            f.members_moved_in,
-            f.members_moved_out,
-            moves,
-            f.members_end,
-            founded,
-            dissolved,
-        ]
 
-    def cdcs_line(item: CdcsLine) -> list:
-        moves = "; ".join(_move_text(move) for move in item.moves)
-        return line(item.cdcs.code, item.cdcs.name, item.figures, moves, item.founded_on, item.dissolved_on)
+def _line(code: str, name: str, f: Figures, moves: str, events: tuple) -> list:
+    """One line of the table; `events`: founded, dissolved, founded and ended by a plan (days on a
+    CĐCS's line, counts on the total's)."""
+    founded, dissolved, plan_founded, plan_ended = events
+    return [
+        code,
+        name,
+        f.members_start,
+        f.admitted,
+        f.transferred_in,
+        *_losses(f),
+        f.lost,
+        f.net_members,
+        f.members_moved_in,
+        f.members_moved_out,
+        moves,
+        f.members_end,
+        founded,
+        dissolved,
+        f.members_reorganised,
+        plan_founded,
+        plan_ended,
+    ]
 
-    rows = [cdcs_line(item) for item in d.lines]
-    rows.append(line("", _("Tổng"), total, "", total.unions_founded, total.unions_dissolved))
-    heading = [
+
+def _cdcs_line(item: CdcsLine) -> list:
+    moves = "; ".join(_move_text(move) for move in item.moves)
+    events = (item.founded_on, item.dissolved_on, item.reorg_founded_on, item.reorg_ended_on)
+    return _line(item.cdcs.code, item.cdcs.name, item.figures, moves, events)
+
+
+def _federation_heading(d: FederationDrilldown) -> list[str]:
+    total = d.total
+    return [
         _("Chi tiết theo CĐCS: %(org)s") % {"org": d.org.name},
         _("Kỳ báo cáo: %(start)s – %(end)s") % {"start": d.start, "end": d.end},
         _("Khu vực: %(scope)s")
         % {"scope": SectorGroup(d.sector_group).label if d.sector_group else _("Tất cả khu vực")},
         _(
             "CĐCS: đầu kỳ %(start)s, thành lập %(founded)s, giải thể %(dissolved)s, "
-            "chuyển đến %(moved_in)s, chuyển đi %(moved_out)s, cuối kỳ %(end)s"
+            "chuyển đến %(moved_in)s, chuyển đi %(moved_out)s, thành lập theo đề án %(plan_founded)s, "
+            "hợp nhất, kết thúc theo đề án %(plan_ended)s, cuối kỳ %(end)s"
         )
         % {
             "start": total.unions_start,
@@ -87,17 +101,30 @@ def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
             "dissolved": total.unions_dissolved,
             "moved_in": total.unions_moved_in,
             "moved_out": total.unions_moved_out,
+            "plan_founded": total.unions_reorg_founded,
+            "plan_ended": total.unions_reorg_ended,
             "end": total.unions_end,
         },
+        structure_note(d.structure),
     ]
+
+
+def federation_workbook(drilldown: FederationDrilldown) -> Workbook:
+    d, total = drilldown, drilldown.total
+    headers = _federation_headers()
+    rows = [_cdcs_line(item) for item in d.lines]
+    events = (total.unions_founded, total.unions_dissolved, total.unions_reorg_founded, total.unions_reorg_ended)
+    rows.append(_line("", _("Tổng"), total, "", events))
+    heading = _federation_heading(d)
     workbook = table_workbook(_("Chi tiết CĐCS"), headers, rows, heading=heading)
     sheet = workbook.active
     first = len(heading) + 3  # heading, a blank row, the header row
     body = range(first, first + len(rows))
     moves_column = headers.index(_("Chuyển từ / sang đơn vị")) + 1
-    counts = [*range(3, moves_column), moves_column + 1]
+    counts = [*range(3, moves_column), moves_column + 1, moves_column + 4]
     format_cells(sheet, rows=body, columns=counts, number_format=COUNT_FORMAT)
-    format_cells(sheet, rows=body[:-1], columns=[moves_column + 2, moves_column + 3], number_format=DATE_FORMAT)
+    dates = [moves_column + 2, moves_column + 3, moves_column + 5, moves_column + 6]
+    format_cells(sheet, rows=body[:-1], columns=dates, number_format=DATE_FORMAT)
     sheet.column_dimensions["B"].width = 40
     return workbook
 

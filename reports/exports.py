@@ -20,7 +20,7 @@ from unionportal.lib.xlsx import (
 )
 
 from .selectors import Attainment, ProgressReport, Row
-from .texts import progress_sentence
+from .texts import progress_sentence, structural_sentence, structure_note
 
 NAME_WIDTH, NUMBER_WIDTH = 42, 14
 
@@ -37,6 +37,9 @@ def progress_workbook(report: ProgressReport) -> Workbook:
     sheet.title = _("Báo cáo")
     row = write_heading(sheet, _heading(report)) + 1
     row = _table(sheet, row, _("Tóm tắt: %(sentence)s") % {"sentence": progress_sentence(report)}, None)
+    structural = structural_sentence(report.total.figures, province=report.scope.org.is_province)
+    if structural:
+        row = _table(sheet, row, structural, None)
     if report.programme and not report.scope.sector_group:
         row = _table(sheet, row, _("Tiến độ thực hiện chỉ tiêu"), _attainment_table(report))
     elif report.scope.sector_group:
@@ -50,7 +53,7 @@ def progress_workbook(report: ProgressReport) -> Workbook:
         _table(sheet, row, _("Theo đơn vị"), _federation_table(report))
     sheet.freeze_panes = None  # write_table freezes below each table's header; here tables follow one another
     sheet.column_dimensions["A"].width = NAME_WIDTH
-    for letter in "BCDEFGHIJKLMNOP":
+    for letter in "BCDEFGHIJKLMNOPQR":
         sheet.column_dimensions[letter].width = NUMBER_WIDTH
     return workbook
 
@@ -70,6 +73,7 @@ def _heading(report: ProgressReport) -> list[str]:
             _("Chương trình: %(number)s (%(first)s–%(last)s)")
             % {"number": programme.document_number, "first": programme.first_year, "last": programme.last_year}
         )
+    lines.append(structure_note(report.scope.structure))
     return lines
 
 
@@ -135,7 +139,12 @@ def _members_table(report: ProgressReport) -> _Table:
     ]  # fmt: skip
     if not report.scope.org.is_province:
         rows.append((_("Chuyển CĐCS đến / đi"), figures.members_moved))
-    rows.append((_("Cuối kỳ"), figures.members_end))
+    rows += [
+        (_("Sắp xếp tổ chức theo đề án (chuyển đến − chuyển đi theo CĐCS)"), figures.members_reorganised),
+        (_("trong đó: chuyển đến theo CĐCS hợp nhất, kết thúc"), figures.reorg_in),
+        (_("trong đó: chuyển đi theo CĐCS hợp nhất, kết thúc"), figures.reorg_out),
+        (_("Cuối kỳ"), figures.members_end),
+    ]
     return _Table([_("Đoàn viên"), _("Số lượng")], rows, {2: COUNT_FORMAT})
 
 
@@ -149,13 +158,19 @@ def _unions_table(report: ProgressReport) -> _Table:
     ]
     if not report.scope.org.is_province:
         rows.append((_("Chuyển CĐCS đến / đi"), figures.unions_moved))
-    rows.append((_("Cuối kỳ"), figures.unions_end))
+    rows += [
+        (_("Sắp xếp tổ chức theo đề án (thành lập − hợp nhất, kết thúc)"), figures.unions_reorganised),
+        (_("trong đó: thành lập theo đề án"), figures.unions_reorg_founded),
+        (_("trong đó: hợp nhất, kết thúc theo đề án"), figures.unions_reorg_ended),
+        (_("Cuối kỳ"), figures.unions_end),
+    ]
     return _Table([_("CĐCS"), _("Số lượng")], rows, {2: COUNT_FORMAT})
 
 
 def _federation_table(report: ProgressReport) -> _Table:
-    """One line per federation and the total: on each, start + net + moved = end, for members
-    and for CĐCS (a CĐCS moved between federations carries its members; the total's moves are 0)."""
+    """One line per federation and the total: on each, start + net + moved + reorganised = end,
+    for members and for CĐCS (a CĐCS moved between federations carries its members; the total's
+    moves are 0)."""
     with_quotas = report.programme is not None and not report.scope.sector_group
     headers = [
         _("Đơn vị"),
@@ -165,11 +180,13 @@ def _federation_table(report: ProgressReport) -> _Table:
         _("Giảm"),
         _("Tăng tuyệt đối"),
         _("Đoàn viên theo CĐCS chuyển đến / đi"),
+        _("Đoàn viên do sắp xếp theo đề án"),
         _("Đoàn viên cuối kỳ"),
         _("CĐCS đầu kỳ"),
         _("CĐCS lập mới"),
         _("CĐCS giảm"),
         _("CĐCS chuyển đến / đi"),
+        _("CĐCS do sắp xếp theo đề án"),
         _("CĐCS cuối kỳ"),
     ]
     formats = dict.fromkeys(range(3, len(headers) + 1), COUNT_FORMAT)
@@ -191,18 +208,20 @@ def _federation_table(report: ProgressReport) -> _Table:
             f.decrease,
             f.net_members,
             f.members_moved,
+            f.members_reorganised,
             f.members_end,
             f.unions_start,
             f.unions_founded,
             f.unions_dissolved,
             f.unions_moved,
+            f.unions_reorganised,
             f.unions_end,
         ]
         if with_quotas:
             values += [row.year_members.quota, _fraction(row.year_members.percent), _on_track(row.year_members)]
         return values
 
-    rows = [line(_federation_name(row), row.org.code, row) for row in report.rows]
+    rows = [line(_federation_name(row), row.org.code, row) for row in report.rows]  # the ended line: no code
     rows.append(line(_("Tổng"), report.total.org.code, report.total))
     return _Table(headers, rows, formats)
 

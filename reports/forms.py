@@ -5,6 +5,8 @@ from members.models import SectorGroup
 from unionportal.lib.forms import DateField, MonthField
 from unionportal.lib.months import Month
 
+from .selectors import Structure
+
 
 class ProgressForm(forms.Form):
     start = MonthField(label=_("Từ tháng"))
@@ -13,6 +15,8 @@ class ProgressForm(forms.Form):
     sector_group = forms.ChoiceField(
         label=_("Khu vực"), required=False, choices=[("", _("Tất cả khu vực")), *SectorGroup.choices]
     )
+    # Which structure the figures are read on: the months' own (left out) or today's ("today").
+    structure = forms.ChoiceField(label=_("Cơ cấu tổ chức"), required=False, choices=Structure.choices)
 
     def __init__(self, *args, orgs, latest: Month, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +35,7 @@ class ProgressForm(forms.Form):
             self.add_error("end", _("Tháng cuối phải sau hoặc bằng tháng đầu."))
         if "org" in data:
             data["organisation"] = self.orgs[data["org"]]
+        data["structure"] = data.get("structure") or Structure.MONTHS
         return data
 
 
@@ -63,7 +68,7 @@ class BriefForm(DashboardForm):
     )
 
     # The fields of the range and scope: an error there sends the user back to the dashboard.
-    RANGE_FIELDS = ("start", "end", "org", "sector_group", "mine")
+    RANGE_FIELDS = ("start", "end", "org", "sector_group", "structure", "mine")
     MAX_RECIPIENTS = 12
 
     def clean_number(self) -> str:

@@ -6,19 +6,29 @@ federations or months. Formulas as docs/domain.md writes them:
 - net members (tăng tuyệt đối) = Σ admitted + Σ transferred in − Σ lost
 - new / lost unions = CĐCS founded / dissolved in the range, counted for the federation they
   belonged to in that month
+- transfers in and out, and so the decrease and the net, leave out the members a reorganisation
+  plan moved (reorg_in, reorg_out), and new / lost unions the CĐCS a plan founded or ended: those
+  are the section "Do sắp xếp tổ chức" (members_reorganised, unions_reorganised), beside the CĐCS
+  moved between federations (members_moved, unions_moved)
 - stocks at the start and end of the range, and, for one federation, the CĐCS that moved in
   or out during the range with the members they carried, so that
-  start + net + moved in − moved out = end."""
+  start + net + moved + reorganised = end, for members and for CĐCS.
+
+A report reads the structure of its own months (the default) or today's structure
+(Scope.structure "today", reports.restated), where each CĐCS counts for its federation today."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from members.figures.summary import summary_ensure
 from members.models import (
     LOSS_FIELDS,
+    REORG_FIELDS,
     SECTORS_OF_GROUP,
     Affiliation,
     FederationMonth,
@@ -28,6 +38,15 @@ from members.models import (
 )
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+
+from .restated import ENDED, Restated, restate
+
+
+class Structure(models.TextChoices):
+    """Which structure a report is read on: the one of its own months, or today's (restated)."""
+
+    MONTHS = "months", gettext_lazy("Theo cơ cấu từng tháng")
+    TODAY = "today", gettext_lazy("Theo cơ cấu hiện nay")
 
 
 def sector_filter(sector_group: str | None, prefix: str = "") -> Q:
@@ -41,6 +60,11 @@ class Scope:
 
     org: Organisation
     sector_group: str | None = None
+    structure: str = Structure.MONTHS
+
+    @property
+    def restated(self) -> bool:
+        return self.structure == Structure.TODAY
 
     @property
     def federation_id(self) -> int | None:
@@ -55,7 +79,9 @@ _REASONS = tuple(LossReason.values)  # computed once: an enum's .values builds i
 
 class NetFigures:
     """The formulas of docs/domain.md over admitted, transferred_in, lost, unions_founded and
-    unions_dissolved, for every class that has them (Figures here, the dashboard's Totals)."""
+    unions_dissolved, for every class that has them (Figures here, the dashboard's Totals): each
+    of those leaves out what a reorganisation plan did (reorg_in, reorg_out, unions_reorg_founded,
+    unions_reorg_ended), which the class has beside them."""
 
     @property
     def decrease(self) -> int:
@@ -69,9 +95,23 @@ class NetFigures:
     def net_unions(self) -> int:
         return self.unions_founded - self.unions_dissolved
 
+    @property
+    def members_reorganised(self) -> int:
+        """Members a plan moved into the scope's CĐCS less those it moved out of them."""
+        return self.reorg_in - self.reorg_out
+
+    @property
+    def unions_reorganised(self) -> int:
+        """CĐCS a plan founded less those it ended (merged, or ended into another)."""
+        return self.unions_reorg_founded - self.unions_reorg_ended
+
 
 @dataclass
 class Figures(NetFigures):
+    """The figures of a range. transferred_in, the reason "transferred_out" of lost_by_reason,
+    unions_founded and unions_dissolved are development only: what a reorganisation plan moved,
+    founded or ended is in reorg_in, reorg_out, unions_reorg_founded and unions_reorg_ended."""
+
     admitted: int = 0
     transferred_in: int = 0
     lost_by_reason: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_REASONS, 0))
@@ -85,6 +125,10 @@ class Figures(NetFigures):
     members_moved_out: int = 0
     unions_moved_in: int = 0
     unions_moved_out: int = 0
+    reorg_in: int = 0
+    reorg_out: int = 0
+    unions_reorg_founded: int = 0
+    unions_reorg_ended: int = 0
 
     @property
     def lost(self) -> int:
@@ -97,6 +141,23 @@ class Figures(NetFigures):
     @property
     def unions_moved(self) -> int:
         return self.unions_moved_in - self.unions_moved_out
+
+    @property
+    def members_structural(self) -> int:
+        """The section "Do sắp xếp tổ chức": CĐCS moved between federations and plans' mergers."""
+        return self.members_moved + self.members_reorganised
+
+    @property
+    def unions_structural(self) -> int:
+        return self.unions_moved + self.unions_reorganised
+
+    @property
+    def has_structural(self) -> bool:
+        """Whether the section "Do sắp xếp tổ chức" has anything to show."""
+        return any(
+            (self.members_moved_in, self.members_moved_out, self.unions_moved_in, self.unions_moved_out,
+             self.reorg_in, self.reorg_out, self.unions_reorg_founded, self.unions_reorg_ended)
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -139,6 +200,7 @@ class ProgressReport:
     total: Row
     rows: list[Row]
     federation_quota_sums: dict[str, int | None]
+    restated: Restated | None = None  # today's structure and each CĐCS's part, when restated
 
     @property
     def year(self) -> int:
@@ -150,6 +212,38 @@ def programme_for(end: Month) -> Programme | None:
     return Programme.objects.for_year(end.year)
 
 
+@dataclass
+class _Sources:
+    """What the rows are made of, on the structure of the months or on today's."""
+
+    federations: list[Organisation]
+    flows: dict
+    events: dict
+    stock_start: dict
+    stock_end: dict
+    moves: list[dict]
+    restated: Restated | None = None
+
+
+def _sources(scope: Scope, start: Month, end: Month, year_start: Month, programme_start: Month) -> _Sources:
+    if scope.restated:
+        restated = restate(
+            start=start,
+            end=end,
+            year_start=year_start,
+            programme_start=programme_start,
+            sector_group=scope.sector_group,
+        )
+        federations = [scope.org] if scope.federation_id else restated.federations
+        return _Sources(federations, *restated.sums(), moves=[], restated=restated)
+    federations = list(Organisation.objects.federations().active_between(start, end).select_related("merged_into"))
+    if scope.federation_id:
+        federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
+    return _Sources(
+        federations, *_summary(scope, start, year_start, programme_start, end), moves=_moves(scope, start, end)
+    )
+
+
 def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport:
     if start > end:
         raise ValueError("start after end")
@@ -157,12 +251,9 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     year_start = Month(end.year, 1)
     programme_start = Month(programme.first_year, 1) if programme else year_start
 
-    federations = list(Organisation.objects.federations().active_between(start, end).select_related("merged_into"))
-    if scope.federation_id:
-        federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
-
-    flows, events, stock_start, stock_end = _summary(scope, start, year_start, programme_start, end)
-    moves = _moves(scope, start, end)
+    sources = _sources(scope, start, end, year_start, programme_start)
+    flows, events, stock_start, stock_end = sources.flows, sources.events, sources.stock_start, sources.stock_end
+    federations = sources.federations
     quotas = _quotas(programme, end.year, only=scope.federation_id)
 
     year_elapsed = end.month / 12
@@ -171,7 +262,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     )
 
     moved_in, moved_out = defaultdict(list), defaultdict(list)
-    for move in moves:
+    for move in sources.moves:
         moved_in[move["to"]].append(move)
         moved_out[move["from"]].append(move)
 
@@ -182,7 +273,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
         keys = set(flows) | set(stock_start) | set(stock_end) | set(events) if key is None else [key]
         actual = defaultdict(int)
         for k in keys:
-            _add_into(figures, flows.get(k), events.get(k), stock_start.get(k), stock_end.get(k))
+            add_into(figures, flows.get(k), events.get(k), stock_start.get(k), stock_end.get(k))
             for name in ("admitted_year", "admitted_programme"):
                 actual[name] += flows.get(k, {}).get(name, 0)
             for name in ("founded_year", "founded_programme"):
@@ -192,7 +283,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
             figures.members_moved_out = sum(m["members"] for m in moved_out[key])
             figures.unions_moved_in = sum(1 for m in moved_in[key] if m["active"])
             figures.unions_moved_out = sum(1 for m in moved_out[key] if m["active"])
-        quota = quotas.get(org.pk, {}) if scope.sector_group is None else {}
+        quota = quotas.get(org.pk, {}) if scope.sector_group is None and org.pk else {}
         return Row(
             org=org,
             figures=figures,
@@ -204,7 +295,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
             programme_unions=Attainment(actual["founded_programme"], quota.get("programme_unions"), programme_elapsed),
         )
 
-    rows = [row_for(org, org.pk) for org in federations]
+    rows = [row_for(org, org.pk or ENDED) for org in federations]
     total = row_for(scope.org, scope.federation_id)
     quota_sums = (
         {
@@ -215,7 +306,14 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
         else {}
     )
     return ProgressReport(
-        start=start, end=end, scope=scope, programme=programme, total=total, rows=rows, federation_quota_sums=quota_sums
+        start=start,
+        end=end,
+        scope=scope,
+        programme=programme,
+        total=total,
+        rows=rows,
+        federation_quota_sums=quota_sums,
+        restated=sources.restated,
     )
 
 
@@ -235,7 +333,16 @@ def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Mon
     summary_ensure(end)
     before = start - 1
     in_range = Q(month__gte=start.first_day)
-    columns = ("admitted", "transferred_in", *LOSS_FIELDS.values(), "unions_founded", "unions_dissolved")
+    columns = (
+        "admitted",
+        "transferred_in",
+        *LOSS_FIELDS.values(),
+        *REORG_FIELDS,
+        "unions_founded",
+        "unions_dissolved",
+        "unions_reorg_founded",
+        "unions_reorg_ended",
+    )
     # Annotations may not reuse a field's name, hence the "sum_" prefix.
     sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in columns}
     points = {"start": before, "end": end, "year": year_start - 1, "programme": programme_start - 1}
@@ -263,6 +370,8 @@ def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Mon
             "founded_year": row["end_founded_to_date"] - row["year_founded_to_date"],
             "founded_programme": row["end_founded_to_date"] - row["programme_founded_to_date"],
             "dissolved": row["unions_dissolved"],
+            "reorg_founded": row["unions_reorg_founded"],
+            "reorg_ended": row["unions_reorg_ended"],
         }
         stock_start[key] = (row["start_members_end"], row["start_unions_end"])
         stock_end[key] = (row["end_members_end"], row["end_unions_end"])
@@ -325,15 +434,22 @@ def _quotas(programme: Programme | None, year: int, *, only: int | None = None) 
     return quotas
 
 
-def _add_into(figures: Figures, flows, events, stock_start, stock_end) -> None:
+def add_into(figures: Figures, flows, events, stock_start=None, stock_end=None) -> None:
+    """Add a federation's (or a CĐCS's) flows, events and stocks into `figures`: transfers and
+    CĐCS founded or dissolved without what a reorganisation plan did, which goes to its own fields."""
     if flows:
         figures.admitted += flows["admitted"]
-        figures.transferred_in += flows["transferred_in"]
+        figures.reorg_in += flows["reorg_in"]
+        figures.reorg_out += flows["reorg_out"]
+        figures.transferred_in += flows["transferred_in"] - flows["reorg_in"]
         for reason, column in LOSS_FIELDS.items():
             figures.lost_by_reason[reason.value] += flows[column]
+        figures.lost_by_reason[LossReason.TRANSFERRED_OUT.value] -= flows["reorg_out"]
     if events:
         figures.unions_founded += events.get("founded", 0)
         figures.unions_dissolved += events.get("dissolved", 0)
+        figures.unions_reorg_founded += events.get("reorg_founded", 0)
+        figures.unions_reorg_ended += events.get("reorg_ended", 0)
     if stock_start:
         figures.members_start += stock_start[0]
         figures.unions_start += stock_start[1]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
-from .selectors import Figures, ProgressReport
+from .selectors import Figures, ProgressReport, Structure
 
 
 def padded_count(number: int) -> str:
@@ -111,3 +111,54 @@ def progress_sentence(report: ProgressReport, *, written_on: date | None = None)
         "members": _members(figures, open_range=open_range),
         "unions": _unions(figures, open_range=open_range),
     }
+
+
+def structural_sentence(figures: Figures, *, province: bool) -> str:
+    """What the structure changed, apart from development, in one sentence; empty when nothing:
+    "Do sắp xếp tổ chức: 02 CĐCS hợp nhất, kết thúc; thành lập 01 CĐCS mới từ các CĐCS hợp nhất;
+    50 đoàn viên chuyển theo CĐCS (không tính vào kết nạp mới, giảm và thành lập mới)." For one
+    federation, the CĐCS moved in and out with their members too."""
+    parts = []
+    if figures.unions_reorg_ended:
+        parts.append(_("%(count)s CĐCS hợp nhất, kết thúc") % {"count": padded_count(figures.unions_reorg_ended)})
+    if figures.unions_reorg_founded:
+        parts.append(
+            _("thành lập %(count)s CĐCS mới từ các CĐCS hợp nhất")
+            % {"count": padded_count(figures.unions_reorg_founded)}
+        )
+    if province or figures.reorg_in == figures.reorg_out:
+        if figures.reorg_out:
+            parts.append(_("%(count)s đoàn viên chuyển theo CĐCS") % {"count": padded_count(figures.reorg_out)})
+    else:
+        parts.append(
+            _("%(in)s đoàn viên chuyển đến, %(out)s đoàn viên chuyển đi theo CĐCS")
+            % {"in": padded_count(figures.reorg_in), "out": padded_count(figures.reorg_out)}
+        )
+    if not province:
+        for count, members, text in (
+            (figures.unions_moved_in, figures.members_moved_in, _("%(count)s CĐCS chuyển đến (%(members)s đoàn viên)")),
+            (
+                figures.unions_moved_out,
+                figures.members_moved_out,
+                _("%(count)s CĐCS chuyển đi (%(members)s đoàn viên)"),
+            ),
+        ):
+            if count or members:
+                parts.append(text % {"count": padded_count(count), "members": padded_count(members)})
+    if not parts:
+        return ""
+    return _("Do sắp xếp tổ chức: %(parts)s (không tính vào kết nạp mới, giảm và thành lập mới).") % {
+        "parts": "; ".join(parts)
+    }
+
+
+def structure_note(structure: str) -> str:
+    """Which structure the figures are read on, as the pages, the files and the brief say it."""
+    if structure == Structure.TODAY:
+        return _(
+            "Số liệu tính lại theo cơ cấu tổ chức hiện nay: mỗi CĐCS được tính cho đơn vị nó trực thuộc hiện nay "
+            "trong mọi tháng của kỳ (CĐCS đã hợp nhất, kết thúc theo CĐCS nhận đoàn viên; CĐCS đã giải thể theo "
+            "đơn vị cuối cùng của nó, hoặc dòng “Đơn vị đã kết thúc” khi đơn vị đó không còn), nên không có CĐCS "
+            "chuyển giữa các đơn vị."
+        )
+    return _("Số liệu theo cơ cấu tổ chức của từng tháng: mỗi tháng tính cho đơn vị CĐCS trực thuộc trong tháng đó.")

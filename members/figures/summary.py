@@ -11,8 +11,11 @@ other. `summary_differences` recomputes everything and compares, for tests and f
 `manage.py summary --check`.
 
 What a month holds is what reports.selectors has always counted:
-- flows: the sums of the rows whose federation is this one, by the CĐCS's sector group;
-- CĐCS founded / dissolved in the month, for the federation they belonged to that month;
+- flows: the sums of the rows whose federation is this one, by the CĐCS's sector group, and of
+  them the members a reorganisation plan moved (reorg_in, reorg_out);
+- CĐCS founded / dissolved in the month, for the federation they belonged to that month: those a
+  reorganisation plan founded or ended apart (unions_reorg_founded, unions_reorg_ended), never in
+  unions_founded, unions_dissolved or founded_to_date, which count development only;
 - the stock at the end of the month: CĐCS founded by then, not dissolved by then, belonging to
   the federation that month, each with the end stock of its latest row up to then or, before its
   first row, the opening balance of that row.
@@ -34,6 +37,7 @@ from unionportal.lib.months import Month, month_range
 
 from ..models import (
     FLOW_FIELDS,
+    REORG_FIELDS,
     SECTORS_OF_GROUP,
     Affiliation,
     FederationMonth,
@@ -47,19 +51,29 @@ from ..models import (
 GROUPS = (SectorGroup.STATE.value, SectorGroup.NON_STATE.value)
 _GROUP_OF_SECTOR = {sector.value: group.value for group, sectors in SECTORS_OF_GROUP.items() for sector in sectors}
 # The columns of a FederationMonth besides its key, in the order _summarise fills them.
+ROW_FIELDS = (*FLOW_FIELDS, *REORG_FIELDS)  # what is summed from the monthly rows
 COLUMNS = (
-    *FLOW_FIELDS,
+    *ROW_FIELDS,
     "unions_founded",
     "unions_dissolved",
+    "unions_reorg_founded",
+    "unions_reorg_ended",
     "members_end",
     "unions_end",
     "admitted_to_date",
     "founded_to_date",
 )
 _ADMITTED = COLUMNS.index("admitted")
-_FOUNDED, _DISSOLVED, _MEMBERS, _UNIONS, _ADMITTED_TO_DATE, _FOUNDED_TO_DATE = (
-    COLUMNS.index(name) for name in COLUMNS[len(FLOW_FIELDS) :]
-)
+(
+    _FOUNDED,
+    _DISSOLVED,
+    _REORG_FOUNDED,
+    _REORG_ENDED,
+    _MEMBERS,
+    _UNIONS,
+    _ADMITTED_TO_DATE,
+    _FOUNDED_TO_DATE,
+) = (COLUMNS.index(name) for name in COLUMNS[len(ROW_FIELDS) :])
 
 
 def _this_month() -> Month:
@@ -257,13 +271,23 @@ def _read(federation_id: int, since: Month | None) -> tuple[dict, list[dict], di
     if since is not None:
         before = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=since.first_day).order_by("-month")
         unions = unions.annotate(carried=Subquery(before.values("members_end")[:1], output_field=IntegerField()))
-    unions = list(unions.values("pk", "sector", "founded_on", "dissolved_on", *(["carried"] if since else [])))
+    unions = list(
+        unions.values(
+            "pk",
+            "sector",
+            "founded_on",
+            "dissolved_on",
+            "founded_by_reorganisation",
+            "ended_by_reorganisation",
+            *(["carried"] if since else []),
+        )
+    )
     rows = defaultdict(list)
     figures = MonthlyFigure.objects.filter(cdcs_id__in=ids)
     if since is not None:
         figures = figures.filter(month__gte=since.first_day)
     for row in figures.order_by("cdcs_id", "month").values_list(
-        "cdcs_id", "month", "federation_id", "members_start", "members_end", *FLOW_FIELDS
+        "cdcs_id", "month", "federation_id", "members_start", "members_end", *ROW_FIELDS
     ):
         rows[row[0]].append((Month.of(row[1]), *row[2:]))
     return affiliations, unions, rows
@@ -343,7 +367,10 @@ def _add_union(months, union, affiliations, rows, *, federation_id, first, throu
             target = months[month - first]
             for position, value in enumerate(flows):
                 target[position] += value
-    for event, column in ((founded, _FOUNDED), (dissolved, _DISSOLVED)):
+    # A CĐCS a reorganisation plan founded or ended is counted apart from the development figures.
+    founded_column = _REORG_FOUNDED if union["founded_by_reorganisation"] else _FOUNDED
+    dissolved_column = _REORG_ENDED if union["ended_by_reorganisation"] else _DISSOLVED
+    for event, column in ((founded, founded_column), (dissolved, dissolved_column)):
         if event is not None and first <= event <= through and federation_at(event) == federation_id:
             months[event - first][column] += 1
 

@@ -2,8 +2,10 @@
 whichever way the rows change: the grid, an upload, moves, merges, dissolutions, late openings."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from members.figures.exports import DISSOLVED_SHEET, FOUNDED_SHEET
 from members.figures.services import FigureEntry, figures_record, figures_record_many
@@ -23,6 +25,7 @@ from members.models import (
 from members.services.org import cdcs_dissolve, cdcs_merge, cdcs_move, organisation_merge
 from unionportal.lib.months import Month
 from unionportal.testing.admin_io import import_file, row_errors, xlsx_file
+from unionportal.testing.reorganised import plan_merge, plan_new_cdcs
 from unionportal.testing.sheets import fill, list_rows, template, to_bytes
 
 from .test_resources import CDCS, CDCS_HEADERS
@@ -205,3 +208,62 @@ def test_a_save_in_a_federation_never_summarised_summarises_all_of_it(world, fed
     figures_record(cdcs=world["DT01"], month=JUNE, admitted=3, user=None)
     _assert_consistent(federation)  # from March on, not only June
     assert not SummaryHorizon.objects.filter(federation=other_federation).exists()  # built on its first read
+
+
+# --- what a reorganisation plan leaves (unionportal/testing/reorganised.py) ---------------------
+
+
+def _month_row(federation, month: Month, group: str) -> FederationMonth:
+    return FederationMonth.objects.get(federation=federation, month=month.first_day, sector_group=group)
+
+
+def test_a_plan_merge_into_another_union_is_counted_apart_from_development(world, federation, other_federation):
+    """PB01 (70 members, PB) merged by a plan into DT01 (100, DT) in June: PB01 is first affiliated
+    to DT for June, so both rows of June are DT's; its end counts as a reorganisation, not a loss."""
+    may = _month_row(federation, MAY, "non_state")
+    assert plan_merge(world["PB01"], world["DT01"], JUNE) == 70
+    june = _month_row(federation, JUNE, "non_state")
+    assert (june.transferred_in, june.lost_transferred_out, june.reorg_in, june.reorg_out) == (70, 70, 70, 70)
+    assert (june.unions_dissolved, june.unions_reorg_ended, june.unions_founded, june.unions_reorg_founded) == (
+        0,
+        1,
+        0,
+        0,
+    )
+    assert (june.members_end, june.unions_end, june.founded_to_date) == (170, 1, may.founded_to_date)
+    assert (_month_row(other_federation, JUNE, "non_state").members_end,) == (0,)
+    _assert_consistent(federation, other_federation)
+
+
+def test_a_cdcs_ended_into_a_cdcs_the_plan_founds_counts_neither_as_founded_nor_as_lost(
+    world, federation, other_federation
+):
+    """DT02 (40, public) ended in June into DT90, a public CĐCS the plan founds in DT."""
+    may = _month_row(federation, MAY, "state")
+    new = plan_new_cdcs(federation, JUNE, code="DT90", sector="public")
+    plan_merge(world["DT02"], new, JUNE, end=True)
+    june = _month_row(federation, JUNE, "state")
+    assert (june.unions_founded, june.unions_dissolved, june.unions_reorg_founded, june.unions_reorg_ended) == (
+        0,
+        0,
+        1,
+        1,
+    )
+    assert (june.reorg_in, june.reorg_out, june.members_end, june.unions_end) == (40, 40, 40, 1)
+    assert june.founded_to_date == may.founded_to_date
+    _assert_consistent(federation, other_federation)
+
+
+def test_the_summary_check_command_agrees_after_a_plan_and_a_rebuild_gives_the_same_rows(
+    world, federation, other_federation
+):
+    plan_merge(world["PB01"], world["DT01"], JUNE)
+    plan_merge(world["DT02"], plan_new_cdcs(federation, JUNE, code="DT90"), JUNE, end=True)
+    out = StringIO()
+    call_command("summary", "--check", stdout=out)
+    assert "khớp" in out.getvalue()
+    columns = ("federation", "month", "sector_group", "reorg_in", "reorg_out", "unions_reorg_founded",
+               "unions_reorg_ended", "unions_founded", "unions_dissolved", "founded_to_date")  # fmt: skip
+    kept = sorted(FederationMonth.objects.values_list(*columns))
+    summary_rebuild()
+    assert sorted(FederationMonth.objects.values_list(*columns)) == kept

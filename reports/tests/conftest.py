@@ -17,12 +17,15 @@ the province has 1.000 / 10 a year."""
 from datetime import date
 
 import pytest
+from django.db import transaction
+from django.test.utils import override_settings
 
 from members.figures.services import figures_record
 from members.models import LossReason, Organisation, Sector
 from members.services.org import cdcs_dissolve
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
+from unionportal.testing.reorganised import reorganised_province
 
 JANUARY, JUNE = Month(2021, 1), Month(2021, 6)
 
@@ -82,3 +85,21 @@ def world(province, federation, other_federation, kcn, vy, programme, make_cdcs)
     for cdcs, workers in ((d2, 40), (d3, 30), (p1, 600)):  # every active CĐCS has its June row
         figures_record(cdcs=cdcs, month=JUNE, workers=workers, user=None)
     return {"d1": d1, "p1": p1, "k1": k1}
+
+
+@pytest.fixture(scope="module")
+def reorganised_once(django_db_setup, django_db_blocker):
+    """The province a reorganisation plan of June 2021 left (unionportal.testing.reorganised), built
+    once per module that asks for it, in a transaction rolled back at the module's end: only
+    modules whose every database test uses `reorganised` may ask for it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            world = reorganised_province()
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def reorganised(reorganised_once, db):
+    """The module's reorganised province for one test, in a savepoint of its own."""
+    return reorganised_once

@@ -48,7 +48,7 @@ def test_a_signed_in_user_gets_the_reports_figures(figures, client_for, leader, 
     report = progress_report(start=Month(2021, 1), end=Month(2021, 3), scope=Scope(province))
     assert data == report_json(report)
     assert data["range"] == {"start": "2021-01", "end": "2021-03"}
-    assert data["scope"] == {"org": "TN", "name": province.name, "sector_group": None}
+    assert data["scope"] == {"org": "TN", "name": province.name, "sector_group": None, "structure": "months"}
     assert data["programme"]["document_number"] == "04/CTr-LĐLĐ"
     total = data["total"]
     assert (total["admitted"], total["transferred_in"], total["lost"], total["decrease"]) == (302, 1, 100, 99)

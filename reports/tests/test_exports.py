@@ -58,15 +58,16 @@ def test_the_excel_file_holds_the_pages_figures_as_numbers(figures, client_for, 
     response = client_for(leader).get(URL, RANGE)
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-TN-2018-01-2021-03.xlsx"'
     sheet = _sheet(response)
-    heading = [sheet.cell(row=n, column=1).value for n in range(1, 6)]
+    heading = [sheet.cell(row=n, column=1).value for n in range(1, 7)]
     assert heading == [
         "Báo cáo phát triển đoàn viên, thành lập CĐCS",
         "Đơn vị: Toàn tỉnh (LĐLĐ tỉnh Thái Nguyên)",
         "Kỳ báo cáo: 01/2018 – 03/2021",
         "Khu vực: Tất cả khu vực",
         "Chương trình: 04/CTr-LĐLĐ (2018–2023)",
+        "Số liệu theo cơ cấu tổ chức của từng tháng: mỗi tháng tính cho đơn vị CĐCS trực thuộc trong tháng đó.",
     ]
-    assert "đã kết nạp mới 30.020 đoàn viên; giảm 10.980 đoàn viên" in sheet.cell(row=7, column=1).value
+    assert "đã kết nạp mới 30.020 đoàn viên; giảm 10.980 đoàn viên" in sheet.cell(row=8, column=1).value
 
     federations = {row["Mã"].value: row for row in _table(sheet, "Theo đơn vị")}
     assert set(federations) == {"DT", "PB", "TN"}

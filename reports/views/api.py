@@ -1,6 +1,7 @@
 """The read-only JSON API: the report's figures for other programs (a wall board, a spreadsheet).
 
-GET reports/api/progress.json?start=YYYY-MM&end=YYYY-MM&org=CODE&sector_group=state|non_state,
+GET reports/api/progress.json?start=YYYY-MM&end=YYYY-MM&org=CODE&sector_group=state|non_state
+&structure=months|today (the structure of each month, the default, or today's restated),
 signed in (the browser's session) or with `Authorization: Bearer <key>` (reports.tokens). Each
 parameter left out takes the report page's default. Answers are JSON, errors included: 401
 without a valid key, 403 for a user with no role, 400 with the form's messages, 405 for anything
@@ -12,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from members.access import orgs_visible_to
-from members.models import Organisation
 from unionportal.lib.months import Month
 
 from ..forms import ProgressForm
-from ..selectors import Attainment, ProgressReport, Row, Scope, progress_report
+from ..selectors import Attainment, ProgressReport, Row, progress_report
 from ..tokens import api_token_user
 from .common import report_query
+from .progress import report_scope
 
 ALLOWED = ("GET", "HEAD")
 
@@ -55,7 +56,7 @@ def _attainment(attainment: Attainment) -> dict:
 def _row(row: Row) -> dict:
     f = row.figures
     return {
-        "org": row.org.code,
+        "org": row.org.code,  # empty for the line "Đơn vị đã kết thúc" of a restated report
         "name": row.org.name,
         "admitted": f.admitted,
         "transferred_in": f.transferred_in,
@@ -76,6 +77,16 @@ def _row(row: Row) -> dict:
             "unions_in": f.unions_moved_in,
             "unions_out": f.unions_moved_out,
         },
+        # What reorganisation plans did, apart from admitted, transferred_in, lost, decrease, net
+        # and unions_founded / unions_dissolved: start + net + moved + reorganised = end.
+        "reorganised": {
+            "members_in": f.reorg_in,
+            "members_out": f.reorg_out,
+            "members": f.members_reorganised,
+            "unions_founded": f.unions_reorg_founded,
+            "unions_ended": f.unions_reorg_ended,
+            "unions": f.unions_reorganised,
+        },
         "attainment": {
             "year_members": _attainment(row.year_members),
             "year_unions": _attainment(row.year_unions),
@@ -92,6 +103,7 @@ def report_json(report: ProgressReport) -> dict:
             "org": report.scope.org.code,
             "name": report.scope.org.name,
             "sector_group": report.scope.sector_group,
+            "structure": report.scope.structure,
         },
         "range": {"start": report.start.iso, "end": report.end.iso},
         "programme": programme
@@ -125,10 +137,7 @@ def progress(request):
     if not form.is_valid():
         errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
         return _error(400, _("Tham số không hợp lệ."), fields=errors)
-    org: Organisation = form.cleaned_data["organisation"]
     report = progress_report(
-        start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"],
-        scope=Scope(org, form.cleaned_data["sector_group"] or None),
+        start=form.cleaned_data["start"], end=form.cleaned_data["end"], scope=report_scope(form.cleaned_data)
     )
     return JsonResponse(report_json(report), json_dumps_params={"ensure_ascii": False})

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.months import Month
 
+from ..selectors import Structure
+
 # The pages a drill-down's breadcrumb leads back to, and what the crumb is called.
 BACK_PAGES = {
     "reports:dashboard": gettext_lazy("Bảng điều khiển"),
@@ -64,3 +66,17 @@ def came_from(request) -> tuple[str, str] | None:
         if label:
             return str(label), urlunsplit(("", "", parts.path, parts.query, ""))
     return None
+
+
+def structure_links(request, current: str) -> list[tuple[str, str, bool]]:
+    """The toggle between the months' structure and today's: (label, the page's query with that
+    structure, whether it is the one shown). The months' structure is the default, so its link
+    leaves the parameter out."""
+    links = []
+    for value, label in Structure.choices:
+        query = request.GET.copy()
+        query.pop("structure", None)
+        if value != Structure.MONTHS:
+            query["structure"] = value
+        links.append((str(label), "?" + query.urlencode(), value == current))
+    return links

@@ -18,11 +18,12 @@ from ..dashboard_exports import dashboard_file_name, dashboard_workbook
 from ..dashboard_officers import officers_card
 from ..forms import DashboardForm
 from ..models import Meeting
-from ..selectors import Scope, programme_for
-from .common import refused, with_query
-from .progress import range_query, visible_orgs
+from ..selectors import programme_for
+from ..texts import structural_sentence, structure_note
+from .common import refused, structure_links, with_query
+from .progress import range_query, report_scope, visible_orgs
 
-KEPT = ("org", "sector_group", "mine")  # what a preset link keeps of the current query
+KEPT = ("org", "sector_group", "structure", "mine")  # what a preset link keeps of the current query
 
 
 def _presets(today, query) -> list[tuple[str, str]]:
@@ -63,7 +64,7 @@ def board_for(form: DashboardForm, followed: set[int], *, organising: bool = Tru
     return dashboard(
         start=data["start"],
         end=data["end"],
-        scope=Scope(data["organisation"], data["sector_group"] or None),
+        scope=report_scope(data),
         only=followed if data.get("mine") else None,
         organising=organising,
     )
@@ -87,6 +88,9 @@ def dashboard_page(request):
             range_query=range_query(report, request.get_full_path()),
             export_query=form.data.urlencode(),
             officers=officers_card(board, user=request.user),
+            structure_links=structure_links(request, report.scope.structure),
+            structure_note=structure_note(report.scope.structure),
+            structural=structural_sentence(report.total.figures, province=report.scope.org.is_province),
         )
     return render(request, "reports/dashboard.html", context)
 

@@ -1,7 +1,7 @@
 """The drill-down pages: from a federation's figures to its CĐCS, and from a CĐCS to its months.
 
-Both take the report's query string (start=YYYY-MM&end=YYYY-MM, optional sector_group; this
-year so far without one) and keep it in every link, so that the breadcrumb Toàn tỉnh →
+Both take the report's query string (start=YYYY-MM&end=YYYY-MM, optional sector_group and
+structure=today; this year so far without one) and keep it in every link, so that the breadcrumb Toàn tỉnh →
 federation → CĐCS shows the same range at each step. Opened from the dashboard, the report page
 or the brief (`from`, else the referer), the breadcrumb starts there instead of at Toàn tỉnh."""
 
@@ -23,10 +23,11 @@ from ..drilldown import cdcs_months as cdcs_months_selector
 from ..drilldown import federation_cdcs
 from ..drilldown_xlsx import cdcs_months_file, cdcs_months_workbook, federation_file, federation_workbook
 from ..forms import ProgressForm
-from ..selectors import Scope, progress_report
-from .common import came_from, default_range, refused
+from ..selectors import Scope, Structure, progress_report
+from ..texts import structure_note
+from .common import came_from, default_range, refused, structure_links
 
-RANGE_KEYS = ("start", "end", "sector_group")
+RANGE_KEYS = ("start", "end", "sector_group", "structure")
 
 
 class RangeForm(ProgressForm):
@@ -48,6 +49,8 @@ def _range_query(form: RangeForm) -> dict[str, str]:
     if form.is_valid():
         data = form.cleaned_data
         query = {"start": data["start"].iso, "end": data["end"].iso, "sector_group": data["sector_group"]}
+        if data["structure"] != Structure.MONTHS:
+            query["structure"] = data["structure"]
     else:
         query = {key: form.data.get(key, "") for key in RANGE_KEYS}
     return {key: value for key, value in query.items() if value}
@@ -116,11 +119,17 @@ def federation_detail(request, code: str):
     }
     if form.is_valid():
         start, end, sector_group = form.cleaned_data["start"], form.cleaned_data["end"], _sector_group(form)
-        report = progress_report(start=start, end=end, scope=Scope(org, sector_group))
+        structure = form.cleaned_data["structure"]
+        report = progress_report(start=start, end=end, scope=Scope(org, sector_group, structure))
+        drilldown = federation_cdcs(
+            org=org, start=start, end=end, sector_group=sector_group, structure=structure, restated=report.restated
+        )
         context.update(
             report=report,
             row=report.total,
-            drilldown=federation_cdcs(org=org, start=start, end=end, sector_group=sector_group),
+            drilldown=drilldown,
+            structure_links=structure_links(request, structure),
+            structure_note=structure_note(structure),
             reasons=[(reason.value, reason.label) for reason in LossReason],
             scope_label=SectorGroup(sector_group).label if sector_group else "",
         )
@@ -134,7 +143,11 @@ def federation_detail_export(request, code: str):
     if not form.is_valid():
         return _refused_export(request, form, "reports:federation_detail", org.code)
     drilldown = federation_cdcs(
-        org=org, start=form.cleaned_data["start"], end=form.cleaned_data["end"], sector_group=_sector_group(form)
+        org=org,
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        sector_group=_sector_group(form),
+        structure=form.cleaned_data["structure"],
     )
     return xlsx_response(federation_workbook(drilldown), federation_file(drilldown))
 

@@ -13,9 +13,9 @@ from unionportal.lib.xlsx import xlsx_response
 
 from ..exports import progress_file_name, progress_workbook
 from ..forms import ProgressForm
-from ..selectors import ProgressReport, Scope, programme_for, progress_report
-from ..texts import progress_sentence
-from .common import refused, report_query, with_query
+from ..selectors import ProgressReport, Scope, Structure, programme_for, progress_report
+from ..texts import progress_sentence, structural_sentence, structure_note
+from .common import refused, report_query, structure_links, with_query
 
 
 def _presets(latest: Month, **keep) -> list[tuple[str, str]]:
@@ -48,11 +48,14 @@ def _progress_form(request, orgs) -> ProgressForm:
     return ProgressForm(report_query(request, orgs), orgs=orgs, latest=Month.of(timezone.localdate()))
 
 
+def report_scope(data: dict) -> Scope:
+    """The scope of a valid range form's cleaned data: organisation, sector group, structure."""
+    return Scope(data["organisation"], data["sector_group"] or None, data["structure"])
+
+
 def _report(form: ProgressForm) -> ProgressReport:
     return progress_report(
-        start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"],
-        scope=Scope(form.cleaned_data["organisation"], form.cleaned_data["sector_group"] or None),
+        start=form.cleaned_data["start"], end=form.cleaned_data["end"], scope=report_scope(form.cleaned_data)
     )
 
 
@@ -63,11 +66,17 @@ def progress(request):
     latest_complete = Month.last_complete(timezone.localdate())
     context = {
         "form": form,
-        "presets": _presets(latest_complete, org=form.data.get("org"), sector_group=form.data.get("sector_group")),
+        "presets": _presets(
+            latest_complete,
+            org=form.data.get("org"),
+            sector_group=form.data.get("sector_group"),
+            structure=form.data.get("structure"),
+        ),
         "export_query": request.GET.urlencode(),
     }
     if form.is_valid():
         context.update(_report_context(_report(form), request.get_full_path()))
+        context["structure_links"] = structure_links(request, form.cleaned_data["structure"])
     return render(request, "reports/progress.html", context)
 
 
@@ -90,6 +99,8 @@ def range_query(report: ProgressReport, back: str = "") -> str:
     query = {"start": report.start.iso, "end": report.end.iso}
     if report.scope.sector_group:
         query["sector_group"] = report.scope.sector_group
+    if report.scope.restated:
+        query["structure"] = Structure.TODAY
     if back:
         query["from"] = back
     return urlencode(query)
@@ -102,6 +113,8 @@ def _report_context(report: ProgressReport, back: str) -> dict:
         "report": report,
         "range_query": range_query(report, back),
         "sentence": progress_sentence(report),
+        "structural": structural_sentence(total.figures, province=report.scope.org.is_province),
+        "structure_note": structure_note(report.scope.structure),
         "scope_label": SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
         "lost_rows": [
             (reason, LossReason(reason).label, count) for reason, count in total.figures.lost_by_reason.items()

@@ -4,8 +4,8 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand, CommandError
 
 from members.models import LossReason, Organisation, SectorGroup
-from reports.selectors import Figures, ProgressReport, Scope, progress_report
-from reports.texts import progress_sentence
+from reports.selectors import Figures, ProgressReport, Scope, Structure, progress_report
+from reports.texts import progress_sentence, structural_sentence, structure_note
 from unionportal.lib.formatting import count as _n
 from unionportal.lib.formatting import percent as _pct
 from unionportal.lib.months import Month
@@ -19,9 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", required=True, metavar="YYYY-MM", help="tháng cuối (vd 2021-03)")
         parser.add_argument("--org", metavar="MÃ", help="mã công đoàn cấp trên (mặc định: toàn tỉnh)")
         parser.add_argument("--sector-group", choices=SectorGroup.values, help="chỉ khu vực nhà nước / ngoài nhà nước")
+        parser.add_argument(
+            "--structure",
+            choices=Structure.values,
+            default=Structure.MONTHS,
+            help="months: theo cơ cấu tổ chức của từng tháng (mặc định); today: tính lại theo cơ cấu hiện nay",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
-    def handle(self, *args, start, end, org, sector_group, format, **options):
+    def handle(self, *args, start, end, org, sector_group, structure, format, **options):
         try:
             start, end = Month.parse(start), Month.parse(end)
         except ValueError as error:
@@ -39,7 +45,7 @@ class Command(BaseCommand):
             organisation = Organisation.objects.filter(kind=Organisation.Kind.PROVINCE).first()
             if organisation is None:
                 raise CommandError("Chưa có LĐLĐ tỉnh trong cơ sở dữ liệu (chạy seed_demo để có dữ liệu mẫu).")
-        report = progress_report(start=start, end=end, scope=Scope(organisation, sector_group))
+        report = progress_report(start=start, end=end, scope=Scope(organisation, sector_group, structure))
         if format == "json":
             self.stdout.write(json.dumps(as_json(report), ensure_ascii=False, indent=2))
         else:
@@ -47,7 +53,16 @@ class Command(BaseCommand):
 
 
 def _figures_json(figures: Figures) -> dict:
-    derived = ("lost", "decrease", "net_members", "net_unions")
+    derived = (
+        "lost",
+        "decrease",
+        "net_members",
+        "net_unions",
+        "members_moved",
+        "unions_moved",
+        "members_reorganised",
+        "unions_reorganised",
+    )
     return {**asdict(figures), **{name: getattr(figures, name) for name in derived}}
 
 
@@ -72,6 +87,7 @@ def as_json(report: ProgressReport) -> dict:
         "to": report.end.iso,
         "organisation": report.scope.org.code,
         "sector_group": report.scope.sector_group,
+        "structure": report.scope.structure,
         "programme": {
             "document_number": programme.document_number,
             "name": programme.name,
@@ -83,6 +99,7 @@ def as_json(report: ProgressReport) -> dict:
         "total": _row_json(report.total),
         "federations": [_row_json(row) for row in report.rows],
         "sentence": progress_sentence(report),
+        "reorganisation": structural_sentence(report.total.figures, province=report.scope.org.is_province),
     }
 
 
@@ -97,6 +114,7 @@ def as_text(report: ProgressReport) -> str:
         f"Chương trình: {report.programme.document_number} ({report.programme.first_year}–{report.programme.last_year})"
         if report.programme
         else f"Chưa có chương trình nào cho năm {report.year}.",
+        structure_note(report.scope.structure),
         "",
         f"{'':<34}{'Đoàn viên':>12}{'CĐCS':>8}",
         f"{'Đầu kỳ':<34}{_n(figures.members_start):>12}{_n(figures.unions_start):>8}",
@@ -108,6 +126,9 @@ def as_text(report: ProgressReport) -> str:
         lines.append(
             f"{'Chuyển CĐCS đến / đi (thuần)':<34}{_n(figures.members_moved):>12}{_n(figures.unions_moved):>8}"
         )
+    if figures.has_structural or not report.scope.org.is_province:
+        label = "Sắp xếp theo đề án (thuần)"
+        lines.append(f"{label:<34}{_n(figures.members_reorganised):>12}{_n(figures.unions_reorganised):>8}")
     lines += [
         f"{'Cuối kỳ':<34}{_n(figures.members_end):>12}{_n(figures.unions_end):>8}",
         "",
@@ -117,7 +138,7 @@ def as_text(report: ProgressReport) -> str:
     lines += [
         "",
         f"{'Đơn vị':<38}{'Kết nạp':>9}{'Giảm':>8}{'Tăng TĐ':>8}{'Cuối kỳ':>9}"
-        f"{'Lập mới':>8}{'Giải thể':>9}{f'% CT {report.year}':>11}{'% CT':>8}",
+        f"{'Lập mới':>8}{'Giải thể':>9}{f'% CT {report.year}':>11}{'% CT':>8}{'Sắp xếp':>9}",
     ]
     for row in [*report.rows, report.total]:
         g = row.figures
@@ -126,6 +147,10 @@ def as_text(report: ProgressReport) -> str:
             f"{name[:37]:<38}{_n(g.admitted):>9}{_n(g.decrease):>8}{_n(g.net_members):>8}"
             f"{_n(g.members_end):>9}{_n(g.unions_founded):>8}{_n(g.unions_dissolved):>9}"
             f"{_pct(row.year_members.percent):>11}{_pct(row.programme_members.percent):>8}"
+            f"{_n(g.members_structural):>9}"
         )
     lines += ["", progress_sentence(report)]
+    structural = structural_sentence(figures, province=report.scope.org.is_province)
+    if structural:
+        lines.append(structural)
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from members.models import GrassrootsUnion, MonthlyFigure, MonthlyReturn, Organisation
-from reports.selectors import Scope, progress_report
+from reports.selectors import Scope, Structure, progress_report
 from reports.texts import progress_sentence
 from targets.models import Quota
 from unionportal.lib.months import Month
@@ -91,15 +91,39 @@ def test_the_report_command_speaks_json_for_one_federation(province):
     )
 
 
+def _balances(f) -> bool:
+    """start + net + moved + reorganised = end, for members and for CĐCS."""
+    return (
+        f.members_start + f.net_members + f.members_moved + f.members_reorganised == f.members_end
+        and f.unions_start + f.net_unions + f.unions_moved + f.unions_reorganised == f.unions_end
+    )
+
+
+RANGES = ((Month(2018, 1), Month(2021, 3)), (Month(2019, 7), Month(2019, 7)), (Month(2024, 1), END))
+
+
 def test_every_federation_balances_over_any_range_including_moves_and_the_merge(province):
-    for start, end in ((Month(2018, 1), Month(2021, 3)), (Month(2019, 7), Month(2019, 7)), (Month(2024, 1), END)):
+    for start, end in RANGES:
         report = progress_report(start=start, end=end, scope=Scope(province))
         for row in [*report.rows, report.total]:
-            f = row.figures
-            assert f.members_start + f.net_members + f.members_moved == f.members_end, (row.org.code, start, end)
-            assert f.unions_start + f.net_unions + f.unions_moved == f.unions_end, (row.org.code, start, end)
+            assert _balances(row.figures), (row.org.code, start, end)
         assert sum(row.figures.members_end for row in report.rows) == report.total.figures.members_end
         assert sum(row.figures.admitted for row in report.rows) == report.total.figures.admitted
+        assert (report.total.figures.members_moved, report.total.figures.members_reorganised) == (0, 0)
+
+
+def test_restated_on_today_s_structure_the_province_is_the_same_and_nothing_moves(province):
+    """Restated, each CĐCS counts for its federation today: the province's figures do not change
+    (the worked example stays exact), the federations' lines add up to it, none has a move."""
+    for start, end in RANGES:
+        months = progress_report(start=start, end=end, scope=Scope(province))
+        today = progress_report(start=start, end=end, scope=Scope(province, structure=Structure.TODAY))
+        assert today.total.figures == months.total.figures, (start, end)
+        for row in today.rows:
+            assert _balances(row.figures) and row.figures.members_moved == 0, (row.org.code, start, end)
+        for name in ("members_start", "members_end", "admitted", "lost", "unions_founded", "unions_end"):
+            assert sum(getattr(row.figures, name) for row in today.rows) == getattr(today.total.figures, name)
+        assert not any(row.org.code == "DHY" for row in today.rows)  # merged into TPTN in 2025: not today's
 
 
 def test_the_demo_is_province_sized_with_history(province):
