@@ -6,3 +6,10 @@ class ReorganisationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reorganisation"
     verbose_name = _("Sắp xếp tổ chức công đoàn")
+
+    def ready(self):
+        from members.audit import register_labels
+
+        from .audit_labels import LABELS
+
+        register_labels(LABELS)
