@@ -72,6 +72,7 @@ class FigureEntry:
 
 _LOSS_FIELD_OF = {reason.value: field for reason, field in LOSS_FIELDS.items()}  # plain strings: fast lookups
 _DISSOLVED_FIELD = LOSS_FIELDS[LossReason.CDCS_DISSOLVED]
+_TRANSFERRED_OUT_FIELD = LOSS_FIELDS[LossReason.TRANSFERRED_OUT]
 
 
 class RowErrors(ValidationError):
@@ -160,6 +161,7 @@ def figures_record_many(
         if cdcs.pk in errors:
             continue
         try:
+            _check_reorganisation(cdcs, flows[cdcs.pk], existing.get(cdcs.pk))
             results[cdcs.pk] = _stock_change(entry, cdcs, month, flows[cdcs.pk], existing.get(cdcs.pk), later)
         except ValidationError as error:
             errors[cdcs.pk] = error
@@ -238,6 +240,25 @@ def _stock_change(
     before = existing.members_end if existing is not None else start
     _check_carry_forward(later.get(cdcs.pk, []), end - before)
     return start, end, end - before
+
+
+def _check_reorganisation(cdcs, flows: dict[str, int], existing) -> None:
+    """The members a reorganisation plan moved in or out this month (reorg_in, reorg_out, never
+    typed: a save keeps them) are part of the transfers: a transfer typed below them is refused."""
+    if existing is None:
+        return
+    errors = {}
+    for field, reorg in (("transferred_in", existing.reorg_in), (_TRANSFERRED_OUT_FIELD, existing.reorg_out)):
+        if flows[field] < reorg:
+            errors[field] = [
+                _(
+                    "%(cdcs)s có %(reorg)s đoàn viên chuyển do sắp xếp tổ chức trong tháng này: "
+                    "số này không được nhỏ hơn %(reorg)s."
+                )
+                % {"cdcs": cdcs.name, "reorg": count(reorg)}
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _life_problem(cdcs: GrassrootsUnion, month: Month) -> ValidationError | None:

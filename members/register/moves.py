@@ -3,6 +3,7 @@ accepts them, then out of one and into the other on the same day), and every mem
 that ends (dissolved, or merged into another: members_close). Each is audited; the rules on
 who may write and on the days of events are members.register.services'."""
 
+import dataclasses
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -149,30 +150,72 @@ def members_close(cdcs: GrassrootsUnion, *, on: date, user, source: str, into: G
     in the CĐCS is lost on `on`, reason "CĐCS giải thể", or, when it is merged into another,
     transferred out to that one and in there the same day. Pending transfers from or to it are
     cancelled. Returns how many members that was."""
-    members = list(Member.objects.select_for_update().filter(cdcs=cdcs, status=Member.Status.ACTIVE))
-    open_transfers = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING).filter(
-        from_cdcs=cdcs
-    ) | MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING, to_cdcs=cdcs)
-    note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
-    open_transfers.update(status=MemberTransfer.Status.CANCELLED, decided_at=timezone.now(), decision_note=note)
+    return len(members_close_many({cdcs: into}, on=on, user=user, source=source).members)
+
+
+@dataclasses.dataclass
+class Closed:
+    """What members_close_many changed, for a caller that may have to undo it."""
+
+    members: list[tuple[int, int]]  # (member id, the CĐCS it was in)
+    events: list[int]  # MemberEvent ids created
+    transfers: list[tuple[int, str, str | None, str]]  # (id, status, decided_at ISO, decision_note) before
+
+
+def members_close_many(
+    ending: dict[GrassrootsUnion, GrassrootsUnion | None], *, on: date, user, source: str, federations=None
+) -> Closed:
+    """members_close for many CĐCS ending on the same day (a CĐCS → the one it is merged into, or
+    None when it is dissolved), in a fixed number of queries. `federations` (CĐCS id → the
+    federation its audit entries name) saves looking each one up."""
+    by_pk = {cdcs.pk: (cdcs, into) for cdcs, into in ending.items()}
+    ids = list(by_pk)
+    members = list(
+        Member.objects.select_for_update().filter(cdcs_id__in=ids, status=Member.Status.ACTIVE).order_by("pk")
+    )
+    pending = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING)
+    open_transfers = list((pending.filter(from_cdcs_id__in=ids) | pending.filter(to_cdcs_id__in=ids)).order_by("pk"))
+    cancelled = [
+        (transfer.pk, transfer.status, transfer.decided_at.isoformat() if transfer.decided_at else None,
+         transfer.decision_note)
+        for transfer in open_transfers
+    ]  # fmt: skip
+    now = timezone.now()
+    for transfer in open_transfers:
+        cdcs = by_pk[transfer.from_cdcs_id if transfer.from_cdcs_id in by_pk else transfer.to_cdcs_id][0]
+        transfer.status, transfer.decided_at = MemberTransfer.Status.CANCELLED, now
+        transfer.decision_note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
+    update_many(open_transfers, ["status", "decided_at", "decision_note"])
+    closed = Closed(members=[(member.pk, member.cdcs_id) for member in members], events=[], transfers=cancelled)
     if not members:
-        return 0
-    reason = LossReason.TRANSFERRED_OUT if into is not None else LossReason.CDCS_DISSOLVED
-    events = [new_event(member, cdcs, MemberEvent.Kind.LOST, on, user, reason=reason) for member in members]
-    if into is not None:
-        events += [new_event(member, into, MemberEvent.Kind.TRANSFERRED_IN, on, user) for member in members]
-    insert_many(events)
+        return closed
+    events, audits = [], []
     for member in members:
+        cdcs, into = by_pk[member.cdcs_id]
+        reason = LossReason.TRANSFERRED_OUT if into is not None else LossReason.CDCS_DISSOLVED
+        events.append(new_event(member, cdcs, MemberEvent.Kind.LOST, on, user, reason=reason))
         if into is not None:
+            events.append(new_event(member, into, MemberEvent.Kind.TRANSFERRED_IN, on, user))
             member.cdcs = into
         else:
             member.status, member.left_on, member.left_reason = Member.Status.LEFT, on, reason
+        audits.append((member, cdcs, into))
+    insert_many(events, returning=True)
+    closed.events = [event.pk for event in events]
     update_many(members, ["cdcs", "status", "left_on", "left_reason"])
-    federation = federation_of(cdcs, Month.of(on))
-    action = "member.merge" if into is not None else "member.dissolve"
-    extra = {"into": into.code} if into is not None else {}
+    month = Month.of(on)
+    if federations is None:
+        federations = {cdcs.pk: federation_of(cdcs, month) for cdcs, _into in by_pk.values()}
     audit_many(
-        audit_entry(user, action, member, source=source, federation=federation, month=Month.of(on), **extra)
-        for member in members
+        audit_entry(
+            user,
+            "member.merge" if into is not None else "member.dissolve",
+            member,
+            source=source,
+            federation=federations.get(cdcs.pk),
+            month=month,
+            **({"into": into.code} if into is not None else {}),
+        )
+        for member, cdcs, into in audits
     )
-    return len(members)
+    return closed
