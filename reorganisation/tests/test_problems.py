@@ -113,7 +113,9 @@ def test_new_codes_that_exist_already(world, make_plan):
 
 def test_a_new_union_without_cdcs(world, make_plan):
     plan = make_plan(new_unions=[*NEW_UNIONS, {"code": "XA2", "name": "Công đoàn xã Yên Lãng", "kind": "commune"}])
-    assert problems(plan) == [(None, "Công đoàn cấp trên mới XA2 – Công đoàn xã Yên Lãng không có CĐCS nào trực thuộc.")]
+    assert problems(plan) == [
+        (None, "Công đoàn cấp trên mới XA2 – Công đoàn xã Yên Lãng không có CĐCS nào trực thuộc.")
+    ]
 
 
 def test_a_new_cdcs_under_a_union_that_does_not_exist(world, make_plan):

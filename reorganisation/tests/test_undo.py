@@ -52,7 +52,9 @@ def busy_world(world, provincial_staff):
     the register of merged CĐCS, one of them with a transfer pending."""
     record_month(M, {world["D3"]: 32, world["P1"]: 6})
     record_month(AUGUST, {world["P1"]: 9})
-    an = member_admit(cdcs=world["D3"], data=MemberData(full_name="Nguyễn Văn An", joined_on=date(2021, 3, 5)), user=None)
+    an = member_admit(
+        cdcs=world["D3"], data=MemberData(full_name="Nguyễn Văn An", joined_on=date(2021, 3, 5)), user=None
+    )
     member_admit(cdcs=world["D5"], data=MemberData(full_name="Lê Thị Bình", joined_on=date(2022, 1, 5)), user=None)
     member_transfer_request(member=an, to_cdcs=world["P2"], user=provincial_staff)
     return world
