@@ -25,7 +25,6 @@ from members.models import (
     Organisation,
     Sector,
 )
-from unionportal.lib.months import Month
 from unionportal.lib.text import CODE_MAX_LENGTH, CODE_PATTERN, TEXT_MAX_LENGTH, nfc
 
 _CODE = re.compile(CODE_PATTERN)
@@ -43,14 +42,14 @@ class Kind:
     choices: tuple = ()
     optional: bool = False
 
+    def __post_init__(self):
+        # Found once: a province file has millions of values.
+        object.__setattr__(self, "loader", getattr(self, f"_load_{self.name}"))
+
     def dump(self, value):
-        if value is None:
-            return None
-        if self.name == "month":
-            return Month.of(value).iso
-        if self.name in ("date", "moment"):
-            return value.isoformat()
-        return value
+        if value is None or self.name not in ("month", "date", "moment"):
+            return value
+        return value.strftime("%Y-%m") if self.name == "month" else value.isoformat()
 
     def load(self, value):
         """The value as the portal stores it; ValueError with the message when it cannot be."""
@@ -58,7 +57,7 @@ class Kind:
             if self.optional:
                 return None
             raise ValueError(_("không được để trống"))
-        return getattr(self, f"_load_{self.name}")(value)
+        return self.loader(value)
 
     def _load_text(self, value) -> str:
         if not isinstance(value, str):
@@ -74,7 +73,7 @@ class Kind:
         return value
 
     def _load_number(self, value) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if type(value) is not int:  # noqa: E721 (True and False are ints, not numbers here)
             raise ValueError(_("phải là số nguyên"))
         if not 0 <= value <= self.limit:
             raise ValueError(_("phải từ 0 đến %(limit)s") % {"limit": self.limit})
@@ -102,7 +101,7 @@ class Kind:
         if not isinstance(value, str) or not _MONTH.match(value):
             raise ValueError(_("phải là tháng dạng YYYY-MM"))
         try:
-            return Month.parse(value).first_day
+            return date(int(value[:4]), int(value[5:]), 1)
         except ValueError:
             raise ValueError(_("tháng %(value)s không có thật") % {"value": value}) from None
 
@@ -255,23 +254,26 @@ SECTION_FIELDS: dict[str, dict[str, Kind]] = {
 }
 
 
+_ITEMS = {section: list(fields.items()) for section, fields in SECTION_FIELDS.items()}
+
+
 def dump_record(section: str, values: dict) -> dict:
     """A record of `section` as the file holds it, from values under the field names."""
-    return {name: kind.dump(values[name]) for name, kind in SECTION_FIELDS[section].items()}
+    return {name: kind.dump(values[name]) for name, kind in _ITEMS[section]}
 
 
 def load_record(section: str, record: dict) -> tuple[dict, list[str]]:
     """The record's values as the portal stores them, and what is wrong with it (empty when nothing)."""
-    fields = SECTION_FIELDS[section]
     values, problems = {}, []
-    for name, kind in fields.items():
-        if name not in record:
-            problems.append(_("thiếu trường “%(field)s”") % {"field": name})
-            continue
+    for name, kind in _ITEMS[section]:
         try:
-            values[name] = kind.load(record[name])
+            value = record[name]
+            values[name] = kind.loader(value) if value is not None else kind.load(None)
+        except KeyError:
+            problems.append(_("thiếu trường “%(field)s”") % {"field": name})
         except ValueError as error:
             problems.append(f"{name}: {error}")
-    for name in sorted(set(record) - set(fields)):
-        problems.append(_("trường “%(field)s” không có trong định dạng tệp") % {"field": name})
+    if len(record) != len(values) + len(problems):
+        for name in sorted(set(record) - set(SECTION_FIELDS[section])):
+            problems.append(_("trường “%(field)s” không có trong định dạng tệp") % {"field": name})
     return values, problems

@@ -22,7 +22,8 @@ from unionportal.lib.months import Month
 
 from ..models import ProvinceImport
 from .clashes import new_code, portal_problems
-from .reading import ProvinceFile, ProvinceRefused, province_file_read
+from .fileformat import file_sha256
+from .reading import ProvinceFile, ProvinceRefused, province_file_header, province_file_read
 from .streaming import RecordWriter
 from .totals import Stock, portal_totals
 
@@ -44,6 +45,9 @@ def province_import(*, path: Path, prefix: str = "", user=None, dry_run: bool = 
     code prefixed with `prefix`. Raises ProvinceRefused (nothing written) when the file or this
     portal says no; returns with `earlier` set, having done nothing, when it was imported before.
     With `dry_run`, everything is written, checked and rolled back."""
+    earlier = ProvinceImport.objects.filter(sha256=file_sha256(path)).first()
+    if earlier is not None:  # the very same file: said without reading it through
+        return Imported(file=province_file_header(path), earlier=earlier)
     file = province_file_read(path)
     if file.problems:
         raise ProvinceRefused([str(problem) for problem in file.problems], more=file.problems_more)

@@ -108,6 +108,13 @@ def _header_months(header: dict) -> tuple[Month | None, Month | None]:
         raise ProvinceFileError(_("Phần đầu tệp ghi sai tháng đầu, tháng cuối."), line=1) from None
 
 
+def province_file_header(path: Path) -> ProvinceFile:
+    """A file's header only, of a file known to be good (imported already)."""
+    file = ProvinceFile(path=Path(path), header=ProvinceFileReader(path).header)
+    file.first, file.last = _header_months(file.header)
+    return file
+
+
 def province_file_read(path: Path) -> ProvinceFile:
     """Read and check the whole file (province_file.problems empty when it may be imported)."""
     try:

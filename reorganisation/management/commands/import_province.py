@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
@@ -38,6 +40,8 @@ class Command(BaseCommand):
                 "của tỉnh này). Chưa ghi gì."
             )
         person = user_argument(user)
+        if not Path(file).is_file():
+            raise CommandError(f"Không thấy tệp {file}.")
         try:
             imported = province_import(path=file, prefix=prefix.strip(), user=person, dry_run=dry_run)
         except ProvinceRefused as refused:
