@@ -3,6 +3,7 @@
 public ones merge; the months after run on the new structure, and the province's members do not
 jump at the change."""
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -25,6 +26,9 @@ Kind = Organisation.Kind
 def test_the_july_2025_plan_is_applied_and_no_district_union_is_active_after_june(province):
     plan = Plan.objects.get()
     assert (plan.status, plan.effective_month) == (Plan.Status.APPLIED, JULY.first_day)
+    # what docs/domain.md says of it
+    assert Counter(plan.lines.values_list("action", flat=True)) == {"move": 557, "merge": 176, "to_province": 108}
+    assert (plan.endings.count(), plan.new_unions.count(), plan.new_cdcs.count()) == (8, 19, 19)
     assert not Organisation.objects.active_between(JULY, END).filter(kind=Kind.DISTRICT).exists()
     ended = Organisation.objects.filter(kind=Kind.DISTRICT).exclude(merged_into__isnull=False)
     assert set(ended.values_list("active_to", flat=True)) == {date(2025, 6, 30)}
