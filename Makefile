@@ -62,6 +62,7 @@ bench: demo
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/import_speed.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/member_speed.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/organising_speed.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/reorg_speed.py
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	@if [ -n "$${BENCH_DATABASE_URL:-}" ]; then \
 		DATABASE_URL=$$BENCH_DATABASE_URL $(PY) bench/dashboard_speed.py && \

@@ -156,7 +156,49 @@ class Waiting:
 
 
 @dataclass
+class DirectTodo:
+    """The province's own month to enter: the CĐCS directly under it (its direct block), whose
+    figures provincial staff enter and send as a federation's staff do theirs."""
+
+    federation: Organisation
+    month: Month  # the month due: the last one that has ended
+    due_at: datetime
+    due: BoardRow
+    earlier: list[MonthlyReturn]  # earlier months of the last year not (or no longer) sent
+
+    @property
+    def month_done(self) -> bool:
+        return self.due.status in (MonthlyReturn.Status.SUBMITTED, MonthlyReturn.Status.APPROVED)
+
+
+def direct_todo(*, today: date, now: datetime | None = None) -> DirectTodo | None:
+    """The direct block's month due and its earlier months not sent, when it has CĐCS that month
+    (none without a block, or with a block not active then). Six queries at most."""
+    month = Month.last_complete(today)
+    block = Organisation.objects.filter(kind=Organisation.Kind.DIRECT).active_between(month, month).first()
+    if block is None:
+        return None
+    (due,) = board_rows(month=month, federations=[block], now=now)
+    if not due.cdcs_count and due.monthly_return is None:
+        return None
+    earlier = MonthlyReturn.objects.filter(
+        federation=block,
+        status=MonthlyReturn.Status.DRAFT,
+        month__gte=(month - 12).first_day,
+        month__lt=month.first_day,
+    )
+    return DirectTodo(
+        federation=block,
+        month=month,
+        due_at=return_due_at(month),
+        due=due,
+        earlier=list(earlier.select_related("sent_back_by", "unlocked_by", "changed_by").order_by("month")),
+    )
+
+
+@dataclass
 class ApprovalsQueue:
+    direct: DirectTodo | None  # the province's own month to enter, beside what waits for approval
     waiting: list[Waiting]
     late: list[tuple[Month, datetime, list[BoardRow]]]  # months past their deadline, the federations that sent nothing
     transfers: list[MemberTransfer]
@@ -169,8 +211,9 @@ class ApprovalsQueue:
 
 
 def approvals_queue(*, user, today: date, now: datetime | None = None) -> ApprovalsQueue:
-    """What the province has to do now: months submitted and waiting (oldest first), months past
-    their deadline that some federation has not sent, transfers waiting and CĐCS moves to come."""
+    """What the province has to do now: its own month to enter for the CĐCS directly under it,
+    months submitted and waiting (oldest first), months past their deadline that some federation
+    has not sent, transfers waiting and CĐCS moves to come."""
     now = now or timezone.now()
     waiting = list(
         MonthlyReturn.objects.filter(status=MonthlyReturn.Status.SUBMITTED)
@@ -182,6 +225,7 @@ def approvals_queue(*, user, today: date, now: datetime | None = None) -> Approv
     this_month = Month.of(today)
     moves = Affiliation.objects.filter(valid_from__gt=this_month.first_day).select_related("cdcs", "federation")
     return ApprovalsQueue(
+        direct=direct_todo(today=today, now=now),
         waiting=[Waiting(r, warnings[r.federation_id, Month.of(r.month)]) for r in waiting],
         late=late_months(user=user, today=today, now=now),
         transfers=list(transfers.select_related("from_cdcs", "to_cdcs").order_by("requested_at", "pk")[:SHOWN]),

@@ -16,6 +16,7 @@ from .figures.resources import GrassrootsUnionResource, MonthlyFigureResource
 from .figures.services import figures_record
 from .figures.summary import summary_refresh_cdcs
 from .figures.workflow import return_approve, return_submit
+from .forms import UpperUnionField
 from .models import (
     LOSS_FIELDS,
     Affiliation,
@@ -51,13 +52,18 @@ class AffiliationInline(admin.TabularInline):
 
 
 class FoundingForm(forms.ModelForm):
-    federation = forms.ModelChoiceField(
-        label=_("công đoàn cấp trên"), queryset=Organisation.objects.federations().filter(merged_into__isnull=True)
-    )
+    federation = UpperUnionField(label=_("công đoàn cấp trên"), queryset=None)
 
     class Meta:
         model = GrassrootsUnion
         fields = ["code", "name", "employer", "sector", "workers", "founded_on", "founding_decision"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the admin's users write everything: "LĐLĐ tỉnh trực tiếp quản lý" too (the direct block)
+        self.fields["federation"].offer(
+            Organisation.objects.federations().filter(merged_into__isnull=True), direct=True
+        )
 
 
 @admin.register(GrassrootsUnion)

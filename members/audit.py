@@ -6,8 +6,9 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils import timezone
 
-from unionportal.lib.bulk import insert_many
+from unionportal.lib.bulk import insert_many, insert_rows
 from unionportal.lib.months import Month
 
 from .models import AuditEntry
@@ -48,6 +49,42 @@ def audit_log(user, action: str, obj: models.Model | None = None, **kwargs) -> A
 def audit_many(entries) -> None:
     """Bulk writes are audited like single ones, one entry per object, in a few inserts."""
     insert_many(list(entries))
+
+
+def audit_same(
+    user,
+    action: str,
+    model: type[models.Model],
+    objects: list[tuple[int, str, int | None, dict]],
+    *,
+    source: str = AuditEntry.Source.WEB,
+    month: Month | None = None,
+) -> None:
+    """One entry per object of one model for one action, as audit_many writes them, from plain
+    (id, repr, federation id, data) tuples: for the tens of thousands of people a reorganisation
+    moves, without an AuditEntry object each."""
+    user = user if user is not None and user.is_authenticated else None
+    at = timezone.now()
+    common = (at, user.pk if user else None, user.get_username() if user else "", action, source,
+              model._meta.label_lower)  # fmt: skip
+    first_day = month.first_day if month else None
+    insert_rows(
+        AuditEntry,
+        [
+            "at",
+            "user_id",
+            "username",
+            "action",
+            "source",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "federation_id",
+            "month",
+            "data",
+        ],  # fmt: skip
+        [(*common, str(pk), text[:255], federation, first_day, data) for pk, text, federation, data in objects],
+    )
 
 
 # --- what each action is called -----------------------------------------------------------------

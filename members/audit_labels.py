@@ -11,6 +11,8 @@ LABELS = {
     "cdcs.move": gettext_lazy("Chuyển CĐCS sang đơn vị khác"),
     "cdcs.merge": gettext_lazy("Hợp nhất CĐCS"),
     "organisation.merge": gettext_lazy("Hợp nhất công đoàn cấp trên"),
+    "organisation.found": gettext_lazy("Thành lập công đoàn cấp trên"),
+    "organisation.end": gettext_lazy("Kết thúc hoạt động công đoàn cấp trên"),
     "return.submit": gettext_lazy("Gửi báo cáo tháng"),
     "return.approve": gettext_lazy("Duyệt, khóa số liệu tháng"),
     "return.unlock": gettext_lazy("Mở khóa số liệu tháng"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unionportal.lib.forms import DateField, MonthField
 from unionportal.lib.text import CodeFormField, NFCFormField
 
-from .models import GrassrootsUnion, Sector
+from .models import GrassrootsUnion, Organisation, Sector
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None) -> None:
@@ -59,6 +59,53 @@ class CdcsSearchForm(forms.Form):
         self.fields["year"].choices = [("", _("Mọi năm")), *((year, year) for year in years)]
 
 
+# --- the upper union a CĐCS is put under ----------------------------------------------------
+
+DIRECT = Organisation.Kind.DIRECT.value  # the choice "LĐLĐ tỉnh trực tiếp quản lý"
+
+
+class DirectChoiceIterator(forms.models.ModelChoiceIterator):
+    """The federations, after the empty choice "LĐLĐ tỉnh trực tiếp quản lý" when offered."""
+
+    def __iter__(self):
+        choices = super().__iter__()
+        if self.field.empty_label is not None:
+            yield next(choices)
+        if self.field.direct:
+            yield (DIRECT, self.field.direct_label)
+        yield from choices
+
+    def __len__(self):
+        return super().__len__() + (1 if self.field.direct else 0)
+
+
+class UpperUnionField(forms.ModelChoiceField):
+    """An upper-level union to put a CĐCS under; with `direct` (provincial staff) also the province
+    directly, cleaned to Organisation.Kind.DIRECT: the services find the province's direct block
+    or make it on first use (members.services.org.direct_block). The queryset leaves the block out."""
+
+    iterator = DirectChoiceIterator
+    direct_label = _("LĐLĐ tỉnh trực tiếp quản lý")
+
+    def __init__(self, *args, **kwargs):
+        self.direct = False
+        super().__init__(*args, **kwargs)
+
+    def offer(self, federations, *, direct: bool) -> None:
+        self.direct = direct
+        self.queryset = federations.exclude(kind=Organisation.Kind.DIRECT) if direct else federations
+        if direct:
+            self.help_text = _(
+                "“LĐLĐ tỉnh trực tiếp quản lý”: CĐCS thuộc khối CĐCS trực thuộc LĐLĐ tỉnh; Ban Tổ chức nhập, "
+                "gửi số liệu tháng của khối này."
+            )
+
+    def to_python(self, value):
+        if self.direct and value == DIRECT:
+            return Organisation.Kind.DIRECT
+        return super().to_python(value)
+
+
 # --- founding -------------------------------------------------------------------------------
 
 
@@ -68,7 +115,7 @@ class CdcsFoundForm(forms.Form):
     employer = NFCFormField(label=_("Cơ quan, đơn vị, doanh nghiệp"), max_length=255)
     sector = forms.ChoiceField(label=_("Khu vực"), choices=[("", _("— Chọn khu vực —")), *Sector.choices])
     workers = forms.IntegerField(label=_("Số lao động"), min_value=0, initial=0)
-    federation = forms.ModelChoiceField(
+    federation = UpperUnionField(
         label=_("Công đoàn cấp trên"), queryset=None, empty_label=_("— Chọn công đoàn cấp trên —")
     )
     founding_decision = forms.CharField(
@@ -82,10 +129,10 @@ class CdcsFoundForm(forms.Form):
         help_text=_("Ngày ký quyết định được tính là ngày thành lập CĐCS: CĐCS được tính vào tháng đó."),
     )
 
-    def __init__(self, *args, federations, **kwargs):
+    def __init__(self, *args, federations, direct: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["federation"].queryset = federations
-        if len(federations) == 1:  # federation staff: their own, and nothing else to pick
+        self.fields["federation"].offer(federations, direct=direct)
+        if not direct and len(federations) == 1:  # federation staff: their own, and nothing else to pick
             self.fields["federation"].initial = federations[0]
             self.fields["federation"].disabled = True
             self.fields["federation"].empty_label = None
@@ -104,14 +151,14 @@ class CdcsDissolveForm(forms.Form):
 
 
 class CdcsMoveForm(forms.Form):
-    federation = forms.ModelChoiceField(
+    federation = UpperUnionField(
         label=_("Chuyển về công đoàn cấp trên"), queryset=None, empty_label=_("— Chọn công đoàn cấp trên —")
     )
     from_month = MonthField(label=_("Từ tháng"))
 
-    def __init__(self, *args, federations, **kwargs):
+    def __init__(self, *args, federations, direct: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["federation"].queryset = federations
+        self.fields["federation"].offer(federations, direct=direct)
 
 
 class CdcsMergeForm(forms.Form):
@@ -138,3 +185,31 @@ class CdcsMergeForm(forms.Form):
                 _("Không tìm thấy CĐCS mã “%(code)s” mà bạn được phép hợp nhất vào."), params={"code": code}
             )
         return target
+
+
+# --- upper-level unions ------------------------------------------------------------------------
+
+
+class OrganisationFoundForm(forms.Form):
+    code = CodeFormField(label=_("Mã đơn vị"))
+    name = NFCFormField(
+        label=_("Tên công đoàn cấp trên"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("ví dụ: Công đoàn phường Phan Đình Phùng")}),
+    )
+    kind = forms.ChoiceField(label=_("Loại"))
+    active_from = MonthField(
+        label=_("Hoạt động từ tháng"),
+        help_text=_("Tháng đầu tiên đơn vị có CĐCS trực thuộc và báo cáo số liệu."),
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— Chọn loại —")), *((kind.value, kind.label) for kind in kinds)]
+
+
+class OrganisationEndForm(forms.Form):
+    from_month = MonthField(
+        label=_("Kết thúc hoạt động từ tháng"),
+        help_text=_("Tháng đầu tiên đơn vị không còn hoạt động; tháng trước đó là tháng cuối cùng của đơn vị."),
+    )

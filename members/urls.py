@@ -5,7 +5,7 @@ from unionportal.lib.months import MonthConverter
 from .figures.views import board, grid, history, reconcile, uploads
 from .register import list_views
 from .register import views as people
-from .views import cdcs
+from .views import cdcs, organisations
 
 register_converter(MonthConverter, "month")
 
@@ -39,6 +39,10 @@ urlpatterns = [
     path("cdcs/<str:code>/move/", cdcs.cdcs_move, name="cdcs_move"),
     path("cdcs/<str:code>/merge/", cdcs.cdcs_merge, name="cdcs_merge"),
     path("cdcs/<str:code>/<month:month>/history/", history.figure_history, name="figure_history"),
+    # the upper-level unions: their kinds and active dates, founding and ending one
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", organisations.organisation_new, name="organisation_new"),
+    path("organisations/<str:code>/end/", organisations.organisation_end, name="organisation_end"),
     # the member register (sổ đoàn viên): members, their history, transfers [helper: people]
     path("people/", people.people, name="people"),
     path("people/new/", people.person_new, name="person_new"),

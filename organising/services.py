@@ -46,7 +46,8 @@ def _require_day(on: date, *, not_before: date | None = None, field_name: str = 
 
 
 def _require_federation(federation: Organisation) -> None:
-    if federation.is_province or federation.merged_into_id:
+    ended = federation.active_to is not None and federation.active_to < timezone.localdate()
+    if federation.is_province or federation.merged_into_id or ended:
         raise ValidationError(
             {"federation": _("Doanh nghiệp phải do một công đoàn cấp trên trực tiếp cơ sở đang hoạt động phụ trách.")}
         )

@@ -49,7 +49,8 @@ class Applier:
     def run(self) -> dict:
         context = self.context
         line_ids = [line.cdcs_id for line in context.lines]
-        targets = [state.pk for state in context.cdcs.values() if state.code in self._target_codes()]
+        target_codes = {line.target_code for line in context.ending_lines}
+        targets = [state.pk for state in context.cdcs.values() if state.code in target_codes]
         self.record["figures_before"] = snapshot_figures(line_ids + targets, self.month)
         self._found_unions()
         self._found_cdcs()
@@ -69,9 +70,6 @@ class Applier:
         self.record["members_transferred"] = moved
         self.record["touched_cdcs"] = line_ids + targets + self.record["new_cdcs"]
         return self.record
-
-    def _target_codes(self) -> set[str]:
-        return {line.target_code for line in self.context.ending_lines}
 
     # --- organisations and CĐCS ----------------------------------------------------------------
 
@@ -94,13 +92,15 @@ class Applier:
         self.record["new_unions"] = [org.pk for org in unions]
         for org in context.orgs.values():
             self.federation_of_key[context.key_of(org.pk)] = org
-        self.record["direct_block_created"] = None
+        self.record["direct_block_created"] = self.record["direct_block_active_from"] = None
         if context.needs_direct_block():
-            existed = context.direct is not None
-            block = direct_block(create=True)
+            existed = context.direct
+            block = direct_block(create=True, month=self.month)  # active from M at the latest
             self.federation_of_key[DIRECT] = block
-            if not existed:
+            if existed is None:
                 self.record["direct_block_created"] = block.pk
+            elif existed.active_from != block.active_from:
+                self.record["direct_block_active_from"] = [block.pk, existed.active_from.isoformat()]
 
     def _found_cdcs(self) -> None:
         context, first = self.context, self.month.first_day
@@ -173,10 +173,11 @@ class Applier:
         much in reorg_out), the CĐCS named takes them in (transferred in, and reorg_in); the
         months already entered after M of the receiving CĐCS carry the members forward."""
         context = self.context
+        first = self.month.first_day.isoformat()
         rows_m = {
             values["cdcs_id"]: values
-            for _pk, values in ((row[0], figure_values(row)) for row in self.record["figures_before"])
-            if values["month"] == self.month.first_day.isoformat()
+            for values in map(figure_values, self.record["figures_before"])
+            if values["month"] == first
         }
         moved_out, received = {}, defaultdict(int)
         entries = []
@@ -200,18 +201,15 @@ class Applier:
             return 0
         rows = figures_record_many(month=self.month, entries=entries, user=self.user)
         by_cdcs = {row.cdcs_id: row for row in rows}
-        targets = {
-            (self.cdcs_of_code[code].pk if code in self.cdcs_of_code else context.cdcs_by_code[code].pk): members
-            for code, members in received.items()
-        }
         changed = []
         for cdcs_id, members in moved_out.items():
             by_cdcs[cdcs_id].reorg_out += members
             changed.append(by_cdcs[cdcs_id])
-        for cdcs_id, members in targets.items():
+        for code, members in received.items():
             if members:
-                by_cdcs[cdcs_id].reorg_in += members
-                changed.append(by_cdcs[cdcs_id])
+                row = by_cdcs[(self.cdcs_of_code.get(code) or context.cdcs_by_code[code]).pk]
+                row.reorg_in += members
+                changed.append(row)
         update_many(changed, ["reorg_in", "reorg_out"])
         return sum(moved_out.values())
 

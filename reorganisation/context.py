@@ -75,6 +75,8 @@ class PlanContext:
         self.new_union_by_code = {union.code: union for union in self.new_unions}
         self.new_cdcs_by_code = {cdcs.code: cdcs for cdcs in self.new_cdcs}
         self.line_of = {line.cdcs_id: line for line in self.lines}
+        # The lines of CĐCS merged or ended into another.
+        self.ending_lines = [line for line in self.lines if line.action in (PlanLine.Action.MERGE, PlanLine.Action.END)]
         self.direct = next((org for org in self.orgs.values() if org.is_direct), None)
         self.province = next((org for org in self.orgs.values() if org.is_province), None)
 
@@ -127,10 +129,6 @@ class PlanContext:
         if line is not None and line.action in (PlanLine.Action.MOVE, PlanLine.Action.TO_PROVINCE):
             return self.destination(line)
         return self.key_of(state.federation_now)
-
-    @property
-    def ending_lines(self) -> list[PlanLine]:
-        return [line for line in self.lines if line.action in (PlanLine.Action.MERGE, PlanLine.Action.END)]
 
     def needs_direct_block(self) -> bool:
         return (

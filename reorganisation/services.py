@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from members.access import require_provincial
 from members.audit import audit_entry, audit_log, audit_many
+from members.figures.locks import returns_touch
 from members.figures.summary import summary_batch, summary_refresh
 from unionportal.lib.months import Month
 
@@ -100,6 +101,9 @@ def plan_apply(*, plan: Plan, user) -> Plan:
     federations |= {applier.federation_of_key[context.destination(line)].pk for line in context.lines}
     federations |= {applier.federation_of_key[context.union_key(cdcs.union_code)].pk for cdcs in context.new_cdcs}
     federations = sorted(federations)
+    # Every federation whose month M the plan changes gets its return touched (its version bumped:
+    # a grid open on the old structure must not save over the new one), the ended unions excepted.
+    returns_touch({(pk, context.month.first_day) for pk in federations if pk not in context.ending_ids}, user)
     record["federations"] = federations
     summary_refresh(federation_ids=federations, since=context.month)
 

@@ -76,7 +76,8 @@ def undo_refusal(plan: Plan) -> str | None:
             "org": joined.federation.name,
         }
     moved = [member_id for member_id, _cdcs in record["members_moved"]]
-    if MemberEvent.objects.filter(member_id__in=moved, recorded_at__gt=plan.applied_at).exists():
+    later = MemberEvent.objects.filter(recorded_at__gt=plan.applied_at)
+    if any(later.filter(member_id__in=batch).exists() for batch in batches(moved)):
         return _("Sổ đoàn viên đã ghi thêm biến động của đoàn viên được chuyển theo đề án: không thể hoàn tác nữa.")
     return None
 
@@ -86,6 +87,8 @@ def undo(plan: Plan, user) -> set[int]:
     record, month = plan.undo_record, Month.of(plan.effective_month)
     removed = set(record["new_unions"]) | ({record["direct_block_created"]} - {None})
     pairs = _month_pairs(record, month)
+    ended = {pk for pk, _active_to in record["unions_ended"]}
+    pairs |= {(pk, month.first_day) for pk in record["federations"] if pk not in ended}
     ensure_months_open(pairs)
     quotas_restore(record)
     _register_restore(record)
@@ -100,6 +103,9 @@ def undo(plan: Plan, user) -> set[int]:
         update_many(
             [Organisation(pk=pk, active_to=_day(active_to)) for pk, active_to in record["unions_ended"]], ["active_to"]
         )
+        if record.get("direct_block_active_from"):
+            block, active_from = record["direct_block_active_from"]
+            Organisation.objects.filter(pk=block).update(active_from=_day(active_from))
         MonthlyReturn.objects.filter(federation_id__in=removed).delete()
         Organisation.objects.filter(pk__in=removed).delete()
     except ProtectedError as error:
@@ -109,6 +115,12 @@ def undo(plan: Plan, user) -> set[int]:
         ) from None
     returns_touch({pair for pair in pairs if pair[0] not in removed}, user)
     return set(record["federations"]) - removed
+
+
+def batches(ids: list[int], size: int = 10_000):
+    """Ids in slices a statement can take (SQLite allows some 32,000 parameters)."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _day(value: str | None) -> date | None:
@@ -125,7 +137,8 @@ def _month_pairs(record: dict, month: Month) -> set[tuple[int, date]]:
 
 
 def _register_restore(record: dict) -> None:
-    MemberEvent.objects.filter(pk__in=record["member_events"]).delete()
+    for batch in batches(record["member_events"]):
+        MemberEvent.objects.filter(pk__in=batch).delete()
     update_many([Member(pk=pk, cdcs_id=cdcs_id) for pk, cdcs_id in record["members_moved"]], ["cdcs"])
     update_many(
         [

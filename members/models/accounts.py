@@ -1,6 +1,7 @@
 """Who uses the portal and in which role (members.access reads it)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +53,18 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self):
+        """Federation staff keep an upper-level union's figures. The province's direct block is
+        kept by provincial staff (their role already writes everything), so nobody is bound to it."""
+        federation = self.federation if self.federation_id else None
+        if federation is not None and federation.kind in (Organisation.Kind.PROVINCE, Organisation.Kind.DIRECT):
+            raise ValidationError(
+                {
+                    "federation": _(
+                        "Số liệu của %(org)s do cán bộ Ban Tổ chức LĐLĐ tỉnh nhập và gửi: hãy giao vai trò "
+                        "“Cán bộ Ban Tổ chức LĐLĐ tỉnh”, không gắn cán bộ công đoàn cấp trên với đơn vị này."
+                    )
+                    % {"org": federation.name}
+                }
+            )

@@ -8,13 +8,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.bulk import insert_rows, update_many
 from unionportal.lib.months import Month
 
-from ..audit import audit_entry, audit_log, audit_many
+from ..audit import audit_log, audit_same
 from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer
 from ..services.common import Source, federation_of
 from .event_months import require_countable
@@ -171,8 +172,67 @@ def members_close_many(
     by_pk = {cdcs.pk: (cdcs, into) for cdcs, into in ending.items()}
     ids = list(by_pk)
     members = list(
-        Member.objects.select_for_update().filter(cdcs_id__in=ids, status=Member.Status.ACTIVE).order_by("pk")
+        Member.objects.select_for_update()
+        .filter(cdcs_id__in=ids, status=Member.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", "cdcs_id")
     )
+    closed = Closed(members=members, events=[], transfers=_cancel_transfers(by_pk))
+    if not members:
+        return closed
+    merged = {cdcs_id: into.pk for cdcs_id, (_cdcs, into) in by_pk.items() if into is not None}
+    dissolved = [cdcs_id for cdcs_id, (_cdcs, into) in by_pk.items() if into is None]
+    active = Member.objects.filter(status=Member.Status.ACTIVE)
+    if merged:
+        whens = [When(cdcs_id=cdcs_id, then=Value(into_id)) for cdcs_id, into_id in merged.items()]
+        active.filter(cdcs_id__in=list(merged)).update(cdcs_id=Case(*whens, output_field=IntegerField()))
+    if dissolved:
+        active.filter(cdcs_id__in=dissolved).update(
+            status=Member.Status.LEFT, left_on=on, left_reason=LossReason.CDCS_DISSOLVED
+        )
+    month = Month.of(on)
+    recorded_by = user.pk if user is not None and user.is_authenticated else None
+    now = timezone.now()
+    events = []
+    for member_id, cdcs_id in members:  # rows, not objects: thousands of them when a plan merges CĐCS
+        if cdcs_id in merged:
+            events.append((member_id, cdcs_id, MemberEvent.Kind.LOST, LossReason.TRANSFERRED_OUT))
+            events.append((member_id, merged[cdcs_id], MemberEvent.Kind.TRANSFERRED_IN, ""))
+        else:
+            events.append((member_id, cdcs_id, MemberEvent.Kind.LOST, LossReason.CDCS_DISSOLVED))
+    closed.events = insert_rows(
+        MemberEvent,
+        ["member_id", "cdcs_id", "kind", "reason", "on", "month", "recorded_by_id", "recorded_at"],
+        [(*event, on, month.first_day, recorded_by, now) for event in events],
+        returning=True,
+    )
+    if federations is None:
+        federations = {cdcs_id: federation_of(cdcs, month) for cdcs_id, (cdcs, _into) in by_pk.items()}
+    label = _("Đoàn viên #%(pk)s")
+    for action, kept in (("member.merge", merged), ("member.dissolve", set(dissolved))):
+        audit_same(
+            user,
+            action,
+            Member,
+            [
+                (
+                    member_id,
+                    label % {"pk": member_id},
+                    getattr(federations.get(cdcs_id), "pk", None),
+                    {"into": by_pk[cdcs_id][1].code} if cdcs_id in merged else {},
+                )
+                for member_id, cdcs_id in members
+                if cdcs_id in kept
+            ],
+            source=source,
+            month=month,
+        )
+    return closed
+
+
+def _cancel_transfers(by_pk: dict) -> list[tuple]:
+    """Pending transfers from or to CĐCS that end are cancelled; returns them as they were."""
+    ids = list(by_pk)
     pending = MemberTransfer.objects.filter(status=MemberTransfer.Status.PENDING)
     open_transfers = list((pending.filter(from_cdcs_id__in=ids) | pending.filter(to_cdcs_id__in=ids)).order_by("pk"))
     cancelled = [
@@ -186,36 +246,4 @@ def members_close_many(
         transfer.status, transfer.decided_at = MemberTransfer.Status.CANCELLED, now
         transfer.decision_note = _("CĐCS %(code)s giải thể") % {"code": cdcs.code}
     update_many(open_transfers, ["status", "decided_at", "decision_note"])
-    closed = Closed(members=[(member.pk, member.cdcs_id) for member in members], events=[], transfers=cancelled)
-    if not members:
-        return closed
-    events, audits = [], []
-    for member in members:
-        cdcs, into = by_pk[member.cdcs_id]
-        reason = LossReason.TRANSFERRED_OUT if into is not None else LossReason.CDCS_DISSOLVED
-        events.append(new_event(member, cdcs, MemberEvent.Kind.LOST, on, user, reason=reason))
-        if into is not None:
-            events.append(new_event(member, into, MemberEvent.Kind.TRANSFERRED_IN, on, user))
-            member.cdcs = into
-        else:
-            member.status, member.left_on, member.left_reason = Member.Status.LEFT, on, reason
-        audits.append((member, cdcs, into))
-    insert_many(events, returning=True)
-    closed.events = [event.pk for event in events]
-    update_many(members, ["cdcs", "status", "left_on", "left_reason"])
-    month = Month.of(on)
-    if federations is None:
-        federations = {cdcs.pk: federation_of(cdcs, month) for cdcs, _into in by_pk.values()}
-    audit_many(
-        audit_entry(
-            user,
-            "member.merge" if into is not None else "member.dissolve",
-            member,
-            source=source,
-            federation=federations.get(cdcs.pk),
-            month=month,
-            **({"into": into.code} if into is not None else {}),
-        )
-        for member, cdcs, into in audits
-    )
-    return closed
+    return cancelled

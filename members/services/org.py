@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionportal.lib.months import Month
@@ -29,7 +30,12 @@ from .common import Source, federation_of, short_day
 
 def _require_federation(org: Organisation, on: date) -> None:
     if org.is_province:
-        raise ValidationError(_("CĐCS phải trực thuộc một công đoàn cấp trên trực tiếp cơ sở, không phải LĐLĐ tỉnh."))
+        raise ValidationError(
+            _(
+                "CĐCS phải trực thuộc một công đoàn cấp trên trực tiếp cơ sở, không phải LĐLĐ tỉnh. CĐCS do LĐLĐ "
+                "tỉnh quản lý trực tiếp: hãy chọn “LĐLĐ tỉnh trực tiếp quản lý”."
+            )
+        )
     if (org.active_from and org.active_from > on) or (org.active_to and org.active_to < on):
         raise ValidationError(_("%(org)s không hoạt động vào ngày %(day)s.") % {"org": org.name, "day": short_day(on)})
 
@@ -48,9 +54,10 @@ def cdcs_found(
     user,
     source: str = Source.WEB,
 ) -> GrassrootsUnion:
+    month = Month.of(founded_on)
+    federation = _upper_union(federation, month, user)
     require_write(user, federation)
     _require_federation(federation, founded_on)
-    month = Month.of(founded_on)
     ensure_month_open(federation, month)
     cdcs = GrassrootsUnion(
         code=code.strip(),
@@ -129,8 +136,10 @@ def _sync_figures_with_affiliations(cdcs_ids, *, user) -> None:
 def cdcs_move(
     *, cdcs: GrassrootsUnion, federation: Organisation, from_month: Month, user, source: str = Source.WEB
 ) -> Affiliation:
-    """Move a CĐCS to another federation from a month on; earlier months stay where they were."""
+    """Move a CĐCS to another federation from a month on; earlier months stay where they were.
+    federation=Organisation.Kind.DIRECT puts it under the province directly (its direct block)."""
     require_provincial(user)
+    federation = _upper_union(federation, from_month, user)
     _require_federation(federation, from_month.first_day)
     if not cdcs.is_active_in(from_month):
         raise ValidationError(
@@ -168,6 +177,14 @@ def organisation_merge(
 ) -> Organisation:
     """Merge a federation into another from a month on: its CĐCS move, its history stays its own."""
     require_provincial(user)
+    if source_org.is_direct:
+        raise ValidationError(
+            _(
+                "Khối CĐCS trực thuộc LĐLĐ tỉnh không hợp nhất vào đơn vị khác: hãy chuyển từng CĐCS, hoặc lập đề án "
+                "sắp xếp tổ chức."
+            )
+        )
+    into = _upper_union(into, from_month, user)
     if source_org == into:
         raise ValidationError(_("Không thể hợp nhất một đơn vị vào chính nó."))
     if source_org.merged_into_id:
@@ -351,20 +368,38 @@ def _transfer_in(cdcs: GrassrootsUnion, *, month: Month, members: int, user, sou
 # --- the province's direct block -----------------------------------------------------------
 
 
-def direct_block(*, create: bool = False) -> Organisation | None:
+def direct_block(*, create: bool = False, month: Month | None = None) -> Organisation | None:
     """The province acting as the upper union of the CĐCS it leads directly (kind "direct"): one
-    organisation under the province, made the first time a CĐCS is put directly under it."""
+    organisation under the province, listed first (position 0), made the first time a CĐCS is put
+    directly under it. With create=True it is active from `month` (this month if not given) at
+    the latest: active from the first month it has a CĐCS, so that no report shows it empty before."""
     block = Organisation.objects.filter(kind=Organisation.Kind.DIRECT).first()
-    if block is not None or not create:
+    if not create:
         return block
-    province = Organisation.objects.get(kind=Organisation.Kind.PROVINCE)
-    block, _created = Organisation.objects.get_or_create(
-        kind=Organisation.Kind.DIRECT,
-        defaults={
-            "code": f"{province.code}-TT"[:20],
-            "name": _("CĐCS trực thuộc %(province)s") % {"province": province.name},
-            "parent": province,
-            "position": 0,
-        },
-    )
+    since = (month or Month.of(timezone.localdate())).first_day
+    if block is None:
+        province = Organisation.objects.get(kind=Organisation.Kind.PROVINCE)
+        block, _created = Organisation.objects.get_or_create(
+            kind=Organisation.Kind.DIRECT,
+            defaults={
+                "code": f"{province.code}-TT"[:20],
+                "name": _("CĐCS trực thuộc %(province)s") % {"province": province.name},
+                "parent": province,
+                "position": 0,
+                "active_from": since,
+            },
+        )
+    if block.active_from is not None and block.active_from > since:
+        block.active_from = since
+        block.save(update_fields=["active_from"])
     return block
+
+
+def _upper_union(federation: Organisation | str, month: Month, user) -> Organisation:
+    """The upper union a CĐCS is put under: the federation given, or for Organisation.Kind.DIRECT
+    ("LĐLĐ tỉnh trực tiếp quản lý", what the forms offer provincial staff) the province's direct
+    block, made on first use and kept active from `month`. Only provincial staff put CĐCS there."""
+    if federation == Organisation.Kind.DIRECT or (isinstance(federation, Organisation) and federation.is_direct):
+        require_provincial(user)
+        return direct_block(create=True, month=month)
+    return federation

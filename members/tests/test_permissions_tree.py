@@ -1,5 +1,6 @@
 """The permission matrix's slice of the organisation tree: the CĐCS register, founding, dissolving,
-moving and merging CĐCS (unionportal/testing/matrix.py)."""
+moving and merging CĐCS, the upper-level unions' list, founding and ending one
+(unionportal/testing/matrix.py)."""
 
 import pytest
 
@@ -29,6 +30,10 @@ MATRIX = {
     "members:cdcs_dissolve": ("get", {**signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_CDCS),
     "members:cdcs_move": ("get", provincial_only(OK), OWN_CDCS),
     "members:cdcs_merge": ("get", {**signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_CDCS),
+    # the upper-level unions: leadership reads, provincial staff found and end them
+    "members:organisation_list": ("get", {**signed_in(OK, no_role=FORBIDDEN), "federation": FORBIDDEN}, {}),
+    "members:organisation_new": ("get", {**signed_in(FORBIDDEN), "provincial": OK, "superuser": OK}, {}),
+    "members:organisation_end": ("get", provincial_only(OK), {"code": "DT"}),
 }  # fmt: skip
 
 # Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
@@ -40,6 +45,8 @@ OTHER_FEDERATIONS = {
     "members:cdcs_merge#post": ("post", {"code": "PB01"}),
     "members:cdcs_move": ("get", {"code": "PB01"}),
     "members:cdcs_move#post": ("post", {"code": "PB01"}),
+    "members:organisation_end": ("get", {"code": "PB"}),
+    "members:organisation_end#post": ("post", {"code": "PB"}),
 }  # fmt: skip
 
 # Every page that changes something, posted to by leadership with data that would otherwise
@@ -50,6 +57,9 @@ WRITES = {
     "members:cdcs_dissolve": (OWN_CDCS, {"on": "2021-03-20", "reason": "Phá sản"}),
     "members:cdcs_move": (OWN_CDCS, {"federation": "{pb}", "from_month": "2021-03"}),
     "members:cdcs_merge": (OWN_CDCS, {"into": "PB01", "on": "2021-03-20"}),
+    "members:organisation_new": ({}, {"code": "XB", "name": "Công đoàn phường mới", "kind": "commune",
+                                      "active_from": "2021-03"}),
+    "members:organisation_end": ({"code": "XA"}, {"from_month": "2021-04"}),
 }  # fmt: skip
 
 

@@ -149,7 +149,12 @@ def cdcs_list(request):
     return render(
         request,
         "members/cdcs_list.html",
-        {"form": form, "page": page, "can_found": _writable_federations(user).exists()},
+        {
+            "form": form,
+            "page": page,
+            "can_found": is_provincial(user) or _writable_federations(user).exists(),
+            "can_see_organisations": not fixed,
+        },
     )
 
 
@@ -160,9 +165,10 @@ def cdcs_list(request):
 @require_http_methods(["GET", "POST"])
 def cdcs_new(request):
     federations = _writable_federations(request.user)
-    if not federations:
+    direct = is_provincial(request.user)  # "LĐLĐ tỉnh trực tiếp quản lý": its block, made on first use
+    if not federations and not direct:
         raise PermissionDenied(_("Bạn không có quyền thành lập CĐCS."))
-    form = CdcsFoundForm(posted(request), federations=federations)
+    form = CdcsFoundForm(posted(request), federations=federations, direct=direct)
     if request.method == "POST" and form.is_valid():
         try:
             cdcs = tree.cdcs_found(**form.cleaned_data, user=request.user)
@@ -322,10 +328,11 @@ def cdcs_move(request, code):
     federations = Organisation.objects.federations().active_between(month, month)
     if current := _federation_now(cdcs):
         federations = federations.exclude(pk=current.pk)
-    form = CdcsMoveForm(posted(request), federations=federations, initial={"from_month": month})
+    direct = not (current and current.is_direct)  # "LĐLĐ tỉnh trực tiếp quản lý", unless it is there already
+    form = CdcsMoveForm(posted(request), federations=federations, direct=direct, initial={"from_month": month})
     if request.method == "POST" and form.is_valid():
         try:
-            tree.cdcs_move(cdcs=cdcs, user=request.user, **form.cleaned_data)
+            affiliation = tree.cdcs_move(cdcs=cdcs, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -334,7 +341,7 @@ def cdcs_move(request, code):
             messages.success(
                 request,
                 _("Đã chuyển %(cdcs)s về %(org)s từ tháng %(month)s.")
-                % {"cdcs": cdcs, "org": form.cleaned_data["federation"].name, "month": form.cleaned_data["from_month"]},
+                % {"cdcs": cdcs, "org": affiliation.federation.name, "month": form.cleaned_data["from_month"]},
             )
             return redirect("members:cdcs_detail", code=cdcs.code)
     return render(request, "members/cdcs_move.html", _action_context(cdcs, form))

@@ -25,6 +25,7 @@ from members.access import (
 from members.forms import add_service_errors
 from members.models import GrassrootsUnion
 from unionportal.lib.forms import posted
+from unionportal.lib.months import Month
 
 from .. import services
 from ..forms import (
@@ -45,8 +46,10 @@ PER_PAGE = 50
 
 
 def _writable_federations(user):
-    """Federations, not merged away, whose enterprises the user may add or change."""
-    return orgs_writable_by(user).federations().filter(merged_into__isnull=True)
+    """Federations active this month (the province's direct block among them) whose enterprises
+    the user may add or change."""
+    month = Month.of(timezone.localdate())
+    return orgs_writable_by(user).federations().active_between(month, month)
 
 
 # --- the list -----------------------------------------------------------------------------------

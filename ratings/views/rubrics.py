@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import can_write, is_provincial, orgs_visible_to, require_provincial, require_role
 from unionportal.lib.forms import posted
+from unionportal.lib.months import Month
 
 from .. import services
 from ..forms import CriterionFormSet, GroupFormSet, LevelFormSet, ReasonForm, RubricNewForm
@@ -52,7 +53,8 @@ def rubric(request, year: int):
     require_role(request.user)
     rubric = rubric_of(year)
     groups, levels = rubric_outline(rubric=rubric)
-    federations = list(orgs_visible_to(request.user).federations().filter(merged_into__isnull=True))
+    # Those active at some time in the year: the direct block among them, ended unions for their years.
+    federations = list(orgs_visible_to(request.user).federations().active_between(Month(year, 1), Month(year, 12)))
     progress = [
         (line, can_write(request.user, line.federation))
         for line in rating_progress(rubric=rubric, federations=federations)

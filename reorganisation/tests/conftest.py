@@ -11,7 +11,16 @@ from datetime import date
 import pytest
 
 from members.figures.services import FigureEntry, figures_record_many
-from members.models import GrassrootsUnion, Organisation
+from members.models import (
+    Affiliation,
+    FederationMonth,
+    GrassrootsUnion,
+    Member,
+    MemberEvent,
+    MemberTransfer,
+    MonthlyFigure,
+    Organisation,
+)
 from reorganisation.services import plan_create_draft
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
@@ -31,6 +40,21 @@ class Province:
 
     def __getitem__(self, code: str) -> GrassrootsUnion:
         return self.cdcs[code]
+
+
+def database() -> dict:
+    """Every row the plan may change, every field but the summary's ids."""
+    return {
+        "figures": list(MonthlyFigure.objects.order_by("pk").values()),
+        "affiliations": list(Affiliation.objects.order_by("pk").values()),
+        "cdcs": list(GrassrootsUnion.objects.order_by("pk").values()),
+        "organisations": list(Organisation.objects.order_by("pk").values()),
+        "quotas": list(Quota.objects.order_by("pk").values()),
+        "members": list(Member.objects.order_by("pk").values()),
+        "events": list(MemberEvent.objects.order_by("pk").values()),
+        "transfers": list(MemberTransfer.objects.order_by("pk").values()),
+        "summary": sorted(FederationMonth.objects.values_list(*(f.name for f in FederationMonth._meta.fields[1:]))),
+    }
 
 
 def record_month(month: Month, stocks: dict[GrassrootsUnion, int], *, opening: bool = False) -> None:

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from members.figures.locks import returns_touch
 from members.figures.services import figures_record
@@ -13,6 +14,7 @@ from members.models import Affiliation, AuditEntry, FederationMonth, GrassrootsU
 from members.register.services import MemberData, member_admit
 from reorganisation.models import Plan
 from reorganisation.services import plan_apply
+from unionportal.testing.html import grid_form
 from unionportal.testing.province import user_create
 
 from .conftest import AUGUST, JUNE, M, line, record_month
@@ -202,3 +204,22 @@ def test_returns_of_the_month_are_touched(world, make_plan, provincial_staff):
     version = world.pb.returns.get(month=M.first_day).version
     plan_apply(plan=make_plan(), user=provincial_staff)
     assert world.pb.returns.get(month=M.first_day).version > version
+
+
+def test_the_entry_grid_keeps_what_the_plan_moved_and_refuses_fewer_transfers(
+    world, make_plan, provincial_staff, client_for
+):
+    plan_apply(plan=make_plan(), user=provincial_staff)
+    client, p1 = client_for(provincial_staff), world["P1"]
+    url = reverse("members:grid", kwargs={"code": "PB", "month": M})
+
+    def post(changes):  # the grid as the page shows it, with some cells typed over
+        return client.post(url, grid_form(client.get(url)) | changes)
+
+    response = post({f"r{p1.pk}-admitted": "3"})
+    assert response.status_code == 302
+    assert figures(p1) == ("PB", 5, 30, 30, 0, 0, 38)
+    response = post({f"r{p1.pk}-transferred_in": "20"})
+    assert response.status_code == 200
+    assert "30 đoàn viên chuyển do sắp xếp tổ chức" in response.content.decode()
+    assert figures(p1) == ("PB", 5, 30, 30, 0, 0, 38)

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from members.models import Affiliation, GrassrootsUnion
 from members.services.org import cdcs_dissolve
 from reorganisation.models import Plan
-from reorganisation.planning import plan_problems, plan_preview
+from reorganisation.planning import plan_preview, plan_problems
 from reorganisation.services import plan_create_draft
 from unionportal.lib.months import Month
 
-from .conftest import AUGUST, FULL_LINES, M, NEW_CDCS, NEW_UNIONS, line, record_month
+from .conftest import AUGUST, FULL_LINES, NEW_CDCS, NEW_UNIONS, M, line, record_month
 
 pytestmark = pytest.mark.django_db
 

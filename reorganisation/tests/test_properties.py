@@ -2,7 +2,8 @@
 small provinces (one or two ending unions, one that stays, CĐCS with or without figures, some
 with July entered already) and random plans of every kind of line; the plan has no problems,
 applies, and the province's members at the end of June, the start of July and the end of July are
-what they were, in the rows and in the summary the reports read. Each example is rolled back."""
+what they were, in the rows and in the summary the reports read; undone, it leaves the database as
+it found it. Each example is rolled back."""
 
 from contextlib import contextmanager
 from datetime import date
@@ -17,10 +18,10 @@ from members.figures.services import FigureEntry, figures_record_many
 from members.figures.summary import summary_differences
 from members.models import FederationMonth, GrassrootsUnion
 from reorganisation.planning import plan_problems
-from reorganisation.services import plan_apply, plan_create_draft
+from reorganisation.services import plan_apply, plan_create_draft, plan_undo
 from unionportal.testing.province import cdcs_create, federation_create
 
-from .conftest import JUNE, M, MAY
+from .conftest import JUNE, MAY, M, database
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,9 @@ def test_a_valid_plan_changes_no_province_wide_member_total(data, province, prov
         ending, staying, leaving = build(data.draw, province)
         plan = plan_for(data.draw, ending, staying, leaving, provincial_staff)
         assert plan_problems(plan) == []
-        before = totals()
+        before, rows = totals(), database()
         plan_apply(plan=plan, user=provincial_staff)
         assert totals() == before
         assert summary_differences() == []
+        plan_undo(plan=plan, user=provincial_staff)
+        assert database() == rows

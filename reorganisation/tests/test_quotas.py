@@ -11,6 +11,7 @@ from reorganisation.planning import plan_preview, plan_problems
 from reorganisation.quotas import largest_remainder
 from reorganisation.services import plan_apply
 from targets.models import Quota
+from unionportal.testing.province import federation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,13 @@ def test_typed_quotas_to_an_unknown_union_are_refused(world, make_plan):
     quotas = [typed(world, "XA1", 2025, (60, 6, 12)), typed(world, "ZZ9", 2026, (100, 10, 20))]
     problems = [problem.message for problem in plan_problems(make_plan(quota_rule="typed", quotas=quotas))]
     assert problems == ["Chỉ tiêu chuyển đến ZZ9: không phải công đoàn cấp trên đang hoạt động hay mới."]
+
+
+def test_quotas_of_an_ending_union_with_nowhere_to_go_are_refused(world, make_plan):
+    kcn = federation_create(world.province, "KCN", "Công đoàn các Khu công nghiệp", kind="industrial_zone")
+    Quota.objects.create(programme=world.programme, organisation=kcn, year=2026, new_members=10)
+    problems = [problem.message for problem in plan_problems(make_plan(endings=("DT", "KCN")))]
+    assert problems == [
+        "Công đoàn các Khu công nghiệp còn chỉ tiêu phải chuyển nhưng không có CĐCS nào chuyển đi đâu: "
+        "hãy nhập chỉ tiêu chuyển."
+    ]

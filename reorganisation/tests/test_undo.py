@@ -9,41 +9,20 @@ from members.figures.services import figures_record
 from members.figures.summary import summary_differences
 from members.figures.workflow import return_submit
 from members.models import (
-    Affiliation,
     AuditEntry,
-    FederationMonth,
-    GrassrootsUnion,
-    Member,
-    MemberEvent,
-    MemberTransfer,
-    MonthlyFigure,
     Organisation,
 )
 from members.register.moves import member_transfer_request
 from members.register.services import MemberData, member_admit
-from members.services.org import cdcs_found
+from members.services.org import cdcs_found, direct_block
 from reorganisation.models import Plan
 from reorganisation.services import plan_apply, plan_undo, plan_undo_refusal
-from targets.models import Quota
+from unionportal.lib.months import Month
 
-from .conftest import AUGUST, M, line, record_month
+from .conftest import AUGUST, M, database, line, record_month
 
 pytestmark = pytest.mark.django_db
-
-
-def database() -> dict:
-    """Every row the plan may change, every field but the summary's ids."""
-    return {
-        "figures": list(MonthlyFigure.objects.order_by("pk").values()),
-        "affiliations": list(Affiliation.objects.order_by("pk").values()),
-        "cdcs": list(GrassrootsUnion.objects.order_by("pk").values()),
-        "organisations": list(Organisation.objects.order_by("pk").values()),
-        "quotas": list(Quota.objects.order_by("pk").values()),
-        "members": list(Member.objects.order_by("pk").values()),
-        "events": list(MemberEvent.objects.order_by("pk").values()),
-        "transfers": list(MemberTransfer.objects.order_by("pk").values()),
-        "summary": sorted(FederationMonth.objects.values_list(*(f.name for f in FederationMonth._meta.fields[1:]))),
-    }
+SPRING = date(2021, 3, 5)
 
 
 @pytest.fixture
@@ -118,3 +97,14 @@ def test_a_draft_or_an_undone_plan_cannot_be_undone(world, make_plan, provincial
     plan.refresh_from_db()
     with pytest.raises(ValidationError, match="Chỉ hoàn tác được đề án đã áp dụng."):
         plan_undo(plan=plan, user=provincial_staff)
+
+
+def test_a_direct_block_made_later_is_brought_forward_and_back(world, make_plan, provincial_staff):
+    block = direct_block(create=True, month=Month(2025, 9))
+    plan = make_plan()
+    plan_apply(plan=plan, user=provincial_staff)
+    block.refresh_from_db()
+    assert block.active_from == date(2025, 7, 1)
+    plan_undo(plan=plan, user=provincial_staff)
+    block.refresh_from_db()
+    assert block.active_from == date(2025, 9, 1)

@@ -66,10 +66,37 @@ def insert_many(objects: list[Model], *, returning: bool = False) -> None:
         return
     meta = type(objects[0])._meta
     fields = [field for field in meta.concrete_fields if not (field.primary_key and field.auto_created)]
+    rows = [[field.pre_save(obj, True) for field in fields] for obj in objects]
+    inserted = _insert(meta, fields, rows, returning=returning)
+    if returning:
+        for obj, pk in zip(objects, inserted, strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+
+
+def insert_rows(model: type[Model], names: list[str], rows: list[tuple], *, returning: bool = False) -> list[int]:
+    """INSERT rows given as plain tuples of the fields `names` (attnames: "cdcs_id"), without
+    building a model object per row: tens of thousands of them cost seconds. Every other field
+    takes its default; auto_now_add fields must be among `names`. Returns the new primary keys
+    with `returning` (in order), else []."""
+    if not rows:
+        return []
+    meta = model._meta
+    by_attname = {field.attname: field for field in meta.concrete_fields}
+    given = [by_attname[name] for name in names]
+    rest = [
+        field
+        for field in meta.concrete_fields
+        if field.attname not in names and not (field.primary_key and field.auto_created)
+    ]
+    defaults = [field.get_default() for field in rest]
+    return _insert(meta, given + rest, [[*row, *defaults] for row in rows], returning=returning)
+
+
+def _insert(meta, fields, rows: list[list], *, returning: bool) -> list[int]:
     quote = connection.ops.quote_name
     prepare = [_preparer(field) for field in fields]
-    pairs = list(zip(fields, prepare, strict=True))
-    values = [[to_db(field.pre_save(obj, True)) for field, to_db in pairs] for obj in objects]
+    values = [[to_db(value) for value, to_db in zip(row, prepare, strict=True)] for row in rows]
     placeholders = [_placeholder(field) for field in fields]
     row_sql = "(" + ", ".join(placeholders) + ")"
     columns = ", ".join(quote(field.column) for field in fields)
@@ -80,7 +107,7 @@ def insert_many(objects: list[Model], *, returning: bool = False) -> None:
             if returning:  # the new keys drawn from the table's sequence first, then written by COPY
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [meta.db_table, meta.pk.column, len(objects)],
+                    [meta.db_table, meta.pk.column, len(rows)],
                 )
                 inserted = [pk for (pk,) in cursor.fetchall()]
                 columns = f"{quote(meta.pk.column)}, {columns}"
@@ -95,10 +122,7 @@ def insert_many(objects: list[Model], *, returning: bool = False) -> None:
                 cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {rows_sql}{suffix}", params)
                 if returning:
                     inserted.extend(pk for (pk,) in cursor.fetchall())
-    if returning:
-        for obj, pk in zip(objects, inserted, strict=True):
-            obj.pk = pk
-            obj._state.adding, obj._state.db = False, connection.alias
+    return inserted
 
 
 def _same(value):

@@ -1,9 +1,10 @@
 """The permission matrix's world: the objects its URLs point at, built once per test module.
 
 Two federations, the federation user's own DT with its CĐCS DT01 and another, PB, with PB01 (and
-PB02), a month of figures, a programme, and in each federation what every app's pages show: a
-previewed upload, members and a pending transfer, a member list, an enterprise and an enterprise
-list, a course, ratings. The users by role are the conftest fixtures' users (same usernames).
+PB02), a commune union XA without CĐCS, a month of figures, a programme, and in each federation
+what every app's pages show: a previewed upload, members and a pending transfer, a member list,
+an enterprise and an enterprise list, a course, ratings. The users by role are the conftest
+fixtures' users (same usernames).
 
 Each app's slice of the matrix (its tests/test_permissions*.py) reads the world through the
 `matrix_world` fixture of conftest.py, which builds it once per module inside a transaction that
@@ -12,6 +13,7 @@ is rolled back at the module's end; each test runs in a savepoint of its own, ro
 from datetime import date
 
 from members.models import GrassrootsUnion, Organisation, Role
+from members.services.organisations import organisation_found
 from unionportal.lib.months import Month
 
 from .province import cdcs_create, federation_create, province_create, user_create
@@ -26,6 +28,9 @@ def build_world() -> dict:
     province = province_create()
     federation = federation_create(province, "DT", "LĐLĐ huyện Đại Từ")
     other_federation = federation_create(province, "PB", "LĐLĐ huyện Phú Bình")
+    # A commune union without CĐCS: the upper union provincial staff may end (organisation_end).
+    organisation_found(code="XA", name="Công đoàn xã thử", kind=Organisation.Kind.COMMUNE, active_from=Month(2021, 1),
+                       user=None)  # fmt: skip
     cdcs_create(federation, 1, code="DT01", opening=50, first_month=Month(2021, 3))
     cdcs_create(other_federation, 2, code="PB01", opening=40, first_month=Month(2021, 3))
     programme = Programme.objects.create(

@@ -15,7 +15,7 @@ from unionportal.lib.formatting import count
 from unionportal.lib.forms import MonthField
 from unionportal.lib.months import Month
 
-from ...access import access_org, can_write, is_federation_staff, is_provincial, orgs_visible_to
+from ...access import access_org, can_write, is_federation_staff, is_provincial, orgs_visible_to, require_role
 from ...models import MonthlyReturn
 from ..grid import FLOW_COLUMNS, SHORT_LABELS, apply_post, column_label, grid_prefill, grid_read, return_read
 from ..grid_save import GridConflict, GridInvalid, GridSaved, grid_save
@@ -26,7 +26,10 @@ from .grid_rows import render_rows
 
 
 class GridPickForm(forms.Form):
-    org = forms.ChoiceField(label=gettext_lazy("Công đoàn cấp trên"))
+    org = forms.ChoiceField(
+        label=gettext_lazy("Công đoàn cấp trên"),
+        error_messages={"invalid_choice": gettext_lazy("Đơn vị này không hoạt động trong tháng đã chọn.")},
+    )
     month = MonthField(label=gettext_lazy("Tháng"))
 
     def __init__(self, *args, orgs, **kwargs):
@@ -34,8 +37,18 @@ class GridPickForm(forms.Form):
         self.fields["org"].choices = [(org.code, org.name) for org in orgs]
 
 
-def _federations_for(user):
-    return list(orgs_visible_to(user).federations().filter(merged_into__isnull=True))
+def _federations_for(user, month: Month):
+    """The federations the user may open, active in the month: the direct block among them once
+    it has CĐCS, ended and merged ones only for their months."""
+    return list(orgs_visible_to(user).federations().active_between(month, month))
+
+
+def _asked_month(request, latest: Month) -> Month:
+    """The month the picker was sent with, if it is one, else the last complete month."""
+    try:
+        return MonthField().clean(request.GET.get("month")) or latest
+    except ValidationError:
+        return latest
 
 
 @login_required
@@ -53,9 +66,8 @@ def grid_start(request):
             else:
                 messages.error(request, " ".join(form.errors.get("month", [])))
         return redirect("members:grid", code=own.code, month=month)
-    federations = _federations_for(request.user)
-    if not federations:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền. Hãy liên hệ Ban Tổ chức LĐLĐ tỉnh."))
+    require_role(request.user)
+    federations = _federations_for(request.user, _asked_month(request, latest))
     form = GridPickForm(request.GET or None, orgs=federations, initial={"month": latest})
     if form.is_bound and form.is_valid():
         return redirect("members:grid", code=form.cleaned_data["org"], month=form.cleaned_data["month"])
