@@ -110,11 +110,6 @@ def seed_reorganisation(*, world) -> Plan | None:
     staff = world.users["bantochuc"]
     spec = demo_plan(REORGANISATION)
     plan = plan_apply(plan=plan_create_draft(**spec, user=staff), user=staff)
-    # The province had no CĐCS of its own before: its block starts with the plan, so that the
-    # reports of earlier months do not show it.
-    Organisation.objects.filter(pk=plan.undo_record.get("direct_block_created")).update(
-        active_from=REORGANISATION.first_day
-    )
     block = direct_block().code
     world.builder.reorganise(
         month=REORGANISATION,

@@ -119,6 +119,8 @@ class RecordChecks:
         self.affiliation_keys.add((code, values["valid_from"]))
         month = Month.of(values["valid_from"])
         self.affiliated[code] = min(month, self.affiliated.get(code, month))
+        if federation == self.file.direct_code:
+            self.file.direct_since = min(values["valid_from"], self.file.direct_since or values["valid_from"])
 
     # --- the monthly figures ---------------------------------------------------------------------
 

@@ -137,7 +137,10 @@ class _Tree:
     def __init__(self, file: ProvinceFile, *, prefix: str):
         self.file, self.prefix = file, prefix
         self.province = Organisation.objects.get(kind=Organisation.Kind.PROVINCE)
-        self.direct = direct_block(create=True) if file.direct_code else None
+        self.direct = None
+        if file.direct_code:  # active from the first month either province had a CĐCS in it
+            since = [day for day in (file.organisations[file.direct_code]["active_from"], file.direct_since) if day]
+            self.direct = direct_block(create=True, month=Month.of(min(since)) if since else None)
         self.organisations: dict[str, Organisation] = {}
         self.created: list[Organisation] = []
         self.code_in_file: dict[int, str] = {}

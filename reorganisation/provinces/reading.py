@@ -6,6 +6,7 @@ of the header must be the records'. What the second pass needs (the organisation
 quotas, codes and ID numbers, the totals) is kept; the monthly rows and the register are not."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -59,6 +60,7 @@ class ProvinceFile:
     totals: dict[Month, Stock] = field(default_factory=dict)
     first: Month | None = None
     last: Month | None = None
+    direct_since: date | None = None  # the first month a CĐCS belongs to the direct block
     problems: list[Problem] = field(default_factory=list)
     problems_more: int = 0
 

@@ -158,7 +158,14 @@ def thai_nguyen(province, make_federation, make_cdcs):
     dt01 = make_cdcs(make_federation("DT", "LĐLĐ huyện Đại Từ"), code="DT01", opening=1_000, first_month=JANUARY)
     figures_record(cdcs=dt01, month=JANUARY, admitted=10, user=None)
     figures_record(cdcs=dt01, month=JUNE, admitted=10, user=None)
-    make_cdcs(direct_block(create=True), code="TN-T01", opening=300, first_month=JANUARY, sector=Sector.PUBLIC)
+    make_cdcs(
+        direct_block(create=True),
+        code="TN-T01",
+        opening=300,
+        first_month=JANUARY,
+        sector=Sector.PUBLIC,
+        founded_on=date(2015, 3, 1),
+    )
     return province
 
 
@@ -264,6 +271,7 @@ def test_the_province_comes_in_as_upper_level_unions_and_the_totals_add_up(expor
     assert (na_ri.active_to, na_ri.merged_into) == (date(2021, 3, 31), cho_don)
     assert Organisation.objects.get(code="GD").kind == Organisation.Kind.SECTOR
     assert Organisation.objects.filter(kind=Organisation.Kind.DIRECT).count() == 1
+    assert direct_block().active_from == date(2010, 1, 1)  # TT01's first month, before TN-T01's 03/2015
     tt01 = GrassrootsUnion.objects.get(code="TT01")
     assert tt01.affiliations.get().federation == direct_block()
     assert set(MonthlyFigure.objects.filter(cdcs=tt01).values_list("federation__code", flat=True)) == {"TN-TT"}
