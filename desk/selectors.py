@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from members.access import cdcs_now_under, orgs_visible_to
 from members.figures.workflow import open_warnings_many
 from members.models import Affiliation, MemberListUpload, MemberTransfer, MonthlyReturn, Organisation, Upload
+from members.officers.digest import federations_ranked, rows_by_urgency
+from members.officers.selectors import Attention, AttentionCounts, AttentionRow, needs_attention
 from members.selectors import BoardRow, Timeliness, board_rows, return_due_at
 from organising.models import EnterpriseListUpload
 from organising.selectors import with_flags
@@ -19,6 +21,7 @@ from ratings.models import RatingUpload
 from unionportal.lib.months import Month
 
 SHOWN = 5  # items of a long list shown on a home page; the page the link opens has them all
+FEDERATIONS_SHOWN = 5  # federations with the most CĐCS to fill on the province's home page
 PREVIEW = MemberListUpload.Outcome.PREVIEW  # the lists' "chờ xác nhận" (members.Upload has its own)
 
 
@@ -30,6 +33,34 @@ class WaitingUpload:
     file_name: str
     uploaded_at: datetime
     url: str
+
+
+@dataclass
+class Filling:
+    """What "cần kiện toàn" shows on a home page: the counts, the CĐCS that most need it (a
+    federation's) or the federations with the most to fill (the province's)."""
+
+    attention: Attention
+    rows: list[AttentionRow]
+    federations: list[tuple[Organisation, AttentionCounts]]
+
+    @property
+    def total(self) -> AttentionCounts:
+        return self.attention.total
+
+    @property
+    def more(self) -> int:
+        """Rows not shown: the list page has them."""
+        return len(self.attention.rows) - len(self.rows)
+
+
+def filling(*, scope, today: date) -> Filling:
+    """Cần kiện toàn on `today` for a federation (its CĐCS, the most urgent first) or the province
+    (scope None: the federations with the most CĐCS to fill). Three queries."""
+    attention = needs_attention(scope=scope, on=today)
+    if scope is None:
+        return Filling(attention, [], federations_ranked(attention, FEDERATIONS_SHOWN))
+    return Filling(attention, rows_by_urgency(attention)[:SHOWN], [])
 
 
 @dataclass
@@ -45,6 +76,7 @@ class FederationTodo:
     overdue: list  # enterprises whose next step's day has passed
     overdue_count: int
     uploads: list[WaitingUpload]
+    filling: Filling
 
     @property
     def month_done(self) -> bool:
@@ -53,14 +85,20 @@ class FederationTodo:
     @property
     def nothing_pending(self) -> bool:
         return self.month_done and not (
-            self.earlier or self.earlier_missing or self.transfers_count or self.overdue_count or self.uploads
+            self.earlier
+            or self.earlier_missing
+            or self.transfers_count
+            or self.overdue_count
+            or self.uploads
+            or self.filling.total.needing
         )
 
 
 def federation_todo(*, user, federation: Organisation, today: date, now: datetime | None = None) -> FederationTodo:
     """What federation staff have to do now: the month due and its state, earlier months of the
     last year not sent (sent back, unlocked, edited after sending, or never sent), member transfers
-    waiting for their answer, overdue organising steps and uploads left in preview. Eighteen queries."""
+    waiting for their answer, overdue organising steps, uploads left in preview and the CĐCS whose
+    officers need filling (cần kiện toàn). Twenty queries."""
     month = Month.last_complete(today)
     (due,) = board_rows(month=month, federations=[federation], now=now)
     (before,) = board_rows(month=month - 1, federations=[federation], now=now)
@@ -91,6 +129,7 @@ def federation_todo(*, user, federation: Organisation, today: date, now: datetim
         overdue=list(overdue.order_by("next_step_on", "name")[:SHOWN]),
         overdue_count=overdue.count(),
         uploads=waiting_uploads(user=user, federation=federation),
+        filling=filling(scope=federation, today=today),
     )
 
 
@@ -204,6 +243,7 @@ class ApprovalsQueue:
     transfers: list[MemberTransfer]
     transfers_count: int
     moves: list[Affiliation]  # CĐCS moving to another federation from a month still to come
+    filling: Filling
 
     @property
     def late_count(self) -> int:
@@ -213,7 +253,8 @@ class ApprovalsQueue:
 def approvals_queue(*, user, today: date, now: datetime | None = None) -> ApprovalsQueue:
     """What the province has to do now: its own month to enter for the CĐCS directly under it,
     months submitted and waiting (oldest first), months past their deadline that some federation
-    has not sent, transfers waiting and CĐCS moves to come."""
+    has not sent, transfers waiting, CĐCS moves to come and the province's CĐCS whose officers
+    need filling (cần kiện toàn)."""
     now = now or timezone.now()
     waiting = list(
         MonthlyReturn.objects.filter(status=MonthlyReturn.Status.SUBMITTED)
@@ -231,6 +272,7 @@ def approvals_queue(*, user, today: date, now: datetime | None = None) -> Approv
         transfers=list(transfers.select_related("from_cdcs", "to_cdcs").order_by("requested_at", "pk")[:SHOWN]),
         transfers_count=transfers.count(),
         moves=list(moves.order_by("valid_from", "cdcs__code")),
+        filling=filling(scope=None, today=today),
     )
 
 

@@ -33,6 +33,12 @@ def is_federation_staff(user) -> bool:
     return role_of(user) == Role.FEDERATION_STAFF
 
 
+def reads_whole_province(user) -> bool:
+    """Provincial staff and leadership: who read every federation, and the province's own pages
+    (its reorganisation plans)."""
+    return role_of(user) in (Role.PROVINCIAL_STAFF, Role.LEADERSHIP)
+
+
 def own_federation(user) -> Organisation | None:
     """The federation of federation staff; None for every other role, who belong to none."""
     return user.profile.federation if is_federation_staff(user) else None

@@ -8,5 +8,8 @@ class MembersConfig(AppConfig):
     def ready(self):
         from .audit import register_labels
         from .audit_labels import LABELS
+        from .demo import register_seeder
+        from .officers.demo import seed_officers
 
         register_labels(LABELS)
+        register_seeder(seed_officers)

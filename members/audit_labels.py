@@ -1,5 +1,5 @@
-"""The names of the audit actions members writes: the monthly figures, the CĐCS and the register.
-Registered from MembersConfig.ready() (members.audit.register_labels)."""
+"""The names of the audit actions members writes: the monthly figures, the CĐCS, the register and
+the officers. Registered from MembersConfig.ready() (members.audit.register_labels)."""
 
 from django.utils.translation import gettext_lazy
 
@@ -35,4 +35,11 @@ LABELS = {
     "member.id_duplicate": gettext_lazy("Bỏ số CCCD trùng với hồ sơ khác"),
     "member_list.import": gettext_lazy("Nhập danh sách đoàn viên từ tệp Excel"),
     "member_list.export": gettext_lazy("Xuất danh sách đoàn viên"),
+    "term.open": gettext_lazy("Ghi đại hội, mở nhiệm kỳ CĐCS"),
+    "term.update": gettext_lazy("Sửa thông tin nhiệm kỳ CĐCS"),
+    "officer.add": gettext_lazy("Ghi cán bộ CĐCS nhận chức vụ"),
+    "officer.leave": gettext_lazy("Ghi cán bộ CĐCS thôi giữ chức vụ"),
+    "officer.update": gettext_lazy("Sửa thông tin cán bộ CĐCS"),
+    "officer_list.import": gettext_lazy("Nhập danh sách cán bộ CĐCS từ tệp Excel"),
+    "officer_list.export": gettext_lazy("Xuất danh sách cán bộ CĐCS"),
 }

@@ -3,6 +3,9 @@ from django.urls import path, register_converter
 from unionportal.lib.months import MonthConverter
 
 from .figures.views import board, grid, history, reconcile, uploads
+from .officers import excel_views as officer_lists
+from .officers import list_views as officer_pages
+from .officers import views as officers
 from .register import list_views
 from .register import views as people
 from .views import cdcs, organisations
@@ -69,6 +72,30 @@ urlpatterns = [
         "cdcs/<str:code>/members/uploads/<int:pk>/discard/",
         list_views.member_list_discard,
         name="member_list_discard",
+    ),
+    # CĐCS officers (cán bộ CĐCS): a CĐCS's committees, congresses, officers coming and going
+    path("cdcs/<str:code>/officers/", officers.committees, name="cdcs_officers"),
+    path("cdcs/<str:code>/officers/congress/", officers.term_new, name="term_new"),
+    path("cdcs/<str:code>/officers/terms/<int:pk>/edit/", officers.term_edit, name="term_edit"),
+    path("cdcs/<str:code>/officers/new/", officers.officer_new, name="officer_new"),
+    path("cdcs/<str:code>/officers/<int:pk>/leave/", officers.officer_leave, name="officer_leave"),
+    path("cdcs/<str:code>/officers/<int:pk>/edit/", officers.officer_edit, name="officer_edit"),
+    # the province's officers, what needs filling (cần kiện toàn), a federation's list in Excel
+    path("officers/", officer_pages.officers, name="officers"),
+    path("officers/attention/", officer_pages.attention, name="officers_attention"),
+    path("officers/<str:code>/template.xlsx", officer_lists.officer_list_template, name="officer_list_template"),
+    path("officers/<str:code>/export.xlsx", officer_lists.officer_list_export, name="officer_list_export"),
+    path("officers/<str:code>/upload/", officer_lists.officer_list_upload, name="officer_list_upload"),
+    path("officers/<str:code>/uploads/<int:pk>/", officer_lists.officer_list_preview, name="officer_list_preview"),
+    path(
+        "officers/<str:code>/uploads/<int:pk>/confirm/",
+        officer_lists.officer_list_confirm,
+        name="officer_list_confirm",
+    ),
+    path(
+        "officers/<str:code>/uploads/<int:pk>/discard/",
+        officer_lists.officer_list_discard,
+        name="officer_list_discard",
     ),
     # reconciliation of the monthly figures with the register [helper: reconcile]
     path("reconcile/", reconcile.reconcile_province, name="reconcile_province"),

@@ -25,6 +25,6 @@ class NoticeAdmin(ReadOnly):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnly):
-    list_display = ["sent_at", "kind", "federation", "month", "meeting"]
+    list_display = ["sent_at", "kind", "federation", "month", "meeting", "term", "days_before"]
     list_filter = ["kind"]
-    list_select_related = ["federation", "meeting"]
+    list_select_related = ["federation", "meeting", "term__cdcs"]

@@ -5,8 +5,8 @@ transaction (so an action rolled back tells nobody). The person who did it is no
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AuditEntry, GrassrootsUnion, Organisation
-from members.services.common import display_name
+from members.models import AuditEntry, GrassrootsUnion, Officer, Organisation, Post
+from members.services.common import display_name, short_day
 from unionportal.lib.months import Month
 
 from .models import Notice
@@ -112,6 +112,31 @@ def _transfer_requested(entry: AuditEntry) -> None:
     )
 
 
+def _officer_left(entry: AuditEntry) -> None:
+    """A CĐCS's chair leaving the post leaves it vacant (one chair at a time: on the page the
+    replacement can only be recorded afterwards): told to the CĐCS's federation, without the
+    person's name. The leaving may come from the page or from an officers' list."""
+    if entry.data.get("post") != Post.CHAIR or entry.federation is None:
+        return
+    officer = Officer.objects.select_related("term__cdcs").get(pk=entry.object_id)
+    if officer.term.officers.filter(post=Post.CHAIR, to_on__isnull=True).exists():
+        return  # an officers' list that appointed the successor in the same write: not vacant
+    cdcs, federation = officer.term.cdcs, entry.federation
+    notices_create(
+        users=federation_staff([federation.pk]),
+        kind=Kind.CHAIR_VACANT,
+        data={
+            "cdcs": cdcs.name,
+            "org": federation.name,
+            "day": short_day(officer.to_on),
+            "reason": officer.left_reason,  # a code: texts.py names it in the page's language
+            "who": _who(entry),
+        },
+        link=reverse("members:cdcs_officers", kwargs={"code": cdcs.code}),
+        actor=entry.user,
+    )
+
+
 def _demo_seeded(entry: AuditEntry) -> None:
     from .demo import seed_notices  # late: only the demo needs it
 
@@ -125,5 +150,6 @@ HANDLERS = {
     "cdcs.merge": _cdcs_changed,
     "cdcs.move": _cdcs_moved,
     "member.transfer_request": _transfer_requested,
+    "officer.leave": _officer_left,
     "demo.seed": _demo_seeded,
 }

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organisation
+from members.models import Organisation, Term
 from reports.models import Meeting
 
 
@@ -26,6 +26,8 @@ class Notice(models.Model):
         RETURN_DUE = "return_due", _("Sắp đến hạn gửi báo cáo tháng")
         RETURN_OVERDUE = "return_overdue", _("Quá hạn gửi báo cáo tháng")
         MEETING = "meeting", _("Sắp họp Ban Chỉ đạo")
+        CHAIR_VACANT = "chair_vacant", _("CĐCS không còn chủ tịch")
+        TERM_ENDING = "term_ending", _("Sắp hết nhiệm kỳ CĐCS")
 
     class Email(models.TextChoices):
         NONE = "none", _("không gửi")
@@ -80,8 +82,9 @@ class Preference(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent: once per federation, month and kind, or once per meeting. The unique
-    constraints make a second run of send_reminders (even at the same moment) send nothing."""
+    """A reminder sent: once per federation, month and kind, once per meeting, or once per CĐCS
+    term and number of days before its end. The unique constraints make a second run of
+    send_reminders (even at the same moment) send nothing."""
 
     kind = models.CharField(_("loại"), max_length=30, choices=Notice.Kind.choices)
     federation = models.ForeignKey(
@@ -89,6 +92,8 @@ class Reminder(models.Model):
     )
     month = models.DateField(_("tháng"), null=True, blank=True)
     meeting = models.ForeignKey(Meeting, verbose_name=_("phiên họp"), null=True, blank=True, on_delete=models.CASCADE)
+    term = models.ForeignKey(Term, verbose_name=_("nhiệm kỳ CĐCS"), null=True, blank=True, on_delete=models.CASCADE)
+    days_before = models.PositiveSmallIntegerField(_("số ngày trước khi hết nhiệm kỳ"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
 
     class Meta:
@@ -97,17 +102,24 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "federation", "month"],
-                condition=Q(meeting__isnull=True),
+                condition=Q(meeting__isnull=True, term__isnull=True),
                 name="reminder_once_per_federation_month",
             ),
             models.UniqueConstraint(
                 fields=["kind", "meeting"], condition=Q(meeting__isnull=False), name="reminder_once_per_meeting"
             ),
+            models.UniqueConstraint(
+                fields=["kind", "term", "days_before"],
+                condition=Q(term__isnull=False),
+                name="reminder_once_per_term_and_days",
+            ),
             models.CheckConstraint(
-                condition=Q(meeting__isnull=False) | Q(federation__isnull=False, month__isnull=False),
-                name="reminder_of_a_meeting_or_a_federation_month",
+                condition=Q(meeting__isnull=False)
+                | Q(federation__isnull=False, month__isnull=False)
+                | Q(term__isnull=False, days_before__isnull=False),
+                name="reminder_of_a_meeting_a_federation_month_or_a_term",
             ),
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.federation_id or ''} {self.month or ''} {self.meeting_id or ''}"
+        return f"{self.kind} {self.federation_id or ''} {self.month or ''} {self.meeting_id or ''} {self.term_id or ''}"

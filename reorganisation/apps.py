@@ -10,6 +10,8 @@ class ReorganisationConfig(AppConfig):
     def ready(self):
         from members.audit import register_labels
 
+        from . import page_audit_labels
         from .audit_labels import LABELS
 
         register_labels(LABELS)
+        register_labels(page_audit_labels.LABELS)

@@ -9,7 +9,10 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from members.audit import register_labels
+        from members.demo import register_seeder
 
         from .audit_labels import LABELS
+        from .demo import seed_attended
 
         register_labels(LABELS)
+        register_seeder(seed_attended)  # after the demo's committees (members.officers.demo)

@@ -6,4 +6,5 @@ LABELS = {
     "course.create": gettext_lazy("Thêm lớp đào tạo"),
     "course.update": gettext_lazy("Sửa lớp đào tạo"),
     "course.delete": gettext_lazy("Xóa lớp đào tạo"),
+    "course.officers": gettext_lazy("Ghi tên cán bộ dự lớp đào tạo"),
 }

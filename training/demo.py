@@ -4,12 +4,15 @@ Each federation runs a few courses a year, training roughly its training quota (
 years, less in others, so that the report shows both); the province runs two courses a year of
 its own. About half of the courses name the CĐCS their officers came from, drawn from the CĐCS
 that belonged to the organiser in the course's month. Written in bulk, around the services,
-like the rest of the demo: the rows satisfy the same rules (see training.services)."""
+like the rest of the demo: the rows satisfy the same rules (see training.services). Once the
+demo's committees are there, some courses name the officers who attended (seed_attended,
+registered with members.demo.register_seeder from TrainingConfig.ready())."""
 
 import random
+from collections import defaultdict
 from datetime import date
 
-from members.models import GrassrootsUnion
+from members.models import Body, GrassrootsUnion, Officer, Post
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 
@@ -115,3 +118,57 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     shares = [max(1, int(total * weight / sum(weights))) for weight in weights]
     shares[-1] = max(0, total - sum(shares[:-1]))
     return shares
+
+
+def seed_attended(*, federations, users, end) -> int:
+    """After the demo's committees (members.officers.demo): the federations' courses name some of
+    the officers who attended, chairs first: on a line of their CĐCS, or on a new line where the
+    course's total leaves room. Only officers in post on some day of the course, of a CĐCS under
+    the organiser that month (the rules of training.services). Returns how many it named."""
+    rng = random.Random("attended-2018")
+    officers = defaultdict(list)  # CĐCS id → its executive officers
+    for officer in Officer.objects.filter(body=Body.EXECUTIVE).select_related("term").order_by("pk"):
+        officers[officer.term.cdcs_id].append(officer)
+    if not officers:
+        return 0
+    federation_ids = {org.pk for org in federations.values()}
+    courses = Course.objects.filter(organiser_id__in=federation_ids).order_by("starts_on", "pk")
+    lines = defaultdict(dict)  # course id → CĐCS id → line
+    for line in CourseAttendance.objects.filter(course__in=courses):
+        lines[line.course_id][line.cdcs_id] = line
+    under: dict[Month, dict[int, int]] = {}
+    new_lines, named = [], []
+    for course in courses:
+        month = Month.of(course.starts_on)
+        if month not in under:
+            under[month] = dict(
+                GrassrootsUnion.objects.filter(pk__in=list(officers)).with_federation_at(month)
+                .values_list("pk", "federation_at_id")
+            )  # fmt: skip
+        room = course.officers - sum(line.officers for line in lines[course.pk].values())
+        for cdcs_id, people in officers.items():
+            present = [o for o in people if _during(o, course)]
+            if under[month].get(cdcs_id) != course.organiser_id or not present or rng.random() < 0.6:
+                continue
+            line = lines[course.pk].get(cdcs_id)
+            if line is None:
+                if room < 1:
+                    continue
+                line = CourseAttendance(course=course, cdcs_id=cdcs_id, officers=min(room, rng.randint(1, 3)))
+                room -= line.officers
+                new_lines.append(line)
+            # Chairs are sent to courses more often than the other members, not always.
+            chosen = sorted(present, key=lambda o: rng.random() - (0.4 if o.post == Post.CHAIR else 0))
+            chosen = chosen[: line.officers]
+            named += [(line, officer) for officer in chosen]
+    CourseAttendance.objects.bulk_create(new_lines, batch_size=500)
+    Through = CourseAttendance.named_officers.through
+    Through.objects.bulk_create(
+        (Through(courseattendance_id=line.pk, officer_id=officer.pk) for line, officer in named), batch_size=2000
+    )
+    return len(named)
+
+
+def _during(officer: Officer, course: Course) -> bool:
+    last_day = course.ends_on or course.starts_on
+    return officer.from_on <= last_day and (officer.to_on is None or officer.to_on > course.starts_on)

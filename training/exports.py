@@ -1,5 +1,6 @@
 """The training report as an Excel file: the page's table, numbers as numbers."""
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -20,6 +21,10 @@ def report_workbook(report: TrainingReport) -> Workbook:
         _("Cán bộ được đào tạo lũy kế chương trình"),
         _("Chỉ tiêu lũy kế chương trình"),
         _("Tỷ lệ đạt lũy kế (%)"),
+        _("Chủ tịch CĐCS đương nhiệm ngày %(day)s") % {"day": _day(report)},
+        _("Trong đó đã qua đào tạo"),
+        _("Ủy viên BCH CĐCS đương nhiệm ngày %(day)s") % {"day": _day(report)},
+        _("Trong đó đã qua đào tạo"),
     ]
     rows = [_row(row.org.name, row) for row in report.rows]
     if report.province_courses is not None:
@@ -39,10 +44,16 @@ def report_workbook(report: TrainingReport) -> Workbook:
     return table_workbook(_("Đào tạo cán bộ"), headers, rows, heading=heading)
 
 
+def _day(report: TrainingReport) -> str:
+    return formats.date_format(report.in_post_on, "SHORT_DATE_FORMAT")
+
+
 def _row(label: str, row: TrainingRow) -> list:
     def rounded(value):
         return NO_QUOTA if value is None else round(value, 1)
 
+    p = row.in_post
+    in_post = [p.chairs, p.chairs_trained, p.committee, p.committee_trained] if p else [None] * 4
     return [
         label,
         row.courses,
@@ -52,4 +63,5 @@ def _row(label: str, row: TrainingRow) -> list:
         row.programme_officers,
         row.programme_quota or NO_QUOTA,
         rounded(row.programme_attainment),
+        *in_post,
     ]

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import GrassrootsUnion, Organisation
+from members.models import GrassrootsUnion, Officer, Organisation
 from unionportal.lib.text import NoteField
 
 
@@ -58,13 +58,18 @@ class Course(models.Model):
 
 
 class CourseAttendance(models.Model):
-    """How many of a course's officers came from one CĐCS."""
+    """How many of a course's officers came from one CĐCS, and, where known, who they were: the
+    CĐCS's officer records (members.Officer) in post during the course, never more than the
+    number (officers not named are officers the course does not say)."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="attendance")
     cdcs = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("CĐCS"), on_delete=models.PROTECT, related_name="course_attendance"
     )
     officers = models.PositiveIntegerField(_("số cán bộ"))
+    named_officers = models.ManyToManyField(
+        Officer, verbose_name=_("cán bộ dự lớp (ghi tên)"), blank=True, related_name="courses_attended"
+    )
 
     class Meta:
         verbose_name = _("cán bộ dự lớp theo CĐCS")

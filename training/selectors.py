@@ -6,12 +6,15 @@ from datetime import date
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
-from members.access import orgs_visible_to
-from members.models import GrassrootsUnion, Organisation
+from members.access import can_read_people, cdcs_now_under, is_provincial, orgs_visible_to
+from members.models import GrassrootsUnion, Officer, Organisation
+from members.officers.selectors import POST_ORDER
 from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 
+from .in_post import TrainedInPost, trained_in_post
 from .models import Course
 
 
@@ -47,6 +50,36 @@ def cdcs_choices(organiser: Organisation | None) -> QuerySet[GrassrootsUnion]:
     return GrassrootsUnion.objects.filter(affiliations__federation=organiser).distinct().order_by("code")
 
 
+# --- the officers an attendance names -------------------------------------------------------------
+
+
+def names_readable(user, cdcs_ids) -> set[int]:
+    """Which of these CĐCS the user may read officers' names of (members.officers.rules): every one
+    for provincial staff and the system, those now under their federation for its staff, none for leadership.
+    One query at most."""
+    ids = set(cdcs_ids)
+    if user is None or is_provincial(user):  # None: the system itself (the demo, a command)
+        return ids
+    if not can_read_people(user) or not ids:
+        return set()
+    return set(cdcs_now_under(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def officers_during(course: Course, cdcs_ids) -> dict[int, list[Officer]]:
+    """Per CĐCS, its officers in post on some day of the course (from its first day to its last),
+    in order of precedence: those an attendance line may name. One query."""
+    last_day = course.ends_on or course.starts_on
+    officers = (
+        Officer.objects.filter(term__cdcs_id__in=list(cdcs_ids), from_on__lte=last_day)
+        .exclude(to_on__lte=course.starts_on)
+        .select_related("term")
+    )
+    found: dict[int, list[Officer]] = defaultdict(list)
+    for officer in sorted(officers, key=lambda o: (POST_ORDER[o.post], o.full_name, o.pk)):
+        found[officer.term.cdcs_id].append(officer)
+    return found
+
+
 # --- the report -----------------------------------------------------------------------------------
 
 
@@ -63,6 +96,7 @@ class TrainingRow:
     quota: int | None = None  # the year's training quota; None where the programme gives none
     programme_officers: int = 0  # from the programme's first year to the report's year
     programme_quota: int | None = None
+    in_post: TrainedInPost | None = None  # officers in post at the report's day, and how many trained
 
     @property
     def attainment(self) -> float | None:
@@ -80,14 +114,18 @@ class TrainingReport:
     rows: list[TrainingRow]  # the federations
     province_courses: TrainingRow | None  # courses organised by the province; None for federation staff
     total: TrainingRow | None  # the whole province against its own quota; None for federation staff
+    in_post_on: date | None = None  # the day of the officers in post: the year's last, or today
 
 
-def training_report(*, year: int, user) -> TrainingReport:
+def training_report(*, year: int, user, today: date | None = None) -> TrainingReport:
     """Officers trained and courses per federation in `year`, and over the programme up to that
     year, beside the training quotas of the programme covering the year (the newest when two
-    overlap). Four queries, however many federations and courses."""
+    overlap); and the chairs and committee members in post at the end of the year (today, for
+    this year) with how many of them the programme's courses trained (in_post.py). Seven queries,
+    however many federations, courses and officers."""
     programme = Programme.objects.for_year(year)
     first_year = programme.first_year if programme else year
+    on = min(date(year, 12, 31), today or timezone.localdate())
     visible = list(orgs_visible_to(user).order_by("position", "name"))
     province = next((org for org in visible if org.is_province), None)
     ids = [org.pk for org in visible]
@@ -123,8 +161,11 @@ def training_report(*, year: int, user) -> TrainingReport:
         if not org.is_province
         and (_active_between(org, start, end) or done[org.pk].get(year) or quotas[org.pk].get(year))
     ]
+    in_post = trained_in_post(federations=[row.org for row in rows], on=on, since=date(first_year, 1, 1))
+    for row in rows:
+        row.in_post = in_post.get(row.org.pk, TrainedInPost())
     if province is None:
-        return TrainingReport(year, programme, rows, None, None)
+        return TrainingReport(year, programme, rows, None, None, on)
     own = row_of(None, province.pk)
     own.quota = own.programme_quota = None  # the province's quota is for the whole province: see total
     total = TrainingRow(
@@ -134,8 +175,9 @@ def training_report(*, year: int, user) -> TrainingReport:
         quota=quotas[province.pk].get(year) or None,
         programme_officers=sum(officers for org_years in done.values() for _c, officers in org_years.values()),
         programme_quota=sum(quotas[province.pk].values()) or None,
+        in_post=TrainedInPost.sum(row.in_post for row in rows),
     )
-    return TrainingReport(year, programme, rows, own, total)
+    return TrainingReport(year, programme, rows, own, total, on)
 
 
 def _active_between(org: Organisation, start: Month, end: Month) -> bool:

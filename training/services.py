@@ -3,17 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from members.access import require_write
 from members.audit import audit_log
-from members.models import GrassrootsUnion, Organisation
+from members.models import GrassrootsUnion, Officer, Organisation
 from unionportal.lib.months import Month
 
 from .models import Course, CourseAttendance
+from .selectors import names_readable, officers_during
 
 # A course of a few hundred officers is large; a typing slip of extra zeros is not a course.
 MAX_OFFICERS = 100_000
@@ -124,9 +125,18 @@ def _fill(course: Course, data: CourseData) -> None:
     course.officers = data.officers
     course.full_clean()
     course.save()
-    course.attendance.all().delete()
+    # A CĐCS still on the list keeps its row, and the officers named on it.
+    kept = {row.cdcs_id: row for row in course.attendance.all()}
+    wanted = {cdcs.pk: officers for cdcs, officers in data.attendance}
+    course.attendance.exclude(cdcs_id__in=list(wanted)).delete()
+    for cdcs_id, row in kept.items():
+        if cdcs_id in wanted and row.officers != wanted[cdcs_id]:
+            row.officers = wanted[cdcs_id]
+            row.save(update_fields=["officers"])
     CourseAttendance.objects.bulk_create(
-        CourseAttendance(course=course, cdcs=cdcs, officers=officers) for cdcs, officers in data.attendance
+        CourseAttendance(course=course, cdcs=cdcs, officers=officers)
+        for cdcs, officers in data.attendance
+        if cdcs.pk not in kept
     )
 
 
@@ -148,12 +158,16 @@ def course_create(*, organiser: Organisation, data: CourseData, user) -> Course:
 
 @transaction.atomic
 def course_update(*, course: Course, data: CourseData, user) -> Course:
-    """Correct a course; its attendance by CĐCS is replaced by data.attendance."""
+    """Correct a course; its attendance by CĐCS is replaced by data.attendance (a CĐCS still on it
+    keeps the officers it names, who must still fit its number and the course's days)."""
     require_write(user, course.organiser)
     course = Course.objects.select_for_update().select_related("organiser").get(pk=course.pk)
     _check(course.organiser, data)
     before = _summary(course)
     _fill(course, data)
+    refusals = _named_refusals(course, course.attendance.select_related("cdcs").prefetch_related("named_officers"))
+    if refusals:
+        raise ValidationError({"attendance": refusals})  # the transaction rolls the rows back
     after = _summary(course)
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
@@ -166,3 +180,62 @@ def course_delete(*, course: Course, user) -> None:
     require_write(user, course.organiser)
     audit_log(user, "course.delete", course, federation=_federation(course.organiser), **_summary(course))
     course.delete()
+
+
+# --- the officers an attendance names ---------------------------------------------------------------
+
+
+def _named_refusals(course: Course, rows) -> list[str]:
+    """Why the officers named on `rows` (with .named_officers) do not fit: more than the row's
+    number, or someone not in post on any day of the course."""
+    refusals = []
+    during = officers_during(course, [row.cdcs_id for row in rows])
+    for row in rows:
+        named = list(row.named_officers.all())
+        if len(named) > row.officers:
+            refusals.append(
+                _("CĐCS %(code)s: đã ghi tên %(named)s cán bộ dự lớp, nhiều hơn %(officers)s cán bộ của CĐCS này.")
+                % {"code": row.cdcs.code, "named": len(named), "officers": row.officers}
+            )
+        allowed = {officer.pk for officer in during.get(row.cdcs_id, [])}
+        if any(officer.pk not in allowed for officer in named):
+            refusals.append(
+                _("CĐCS %(code)s: có cán bộ được ghi tên không giữ chức vụ ở CĐCS này trong thời gian mở lớp.")
+                % {"code": row.cdcs.code}
+            )
+    return refusals
+
+
+@transaction.atomic
+def course_officers_name(*, course: Course, named: dict[str, list[int]], user) -> Course:
+    """Name the officers who attended, by CĐCS line: CĐCS code → ids of its officer records (a
+    line left out keeps its names, an empty list clears them). Each must be an officer of that
+    CĐCS in post on some day of the course, whose names the user may read; a line names no more
+    people than its number."""
+    require_write(user, course.organiser)
+    course = Course.objects.select_for_update().select_related("organiser").get(pk=course.pk)
+    lines = {row.cdcs.code: row for row in course.attendance.select_related("cdcs")}
+    unknown = sorted(set(named) - set(lines))
+    if unknown:
+        raise ValidationError(_("CĐCS %(codes)s không có trong danh sách dự lớp.") % {"codes": ", ".join(unknown)})
+    readable = names_readable(user, [row.cdcs_id for row in lines.values()])
+    refused = sorted(code for code in named if lines[code].cdcs_id not in readable)
+    if refused:
+        raise PermissionDenied(_("Bạn không được xem cán bộ của CĐCS %(codes)s.") % {"codes": ", ".join(refused)})
+    before = {code: sorted(lines[code].named_officers.values_list("pk", flat=True)) for code in named}
+    for code, ids in named.items():
+        lines[code].named_officers.set(Officer.objects.filter(pk__in=set(ids)))
+        if len(set(ids)) != lines[code].named_officers.count():
+            raise ValidationError(_("CĐCS %(code)s: có cán bộ không còn trong sổ.") % {"code": code})
+    rows = (
+        course.attendance.filter(cdcs__code__in=list(named)).select_related("cdcs").prefetch_related("named_officers")
+    )
+    refusals = _named_refusals(course, rows)
+    if refusals:
+        raise ValidationError(refusals)
+    changed = {
+        code: [before[code], sorted(set(ids))] for code, ids in named.items() if before[code] != sorted(set(ids))
+    }
+    if changed:
+        audit_log(user, "course.officers", course, federation=_federation(course.organiser), changed=changed)
+    return course

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,15 +16,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.access import access_org, can_write, orgs_visible_to, orgs_writable_by, require_role, require_write
-from members.models import Organisation
+from members.models import Officer, Organisation
 from unionportal.lib.forms import posted
 from unionportal.lib.xlsx import xlsx_response
 
 from .exports import report_workbook
 from .forms import AttendanceFormSet, CourseFilterForm, CourseForm, OrganiserForm
 from .models import Course
-from .selectors import cdcs_choices, course_list, course_years, courses_visible_to, training_report
-from .services import course_create, course_delete, course_update
+from .selectors import (
+    cdcs_choices,
+    course_list,
+    course_years,
+    courses_visible_to,
+    names_readable,
+    officers_during,
+    training_report,
+)
+from .services import course_create, course_delete, course_officers_name, course_update
 
 PAGE_SIZE = 50
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -67,10 +75,25 @@ def course_list_view(request):
     )
 
 
+def _attendance(user, course: Course) -> list:
+    """The course's CĐCS lines with the officers they name; `.names_shown` where the user may
+    read that CĐCS's officers' names (leadership sees how many, never who)."""
+    attendance = list(
+        course.attendance.select_related("cdcs").prefetch_related(
+            Prefetch("named_officers", Officer.objects.order_by("full_name", "pk"))
+        )
+    )
+    readable = names_readable(user, [row.cdcs_id for row in attendance])
+    for row in attendance:
+        row.named = list(row.named_officers.all())
+        row.names_shown = row.cdcs_id in readable
+    return attendance
+
+
 @login_required
 def course_detail(request, pk: int):
     course = _course(request.user, pk)
-    attendance = list(course.attendance.select_related("cdcs"))
+    attendance = _attendance(request.user, course)
     assigned = sum(row.officers for row in attendance)
     return render(
         request,
@@ -82,6 +105,36 @@ def course_detail(request, pk: int):
             "unassigned": course.officers - assigned,
             "editable": can_write(request.user, course.organiser),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_officers(request, pk: int):
+    """Tick, CĐCS by CĐCS, the officers in post during the course who attended it."""
+    course = _course(request.user, pk, write=True)
+    attendance = [row for row in _attendance(request.user, course) if row.names_shown]
+    during = officers_during(course, [row.cdcs_id for row in attendance])
+    errors: list[str] = []
+    if request.method == "POST":
+        # Every line the page showed is posted: a line with nothing ticked names nobody.
+        named = {
+            row.cdcs.code: [int(pk) for pk in request.POST.getlist(f"officers-{row.cdcs.code}") if pk.isdigit()]
+            for row in attendance
+        }
+        try:
+            course_officers_name(course=course, named=named, user=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Đã ghi tên cán bộ dự lớp “%(course)s”.") % {"course": course.topic})
+            return redirect("training:course_detail", pk=course.pk)
+    for row in attendance:
+        row.candidates = during.get(row.cdcs_id, [])
+        ticked = set(request.POST.getlist(f"officers-{row.cdcs.code}")) if errors else None
+        row.ticked = ticked if ticked is not None else {str(officer.pk) for officer in row.named}
+    return render(
+        request, "training/course_officers.html", {"course": course, "attendance": attendance, "errors": errors}
     )
 
 

@@ -131,6 +131,8 @@ RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
 # The entry grid warns when a CĐCS's admitted or lost is more than this many times its own
 # largest monthly figure of the last twelve months.
 GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
+# A CĐCS whose term ends within this many months is listed as due for its congress (cần kiện toàn).
+OFFICERS_CONGRESS_DUE_MONTHS = envint("OFFICERS_CONGRESS_DUE_MONTHS", 3)
 
 # The meeting brief's signature block and "Nơi nhận" as its form first shows them (whoever
 # prepares a brief may change them there). Empty: "TRƯỞNG BAN", no name (written by hand), and

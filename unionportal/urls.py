@@ -24,6 +24,7 @@ urlpatterns = [
     path("organising/", include("organising.urls")),
     path("ratings/", include("ratings.urls")),
     path("training/", include("training.urls")),
+    path("reorganisation/", include("reorganisation.urls")),
     path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]

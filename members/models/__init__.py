@@ -7,6 +7,7 @@ no table, migration or permission moves with a module).
 - accounts: roles (UserProfile); audit: the audit trail (AuditEntry);
 - figures: the monthly figures (MonthlyFigure, MonthlyReturn, FederationMonth, SummaryHorizon);
 - register: the member register (Member, MemberEvent, MemberTransfer);
+- officers: who leads a CĐCS (Term, Officer, its Body and Post, OfficerListUpload);
 - uploads: Excel files uploaded to be imported (Upload, MemberListUpload; the abstract ListUpload
   is unionportal.lib.uploads).
 
@@ -28,6 +29,17 @@ from .counts import (
     too_large_message,
 )
 from .figures import FederationMonth, MonthlyFigure, MonthlyReturn, SummaryHorizon, stock_identity
+from .officers import (
+    COMMITTEE_MAX,
+    POSTS_OF_BODY,
+    SINGLE_POSTS,
+    Body,
+    Officer,
+    OfficerListUpload,
+    Post,
+    Term,
+    in_post_on,
+)
 from .org import (
     SECTORS_OF_GROUP,
     Affiliation,
@@ -48,11 +60,14 @@ __all__ = [
     "LOSS_FIELDS",
     "REORG_FIELDS",
     "SECTORS_OF_GROUP",
+    "SINGLE_POSTS",
     "STOCK_FIELDS",
     "STOCK_MAX",
     "Affiliation",
     "AtMost",
     "AuditEntry",
+    "Body",
+    "COMMITTEE_MAX",
     "FederationMonth",
     "Gender",
     "GrassrootsUnion",
@@ -65,17 +80,23 @@ __all__ = [
     "MemberTransfer",
     "MonthlyFigure",
     "MonthlyReturn",
+    "Officer",
+    "OfficerListUpload",
     "Organisation",
     "OrganisationQuerySet",
+    "POSTS_OF_BODY",
+    "Post",
     "Role",
     "Sector",
     "SectorGroup",
     "SummaryHorizon",
+    "Term",
     "Upload",
     "UserProfile",
     "ceiling_of",
     "federation_at_subquery",
     "first_of_month",
+    "in_post_on",
     "stock_identity",
     "too_large_message",
 ]

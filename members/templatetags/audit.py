@@ -1,5 +1,7 @@
 """Audit entries and return statuses in words: who, which action, what changed."""
 
+from datetime import date
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ from unionportal.lib.formatting import count
 from .. import audit
 from ..access import can_read_people
 from ..figures.grid import column_label
-from ..models import MonthlyFigure
+from ..models import MonthlyFigure, Officer, Post, Term
 from ..services.common import display_name
 
 register = template.Library()
@@ -54,7 +56,47 @@ DATA_KEYS = {
     "found": gettext_lazy("Số đoàn viên tìm thấy"),
     "duplicate_of": gettext_lazy("Trùng số CCCD với"),
     "unchecked_warnings": gettext_lazy("Số CĐCS còn cảnh báo chưa kiểm tra khi duyệt"),
+    "cdcs": gettext_lazy("CĐCS"),
+    "post": gettext_lazy("Chức vụ"),
+    "how": gettext_lazy("Hình thức"),
+    "kind": gettext_lazy("Mở nhiệm kỳ bằng"),
+    "on": gettext_lazy("Ngày"),
+    "from_on": gettext_lazy("Từ ngày"),
+    "starts_on": gettext_lazy("Nhiệm kỳ từ"),
+    "ends_on": gettext_lazy("Nhiệm kỳ đến"),
+    "vacant": gettext_lazy("Chức vụ để trống"),
+    "officers": gettext_lazy("Số cán bộ"),
+    "terms": gettext_lazy("Số nhiệm kỳ mới"),
+    "created": gettext_lazy("Số cán bộ thêm mới"),
+    # reorganisation plans (đề án sắp xếp tổ chức)
+    "name": gettext_lazy("Tên"),
+    "endings": gettext_lazy("Số đơn vị kết thúc"),
+    "lines": gettext_lazy("Số CĐCS trong đề án"),
+    "new_unions": gettext_lazy("Số đơn vị thành lập"),
+    "new_cdcs": gettext_lazy("Số CĐCS thành lập"),
+    "unions_ended": gettext_lazy("Đơn vị kết thúc"),
+    "unions_founded": gettext_lazy("Đơn vị thành lập"),
+    "cdcs_founded": gettext_lazy("CĐCS thành lập"),
+    "moved": gettext_lazy("CĐCS chuyển công đoàn cấp trên"),
+    "to_province": gettext_lazy("CĐCS chuyển về LĐLĐ tỉnh"),
+    "merged": gettext_lazy("CĐCS hợp nhất"),
+    "ended": gettext_lazy("CĐCS kết thúc hoạt động"),
+    "members_transferred": gettext_lazy("Đoàn viên chuyển theo đề án"),
+    "unions_removed": gettext_lazy("Đơn vị thành lập đã bỏ"),
+    "cdcs_removed": gettext_lazy("CĐCS thành lập đã bỏ"),
+    "plan": gettext_lazy("Đề án số"),
+    "line_action": gettext_lazy("Hình thức"),
+    "union": gettext_lazy("Đến công đoàn cấp trên"),
+    "target": gettext_lazy("CĐCS nhận đoàn viên"),
 }
+# Values stored as codes, in words (the officers' actions: members.officers.services).
+VALUE_LABELS = {
+    "post": dict(Post.choices),
+    "how": dict(Officer.How.choices),
+    "kind": dict(Term.Kind.choices),
+    "officer.reason": dict(Officer.LeftReason.choices),
+}
+DAY_KEYS = {"on", "from_on", "starts_on", "ends_on"}
 # Keys kept for machines, not people.
 HIDDEN_KEYS = {"changes", "copied_from_id"}
 
@@ -143,8 +185,21 @@ def audit_details(entry, viewer=None) -> list[str]:
         if key == "warnings" and isinstance(data[key], list):
             lines.append(f"{DATA_KEYS[key]}: {'; '.join(_warning(code) for code in data[key])}")
         elif key not in HIDDEN_KEYS:
-            lines.append(f"{DATA_KEYS.get(key, key)}: {_value(data[key])}")
+            lines.append(f"{DATA_KEYS.get(key, key)}: {_coded(entry.action, key, data[key])}")
     return lines
+
+
+def _coded(action: str, key: str, value) -> str:
+    """A value as people read it: a code in words, an ISO day as dd/mm/yyyy."""
+    labels = VALUE_LABELS.get(key) or (VALUE_LABELS.get(f"officer.{key}") if action.startswith("officer") else None)
+    if labels and isinstance(value, str) and value in labels:
+        return str(labels[value])
+    if key in DAY_KEYS and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            pass
+    return _value(value)
 
 
 def _warning(code: str) -> str:

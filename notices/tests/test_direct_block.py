@@ -37,7 +37,11 @@ def direct_march(federation, federation_user, make_cdcs, provincial_staff, setti
 
 
 def test_provincial_staff_are_reminded_of_the_direct_blocks_month(direct_march, provincial_staff, leader):
-    assert reminders_send(today=date(2021, 4, 7)) == {Notice.Kind.RETURN_DUE: 1, Notice.Kind.MEETING: 0}
+    assert reminders_send(today=date(2021, 4, 7)) == {
+        Notice.Kind.RETURN_DUE: 1,
+        Notice.Kind.MEETING: 0,
+        Notice.Kind.TERM_ENDING: 0,
+    }
     assert _notices() == [("bantochuc", "return_due")]
     assert Notice.objects.get().text == (
         "Báo cáo tháng 03/2021 của CĐCS trực thuộc LĐLĐ tỉnh Thái Nguyên phải gửi chậm nhất ngày 10/04/2021; "

@@ -15,6 +15,7 @@ from unionportal.lib.xlsx import xlsx_response
 from ..dashboard import Dashboard, dashboard, followed_federation_ids
 from ..dashboard_charts import charts
 from ..dashboard_exports import dashboard_file_name, dashboard_workbook
+from ..dashboard_officers import officers_card
 from ..forms import DashboardForm
 from ..models import Meeting
 from ..selectors import Scope, programme_for
@@ -85,6 +86,7 @@ def dashboard_page(request):
             scope_label=SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
             range_query=range_query(report, request.get_full_path()),
             export_query=form.data.urlencode(),
+            officers=officers_card(board, user=request.user),
         )
     return render(request, "reports/dashboard.html", context)
 

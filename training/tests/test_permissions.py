@@ -20,6 +20,8 @@ pytestmark = pytest.mark.xdist_group(__name__)
 
 OWN_COURSE = {"pk": lambda world: world["courses"]["DT"].pk}
 OTHER_COURSE = {"pk": lambda world: world["courses"]["PB"].pk}
+OWN_NAMED = {"pk": lambda world: world["named_courses"]["DT"].pk}  # DT01's chair named on it
+OTHER_NAMED = {"pk": lambda world: world["named_courses"]["PB"].pk}
 
 
 # url name → (method, expected status per role, URL arguments)
@@ -30,6 +32,8 @@ MATRIX = {
     "training:course_detail": ("get", signed_in(OK, no_role=NOT_FOUND), OWN_COURSE),
     "training:course_edit": ("get", {**signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_COURSE),
     "training:course_delete": ("get", {**signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_COURSE),
+    # naming the officers who attended: who may change the course, among the officers they may read
+    "training:course_officers": ("get", {**signed_in(OK, no_role=NOT_FOUND), "leader": FORBIDDEN}, OWN_NAMED),
     "training:report": ("get", signed_in(OK, no_role=FORBIDDEN), {}),
     "training:report_export": ("get", signed_in(OK, no_role=FORBIDDEN), {}),
 }  # fmt: skip
@@ -41,6 +45,8 @@ OTHER_FEDERATIONS = {
     "training:course_edit#post": ("post", OTHER_COURSE),
     "training:course_delete": ("get", OTHER_COURSE),
     "training:course_delete#post": ("post", OTHER_COURSE),
+    "training:course_officers": ("get", OTHER_NAMED),
+    "training:course_officers#post": ("post", OTHER_NAMED),
 }  # fmt: skip
 
 # Every page that changes something, posted to by leadership with data that would otherwise
@@ -54,6 +60,7 @@ WRITES = {
         "starts_on": "2021-03-02", "topic": "Kỹ năng thương lượng tập thể", "officers": "45",
         "attendance-TOTAL_FORMS": "0", "attendance-INITIAL_FORMS": "0"}),
     "training:course_delete": (OWN_COURSE, {}),
+    "training:course_officers": (OWN_NAMED, {}),  # nothing ticked: DT01's chair no longer named
 }  # fmt: skip
 
 

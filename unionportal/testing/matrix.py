@@ -18,7 +18,7 @@ ROLES = ["anonymous", "no_role", "federation", "leader", "provincial", "superuse
 LOGIN = "login"  # a redirect to the login page
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 REFUSED_OR_SHOWN = {200, 302, 400, 403, 404, 405}  # never a 500
-DATA_APPS = {"members", "targets", "organising", "ratings", "training", "reports"}
+DATA_APPS = {"members", "targets", "organising", "ratings", "training", "reports", "reorganisation"}
 
 # URL arguments naming DT's month, DT's CĐCS, and PB's month, used by several apps' slices.
 OWN = {"code": "DT", "month": "2021-03"}

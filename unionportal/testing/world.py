@@ -1,10 +1,12 @@
 """The permission matrix's world: the objects its URLs point at, built once per test module.
 
 Two federations, the federation user's own DT with its CĐCS DT01 and another, PB, with PB01 (and
+Two federations, the federation user's own DT with its CĐCS DT01 and another, PB, with PB01 (and
 PB02), a commune union XA without CĐCS, a month of figures, a programme, and in each federation
 what every app's pages show: a previewed upload, members and a pending transfer, a member list,
-an enterprise and an enterprise list, a course, ratings. The users by role are the conftest
-fixtures' users (same usernames).
+an enterprise and an enterprise list, a course, ratings, a term with its chair and an officers'
+list, a course naming that chair. The users by role are the conftest fixtures' users (same
+usernames).
 
 Each app's slice of the matrix (its tests/test_permissions*.py) reads the world through the
 `matrix_world` fixture of conftest.py, which builds it once per module inside a transaction that
@@ -46,7 +48,10 @@ def build_world() -> dict:
         **_member_list_world(),
         **_organising_world(),
         **_training_world(),
+        **_officers_world(),
+        **_named_world(),
         **_security_world(),
+        **_reorganisation_world(),
         **_notices_world(_users(federation, other_federation)),
     }
 
@@ -94,6 +99,31 @@ def _security_world():
     return {"other_transfer": member_transfer_request(member=cuc, to_cdcs=pb02, user=None)}
 
 
+def _reorganisation_world():
+    """A draft plan from April 2021 ending PB (PB01 and PB02 to the province directly), and the
+    same plan uploaded as an Excel list, read and waiting for its confirmation."""
+    from reorganisation.imports import PlanRead
+    from reorganisation.models import PlanUpload
+    from reorganisation.services import plan_create_draft
+
+    lines = [{"line_no": number, "cdcs_code": code, "action": "to_province", "union_code": "", "target_code": ""}
+             for number, code in enumerate(("PB01", "PB02"), start=4)]  # fmt: skip
+    plan = plan_create_draft(
+        name="Đề án thử", effective_month=Month(2021, 4), endings=["PB"], new_unions=[], new_cdcs=[], lines=lines,
+        quotas=[], user=None,
+    )  # fmt: skip
+    read = PlanRead(
+        header={"name": "Đề án tải lên", "decision": "", "effective_month": "2021-04", "quota_rule": "members",
+                "note": ""},
+        header_rows={"name": 3, "effective_month": 5},
+        endings=[{"row": 4, "code": "PB"}],
+        lines=[{"row": line["line_no"], "cdcs": line["cdcs_code"], "action": "to_province", "union_code": "",
+                "target_code": ""} for line in lines],
+    )  # fmt: skip
+    upload = PlanUpload.objects.create(file_name="de-an.xlsx", size=2, outcome="preview", parsed=read.as_json())
+    return {"plan": plan, "plan_upload": upload}
+
+
 def _training_world():
     """A course of DT's in March 2021 with 4 officers of DT01, and one of PB's."""
     from training.services import CourseData, course_create
@@ -104,6 +134,53 @@ def _training_world():
         data = CourseData(date(2021, 3, 2), "Kỹ năng thương lượng tập thể", 40, attendance=[(cdcs, 4)])
         courses[code] = course_create(organiser=Organisation.objects.get(code=code), data=data, user=None)
     return {"courses": courses}
+
+
+def _officers_world():
+    """DT01's and PB01's terms from their congress of 15/03/2021 (5 executive members by statute),
+    each with a chair; a previewed officers' list of DT's and one of PB's, co-opting one member."""
+    from members.models import Post
+    from members.officers.services import OfficerData, TermData, term_open
+
+    terms, chairs, uploads = {}, {}, {}
+    for code in ("DT", "PB"):
+        cdcs = GrassrootsUnion.objects.get(code=f"{code}01")
+        data = TermData(congress_on=date(2021, 3, 15), decision_number="12/QĐ", committee_size=5)
+        terms[code] = term_open(cdcs=cdcs, data=data, officers=[OfficerData("Nguyễn Thị Lan", Post.CHAIR)], user=None)
+        chairs[code] = terms[code].officers.get()
+        row = {"row": 6, "cdcs": cdcs.code, "full_name": "Hà Văn Sơn", "post": "member", "full_time": False,
+               "how": "co_opted", "from_on": "2021-04-01", "to_on": None, "left_reason": "", "card_number": "",
+               "congress_on": None, "decision_number": "", "starts_on": None, "ends_on": None,
+               "committee_size": None, "inspection_size": None}  # fmt: skip
+        uploads[code] = officer_list_upload(Organisation.objects.get(code=code), row)
+    return {"terms": terms, "chairs": chairs, "officer_uploads": uploads}
+
+
+def _named_world():
+    """A course of DT's on 05/04/2021 with 1 officer of DT01, its chair by name, and one of PB's."""
+    from training.services import CourseData, course_create, course_officers_name
+
+    courses = {}
+    for code in ("DT", "PB"):
+        cdcs = GrassrootsUnion.objects.get(code=f"{code}01")
+        data = CourseData(date(2021, 4, 5), "Nghiệp vụ cho chủ tịch CĐCS", 10, attendance=[(cdcs, 1)])
+        courses[code] = course_create(organiser=Organisation.objects.get(code=code), data=data, user=None)
+        chair = cdcs.terms.get().officers.get()
+        course_officers_name(course=courses[code], named={cdcs.code: [chair.pk]}, user=None)
+    return {"named_courses": courses}
+
+
+def officer_list_upload(org, row: dict):
+    """A previewed officers' list of `org`'s with one row."""
+    from members.models import OfficerListUpload
+    from members.officers.list_plan import list_preview
+    from members.officers.lists import OfficerList
+
+    read = OfficerList(org_code=org.code, rows=[row])
+    return OfficerListUpload.objects.create(
+        federation=org, file_name="can-bo.xlsx", size=2, sha256="0" * 64, outcome="preview",
+        parsed={**read.as_json(), "plan": list_preview(read, federation=org, user=None).plan},
+    )  # fmt: skip
 
 
 def _organising_world():

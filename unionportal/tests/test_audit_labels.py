@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from members.audit import action_label, labelled_actions, register_labels
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("unionportal", "members", "targets", "organising", "ratings", "training", "reports")
+APPS = ("unionportal", "members", "targets", "organising", "ratings", "training", "reorganisation", "reports")
 WRITERS = {"audit_log", "audit_entry"}  # members.audit; audit_many takes what audit_entry made
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
 WRITER_MODULE = ROOT / "members" / "audit.py"  # passes on what it is given

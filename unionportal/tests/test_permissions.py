@@ -12,10 +12,16 @@ from django.urls import reverse
 
 from desk.tests import test_permissions as desk_slice
 from members.models import AuditEntry
-from members.tests import test_permissions_figures, test_permissions_register, test_permissions_tree
+from members.tests import (
+    test_permissions_figures,
+    test_permissions_officers,
+    test_permissions_register,
+    test_permissions_tree,
+)
 from notices.tests import test_permissions as notices_slice
 from organising.tests import test_permissions as organising_slice
 from ratings.tests import test_permissions as ratings_slice
+from reorganisation.tests import test_permissions as reorganisation_slice
 from reports.tests import test_permissions as reports_slice
 from targets.tests import test_permissions as targets_slice
 from training.tests import test_permissions as training_slice
@@ -46,7 +52,8 @@ PROJECT = {
 }
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
-    test_permissions_register, organising_slice, training_slice, notices_slice, desk_slice,
+    test_permissions_register, organising_slice, training_slice, notices_slice, desk_slice, test_permissions_officers,
+    reorganisation_slice,
 )  # fmt: skip
 
 # The module builds its world once: its tests stay on one of make test's workers.
@@ -62,6 +69,12 @@ OPEN_TO_ANONYMOUS = {"login", "logout", "set_language", "health"}
 # lines, unless the object is the province's own (quotas of a programme, a year's rubric).
 FEDERATION_OBJECT_ARGS = {"code", "pk", "cdcs"}
 PROVINCE_WIDE = {"targets:quotas": "a programme's quotas: the province's, read by everyone with a role"}
+PROVINCE_WIDE |= dict.fromkeys(
+    ["reorganisation:plan_detail", "reorganisation:plan_apply", "reorganisation:plan_undo",
+     "reorganisation:plan_delete", "reorganisation:upload_preview", "reorganisation:upload_confirm",
+     "reorganisation:upload_discard"],
+    "a reorganisation plan and its uploads: the province's, which federation staff never open (403)",
+)  # fmt: skip
 GUESSED = {"pk": 987_654, "code": "ZZ99", "cdcs": "ZZ99"}  # nobody's
 
 

@@ -26,6 +26,12 @@ ADMIT = {"mode": "new", "full_name": "Lê Văn Cường", "joined_on": "2021-03-
 COURSE = {"starts_on": "2021-03-10", "topic": "Nghiệp vụ công đoàn", "officers": "30", "attendance-TOTAL_FORMS": "1",
           "attendance-INITIAL_FORMS": "0", "attendance-0-cdcs": "{mv01}", "attendance-0-officers": "5"}  # fmt: skip
 
+CONGRESS = {"term-kind": "congress", "term-congress_on": "01/04/2026", "term-committee_size": "3",
+            "term-inspection_size": "0", "bch-TOTAL_FORMS": "15", "bch-INITIAL_FORMS": "0",
+            "bch-0-full_name": "Lê Văn Cường", "bch-0-post": "chair"}  # fmt: skip
+MOVED_TERM = {"code": "MV01", "pk": lambda world: world["moved"]["term"].pk}
+MOVED_CHAIR = {"code": "MV01", "pk": lambda world: world["moved"]["chair"].pk}
+
 
 def _moved(side):
     """Per write: (URL arguments, data) as posted by staff of `side` (DT: the CĐCS's federation before
@@ -50,6 +56,15 @@ def _moved(side):
         "ratings:upload_confirm": (
             {"year": 2021, "code": side, "pk": lambda world: world["moved"]["rating_uploads"][side].pk}, {}
         ),
+        "members:term_new": ({"code": "MV01"}, CONGRESS),
+        "members:term_edit": (MOVED_TERM, {"term-congress_on": "15/03/2021", "term-ends_on": "15/03/2026",
+                                           "term-decision_number": "99/QĐ", "term-committee_size": "5",
+                                           "term-inspection_size": "0"}),
+        "members:officer_new": ({"code": "MV01"}, {"full_name": "Lê Văn Cường", "post": "member", "how": "co_opted",
+                                                   "from_on": "01/04/2021"}),
+        "members:officer_leave": (MOVED_CHAIR, {"on": "01/04/2021", "reason": "retired"}),
+        "members:officer_edit": (MOVED_CHAIR, {"full_name": "Đỗ Văn Hải", "post": "chair", "how": "elected",
+                                               "from_on": "15/03/2021", "full_time": "on"}),
         "training:course_new": ({}, {"organiser": side, **COURSE}),
         "training:course_edit": ({"pk": lambda world: world["courses"][side].pk}, COURSE),
     }  # fmt: skip
@@ -61,6 +76,7 @@ MOVED_ANY_FEDERATION = {
     "members:cdcs_move": "provincial staff only: no federation's staff move a CĐCS",
     "ratings:review": "a year's result is reviewed by the federation that rated it, even after a move",
     "ratings:review_reopen": "the same: the result stays the rating federation's",
+    "reorganisation:plan_new": "provincial staff only: a plan names CĐCS of any federation",
 }
 UPLOAD_TABLES = {"members.Upload", "members.MemberListUpload", "organising.EnterpriseListUpload",
                  "ratings.RatingUpload"}  # fmt: skip
@@ -70,10 +86,11 @@ UPLOAD_TABLES = {"members.Upload", "members.MemberListUpload", "organising.Enter
 def moved_world_once(matrix_world_once):
     """MV01 under DT from 2015, under PB from 01/2021, with February's figures reported by PB; and,
     for each side, an upload of March naming MV01, an enterprise list linking it and a
-    self-assessment sheet rating it, and a member list for it. Added to the module's world, in
+    self-assessment sheet rating it, and a member list for it, a term and its chair. Added to the module's world, in
     its transaction (rolled back at the module's end)."""
     from members.figures.services import figures_record
-    from members.models import Sector
+    from members.models import Post, Sector
+    from members.officers.services import OfficerData, TermData, term_open
     from members.services.org import cdcs_found, cdcs_move
 
     dt, pb = Organisation.objects.get(code="DT"), Organisation.objects.get(code="PB")
@@ -91,6 +108,9 @@ def moved_world_once(matrix_world_once):
         moved["rating_uploads"][org.code] = rating_upload(org, "MV01")
     row = {"row": 7, "full_name": "Lê Văn Dũng", "joined_on": "2021-03-10"}
     moved["member_list"] = member_list_upload(mv01, row)
+    data = TermData(congress_on=date(2021, 3, 15), committee_size=5)
+    moved["term"] = term_open(cdcs=mv01, data=data, officers=[OfficerData("Đỗ Văn Hải", Post.CHAIR)], user=None)
+    moved["chair"] = moved["term"].officers.get()
     return {**matrix_world_once, "moved": moved}
 
 

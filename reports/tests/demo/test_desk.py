@@ -23,8 +23,8 @@ def _client(username: str) -> Client:
 @pytest.mark.parametrize(
     "username,landing,most",
     [
-        ("cb.dtu", "desk:todo", 20),  # the union with a transfer and an upload waiting (Đại Từ's, once DT)
-        ("cb.pdp", "desk:todo", 20),  # a month sent back (Phan Đình Phùng's, once TPTN's)
+        ("cb.dtu", "desk:todo", 22),  # a transfer and an upload waiting, its CĐCS to fill (Đại Từ's, once DT)
+        ("cb.pdp", "desk:todo", 22),  # a month sent back (Phan Đình Phùng's, once TPTN's)
         ("bantochuc", "desk:approvals", 24),  # two months waiting: 3 queries each for their warnings
         ("lanhdao", "reports:dashboard", 24),
     ],

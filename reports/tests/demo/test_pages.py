@@ -61,8 +61,9 @@ def test_every_drill_down_and_the_brief_run_a_fixed_number_of_queries(
         with django_assert_max_num_queries(16):
             response = leader_client.get(reverse("reports:federation_detail", kwargs={"code": org.code}), WIDEST)
         assert response.status_code == 200
-    for name in ("reports:brief", "reports:brief_docx", "reports:dashboard"):
-        with django_assert_max_num_queries(21):  # the bell's unread count included
+    # the bell's unread count included; the dashboard's card of CĐCS officers to fill takes two more
+    for name, most in (("reports:brief", 21), ("reports:brief_docx", 21), ("reports:dashboard", 23)):
+        with django_assert_max_num_queries(most):
             assert leader_client.get(reverse(name), WIDEST).status_code == 200
 
 

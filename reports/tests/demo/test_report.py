@@ -163,17 +163,19 @@ def test_the_2021_window_does_not_depend_on_the_day_the_demo_is_built():
 
 def test_the_demo_users_have_addresses_and_notices_to_show(province):
     """notices seeds its demo when seed_demo records itself: each federation's staff have the
-    months approved last and, where the last month is not sent, a reminder; the month of Phan Đình
-    Phùng's (TPTN's ground) that the home pages' demo sends back is told to its staff as it would
-    be; nothing is mailed."""
+    months approved last and, where the last month is not sent, a reminder, and their CĐCS's chairs'
+    posts vacant and terms ending (each term's reminder recorded); the month of Phan Đình Phùng's
+    (TPTN's ground) that the home pages' demo sends back is told to its staff as it would be;
+    nothing is mailed."""
     from django.contrib.auth import get_user_model
 
-    from notices.models import Notice
+    from notices.models import Notice, Reminder
 
     users = get_user_model().objects.filter(profile__isnull=False)
     assert all(user.email.endswith("@ldld.example.vn") for user in users)
-    kinds = {"return_approved", "return_due", "return_sent_back"}
+    kinds = {"return_approved", "return_due", "return_sent_back", "chair_vacant", "term_ending"}
     assert set(Notice.objects.values_list("kind", flat=True)) == kinds
+    assert Reminder.objects.filter(kind="term_ending").count() == Notice.objects.filter(kind="term_ending").count()
     unread = Notice.objects.filter(user__username="cb.pdp", read_at__isnull=True)
     assert unread.filter(kind="return_approved", data__month=str(END - 2)).exists()
     assert set(Notice.objects.filter(kind="return_sent_back").values_list("user__username", flat=True)) == {"cb.pdp"}
