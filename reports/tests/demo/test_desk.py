@@ -25,7 +25,9 @@ def _client(username: str) -> Client:
     [
         ("cb.dtu", "desk:todo", 22),  # a transfer and an upload waiting, its CĐCS to fill (Đại Từ's, once DT)
         ("cb.pdp", "desk:todo", 22),  # a month sent back (Phan Đình Phùng's, once TPTN's)
-        ("bantochuc", "desk:approvals", 24),  # two months waiting: 3 queries each for their warnings
+        # two months waiting (3 queries each for their warnings), and the month the province enters for its
+        # direct block (the demo's since July 2025: 4 queries)
+        ("bantochuc", "desk:approvals", 28),
         ("lanhdao", "reports:dashboard", 24),
     ],
 )
