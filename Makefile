@@ -57,6 +57,7 @@ messages: $(STAMP)
 bench: demo
 	$(PY) bench/report_speed.py
 	$(PY) bench/drilldown_speed.py
+	$(PY) bench/province_merge.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/grid_speed.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/import_speed.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-} $(PY) bench/member_speed.py

@@ -11,6 +11,7 @@ never on a day before its last change nor after `end`."""
 import random
 from datetime import date, timedelta
 
+from members.demo.tables import successor
 from members.models import GrassrootsUnion, Sector
 
 from .models import OPEN_STAGES, Contact, Enterprise, PriorityRule, Stage, StageChange, StallReason
@@ -66,8 +67,16 @@ def seed_organising(*, province, federations, users, end) -> int:
     last = end.last_day
     first = (end - 17).first_day
     PriorityRule.objects.get_or_create(pk=1, defaults={"min_workers": 25, "stuck_days": 90})
-    active = {code: org for code, org in federations.items() if not org.merged_into_id}
-    weights = {code: weight for code, weight in WEIGHTS.items() if code in active}
+    active = {
+        code: org
+        for code, org in federations.items()
+        if not org.merged_into_id and (org.active_to is None or org.active_to >= last) and not org.is_direct
+    }
+    weights = {}
+    for code, weight in WEIGHTS.items():  # a federation merged or ended: its successor follows its share
+        code = successor(code, end)
+        if code in active:
+            weights[code] = weights.get(code, 0) + weight
     lent = users.get("bantochuc")
     used: set[str] = set()
     plans = []  # (enterprise, [(day, from, to, reason)], [contacts], lend)

@@ -7,4 +7,6 @@ LABELS = {
     "reorganisation.apply": gettext_lazy("Áp dụng đề án sắp xếp tổ chức"),
     "reorganisation.cdcs": gettext_lazy("Sắp xếp CĐCS theo đề án"),
     "reorganisation.undo": gettext_lazy("Hoàn tác đề án sắp xếp tổ chức"),
+    "province.export": gettext_lazy("Xuất dữ liệu tỉnh (để hợp nhất tỉnh)"),
+    "province.import": gettext_lazy("Nhập dữ liệu tỉnh khác làm công đoàn cấp trên"),
 }

@@ -205,3 +205,35 @@ class PlanUpload(ListUpload):
     class Meta(ListUpload.Meta):
         verbose_name = _("đề án tải lên")
         verbose_name_plural = _("đề án tải lên")
+
+
+class ProvinceImport(models.Model):
+    """A province's file (manage.py export_province) imported into this portal as upper-level unions
+    (manage.py import_province --as-upper-unions): what was imported, by whom and when, so that the
+    same file, or the same content exported again, is never imported twice."""
+
+    sha256 = models.CharField(_("SHA-256 của tệp"), max_length=64, unique=True)
+    content_sha256 = models.CharField(
+        _("SHA-256 của nội dung"),
+        max_length=64,
+        unique=True,
+        help_text=_("Của mọi dòng dữ liệu trừ phần đầu tệp: một lần xuất lại cùng dữ liệu cho cùng giá trị."),
+    )
+    source_code = models.CharField(_("mã tỉnh xuất"), max_length=20)
+    source_name = models.CharField(_("tên tỉnh xuất"), max_length=200)
+    exported_at = models.DateTimeField(_("xuất lúc"))
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    prefix = models.CharField(_("tiền tố mã"), max_length=20, blank=True)
+    counts = models.JSONField(_("số bản ghi đã nhập"), default=dict)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu tỉnh")
+        verbose_name_plural = _("lần nhập dữ liệu tỉnh")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.source_code} ({self.file_name})"

@@ -68,7 +68,11 @@ def seed_training(*, province, federations, users, end) -> int:
         if not months:
             continue
         for org in [*federations.values(), province]:
-            if org.active_to is not None and org.active_to < date(year, 1, 1):
+            if org.is_direct:
+                continue  # the province's own courses are the province's line
+            if (org.active_to is not None and org.active_to < date(year, 1, 1)) or (
+                org.active_from is not None and org.active_from > date(year, 12, 31)
+            ):
                 continue
             own = org.is_province
             target = 120 if own else quotas.get((org.pk, year), 20)
@@ -76,7 +80,7 @@ def seed_training(*, province, federations, users, end) -> int:
             count = 2 if own else rng.randint(1, min(3, len(months)))
             for month, share in zip(sorted(rng.sample(months, count)), _split(officers, count, rng), strict=True):
                 starts_on = date(year, month.month, rng.randint(5, 24))
-                if share < 1 or (org.active_to is not None and starts_on > org.active_to):
+                if share < 1 or not (org.active_from or starts_on) <= starts_on <= (org.active_to or starts_on):
                     continue
                 user = users["bantochuc"] if own else users.get(org.code)
                 course = Course(

@@ -32,6 +32,7 @@ from .tables import (
     WINDOW_ADMITTED,
     WINDOW_DECREASE,
     WINDOW_DISSOLVED,
+    successor,
 )
 
 
@@ -50,6 +51,10 @@ class _Union:
     affiliations: list[tuple[Month, str]] = field(default_factory=list)
     stock: int = 0
     rows: dict = field(default_factory=dict)  # Month -> dict of MonthlyFigure fields
+    # The month whose row a reorganisation plan writes (the CĐCS merged, the one taking them in),
+    # and whether the plan founded it: the generator leaves both to the plan.
+    plan_month: Month | None = None
+    made_by_plan: bool = False
 
     def federation_at(self, month: Month) -> str:
         current = self.affiliations[0][1]
@@ -91,6 +96,9 @@ class ProvinceBuilder:
         self.serial = 0
         self.used_names = defaultdict(int)
         self.decisions = defaultdict(int)  # founding decisions issued so far, per year
+        self.built: Month | None = None  # the last month simulated
+        self.reorganised: Month | None = None  # the month a reorganisation took effect, if one did
+        self.plan_affiliated: set[str] = set()
 
     # --- the register ---------------------------------------------------------------------
 
@@ -225,9 +233,7 @@ class ProvinceBuilder:
             moves[month].append((union, code))
         for month in month_range(first, last):
             for code, sector in foundings.get(month, []):
-                if code == MERGE[0] and month >= MERGE[2]:
-                    code = MERGE[1]
-                union = self._new_union(code, sector, _random_day(rng, month))
+                union = self._new_union(self.successor(code, month), sector, _random_day(rng, month))
                 self.decisions[union.founded_on.year] += 1
                 union.founding_decision = f"{self.decisions[union.founded_on.year]}/QĐ-{code}"
             for union, code in moves.get(month, []):
@@ -236,7 +242,7 @@ class ProvinceBuilder:
                 for union in self.unions:
                     if union.active_in(month) and union.federation_at(month) == MERGE[0]:
                         union.affiliations.append((month, MERGE[1]))
-            active = [u for u in self.unions if u.active_in(month)]
+            active = [u for u in self.unions if u.active_in(month) and u.plan_month != month]
             transfers_in, transfers_out = self._internal_transfers(active)
             for union in active:
                 self._month_row(union, month, transfers_in.get(union.code, 0), transfers_out.get(union.code, 0))
@@ -336,12 +342,58 @@ class ProvinceBuilder:
             union.stock = stock
         assert self.window_totals() == (WINDOW_ADMITTED, WINDOW_DECREASE)
 
-    def build(self) -> None:
+    def successor(self, code: str, month: Month) -> str:
+        """Where a CĐCS founded in `month` on the ground of federation `code` goes: the federation
+        it merged into, and, once reorganised, the union that took its place (tables.successor)."""
+        if self.reorganised is None or month < self.reorganised:
+            return code if code != MERGE[0] or month < MERGE[2] else MERGE[1]
+        return successor(code, month)
+
+    def build(self, *, until: Month | None = None) -> None:
+        """The province up to the end, or only up to `until` (before a reorganisation: `resume`
+        goes on from there once `reorganise` has said what changed)."""
+        last = min(until or self.end, self.end)
         self.build_register()
-        self.simulate(DATA_START, min(WINDOW[1], self.end))
-        if self.end >= WINDOW[1]:
+        self.simulate(DATA_START, min(WINDOW[1], last))
+        if last >= WINDOW[1]:
             self.fit_window()
-            self.simulate(WINDOW[1] + 1, self.end)
+            self.simulate(WINDOW[1] + 1, last)
+        self.built = last
+        if last == self.end:
+            self._finish()
+
+    def resume(self) -> None:
+        self.simulate(self.built + 1, self.end)
+        self.built = self.end
+        self._finish()
+
+    def reorganise(self, *, month: Month, moves: dict[str, str], merges: dict[str, str], founded: list[dict]) -> None:
+        """What a reorganisation plan applied from `month` changed: CĐCS that move (code →
+        federation code) and CĐCS that merge (code → the code of a CĐCS the plan founded, listed in
+        `founded` with code, name, employer, sector, federation), their members with them. The
+        month's rows of the CĐCS merged and founded are the plan's, not the generator's; the
+        affiliations from `month` of every CĐCS named are the plan's too (`plan_affiliated`)."""
+        self.reorganised = month
+        self.plan_affiliated = {*moves, *merges, *(data["code"] for data in founded)}
+        by_code = {union.code: union for union in self.unions}
+        for code, federation in moves.items():
+            by_code[code].affiliations.append((month, federation))
+        for data in founded:
+            union = _Union(
+                code=data["code"], name=data["name"], employer=data["employer"], sector=data["sector"], workers=0,
+                founded_on=month.first_day, federation=data["federation"], plan_month=month, made_by_plan=True,
+            )  # fmt: skip
+            union.affiliations.append((month, data["federation"]))
+            self.unions.append(union)
+            by_code[union.code] = union
+        for code, into in merges.items():
+            merged, target = by_code[code], by_code[into]
+            target.stock += merged.stock
+            target.workers += merged.workers
+            merged.affiliations.append((month, target.federation))
+            merged.dissolved_on, merged.plan_month, merged.stock = month.first_day, month, 0
+
+    def _finish(self) -> None:
         # Events drawn up to the horizon that lie after the last month are not history yet.
         for union in self.unions:
             if union.dissolved_on and union.dissolved_on > self.end.last_day:

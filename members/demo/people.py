@@ -65,15 +65,18 @@ def _day_in(rng: random.Random, month: Month, today: date) -> date:
     return month.first_day + timedelta(days=rng.randrange((last - month.first_day).days + 1))
 
 
-def seed_register(unions, by_code: dict[str, GrassrootsUnion], end: Month) -> int:
-    """Give REGISTER_CDCS CĐCS of the register federation a register from end − 2 to end that
-    matches their reported months (rows of members.demo.builder). Returns the members written."""
+def seed_register(
+    unions, by_code: dict[str, GrassrootsUnion], end: Month, *, federation: str = REGISTER_FEDERATION
+) -> int:
+    """Give REGISTER_CDCS CĐCS of `federation` (the register federation, or the union that took
+    its place) a register from end − 2 to end that matches their reported months (rows of
+    members.demo.builder). Returns the members written."""
     today = timezone.localdate()
     start = end - (REGISTER_MONTHS - 1)
     keeping = [
         union
         for union in unions
-        if union.federation_at(end) == REGISTER_FEDERATION
+        if union.federation_at(end) == federation
         and union.code in by_code
         and union.dissolved_on is None
         and all(month in union.rows for month in month_range(start, end))

@@ -17,7 +17,11 @@ WINDOW_DISSOLVED = 64
 # Events after the window are drawn up to here, whatever today is, so that the window never
 # depends on the day the demo is built.
 HORIZON = Month(2030, 12)
-MERGE = ("DHY", "TPTN", Month(2025, 7))  # Đồng Hỷ's CĐCS go to TP Thái Nguyên (2025 reorganisation)
+MERGE = ("DHY", "TPTN", Month(2025, 1))  # Đồng Hỷ's CĐCS go to TP Thái Nguyên
+# From this month on, the district unions are ended: the reorganisation plan of the reorganisation
+# app's demo (reorganisation.demo) sends their CĐCS to the commune and ward unions below, to the
+# province's direct block, or merges them.
+REORGANISATION = Month(2025, 7)
 
 # code, name, kind, pre-2018 CĐCS per sector, CĐCS founded in the window
 FEDERATIONS = [
@@ -269,3 +273,61 @@ DISSOLUTION_REASONS = [
     "Sáp nhập đơn vị",
     "Không còn đủ đoàn viên",
 ]
+
+# The commune and ward unions (kind "commune") founded by the July 2025 reorganisation, per district
+# union it ends: code, name, and the places (PLACES) whose CĐCS go to it. TP Thái Nguyên's list takes
+# in Đồng Hỷ's places, whose CĐCS it holds since the merge. The first union of each district takes
+# its CĐCS without a place in their name in turn with the others, and the CĐCS founded later on its
+# ground.
+COMMUNE_UNIONS = {
+    "TPTN": [
+        (
+            "PDP",
+            "Công đoàn phường Phan Đình Phùng",
+            ["Hoàng Văn Thụ", "Phan Đình Phùng", "Quang Trung", "Túc Duyên", "Đồng Quang", "Trung Thành", "Tân Thịnh"],
+        ),
+        ("GSA", "Công đoàn phường Gia Sàng", ["Gia Sàng", "Tân Lập", "Cam Giá"]),
+        ("QTH", "Công đoàn phường Quyết Thắng", ["Thịnh Đán", "Quyết Thắng", "Phúc Xuân", "Tích Lương"]),
+        ("LSO", "Công đoàn phường Linh Sơn", ["Hóa Thượng", "Sông Cầu", "Hòa Bình", "Minh Lập", "Khe Mo"]),
+        ("TCA", "Công đoàn xã Trại Cau", ["Trại Cau", "Nam Hòa", "Quang Sơn"]),
+    ],
+    "TPSC": [
+        ("SCO", "Công đoàn phường Sông Công", ["Thắng Lợi", "Phố Cò", "Cải Đan", "Lương Sơn", "Mỏ Chè"]),
+        ("BQU", "Công đoàn phường Bách Quang", ["Bách Quang", "Tân Quang", "Bình Sơn"]),
+    ],
+    "TXPY": [
+        ("PYE", "Công đoàn phường Phổ Yên", ["Ba Hàng", "Bãi Bông", "Đồng Tiến", "Bắc Sơn", "Hồng Tiến"]),
+        ("TTH", "Công đoàn phường Trung Thành", ["Đắc Sơn", "Tiên Phong", "Nam Tiến", "Trung Thành", "Thuận Thành"]),
+    ],
+    "DT": [
+        ("DTU", "Công đoàn xã Đại Từ", ["Hùng Sơn", "Hoàng Nông", "Tân Linh", "Bình Thuận", "Ký Phú"]),
+        ("LBA", "Công đoàn xã La Bằng", ["Quân Chu", "La Bằng", "Phú Xuyên", "Cù Vân", "Vạn Thọ"]),
+    ],
+    "DH": [
+        ("DHO", "Công đoàn xã Định Hóa", ["Chợ Chu", "Bảo Cường", "Trung Hội", "Kim Phượng"]),
+        ("PDI", "Công đoàn xã Phú Đình", ["Phú Đình", "Tân Dương", "Sơn Phú", "Điềm Mặc"]),
+    ],
+    "PL": [
+        ("PLU", "Công đoàn xã Phú Lương", ["Đu", "Giang Tiên", "Yên Ninh", "Động Đạt"]),
+        ("VTR", "Công đoàn xã Vô Tranh", ["Phấn Mễ", "Ôn Lương", "Vô Tranh", "Tức Tranh"]),
+    ],
+    "VN": [
+        ("VNH", "Công đoàn xã Võ Nhai", ["Đình Cả", "Lâu Thượng", "Phú Thượng", "Cúc Đường"]),
+        ("LHI", "Công đoàn xã La Hiên", ["La Hiên", "Tràng Xá", "Dân Tiến", "Thần Sa"]),
+    ],
+    "PB": [
+        ("PBI", "Công đoàn xã Phú Bình", ["Hương Sơn", "Úc Kỳ", "Nga My", "Bảo Lý"]),
+        ("DTH", "Công đoàn xã Điềm Thụy", ["Điềm Thụy", "Kha Sơn", "Thanh Ninh", "Tân Đức"]),
+    ],
+}
+
+
+def successor(code: str, month: Month) -> str:
+    """The federation that stands in `month` for the federation `code` of the demo's first years:
+    the one it merged into, then, from the reorganisation on, the first commune or ward union
+    founded on its ground (the codes the other apps' demo seeders name work in any month)."""
+    if code == MERGE[0] and month >= MERGE[2]:
+        code = MERGE[1]
+    if month >= REORGANISATION and code in COMMUNE_UNIONS:
+        code = COMMUNE_UNIONS[code][0][0]
+    return code

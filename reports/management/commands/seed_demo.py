@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from members.audit import audit_log
 from members.demo import later_seeders
-from members.demo.province import demo_exists, demo_logins, seed_members
+from members.demo.province import demo_exists, demo_logins, resume_members, seed_members
+from members.demo.tables import REORGANISATION
 from members.models import AuditEntry
 from organising.demo import seed_organising
 from ratings.demo import seed_ratings
+from reorganisation.demo import seed_reorganisation
 from targets.demo import seed_targets
 from training.demo import seed_training
 from unionportal.lib.months import Month
@@ -19,8 +21,14 @@ from unionportal.lib.months import Month
 @transaction.atomic
 def seed_demo(*, end: Month) -> dict[str, int]:
     """Build the demo province with figures up to `end`. Returns counts of what it wrote."""
-    world = seed_members(end=end)
+    # The figures up to 06/2025 when the demo goes past its July 2025 reorganisation: the plan is
+    # applied on them (quotas in place, to be handed on), then the later months are generated on
+    # the structure it left.
+    world = seed_members(end=end, pause_before=REORGANISATION)
     quotas = seed_targets(province=world.province, federations=world.federations, end=end)
+    if world.paused:
+        seed_reorganisation(world=world)
+        resume_members(world)
     # Issue 8: the organising pipeline, the annual CĐCS rating and the cadre training.
     extra = {"province": world.province, "federations": world.federations, "users": world.users, "end": end}
     enterprises, ratings, courses = seed_organising(**extra), seed_ratings(**extra), seed_training(**extra)

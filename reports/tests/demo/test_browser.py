@@ -87,7 +87,7 @@ def provincial_staff(walk: Walk) -> None:
     walk.sign_in("bantochuc", "/board/?month=2026-10")
     walk.shot("tinh-1-theo-doi-nop-bao-cao", heading="Theo dõi nộp báo cáo tháng")
     assert "Đã gửi" in walk.text("main") and "Đang nhập" in walk.text("main")
-    walk.visit("/figures/DT/2026-09/")
+    walk.visit("/figures/DTU/2026-09/")
     assert walk.page.get_by_role("button", name="Duyệt và khóa số liệu").count() == 1
     assert walk.page.get_by_role("button", name="Trả lại để sửa").count() >= 1
     walk.shot("tinh-2-duyet-so-lieu", heading="Nhập số liệu tháng 09/2026")
@@ -100,19 +100,19 @@ def provincial_staff(walk: Walk) -> None:
 
 def federation_staff(walk: Walk) -> None:
     """docs/guide/can-bo-cong-doan-cap-tren.md"""
-    walk.sign_in("cb.dt", "/figures/DT/2026-10/")
+    walk.sign_in("cb.dtu", "/figures/DTU/2026-10/")
     for button in ("Lưu số liệu", "Gửi báo cáo"):
         assert walk.page.get_by_role("button", name=button).count() == 1, button
     assert walk.page.get_by_role("link", name="Tải mẫu Excel").count() == 1
     walk.shot("huyen-1-nhap-so-lieu", heading="Nhập số liệu tháng 10/2026")
-    walk.visit("/figures/DT/2026-10/upload/")
+    walk.visit("/figures/DTU/2026-10/upload/")
     assert walk.page.get_by_role("button", name="Kiểm tra tệp").count() == 1
     walk.shot("huyen-2-tai-excel", heading="Tải tệp Excel số liệu tháng 10/2026")
     walk.visit("/people/")
     walk.shot("huyen-3-so-doan-vien", heading="Sổ đoàn viên")
     walk.visit("/organising/")
     walk.shot("huyen-4-doanh-nghiep", heading="Doanh nghiệp chưa có CĐCS")
-    walk.visit("/figures/PB/2026-10/")  # another federation's month is not theirs
+    walk.visit("/figures/PBI/2026-10/")  # another federation's month is not theirs
     assert walk.page.locator("h1").first.inner_text() != "Nhập số liệu tháng 10/2026"
 
 

@@ -127,7 +127,8 @@ def test_restated_on_today_s_structure_the_province_is_the_same_and_nothing_move
 
 
 def test_the_demo_is_province_sized_with_history(province):
-    assert Organisation.objects.federations().count() == 13
+    # 13 federations, then 19 commune and ward unions and the province's direct block from 07/2025
+    assert Organisation.objects.federations().count() == 13 + 19 + 1
     assert 1_400 <= GrassrootsUnion.objects.count() <= 1_700
     assert MonthlyFigure.objects.filter(month=END.first_day).exists()
     assert not MonthlyFigure.objects.filter(month__gt=END.first_day).exists()
@@ -187,8 +188,9 @@ def test_the_2021_window_does_not_depend_on_the_day_the_demo_is_built():
 def test_the_demo_users_have_addresses_and_notices_to_show(province):
     """notices seeds its demo when seed_demo records itself: each federation's staff have the
     months approved last and, where the last month is not sent, a reminder, and their CĐCS's chairs'
-    posts vacant and terms ending (each term's reminder recorded); the month of TPTN's that the home
-    pages' demo sends back is told to TPTN's staff as it would be; nothing is mailed."""
+    posts vacant and terms ending (each term's reminder recorded); the month of Phan Đình Phùng's
+    (TPTN's ground) that the home pages' demo sends back is told to its staff as it would be;
+    nothing is mailed."""
     from django.contrib.auth import get_user_model
 
     from notices.models import Notice, Reminder
@@ -198,7 +200,7 @@ def test_the_demo_users_have_addresses_and_notices_to_show(province):
     kinds = {"return_approved", "return_due", "return_sent_back", "chair_vacant", "term_ending"}
     assert set(Notice.objects.values_list("kind", flat=True)) == kinds
     assert Reminder.objects.filter(kind="term_ending").count() == Notice.objects.filter(kind="term_ending").count()
-    unread = Notice.objects.filter(user__username="cb.tptn", read_at__isnull=True)
+    unread = Notice.objects.filter(user__username="cb.pdp", read_at__isnull=True)
     assert unread.filter(kind="return_approved", data__month=str(END - 2)).exists()
-    assert set(Notice.objects.filter(kind="return_sent_back").values_list("user__username", flat=True)) == {"cb.tptn"}
+    assert set(Notice.objects.filter(kind="return_sent_back").values_list("user__username", flat=True)) == {"cb.pdp"}
     assert not Notice.objects.exclude(email=Notice.Email.NONE).exists()
