@@ -26,6 +26,11 @@ ALLOWED = {
     ("unionportal/lib/bulk.py", "cursor.executemany"): "as above: names from _meta, values as parameters",
     ("unionportal/lib/bulk.py", "cursor.copy_expert"): "COPY of values escaped by _csv into a table named by _meta",
     ("unionportal/health.py", "cursor.execute"): "a constant SELECT 1",
+    ("reorganisation/provinces/exporting.py", "cursor.execute"): "a constant SET TRANSACTION ISOLATION LEVEL, so "
+    "that the export reads one snapshot",
+    ("reorganisation/provinces/fileformat.py", "open"): "the province file the operator names on the command line "
+    "of export_province / import_province (never a request)",
+    ("reorganisation/provinces/fileformat.py", ".open"): "as above: the operator's province file, written 0600",
     ("unionportal/backup.py", "subprocess"): "pg_dump / pg_restore run by the backup command (an operator, not a "
     "request), with an argument list (no shell) built from settings and the command's path argument",
     ("unionportal/backup.py", "source.execute"): "constant SQL on the SQLite copy being checked",

@@ -133,14 +133,17 @@ def test_the_province_excel_has_the_moves_so_that_every_line_balances(leader_cli
     response = leader_client.get(reverse("reports:progress_export"), {"start": start, "end": END.iso, "org": "TN"})
     table = _sheet_table(load_workbook(io.BytesIO(response.content)).active, "Theo đơn vị")
     for row in table:
-        members = row["Đoàn viên đầu kỳ"] + row["Tăng tuyệt đối"] + row["Đoàn viên theo CĐCS chuyển đến / đi"]
-        assert members == row["Đoàn viên cuối kỳ"], row["Mã"]
+        moved, reorganised = row["Đoàn viên theo CĐCS chuyển đến / đi"], row["Đoàn viên do sắp xếp theo đề án"]
+        assert row["Đoàn viên đầu kỳ"] + row["Tăng tuyệt đối"] + moved + reorganised == row["Đoàn viên cuối kỳ"], row[
+            "Mã"
+        ]
         unions = row["CĐCS đầu kỳ"] + row["CĐCS lập mới"] - row["CĐCS giảm"] + row["CĐCS chuyển đến / đi"]
-        assert unions == row["CĐCS cuối kỳ"], row["Mã"]
+        assert unions + row["CĐCS do sắp xếp theo đề án"] == row["CĐCS cuối kỳ"], row["Mã"]
     total = table[-1]
     assert total["Đơn vị"] == "Tổng" and total["Đoàn viên theo CĐCS chuyển đến / đi"] == 0
     assert sum(row["Đoàn viên theo CĐCS chuyển đến / đi"] for row in table[:-1]) == 0
     assert any(row["Đoàn viên theo CĐCS chuyển đến / đi"] for row in table[:-1])  # the demo moves CĐCS
+    assert total["Đoàn viên do sắp xếp theo đề án"] == 0  # the July 2025 plan moves members, province-wide none
 
 
 def test_the_worked_example_move_of_pho_yen_is_in_the_excel(leader_client):
