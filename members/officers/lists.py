@@ -44,6 +44,7 @@ from unionportal.lib.xlsx import HEADER_FONT, safe_value, unescape_text
 
 from ..models import COMMITTEE_MAX, Body, Officer, Organisation, Post, Term
 from ..register.people import normal_card_number
+from ..services.common import short_day
 from .selectors import POST_ORDER
 
 LIST_SHEET = "Danh sách cán bộ CĐCS"
@@ -289,7 +290,7 @@ def _officer_row(read: OfficerList, cells, number: int) -> dict | None:
             refuse(key, f"{error}.")
             continue
         if day.year < 1900:
-            refuse(key, _("Ngày %(day)s không hợp lệ.") % {"day": day.strftime("%d/%m/%Y")})
+            refuse(key, _("Ngày %(day)s không hợp lệ.") % {"day": short_day(day)})
             continue
         item[key] = day.isoformat()
     for key in ("committee_size", "inspection_size"):

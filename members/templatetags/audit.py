@@ -13,7 +13,7 @@ from .. import audit
 from ..access import can_read_people
 from ..figures.grid import column_label
 from ..models import MonthlyFigure, Officer, Post, Term
-from ..services.common import display_name
+from ..services.common import display_name, short_day
 
 register = template.Library()
 
@@ -196,7 +196,7 @@ def _coded(action: str, key: str, value) -> str:
         return str(labels[value])
     if key in DAY_KEYS and isinstance(value, str):
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return short_day(date.fromisoformat(value))
         except ValueError:
             pass
     return _value(value)
