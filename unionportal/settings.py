@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "unionportal",
+    "jobs",  # issue 22: long work off the request; stands on unionportal.lib, below every app
     "members",
     "targets",
     "organising",
@@ -294,3 +295,41 @@ if SERVE_STATIC:
 # and nothing is written under BASE_DIR at run time. unionportal/tests/test_production_settings.py
 # holds these to it.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Jobs (issue 22): long work off the request, with a progress bar (jobs/, docs/operations.md
+# "Việc chạy nền"). With CELERY_BROKER_URL (Redis: redis://127.0.0.1:6379/0) a job is queued and a
+# Celery worker runs it (`make worker`, `celery -A unionportal worker`); without it, the request
+# that starts a job runs it itself, so that `make run` stays one command.
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
+CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE") or "unionportal"
+# A message is acknowledged once its job has ended and put back if the worker's process dies under
+# it; one job at a time per worker process, so that a queued job never waits behind a long one that
+# a busy process prefetched.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # a job's outcome is its row (jobs.Job), not a result backend
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING above, with its personal-data filter, stays in charge
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Redis hands an unacknowledged message to another worker after this long: longer than any job
+# runs. (A job delivered twice is harmless: the second finds it running or done.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("JOBS_VISIBILITY_SECONDS", 6 * 3600)}
+# A job's progress and heartbeat are written to the cache while its work's transaction is open:
+# Redis when a worker runs (every process sees it), this process's memory otherwise.
+CACHE_URL = envstr("CACHE_URL") or CELERY_BROKER_URL
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "unionportal"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "unionportal"}
+    )
+}
+# How often a running job says it is alive, and after how long without a word it counts as
+# interrupted (its page then offers to run it again).
+JOBS_HEARTBEAT_SECONDS = envint("JOBS_HEARTBEAT_SECONDS", 5)
+JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", 60)
+# A job interrupted this many times is not taken over again by the worker (a file that makes the
+# worker run out of memory would otherwise kill it for ever); its owner may still run it again.
+JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 3)
+# --- end of jobs

@@ -26,6 +26,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("reorganisation/", include("reorganisation.urls")),
     path("notices/", include("notices.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

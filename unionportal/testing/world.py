@@ -52,8 +52,23 @@ def build_world() -> dict:
         **_named_world(),
         **_security_world(),
         **_reorganisation_world(),
-        **_notices_world(_users(federation, other_federation)),
+        **_jobs_world(_notices_world(_users(federation, other_federation))),
     }
+
+
+def _jobs_world(world: dict) -> dict:
+    """A finished job of DT's staff (a month sheet's import) and one of PB's: each federation's
+    staff see their own, never the other's."""
+    from jobs.models import Job
+
+    jobs = {}
+    for code, role in (("DT", "federation"), ("PB", "other_federation")):
+        federation = Organisation.objects.get(code=code)
+        jobs[code] = Job.objects.create(
+            kind="members.sheet_import", subject=f"{federation.name}, 03/2021", params={"federation": federation.pk},
+            created_by=world["users"][role], state=Job.State.DONE, attempts=1, result={"message": "Đã nhập."},
+        )  # fmt: skip
+    return {**world, "jobs": jobs}
 
 
 def _notices_world(users: dict) -> dict:

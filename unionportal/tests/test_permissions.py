@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from desk.tests import test_permissions as desk_slice
+from jobs.tests import test_permissions as jobs_slice
 from members.models import AuditEntry
 from members.tests import (
     test_permissions_figures,
@@ -53,7 +54,7 @@ PROJECT = {
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
     test_permissions_register, organising_slice, training_slice, notices_slice, desk_slice, test_permissions_officers,
-    reorganisation_slice,
+    reorganisation_slice, jobs_slice,
 )  # fmt: skip
 
 # The module builds its world once: its tests stay on one of make test's workers.
