@@ -151,3 +151,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def background_jobs():
+    """Jobs queued to Celery on Redis, on a queue of this test's own (unionportal/testing/worker.py);
+    the test starts a worker (thread_worker, process_worker) and needs `transactional_db`."""
+    from unionportal.testing.worker import background_jobs_on
+
+    with background_jobs_on() as queue:
+        yield queue

@@ -320,7 +320,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("JOBS_VISIBILITY
 CACHE_URL = envstr("CACHE_URL") or CELERY_BROKER_URL
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "unionportal"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": envstr("CACHE_KEY_PREFIX") or "unionportal",  # two portals on one Redis: two prefixes
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "unionportal"}
     )
