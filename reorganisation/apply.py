@@ -27,6 +27,8 @@ from members.models import (
 from members.register.moves import members_close_many
 from members.services.org import direct_block
 from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.formatting import count
+from unionportal.lib.progress import SILENT, Reporter
 
 from .context import DIRECT, PlanContext
 from .models import PlanLine
@@ -38,9 +40,10 @@ ENDING = (PlanLine.Action.MERGE, PlanLine.Action.END)
 class Applier:
     """One application of one plan: the context it was checked against, the user, and the record."""
 
-    def __init__(self, context: PlanContext, user):
+    def __init__(self, context: PlanContext, user, progress: Reporter = SILENT):
         self.context = context
         self.user = user
+        self.progress = progress
         self.month = context.month
         self.record: dict = {"month": self.month.iso}
         self.federation_of_key: dict[str, Organisation] = {}
@@ -51,13 +54,20 @@ class Applier:
         line_ids = [line.cdcs_id for line in context.lines]
         target_codes = {line.target_code for line in context.ending_lines}
         targets = [state.pk for state in context.cdcs.values() if state.code in target_codes]
+        words = {"count": count(len(line_ids)), "month": self.month}
+        self.progress.step(_("Ghi lại số liệu tháng %(month)s trở đi của %(count)s CĐCS (để hoàn tác)") % words)
         self.record["figures_before"] = snapshot_figures(line_ids + targets, self.month)
+        self.progress.step(_("Thành lập công đoàn cấp trên và CĐCS mới"))
         self._found_unions()
         self._found_cdcs()
+        self.progress.step(_("Chuyển %(count)s CĐCS sang đơn vị mới từ tháng %(month)s") % words)
         self._affiliate()
         self._repoint_figures(line_ids)
+        self.progress.step(_("Chuyển đoàn viên của các CĐCS hợp nhất, kết thúc (số liệu tháng %(month)s)") % words)
         moved = self._transfer_members()
+        self.progress.step(_("Chuyển sổ đoàn viên của các CĐCS hợp nhất, kết thúc"))
         self._register()
+        self.progress.step(_("Kết thúc CĐCS và công đoàn cấp trên theo đề án"))
         self._end_cdcs()
         self._end_unions()
         self.record["figures_created"] = list(

@@ -10,7 +10,7 @@ class ReorganisationConfig(AppConfig):
     def ready(self):
         from members.audit import register_labels
 
-        from . import page_audit_labels
+        from . import jobs, page_audit_labels  # noqa: F401  (jobs: registers the apply and undo kinds)
         from .audit_labels import LABELS
 
         register_labels(LABELS)

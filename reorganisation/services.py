@@ -13,7 +13,9 @@ from members.access import require_provincial
 from members.audit import audit_entry, audit_log, audit_many
 from members.figures.locks import returns_touch
 from members.figures.summary import summary_batch, summary_refresh
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
+from unionportal.lib.progress import SILENT, Reporter
 
 from .apply import Applier
 from .context import plan_context
@@ -79,23 +81,30 @@ def plan_create_draft(
 
 
 @transaction.atomic
-@summary_batch()
-def plan_apply(*, plan: Plan, user) -> Plan:
+def plan_apply(*, plan: Plan, user, progress: Reporter = SILENT) -> Plan:
     """Apply a draft plan: all of it in one transaction or nothing (ValidationError with every
-    problem). Two clicks apply it once: the plan is locked, and only a draft is applied."""
+    problem). Two clicks apply it once: the plan is locked, and only a draft is applied.
+    `progress` (the job's page, reorganisation.jobs) is told each step."""
     require_provincial(user)
+    with summary_batch(progress):
+        return _apply(plan, user, progress)
+
+
+def _apply(plan: Plan, user, progress: Reporter) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError(
             _("Đề án “%(plan)s” không còn là dự thảo (%(status)s): không áp dụng lại được.")
             % {"plan": plan.name, "status": plan.get_status_display().lower()}
         )
+    progress.step(_("Kiểm tra đề án với cơ cấu và số liệu hiện có"))
     context = plan_context(plan)
     problems = context_problems(context)
     if problems:
         raise ValidationError([str(problem) for problem in problems])
-    applier = Applier(context, user)
+    applier = Applier(context, user, progress)
     record = applier.run()
+    progress.step(_("Giao lại chỉ tiêu của các công đoàn cấp trên kết thúc"))
     record.update(quotas_hand_on(context, applier.federation_of_key))
     federations = touched_federations(context) | set(record["new_unions"])
     federations |= {applier.federation_of_key[context.destination(line)].pk for line in context.lines}
@@ -110,6 +119,7 @@ def plan_apply(*, plan: Plan, user) -> Plan:
     plan.status, plan.applied_by, plan.applied_at = Plan.Status.APPLIED, _person(user), timezone.now()
     plan.undo_record = record
     plan.save(update_fields=["status", "applied_by", "applied_at", "undo_record"])
+    progress.step(_("Ghi nhật ký thay đổi của %(count)s CĐCS") % {"count": count(len(context.lines))})
     actions = Counter(line.action for line in context.lines)
     audit_log(
         user,
@@ -149,15 +159,21 @@ def plan_undo_refusal(plan: Plan) -> str | None:
 
 
 @transaction.atomic
-@summary_batch()
-def plan_undo(*, plan: Plan, user) -> Plan:
+def plan_undo(*, plan: Plan, user, progress: Reporter = SILENT) -> Plan:
     """Undo an applied plan exactly, in one transaction; refused (ValidationError) once anything
     was built on it (plan_undo_refusal)."""
     require_provincial(user)
+    with summary_batch(progress):
+        return _undo(plan, user, progress)
+
+
+def _undo(plan: Plan, user, progress: Reporter) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    progress.step(_("Kiểm tra đề án còn hoàn tác được không"))
     refusal = undo_refusal(plan)
     if refusal:
         raise ValidationError(refusal)
+    progress.step(_("Đưa cơ cấu, số liệu tháng và sổ đoàn viên về như trước khi áp dụng"))
     federations = undo(plan, user)
     month = Month.of(plan.effective_month)
     summary_refresh(federation_ids=federations, since=month)

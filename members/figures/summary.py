@@ -31,9 +31,11 @@ from contextvars import ContextVar
 from django.db import connection, transaction
 from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from unionportal.lib.bulk import insert_many
 from unionportal.lib.months import Month, month_range
+from unionportal.lib.progress import SILENT, Reporter
 
 from ..models import (
     FLOW_FIELDS,
@@ -85,11 +87,12 @@ _pending: ContextVar[dict[int, Month | None] | None] = ContextVar("summary_pendi
 
 
 @contextmanager
-def summary_batch():
+def summary_batch(progress: Reporter = SILENT):
     """Within the block, refreshes are collected and done once each at its end, from the earliest
     month asked: a grid save that carries a correction forward and then writes its month would
     otherwise recompute the same federation twice or more. The services run inside it, in their
-    transaction; nothing is refreshed when the block raises (the transaction is rolled back)."""
+    transaction; nothing is refreshed when the block raises (the transaction is rolled back).
+    `progress` (a job's page) is told of the refreshes, one federation at a time."""
     if _pending.get() is not None:
         yield  # an outer batch refreshes
         return
@@ -99,8 +102,11 @@ def summary_batch():
         pending = _pending.get()
     finally:
         _pending.reset(token)
+    if pending:
+        progress.step(_("Tính lại số liệu tổng hợp của các công đoàn cấp trên"), total=len(pending))
     for federation_id, since in pending.items():
         summary_refresh(federation_ids=[federation_id], since=since)
+        progress.advance()
 
 
 def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None) -> None:

@@ -104,6 +104,9 @@ def test_provincial_staff_upload_preview_apply_and_undo_a_plan(live_server, brow
     # applied: a question first, then the new structure
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#plan-apply")
+    expect(page.locator("#job-result")).to_contain_text("Đã áp dụng đề án")  # the job's page, then back
+    _shot(page, "plan-apply-job")
+    page.click("#job-link")
     expect(page.locator("#plan-applied")).to_be_visible()
     expect(page.locator("#plan-undo")).to_be_visible()
     _shot(page, "plan-applied")
@@ -124,6 +127,8 @@ def test_provincial_staff_upload_preview_apply_and_undo_a_plan(live_server, brow
     page.goto(f"{live_server.url}/reorganisation/{plan.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#plan-undo")
+    expect(page.locator("#job-result")).to_contain_text("Đã hoàn tác đề án")
+    page.click("#job-link")
     expect(page.locator("#plan-undone")).to_be_visible()
     assert _board(page, live_server) == before_board
     assert _dashboard(page, live_server) == before_dashboard

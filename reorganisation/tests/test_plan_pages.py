@@ -178,10 +178,15 @@ def test_the_preview_shows_each_organisation_before_and_after_and_the_province_u
 
 
 def test_a_plan_is_applied_once_even_when_clicked_twice_then_undone(staff_client, staff, world):
+    """Applying and undoing run as jobs (here in the request: no broker): the click lands on the
+    job's page, which says what was done and links back to the plan."""
     plan = make_plan(staff)
     url = reverse("reorganisation:plan_apply", args=[plan.pk])
     response = staff_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/jobs/")
     assert "Đã áp dụng đề án" in response.content.decode()
+    plan_url = reverse("reorganisation:plan_detail", args=[plan.pk])
+    assert attr(find(page(response), "a", id="job-link"), "href") == plan_url
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPLIED
     assert str(Organisation.objects.get(code="DT").active_to) == "2025-06-30"
@@ -198,6 +203,7 @@ def test_a_plan_is_applied_once_even_when_clicked_twice_then_undone(staff_client
 
     response = staff_client.post(reverse("reorganisation:plan_undo", args=[plan.pk]), follow=True)
     assert "cơ cấu trở lại như trước" in response.content.decode()
+    response = staff_client.get(plan_url)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.UNDONE
     assert Organisation.objects.get(code="DT").active_to is None

@@ -10,15 +10,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs.selectors import job_view
+from jobs.services import JobBusy, job_start
 from members.access import is_provincial
 from members.models import AuditEntry
 from unionportal.lib.months import Month
 
 from ..deletion import plan_delete
+from ..jobs import APPLY, UNDO, plan_job_active, plan_job_key
 from ..listing import plan_lines, plans_listed
 from ..models import Plan, PlanLine
 from ..planning import QuotaFigures, plan_preview
-from ..services import plan_apply, plan_undo, plan_undo_refusal
+from ..services import plan_undo_refusal
 from .common import plan_for, require_reader
 
 LINES_PER_PAGE = 200
@@ -55,6 +58,7 @@ def plan_detail(request, pk: int):
         "problems": preview.problems if preview else [],
         "counts": action_counts(lines),
         "undo_refusal": refusal,
+        "running": job_view(running) if (running := plan_job_active(plan)) else None,
         "can_write": is_provincial(request.user),
         "entries": entries,
     }
@@ -64,24 +68,11 @@ def plan_detail(request, pk: int):
 @login_required
 @require_POST
 def plan_apply_view(request, pk: int):
+    """Applying runs as a job (reorganisation.jobs); its page follows it and links back here."""
     plan = plan_for(request, pk, write=True)
     if plan.status != Plan.Status.DRAFT:
         return _already(request, plan)
-    try:
-        plan_apply(plan=plan, user=request.user)
-    except ValidationError as error:
-        plan.refresh_from_db()
-        if plan.status != Plan.Status.DRAFT:  # a second click, after the first one's lock was let go
-            return _already(request, plan)
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("reorganisation:plan_detail", pk=pk)
-    messages.success(
-        request,
-        _("Đã áp dụng đề án “%(name)s”: cơ cấu mới có hiệu lực từ tháng %(month)s.")
-        % {"name": plan.name, "month": Month.of(plan.effective_month)},
-    )
-    return redirect("reorganisation:plan_detail", pk=pk)
+    return _start(request, plan, APPLY)
 
 
 def _already(request, plan: Plan):
@@ -93,6 +84,28 @@ def _already(request, plan: Plan):
     return redirect("reorganisation:plan_detail", pk=plan.pk)
 
 
+def _start(request, plan: Plan, kind: str):
+    try:
+        job = job_start(
+            kind=kind, user=request.user, params={"plan": plan.pk}, key=plan_job_key(plan), subject=plan.name
+        )
+    except JobBusy as busy:
+        return _busy(request, plan, busy.job)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+def _busy(request, plan: Plan, job):
+    """The second click while the plan is being applied or undone: said, and sent to that job."""
+    messages.info(
+        request,
+        _("Đề án “%(name)s” đang được áp dụng hoặc hoàn tác (việc #%(job)s): chưa làm thêm gì, hãy chờ việc đó xong.")
+        % {"name": plan.name, "job": job.pk if job else "–"},
+    )
+    if job is None:
+        return redirect("reorganisation:plan_detail", pk=plan.pk)
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @login_required
 @require_POST
 def plan_undo_view(request, pk: int):
@@ -100,24 +113,20 @@ def plan_undo_view(request, pk: int):
     if plan.status != Plan.Status.APPLIED:
         messages.info(request, _("Đề án này chưa áp dụng hoặc đã hoàn tác: không có gì để hoàn tác."))
         return redirect("reorganisation:plan_detail", pk=pk)
-    try:
-        plan_undo(plan=plan, user=request.user)
-    except ValidationError as error:
-        plan.refresh_from_db()
-        if plan.status == Plan.Status.UNDONE:
-            messages.info(request, _("Đề án này đã được hoàn tác."))
-        else:
-            for message in error.messages:
-                messages.error(request, message)
+    refusal = plan_undo_refusal(plan)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("reorganisation:plan_detail", pk=pk)
-    messages.success(request, _("Đã hoàn tác đề án “%(name)s”: cơ cấu trở lại như trước.") % {"name": plan.name})
-    return redirect("reorganisation:plan_detail", pk=pk)
+    return _start(request, plan, UNDO)
 
 
 @login_required
 @require_POST
 def plan_delete_view(request, pk: int):
     plan = plan_for(request, pk, write=True)
+    running = plan_job_active(plan)
+    if running is not None:
+        return _busy(request, plan, running)
     try:
         plan_delete(plan=plan, user=request.user)
     except ValidationError as error:
