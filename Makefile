@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test migrate demo lint messages bench clean serve
+.PHONY: run test migrate demo lint messages bench clean serve worker
 
 # Settings may come from a .env file (see .env.example) as well as from the environment.
 ifneq (,$(wildcard .env))
@@ -38,6 +38,14 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Issue 22: the Celery worker that runs long jobs (imports, rebuilds, backups) when CELERY_BROKER_URL is
+# set, beside make serve (docs/operations.md "Việc chạy nền"). Without a broker the requests run them.
+# One job at a time per process; on SQLite keep WORKER_CONCURRENCY=1 (one writer).
+WORKER_CONCURRENCY ?= 2
+worker: $(STAMP)
+	@test -n "$${CELERY_BROKER_URL:-}" || { echo "Đặt CELERY_BROKER_URL (ví dụ redis://127.0.0.1:6379/0): không có nó, việc chạy ngay trong yêu cầu web."; exit 1; }
+	exec $(VENV)/bin/celery -A unionportal worker --loglevel INFO --concurrency $(WORKER_CONCURRENCY) -Q $${CELERY_QUEUE:-unionportal}
 
 # The suite on every core (pytest-xdist: one process and one test database per worker);
 # PYTEST_WORKERS=0 runs it in this one process, as a debugger wants.

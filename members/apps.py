@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
         from .audit import register_labels
         from .audit_labels import LABELS
         from .demo import register_seeder
+        from .figures import sheet_jobs, summary_jobs  # noqa: F401  register the jobs of the figures
         from .officers.demo import seed_officers
 
         register_labels(LABELS)

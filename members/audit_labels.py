@@ -18,6 +18,7 @@ LABELS = {
     "return.unlock": gettext_lazy("Mở khóa số liệu tháng"),
     "return.send_back": gettext_lazy("Trả lại báo cáo tháng để sửa"),
     "sheet.import": gettext_lazy("Nhập số liệu từ tệp Excel"),
+    "summary.rebuild": gettext_lazy("Tính lại số liệu tổng hợp của các báo cáo"),
     "figures.acknowledge": gettext_lazy("Xác nhận đã kiểm tra cảnh báo"),
     "member.admit": gettext_lazy("Kết nạp đoàn viên"),
     "member.register": gettext_lazy("Ghi đoàn viên vào sổ"),

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from unionportal.lib.months import MonthConverter
 
-from .figures.views import board, grid, history, reconcile, uploads
+from .figures.views import board, grid, history, reconcile, summary, uploads
 from .officers import excel_views as officer_lists
 from .officers import list_views as officer_pages
 from .officers import views as officers
@@ -34,6 +34,8 @@ urlpatterns = [
     path("figures/<str:code>/uploads/<int:pk>/file/", uploads.upload_file, name="upload_file"),
     # the submission board
     path("board/", board.board, name="board"),
+    # the reports' summary rebuilt as a job (provincial staff)
+    path("figures/summary/rebuild/", summary.summary_rebuild, name="summary_rebuild"),
     # the CĐCS register (the organisation tree)
     path("cdcs/", cdcs.cdcs_list, name="cdcs_list"),
     path("cdcs/new/", cdcs.cdcs_new, name="cdcs_new"),

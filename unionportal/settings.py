@@ -336,4 +336,7 @@ JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", 60)
 # A job interrupted this many times is not taken over again by the worker (a file that makes the
 # worker run out of memory would otherwise kill it for ever); its owner may still run it again.
 JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 3)
+# A month sheet reaching beyond this many rows is read, and its confirmation imported, as a job
+# (members.figures.sheet_jobs): smaller ones stay in the request, as before.
+JOBS_INLINE_ROWS = envint("JOBS_INLINE_ROWS", 2_000)
 # --- end of jobs

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.xdist_group(__name__)
 
 OWN_JOB = {"pk": lambda world: world["jobs"]["DT"].pk}
 OTHER_JOB = {"pk": lambda world: world["jobs"]["PB"].pk}
-SEEN = {**signed_in(NOT_FOUND), "federation": OK, "superuser": OK}
-RUN = {**SEEN, "federation": REDIRECT, "superuser": REDIRECT}  # done: nothing to run
+SEEN = {**signed_in(NOT_FOUND), "federation": OK, "provincial": OK, "superuser": OK}
+RUN = {**SEEN, "federation": REDIRECT, "provincial": REDIRECT, "superuser": REDIRECT}  # done: nothing to run
 
 MATRIX = {
     "jobs:list": ("get", signed_in(OK), {}),  # one's own jobs (none: an empty list)

@@ -35,13 +35,16 @@ from unionportal.lib.months import Month
 from unionportal.lib.sheets import Column, ImportRefused, Problem, header_of
 
 
-def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user) -> Preview:
+def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user, on_step=None) -> Preview:
     """What importing `sheet` into the federation-month would change, and every reason it cannot.
     Writes nothing: the services run, and what they wrote is read back, in a transaction that is
-    rolled back."""
+    rolled back. `on_step(words)` hears of each step (a job's progress, members.figures.sheet_jobs)."""
+    on_step = on_step or _quiet
+    on_step(_("Đối chiếu tệp với số liệu đã lưu"))
     preview = sheet_plan(sheet, federation=federation, month=month, user=user)
     if preview.blocked or not (preview.entries or preview.founded or preview.dissolved):
         return preview
+    on_step(_("Thử ghi để xem trước (không lưu)"))
     try:
         # Raising out of the batch skips the summary's refresh (derived data, never a reason to
         # refuse), and out of the transaction undoes every write.
@@ -54,6 +57,10 @@ def sheet_preview(sheet: Sheet, *, federation: Organisation, month: Month, user)
     except SheetRefused as refused:
         preview.problems.extend(refused.problems)
     return preview
+
+
+def _quiet(_words: str) -> None:
+    """No one follows the steps."""
 
 
 class _DryRun(Exception):
@@ -100,13 +107,16 @@ def sheet_import(
     source: str = Source.UPLOAD,
     preview: Preview | None = None,
     file_name: str = "",
+    on_step=None,
 ) -> Preview:
     """Write what the sheet changes, or nothing (SheetRefused). `version` is the month's return
     version the user previewed: if someone saved the month since, the import is refused.
 
     A caller that still holds the preview of this sheet (the command) passes it: with the
     month's return locked at the same version, nothing it was computed from has changed
-    (every write to a federation-month bumps its version), so it is not planned again."""
+    (every write to a federation-month bumps its version), so it is not planned again.
+    `on_step(words)` hears of each step."""
+    on_step = on_step or _quiet
     if user is not None and not can_write(user, federation):
         raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": federation.name})
     monthly_return = return_for_update(federation, month)
@@ -118,10 +128,13 @@ def sheet_import(
         ) % {"month": month, "org": federation.name, **who}
         raise SheetConflict([Problem("", None, "", message)])
     if preview is None or preview.version != version or preview.federation != federation or preview.month != month:
+        on_step(_("Đối chiếu tệp với số liệu đã lưu"))
         preview = sheet_plan(sheet, federation=federation, month=month, user=user)
     if preview.problems:
         raise SheetRefused(preview.problems)
+    on_step(_("Ghi số liệu"))
     _write(preview, user=user, source=source)
+    on_step(_("Đọc lại những gì đã ghi"))
     _settle(preview)
     if preview.has_changes:  # one entry for the sheet, beside one per row written
         audit_log(
@@ -235,13 +248,19 @@ def upload_receive(*, data: bytes, file_name: str, federation: Organisation, mon
     imported. Returns (upload, sheet, preview)."""
     sheet = sheet_read(data)
     preview = sheet_preview(sheet, federation=federation, month=month, user=user)
-    if preview.problems:
-        outcome = Upload.Outcome.REFUSED
-    elif preview.has_changes:
-        outcome = Upload.Outcome.PREVIEW
-    else:
-        outcome = Upload.Outcome.UNCHANGED
-    upload = Upload.objects.create(
+    upload = upload_keep(
+        data=data, file_name=file_name, federation=federation, month=month, user=user, source=source,
+        **_reading(sheet, preview),
+    )  # fmt: skip
+    return upload, sheet, preview
+
+
+def upload_keep(
+    *, data: bytes, file_name: str, federation: Organisation, month: Month, user, source: str, **reading
+) -> Upload:
+    """Keep a file as it came; without `reading` (what upload_receive read from it), as a file to be
+    read by a job (upload_read: a large sheet, members.figures.sheet_jobs)."""
+    return Upload.objects.create(
         federation=federation,
         month=month.first_day,
         uploaded_by=user,
@@ -250,12 +269,36 @@ def upload_receive(*, data: bytes, file_name: str, federation: Organisation, mon
         content=data,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        outcome=outcome,
-        problems=[vars(problem) for problem in preview.problems],
-        parsed=sheet.as_json() if not sheet.problems else {},
-        return_version=preview.version,
+        **(reading or {"outcome": Upload.Outcome.READING}),
     )
-    return upload, sheet, preview
+
+
+def upload_read(upload: Upload, *, user, on_step=None) -> Preview:
+    """Read and preview a kept file, and note on it what was read, as upload_receive does."""
+    (on_step or _quiet)(_("Đọc tệp"))
+    sheet = sheet_read(bytes(upload.content))
+    month = Month.of(upload.month)
+    preview = sheet_preview(sheet, federation=upload.federation, month=month, user=user, on_step=on_step)
+    for name, value in _reading(sheet, preview).items():
+        setattr(upload, name, value)
+    upload.save(update_fields=["outcome", "problems", "parsed", "return_version"])
+    return preview
+
+
+def _reading(sheet: Sheet, preview: Preview) -> dict:
+    """What an upload notes of its reading: whether it can be imported, its problems, what was read."""
+    if preview.problems:
+        outcome = Upload.Outcome.REFUSED
+    elif preview.has_changes:
+        outcome = Upload.Outcome.PREVIEW
+    else:
+        outcome = Upload.Outcome.UNCHANGED
+    return {
+        "outcome": outcome,
+        "problems": [vars(problem) for problem in preview.problems],
+        "parsed": sheet.as_json() if not sheet.problems else {},
+        "return_version": preview.version,
+    }
 
 
 def upload_finish(upload: Upload, *, user, imported: Preview | None = None, refused: SheetRefused | None = None):

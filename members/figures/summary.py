@@ -184,12 +184,19 @@ def summary_ensure(through: Month) -> None:
         summary_refresh(federation_ids=[federation_id], since=Month.of(horizon) + 1 if horizon else None)
 
 
-def summary_rebuild() -> None:
-    """Recompute every federation's summary from scratch (after data was loaded around the services)."""
+def summary_rebuild(*, on_federation=None) -> int:
+    """Recompute every federation's summary from scratch (after data was loaded around the services),
+    in one transaction: the reports read the old summary until the new one is whole. Returns how
+    many federations; `on_federation(number, count, name)` hears of each before it (a job's progress)."""
     with transaction.atomic():
         FederationMonth.objects.all().delete()
         SummaryHorizon.objects.all().delete()
-        summary_refresh(federation_ids=Organisation.objects.federations().values_list("pk", flat=True))
+        federations = list(Organisation.objects.federations().order_by("position", "name").values_list("pk", "name"))
+        for number, (federation_id, name) in enumerate(federations):
+            if on_federation is not None:
+                on_federation(number, len(federations), name)
+            summary_refresh(federation_ids=[federation_id])
+    return len(federations)
 
 
 def summary_differences() -> list[str]:

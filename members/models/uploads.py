@@ -18,6 +18,7 @@ class Upload(models.Model):
     app servers hold no files of their own."""
 
     class Outcome(models.TextChoices):
+        READING = "reading", _("đang đọc")  # a large sheet, kept and read by a job (members.figures.sheet_jobs)
         PREVIEW = "preview", _("chờ xác nhận")
         REFUSED = "refused", _("bị từ chối")
         IMPORTED = "imported", _("đã nhập")

@@ -31,6 +31,8 @@ WORKFLOW_STEPS = {"members:return_approve", "members:return_send_back", "members
 
 # url name → (method, expected status per role, URL arguments)
 MATRIX = {
+    # the reports' summary rebuilt as a job: provincial staff only
+    "members:summary_rebuild": ("get", {**signed_in(FORBIDDEN), "provincial": OK, "superuser": OK}, {}),
     # the entry grid and the workflow: no_role users see no federation at all, so a 404
     "members:grid_start": ("get", {**signed_in(OK, no_role=FORBIDDEN), "federation": REDIRECT}, {}),
     "members:grid": ("get", signed_in(OK, no_role=NOT_FOUND), OWN),
@@ -88,6 +90,7 @@ OTHER_FEDERATIONS = {
 # Every page that changes something, posted to by leadership with data that would otherwise
 # be accepted: refused, and nothing written. url name → (URL arguments, data)
 WRITES = {
+    "members:summary_rebuild": ({}, {}),
     "members:grid": (OWN, {"version": "1", "r{dt01}-admitted": "5"}),
     "members:return_submit": (OWN, {}),
     "members:return_approve": (OWN, {}),

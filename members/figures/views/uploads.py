@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs.services import JobBusy
 from unionportal.lib.months import Month
 from unionportal.lib.sheets import Problem
 from unionportal.lib.uploads import UploadForm
@@ -24,7 +26,16 @@ from ..exports import month_figures_workbook, month_workbook
 from ..grid import grid_read, return_read
 from ..locks import locked_message
 from ..sheet import Sheet
-from ..sheet_import import SheetConflict, SheetRefused, sheet_import, sheet_preview, upload_finish, upload_receive
+from ..sheet_import import (
+    SheetConflict,
+    SheetRefused,
+    sheet_import,
+    sheet_preview,
+    upload_finish,
+    upload_keep,
+    upload_receive,
+)
+from ..sheet_jobs import is_large, rows_reached, rows_read, sheet_import_start, sheet_read_start, upload_job
 from .grid import month_unavailable
 
 
@@ -74,14 +85,12 @@ def upload(request, code: str, month: Month):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        upload, _sheet, _preview = upload_receive(
-            data=file.read(),
-            file_name=file.name,
-            federation=org,
-            month=month,
-            user=request.user,
-            source=AuditEntry.Source.UPLOAD,
-        )
+        data = file.read()
+        received = {"data": data, "file_name": file.name, "federation": org, "month": month, "user": request.user}
+        if is_large(rows_reached(data)):  # read as a job, with a progress bar (members.figures.sheet_jobs)
+            upload = upload_keep(**received, source=AuditEntry.Source.UPLOAD)
+            return redirect("jobs:detail", pk=sheet_read_start(upload=upload, user=request.user).pk)
+        upload, _sheet, _preview = upload_receive(**received, source=AuditEntry.Source.UPLOAD)
         return redirect("members:upload_detail", code=org.code, pk=upload.pk)
     monthly_return = return_read(federation=org, month=month)
     return render(
@@ -95,6 +104,10 @@ def upload(request, code: str, month: Month):
             "locked_message": locked_message(monthly_return) if monthly_return.is_locked else "",
         },
     )
+
+
+def upload_url(upload: Upload) -> str:
+    return reverse("members:upload_detail", kwargs={"code": upload.federation.code, "pk": upload.pk})
 
 
 def _upload_for(request, code: str, pk: int, *, write: bool = False) -> Upload:
@@ -117,6 +130,8 @@ def upload_detail(request, code: str, pk: int):
             context["stale"] = True
     else:
         context["problems"] = [Problem(**problem) for problem in upload.problems]
+    if upload.outcome in (Upload.Outcome.READING, Upload.Outcome.PREVIEW):
+        context["job"] = upload_job(upload)  # a large sheet's: being read, or being imported
     return render(request, "members/upload_detail.html", context)
 
 
@@ -128,6 +143,14 @@ def upload_confirm(request, code: str, pk: int):
         messages.error(request, _("Tệp này đã được xử lý (%(outcome)s).") % {"outcome": upload.get_outcome_display()})
         return redirect("members:upload_detail", code=code, pk=pk)
     month = Month.of(upload.month)
+    # A large sheet (or one that was read as a job) is imported as a job (members.figures.sheet_jobs).
+    if is_large(rows_read(upload)) or upload_job(upload) is not None:
+        try:
+            job = sheet_import_start(upload=upload, user=request.user)
+        except JobBusy as busy:
+            messages.info(request, _("Số liệu tháng này đang được nhập từ một tệp; hãy chờ việc đó xong."))
+            return redirect("jobs:detail", pk=busy.job.pk) if busy.job else redirect(upload_url(upload))
+        return redirect("jobs:detail", pk=job.pk)
     try:
         preview = sheet_import(
             sheet=Sheet.from_json(upload.parsed),
