@@ -23,7 +23,9 @@ from members.register.lookups import lookup_record
 from members.register.people import ID_NUMBER, card_key, fold
 from members.register.services import ListEntry, MemberData, current_federation, members_import, record_problems
 from members.services.common import Source, federation_of
+from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
+from unionportal.lib.progress import SILENT, Reporter
 from unionportal.lib.sheets import ImportRefused, Problem
 
 
@@ -220,16 +222,19 @@ def list_import(
     file_name: str = "",
     upload: MemberListUpload | None = None,
     confirm_month: bool = False,
+    progress: Reporter = SILENT,
 ) -> ListPreview:
     """Write the list, or nothing (ListRefused). `plan` is the fingerprint of the preview the user
     confirmed: if the register changed since so that the import would write something else, it
     is refused (ListConflict) for them to look again. None: no preview to hold it to. Lines that
-    count in an approved month are written only with confirm_month (else ListNeedsConfirmation)."""
+    count in an approved month are written only with confirm_month (else ListNeedsConfirmation).
+    `progress`: a job's page (members.register.list_jobs), told the two steps."""
     if user is not None and not may_import(user, cdcs):
         raise PermissionDenied(_("Bạn không có quyền ghi sổ đoàn viên của %(cdcs)s.") % {"cdcs": cdcs})
     try:
         with transaction.atomic():
             cdcs = GrassrootsUnion.objects.select_for_update().get(pk=cdcs.pk)
+            progress.step(_("Kiểm tra lại %(count)s dòng với sổ đoàn viên") % {"count": count(len(members.rows))})
             preview = list_preview(members, cdcs=cdcs, month=month, user=user, lock=True)
             if preview.problems:
                 raise ListRefused(preview.problems)
@@ -248,6 +253,8 @@ def list_import(
             ]
             if not entries:
                 return preview
+            words = {"count": count(len(entries)), "cdcs": cdcs}
+            progress.step(_("Ghi %(count)s người vào sổ đoàn viên của %(cdcs)s") % words)
             members_import(cdcs=cdcs, month=month, entries=entries, user=user, source=source)
             audit_log(
                 user,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jobs.services import JobBusy
 from members.access import cdcs_now_under, require_people
 from members.audit import audit_log
 from members.models import AuditEntry, GrassrootsUnion, MemberListUpload
@@ -31,6 +32,7 @@ from members.register.list_import import (
     may_import,
     month_problem,
 )
+from members.register.list_jobs import is_large, list_import_start, list_job
 from members.register.lists import MemberList, member_list_workbook, members_for_export
 from members.register.services import current_federation
 from unionportal.lib.forms import MonthField
@@ -146,12 +148,15 @@ def member_list_preview(request, code: str, pk: int):
     if upload.outcome == MemberListUpload.Outcome.PREVIEW:
         members = MemberList.from_json(upload.parsed)
         preview = list_preview(members, cdcs=upload.cdcs, month=month, user=request.user)
+        running = list_job(upload)
         context.update(
             preview=preview,
             problems=preview.problems,
             plan=preview.plan,
             stale=preview.plan != upload.parsed.get("plan"),
-            can_confirm=preview.can_import and may_import(request.user, upload.cdcs),
+            running=running,
+            large=is_large(upload),
+            can_confirm=preview.can_import and may_import(request.user, upload.cdcs) and running is None,
             entering=[line for line in preview.lines if line.event][:MAX_SHOWN],
             updated=preview.updated[:MAX_SHOWN],
         )
@@ -168,17 +173,21 @@ def member_list_confirm(request, code: str, pk: int):
     if upload.outcome != MemberListUpload.Outcome.PREVIEW:
         messages.error(request, _("Tệp này đã được xử lý (%(outcome)s).") % {"outcome": upload.get_outcome_display()})
         return redirect("members:member_list_preview", code=code, pk=pk)
+    plan = request.POST.get("plan") or upload.parsed.get("plan")
+    confirm_month = request.POST.get("confirm_month") == "on"
+    if is_large(upload):  # a job, with a progress bar (members.register.list_jobs)
+        return _confirm_as_job(request, upload, plan=plan, confirm_month=confirm_month)
     try:
         preview = list_import(
             members=MemberList.from_json(upload.parsed),
             cdcs=upload.cdcs,
             month=Month.of(upload.month),
             user=request.user,
-            plan=request.POST.get("plan") or upload.parsed.get("plan"),
+            plan=plan,
             source=AuditEntry.Source.UPLOAD,
             file_name=upload.file_name,
             upload=upload,
-            confirm_month=request.POST.get("confirm_month") == "on",
+            confirm_month=confirm_month,
         )
     except ListNeedsConfirmation as unconfirmed:
         messages.error(request, unconfirmed.problems[0].message)
@@ -202,11 +211,29 @@ def member_list_confirm(request, code: str, pk: int):
     return redirect("members:cdcs_detail", code=code)
 
 
+def _confirm_as_job(request, upload: MemberListUpload, *, plan: str, confirm_month: bool):
+    try:
+        job = list_import_start(upload=upload, user=request.user, plan=plan, confirm_month=confirm_month)
+    except JobBusy as busy:
+        messages.info(
+            request,
+            _("Một danh sách đang được nhập vào sổ đoàn viên của %(cdcs)s; chưa làm thêm gì, hãy chờ việc đó xong.")
+            % {"cdcs": upload.cdcs},
+        )
+        if busy.job is None:
+            return redirect("members:member_list_preview", code=upload.cdcs.code, pk=upload.pk)
+        return redirect("jobs:detail", pk=busy.job.pk)
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @personal_data
 @login_required
 @require_POST
 def member_list_discard(request, code: str, pk: int):
     upload = _upload_for(request, code, pk, write=True)
+    if list_job(upload) is not None:
+        messages.error(request, _("Tệp này đang được nhập vào sổ: không hủy được nữa."))
+        return redirect("members:member_list_preview", code=code, pk=pk)
     if upload.outcome == MemberListUpload.Outcome.PREVIEW:
         list_finish(upload, user=request.user)
         messages.info(request, _("Đã hủy tệp %(file)s; không ghi gì.") % {"file": upload.file_name})
