@@ -10,6 +10,7 @@ class OrganisingConfig(AppConfig):
     def ready(self):
         from members.audit import register_labels
 
+        from . import jobs  # noqa: F401  registers the enterprise list's import as a job
         from .audit_labels import LABELS
 
         register_labels(LABELS)

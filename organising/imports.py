@@ -32,6 +32,8 @@ from members.access import can_write, cdcs_now_under, cdcs_visible_to, is_provin
 from members.audit import audit_log
 from members.models import STOCK_MAX, GrassrootsUnion, Organisation, Sector
 from members.services.common import Source
+from unionportal.lib.formatting import count
+from unionportal.lib.progress import SILENT, Reporter
 from unionportal.lib.sheets import (
     ImportRefused,
     Problem,
@@ -403,11 +405,21 @@ class ListConflict(ListRefused):
 
 
 def list_import(
-    *, read: EnterpriseList, user, plan: str | None, source: str = Source.UPLOAD, file_name: str = "", upload=None
+    *,
+    read: EnterpriseList,
+    user,
+    plan: str | None,
+    source: str = Source.UPLOAD,
+    file_name: str = "",
+    upload=None,
+    progress: Reporter = SILENT,
 ) -> ListPreview:
-    """Write the list, or nothing (ListRefused, ListConflict when the plan changed since the preview)."""
+    """Write the list, or nothing (ListRefused, ListConflict when the plan changed since the
+    preview). `progress`: a job's page (organising.jobs), told the two steps."""
     try:
         with transaction.atomic():
+            checked = {"count": count(len(read.rows))}
+            progress.step(_("Kiểm tra lại %(count)s dòng với danh sách doanh nghiệp") % checked)
             preview = list_preview(read, user=user, lock=True)
             if preview.problems:
                 raise ListRefused(preview.problems)
@@ -425,6 +437,8 @@ def list_import(
                     changes.updated[line.enterprise.pk] = line.values
                 if line.link is not None:
                     changes.linked[line.tax_code] = line.link
+            words = {"created": count(len(changes.created)), "updated": count(len(changes.updated))}
+            progress.step(_("Ghi %(created)s doanh nghiệp mới, cập nhật %(updated)s doanh nghiệp") % words)
             enterprises_import(changes=changes, on=timezone.localdate(), user=user, source=source)
             audit_log(
                 user, "enterprise_list.import", upload, source=source, file=file_name,

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs.services import JobBusy
 from members.access import can_write_any, is_federation_staff, is_provincial, require_role
 from unionportal.lib.uploads import UploadForm
 from unionportal.lib.xlsx import download_name, xlsx_response
 
 from ..exports import register_workbook
 from ..imports import EnterpriseList, ListConflict, ListRefused, list_finish, list_import, list_preview, list_receive
+from ..jobs import is_large, list_import_start, list_job
 from ..models import EnterpriseListUpload
 from ..selectors import enterprises_visible_to, register_rows
 
@@ -78,12 +80,15 @@ def list_preview_view(request, pk: int):
     context = {"upload": upload, "max_shown": MAX_SHOWN}
     if upload.outcome == EnterpriseListUpload.Outcome.PREVIEW:
         preview = list_preview(EnterpriseList.from_json(upload.parsed), user=request.user)
+        running = list_job(upload)
         context.update(
             preview=preview,
             problems=preview.problems,
             plan=preview.plan,
             stale=preview.plan != upload.parsed.get("plan"),
-            can_confirm=preview.can_import,
+            running=running,
+            large=is_large(upload),
+            can_confirm=preview.can_import and running is None,
             created=preview.created[:MAX_SHOWN],
             updated=preview.updated[:MAX_SHOWN],
         )
@@ -99,11 +104,19 @@ def list_confirm(request, pk: int):
     if upload.outcome != EnterpriseListUpload.Outcome.PREVIEW:
         messages.error(request, _("Tệp này đã được xử lý (%(outcome)s).") % {"outcome": upload.get_outcome_display()})
         return redirect("organising:list_preview", pk=pk)
+    plan = request.POST.get("plan") or upload.parsed.get("plan")
+    if is_large(upload):  # a job, with a progress bar (organising.jobs)
+        try:
+            job = list_import_start(upload=upload, user=request.user, plan=plan)
+        except JobBusy as busy:
+            messages.info(request, _("Danh sách này đang được nhập; chưa làm thêm gì, hãy chờ việc đó xong."))
+            return redirect("jobs:detail", pk=busy.job.pk) if busy.job else redirect("organising:list_preview", pk=pk)
+        return redirect("jobs:detail", pk=job.pk)
     try:
         preview = list_import(
             read=EnterpriseList.from_json(upload.parsed),
             user=request.user,
-            plan=request.POST.get("plan") or upload.parsed.get("plan"),
+            plan=plan,
             file_name=upload.file_name,
             upload=upload,
         )
@@ -129,6 +142,9 @@ def list_confirm(request, pk: int):
 @require_POST
 def list_discard(request, pk: int):
     upload = _upload_for(request, pk)
+    if list_job(upload) is not None:
+        messages.error(request, _("Tệp này đang được nhập: không hủy được nữa."))
+        return redirect("organising:list_preview", pk=pk)
     if upload.outcome == EnterpriseListUpload.Outcome.PREVIEW:
         list_finish(upload, user=request.user)
         messages.info(request, _("Đã hủy tệp %(file)s; không ghi gì.") % {"file": upload.file_name})
