@@ -38,6 +38,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(scope="session")
+def _exports_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True)
+def _exports_aside(settings, _exports_folder):
+    """Files exported by jobs (the whole register) go to this test process's own folder, never to
+    the machine's shared default, where another checkout's tests number their jobs the same."""
+    settings.EXPORT_DIR = _exports_folder
+
+
 @pytest.fixture
 def province(db):
     return province_create()

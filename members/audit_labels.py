@@ -36,6 +36,8 @@ LABELS = {
     "member.id_duplicate": gettext_lazy("Bỏ số CCCD trùng với hồ sơ khác"),
     "member_list.import": gettext_lazy("Nhập danh sách đoàn viên từ tệp Excel"),
     "member_list.export": gettext_lazy("Xuất danh sách đoàn viên"),
+    "member_register.export": gettext_lazy("Xuất toàn bộ sổ đoàn viên của tỉnh"),
+    "member_register.download": gettext_lazy("Tải tệp toàn bộ sổ đoàn viên của tỉnh"),
     "term.open": gettext_lazy("Ghi đại hội, mở nhiệm kỳ CĐCS"),
     "term.update": gettext_lazy("Sửa thông tin nhiệm kỳ CĐCS"),
     "officer.add": gettext_lazy("Ghi cán bộ CĐCS nhận chức vụ"),

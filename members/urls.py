@@ -6,6 +6,7 @@ from .figures.views import board, grid, history, reconcile, summary, uploads
 from .officers import excel_views as officer_lists
 from .officers import list_views as officer_pages
 from .officers import views as officers
+from .register import export_views as register_export
 from .register import list_views
 from .register import views as people
 from .views import cdcs, organisations
@@ -55,6 +56,8 @@ urlpatterns = [
     path("people/transfers/<int:pk>/accept/", people.transfer_accept, name="transfer_accept"),
     path("people/transfers/<int:pk>/reject/", people.transfer_reject, name="transfer_reject"),
     path("people/transfers/<int:pk>/cancel/", people.transfer_cancel, name="transfer_cancel"),
+    path("people/export/", register_export.register_export, name="register_export"),
+    path("people/export/<int:pk>/file/", register_export.register_export_file, name="register_export_file"),
     path("people/<int:pk>/", people.person, name="person"),
     path("people/<int:pk>/id/", people.person_id, name="person_id"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),

@@ -1,6 +1,7 @@
 """UnionPortal settings. Everything that differs between machines comes from the environment
 (see .env.example); SQLite is the embedded default, PostgreSQL comes through DATABASE_URL."""
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -340,3 +341,12 @@ JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 3)
 # (members.figures.sheet_jobs): smaller ones stay in the request, as before.
 JOBS_INLINE_ROWS = envint("JOBS_INLINE_ROWS", 2_000)
 # --- end of jobs
+
+# --- The register's province-wide export (issue 22, members/register/register_export.py): a job
+# writes it into EXPORT_DIR (the directory 0700, each file 0600 under a name nobody can guess);
+# only the one who asked downloads it, from the job's page, for EXPORT_KEEP_HOURS; then it is
+# deleted (on the next export, a download that comes too late, and `manage.py exports_purge`
+# hourly from cron). The worker and the app servers must see the same directory: one machine, or
+# a mount they share.
+EXPORT_DIR = Path(envstr("EXPORT_DIR") or Path(tempfile.gettempdir()) / "unionportal-exports")
+EXPORT_KEEP_HOURS = envint("EXPORT_KEEP_HOURS", 24)

@@ -46,6 +46,7 @@ from .forms import (
 from .lookups import id_search_record
 from .moves import member_transfer_accept, member_transfer_cancel, member_transfer_reject, member_transfer_request
 from .people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
+from .register_export import export_offer
 from .services import current_federation, member_admit, member_leave, member_update
 
 PAGE_SIZE = 50
@@ -130,6 +131,7 @@ def people(request):
             "page": page,
             "cdcs_options": [(code, name) for _pk, code, name in own],
             "can_add": is_provincial(user) or bool(own),
+            **export_offer(user),
         },
     )
 

@@ -5,6 +5,7 @@ import pytest
 
 from unionportal.testing.matrix import (
     FORBIDDEN,
+    NOT_FOUND,
     OK,
     OWN_CDCS,
     REDIRECT,
@@ -14,6 +15,7 @@ from unionportal.testing.matrix import (
     check_provincial_writes,
     check_role,
     people,
+    signed_in,
 )
 
 # The module builds its world once: its tests stay on one of make test's workers.
@@ -27,6 +29,8 @@ TRANSFER_TO_OWN = {"pk": lambda world: world["transfer"].pk}
 OTHER_TRANSFER = {"pk": lambda world: world["other_transfer"].pk}  # PB01 → PB02
 OWN_LIST = {"code": "DT01", "pk": lambda world: world["member_lists"]["DT01"].pk}
 OTHER_LIST = {"code": "PB01", "pk": lambda world: world["member_lists"]["PB01"].pk}
+OWN_JOB = {"pk": lambda world: world["jobs"]["DT"].pk}  # a month sheet's import, of DT's staff
+OTHER_JOB = {"pk": lambda world: world["jobs"]["PB"].pk}
 
 
 # url name → (method, expected status per role, URL arguments)
@@ -50,6 +54,10 @@ MATRIX = {
     "members:member_list_preview": ("get", people(OK), OWN_LIST),
     "members:member_list_confirm": ("post", people(REDIRECT), OWN_LIST),
     "members:member_list_discard": ("post", people(REDIRECT), OWN_LIST),
+    # the whole register in one file (a job): provincial staff only, the file to its owner only
+    "members:register_export": ("post", {**people(REDIRECT), "federation": FORBIDDEN}, {}),
+    # (a month sheet's job, not an export: nobody's file)
+    "members:register_export_file": ("get", {**signed_in(NOT_FOUND), "federation": FORBIDDEN}, OWN_JOB),
 }  # fmt: skip
 
 # Pages of another federation, opened by the federation user: 404, so that codes cannot be probed.
@@ -63,6 +71,7 @@ OTHER_FEDERATIONS = {
     "members:member_list_preview#own-code": ("get", {**OTHER_LIST, "code": "DT01"}),
     "members:member_list_confirm": ("post", OTHER_LIST),
     "members:member_list_discard": ("post", OTHER_LIST),
+    "members:register_export_file": ("get", OTHER_JOB),
     # another federation's members, even by their record number
     "members:person": ("get", OTHER_MEMBER),
     "members:person_id": ("post", OTHER_MEMBER),
@@ -93,6 +102,7 @@ WRITES = {
     "members:transfer_cancel": (TRANSFER_TO_OWN, {}),
     # member lists
     "members:member_list_confirm": (OWN_LIST, {}),
+    "members:register_export": ({}, {}),
 }  # fmt: skip
 
 

@@ -37,6 +37,10 @@ ALLOWED = {
     ("unionportal/backup.py", ".open"): "the backup file the operator names on the command line",
     ("unionportal/lib/sheets.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
     ("unionportal/lib/xlsx.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
+    ("members/register/register_export.py", ".open"): "the register's export written 0600 in EXPORT_DIR under a "
+    "name made from the job's number and an HMAC of SECRET_KEY (export_path), never from a request",
+    ("members/register/export_views.py", ".open"): "the same file read back for its owner: its path is export_path of "
+    "a job the request may see, the number an int of the URL, the rest the HMAC",
     ("members/figures/views/grid_rows.py", "mark_safe"): "the entry grid's rows, every value passed through escape()",
     ("members/figures/views/reconcile.py", "mark_safe"): "the reconciliation table, each value passed through escape()",
 }
