@@ -7,7 +7,7 @@ import io
 import os
 import re
 import stat
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -68,11 +68,15 @@ def test_provincial_staff_export_the_whole_register_and_download_it_once_written
     assert sorted(sheets) == sorted([federation.code, other_federation.code, "Thông tin"])  # the unions in order
     assert list(sheets)[-1] == "Thông tin"
     header, *dt = sheets[federation.code]
-    assert header[:5] == ("Mã công đoàn cấp trên", "Công đoàn cấp trên", "Mã CĐCS", "Tên CĐCS", "Họ và tên")
-    assert [row[4] for row in dt] == ['\'=HYPERLINK("x")', "Nguyễn Văn An"]  # inert, then by name
+    assert header == ("Mã CĐCS", "Tên CĐCS", "Họ và tên", "Ngày sinh", "Giới tính (Nam/Nữ)", "Dân tộc", "Số CCCD",
+                      "Số thẻ đoàn viên", "Ngày vào công đoàn", "Nghề nghiệp, chức vụ")  # fmt: skip
+    assert [row[2] for row in dt] == ['\'=HYPERLINK("x")', "Nguyễn Văn An"]  # inert, then by name
     an = dt[1]
-    assert an[:3] == (federation.code, federation.name, "DT01") and AN_ID in an and an[5].date() == date(1990, 5, 1)
-    assert sheets[other_federation.code][1][4] == "Trần Thị Bình" and BINH_ID in sheets[other_federation.code][1]
+    assert an[:6] == ("DT01", an[1], "Nguyễn Văn An", datetime(1990, 5, 1), "Nam", None) and an[6] == AN_ID
+    assert an[8] == datetime(2021, 3, 5) and dt[0][3] == datetime(1991, 1, 1)  # each row its own dates
+    assert sheets[other_federation.code][1][2:7] == ("Trần Thị Bình", datetime(1992, 2, 2), "Nữ", None, BINH_ID)
+    info = sheets["Thông tin"]
+    assert (f"{federation.code} – {federation.name}", 2) in info and ("Số đoàn viên đang sinh hoạt", 3) in info
     exported = AuditEntry.objects.get(action="member_register.export")
     assert (exported.user, exported.data["exported"], exported.data["job"]) == (provincial_staff, 3, job.pk)
     assert AuditEntry.objects.filter(action="member_register.download", user=provincial_staff).count() == 1
