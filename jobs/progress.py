@@ -64,6 +64,10 @@ class Progress:
         self.done = max(0, int(done))
         self._write()
 
+    def flush(self) -> None:
+        """Write what is counted now, whatever the time since the last write."""
+        self._write(force=True)
+
     def as_json(self) -> dict:
         total = self.total
         return {"done": min(self.done, total) if total else self.done, "total": total, "step": self.words}

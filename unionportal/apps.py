@@ -7,6 +7,7 @@ class UnionportalConfig(AppConfig):
     def ready(self):
         from members.audit import register_labels
 
+        from . import backup_jobs  # noqa: F401  registers the backup's job
         from .audit_labels import LABELS
         from .lib import lookups
 

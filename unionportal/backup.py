@@ -29,22 +29,33 @@ class BackupError(Exception):
     """What went wrong, in Vietnamese, for the person at the command line."""
 
 
-def database_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
+def database_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS, on_progress=None) -> int:
     """Write a backup of the database `using` to `path` (replaced whole only once the copy is
-    complete) and return its size in bytes."""
+    complete; readable by its owner only, 0600: it holds every member's personal data) and return
+    its size in bytes. On SQLite, `on_progress(pages copied, pages)` hears how far the copy is
+    (pg_dump says nothing of its progress)."""
     connection = connections[using]
     path = Path(path)
     if not path.parent.is_dir():
         raise BackupError(f"Không có thư mục {path.parent} để ghi bản sao lưu.")
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
+        partial.unlink(missing_ok=True)
+        partial.touch(mode=0o600)  # pg_dump and sqlite3 write into it and keep its mode
+        os.chmod(partial, 0o600)  # whatever the umask
         if connection.vendor == "postgresql":
             _run(["pg_dump", "--format=custom", f"--file={partial}", *_pg_connection(connection)], connection)
         elif connection.vendor == "sqlite":
+            if connection.in_atomic_block:  # sqlite3 would wait for ever on its own open write
+                raise BackupError("Không sao lưu SQLite được từ bên trong một giao dịch đang mở.")
             connection.ensure_connection()
             target = sqlite3.connect(partial)
             try:
-                connection.connection.backup(target)
+                if on_progress is None:
+                    connection.connection.backup(target)
+                else:
+                    step = lambda _status, remaining, total: on_progress(total - remaining, total)  # noqa: E731
+                    connection.connection.backup(target, pages=256, progress=step)
             finally:
                 target.close()
         else:

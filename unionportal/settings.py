@@ -340,6 +340,10 @@ JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 3)
 # A month sheet reaching beyond this many rows is read, and its confirmation imported, as a job
 # (members.figures.sheet_jobs): smaller ones stay in the request, as before.
 JOBS_INLINE_ROWS = envint("JOBS_INLINE_ROWS", 2_000)
+# Where the administrators' backup page writes its files (unionportal.backup_jobs): a directory the
+# worker writes and the app servers read (one machine, or a shared mount), outside the project.
+# Empty: the page says so and makes none (`manage.py backup FILE` works regardless).
+BACKUP_DIR = envstr("BACKUP_DIR")
 # --- end of jobs
 
 # --- The register's province-wide export (issue 22, members/register/register_export.py): a job

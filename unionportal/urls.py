@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk import views as desk
 
-from . import health
+from . import backup_views, health
 
 admin.site.site_header = _("UnionPortal – quản trị")
 admin.site.site_title = _("UnionPortal")
@@ -27,6 +27,8 @@ urlpatterns = [
     path("reorganisation/", include("reorganisation.urls")),
     path("notices/", include("notices.urls")),
     path("jobs/", include("jobs.urls")),
+    path("backups/", backup_views.backups, name="backups"),  # administrators: a backup as a job (issue 22)
+    path("backups/<int:pk>/file/", backup_views.backup_file, name="backup_file"),
     path("admin/", admin.site.urls),
 ]
 

@@ -29,6 +29,7 @@ from training.tests import test_permissions as training_slice
 from unionportal.testing.matrix import (
     FORBIDDEN,
     NOT_ALLOWED,
+    NOT_FOUND,
     OK,
     REDIRECT,
     REFUSED_OR_SHOWN,
@@ -50,6 +51,9 @@ PROJECT = {
     "logout": ("get", everyone(NOT_ALLOWED), {}),
     "set_language": ("get", everyone(REDIRECT), {}),  # only a POST changes the language
     "health": ("get", everyone(OK), {}),  # the load balancer's check, no login
+    # the administrators' backups (issue 22): every other role is told there is no such page
+    "backups": ("get", {**signed_in(NOT_FOUND), "superuser": OK}, {}),
+    "backup_file": ("get", signed_in(NOT_FOUND), {"pk": lambda world: world["jobs"]["DT"].pk}),  # not a backup
 }
 SLICES = (
     ratings_slice, reports_slice, test_permissions_figures, test_permissions_tree, targets_slice,
@@ -76,6 +80,7 @@ PROVINCE_WIDE |= dict.fromkeys(
      "reorganisation:upload_discard"],
     "a reorganisation plan and its uploads: the province's, which federation staff never open (403)",
 )  # fmt: skip
+PROVINCE_WIDE["backup_file"] = "the portal's backups: administrators only, 404 to everyone else"
 GUESSED = {"pk": 987_654, "code": "ZZ99", "cdcs": "ZZ99"}  # nobody's
 
 
