@@ -101,7 +101,7 @@ def _job_case(client, federation, data: bytes, rows: int) -> float:
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "unionportal", "worker", "-Q", QUEUE, "--concurrency", "1",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         response, upload_seconds = timed(

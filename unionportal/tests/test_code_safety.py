@@ -35,6 +35,8 @@ ALLOWED = {
     "request), with an argument list (no shell) built from settings and the command's path argument",
     ("unionportal/backup.py", "source.execute"): "constant SQL on the SQLite copy being checked",
     ("unionportal/backup.py", ".open"): "the backup file the operator names on the command line",
+    ("unionportal/backup_views.py", ".open"): "a backup file of BACKUP_DIR named by the job that wrote it, its name "
+    "matched against backup_jobs.FILE_NAME (no separator, no dot-dot), and served to superusers only",
     ("unionportal/lib/sheets.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
     ("unionportal/lib/xlsx.py", ".open"): "a member of the uploaded .xlsx archive, read from memory, never the disk",
     ("members/register/register_export.py", ".open"): "the register's export written 0600 in EXPORT_DIR under a "
