@@ -7,6 +7,7 @@ everywhere else, in a fixed number of queries) inside one transaction that is ro
 when any row is refused."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
@@ -140,14 +141,7 @@ class Grid:
 
     @property
     def totals(self) -> dict[str, int]:
-        columns = ("previous_end", *INPUT_COLUMNS)
-        totals = dict.fromkeys(columns, 0)
-        for row in self.rows:
-            totals["previous_end"] += row.previous_end or 0
-            for column in FLOW_COLUMNS + ("workers",):
-                totals[column] += row.values.get(column) or 0
-            totals["members_end"] += row.computed_end() or 0
-        return totals
+        return totals_of(self.rows)
 
     @property
     def missing(self) -> int:
@@ -165,6 +159,17 @@ class Grid:
     def open_warnings(self) -> int:
         """CĐCS whose warnings nobody ticked as checked."""
         return sum(1 for row in self.rows if row.warnings and not row.ticked)
+
+
+def totals_of(rows: Iterable[GridRow]) -> dict[str, int]:
+    """The sums of the rows' columns as they stand (typed or saved), and of their ends."""
+    totals = dict.fromkeys(("previous_end", *INPUT_COLUMNS), 0)
+    for row in rows:
+        totals["previous_end"] += row.previous_end or 0
+        for column in FLOW_COLUMNS + ("workers",):
+            totals[column] += row.values.get(column) or 0
+        totals["members_end"] += row.computed_end() or 0
+    return totals
 
 
 def _lost_expression():
@@ -185,12 +190,19 @@ def federation_unions(*, federation: Organisation, month: Month):
     return GrassrootsUnion.objects.active_in(month).with_federation_at(month).filter(federation_at_id=federation.pk)
 
 
-def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) -> Grid:
+def grid_read(
+    *, federation: Organisation, month: Month, warnings: bool = True, cdcs_ids: Iterable[int] | None = None
+) -> Grid:
     """The federation-month as it stands: one row per CĐCS under the federation that month, with
     the register's month on the rows of CĐCS that keep their member register (grid_prefill).
-    Without `warnings` (an import, which does not show them), the last year's history is not read."""
+    Without `warnings` (an import, which does not show them), the last year's history is not read.
+    With `cdcs_ids` (a save, which needs only the rows it was sent), only those of them that
+    are the federation-month's."""
     monthly_return = return_read(federation=federation, month=month)
-    unions = list(_with_previous(federation_unions(federation=federation, month=month), month).order_by("code"))
+    unions = federation_unions(federation=federation, month=month)
+    if cdcs_ids is not None:
+        unions = unions.filter(pk__in=list(cdcs_ids))
+    unions = list(_with_previous(unions, month).order_by("code"))
     ids = [cdcs.pk for cdcs in unions]
     figures = {row.cdcs_id: row for row in MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=ids)}
     history = _history(ids, month) if warnings else {}
@@ -328,6 +340,15 @@ def decode_base(text: str | None) -> tuple[dict[str, int | None], bool] | None:
         return None
     values = {column: int(part) if part else None for column, part in zip(BASE_COLUMNS, parts, strict=False)}
     return values, parts[-1] == "1"
+
+
+_POSTED_ROW = re.compile(r"^r(\d{1,18})-")
+
+
+def posted_cdcs(data) -> set[int]:
+    """The CĐCS whose row a grid's post carries (its inputs are named r<id>-<column>): the page's
+    script posts only the rows it changed, a page without it every row it shows."""
+    return {int(match[1]) for name in data if (match := _POSTED_ROW.match(name))}
 
 
 def apply_post(grid: Grid, data) -> None:

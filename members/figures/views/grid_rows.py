@@ -32,7 +32,8 @@ SECTOR_SHORT = {
 }
 
 
-def render_rows(grid: Grid, *, writable: bool) -> SafeString:
+def render_rows(grid: Grid, rows: list[GridRow], *, writable: bool) -> SafeString:
+    """The rows of the grid the page shows (all of them, or a page of them: grid_paging)."""
     detail = reverse("members:cdcs_detail", kwargs={"code": _PLACEHOLDER})
     history = reverse("members:figure_history", kwargs={"code": _PLACEHOLDER, "month": grid.month})
     texts = {
@@ -56,7 +57,7 @@ def render_rows(grid: Grid, *, writable: bool) -> SafeString:
     }
     reconcile = reverse("members:reconcile", kwargs={"code": grid.federation.code, "month": grid.month})
     links = {"detail": detail, "history": history, "reconcile": reconcile}
-    return mark_safe("".join(_row(row, writable, links, texts) for row in grid.rows))
+    return mark_safe("".join(_row(row, writable, links, texts) for row in rows))
 
 
 def _input(row: GridRow, column: str, value, texts: dict, extra: str = "", attrs: str = "", hint: str = "") -> str:
@@ -96,10 +97,14 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     code = quote(cdcs.code, safe="")
     css = "table-danger" if row.errors else ("table-warning" if row.conflicts else "")
     start = row.start
+    marks = " data-prefilled" if row.prefilled else ""
+    if row.posted or row.prefilled or row.figure is None:
+        # Shows what is not saved (typed before a refused save, filled from the register, or
+        # nothing yet, which a save makes a row of): the page's script posts it even untouched.
+        marks += " data-post"
     return "".join(
         [
-            f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"'
-            f"{' data-prefilled' if row.prefilled else ''}>",
+            f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"{marks}>',
             _name_cell(row, code, links, texts),
             *_count_cells(row, writable, texts),
             _notes_cell(row, code, writable, links, texts),
