@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..services.common import Source, short_day
 from .locks import ensure_months_open, returns_touch
-from .summary import summary_batch
+from .summary import summary_batch, summary_rows_change
 
 # What the audit trail compares before and after a monthly figure is written (the flows first).
 AUDITED_FIGURES = (*FLOW_FIELDS, "members_start", "members_end", "workers")
@@ -175,12 +175,16 @@ def figures_record_many(
         if delta
         for federation_id, first_day, _s, _e in later.get(cdcs_id, [])
     )
-    if not dry_run:
+    if dry_run:
+        return _write_rows(entries, unions, federations, existing, later, results, flows, month=month, user=user,
+                           source=source, write=False)  # fmt: skip
+    # Only these CĐCS's rows change, in the federations of their rows before and after.
+    touched = {*federations, *(row.federation_id for row in existing.values())}
+    touched |= {federation_id for rows in later.values() for federation_id, *_rest in rows}
+    with summary_rows_change(cdcs_ids=list(results), federation_ids=touched):
         _carry_forward_many({cdcs_id: delta for cdcs_id, (_s, _e, delta) in results.items()}, later, month, user)
-    return _write_rows(
-        entries, unions, federations, existing, later, results, flows, month=month, user=user, source=source,
-        write=not dry_run,
-    )  # fmt: skip
+        return _write_rows(entries, unions, federations, existing, later, results, flows, month=month, user=user,
+                           source=source)  # fmt: skip
 
 
 def _count_problems(entries: list[FigureEntry], flows: dict[int, dict[str, int]]) -> dict[int, ValidationError]:
