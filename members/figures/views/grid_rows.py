@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 
+from ...models import Sector
 from ..grid import Grid, GridRow, encode_base
 from ..reconcile import figures_of, register_differences
 
@@ -54,6 +55,10 @@ def render_rows(grid: Grid, rows: list[GridRow], *, writable: bool) -> SafeStrin
         "prefilled_title": escape(_("Điền sẵn theo sổ đoàn viên, chưa lưu: kiểm tra rồi bấm Lưu số liệu.")),
         "off_register": escape(_("lệch sổ")),
         "off_register_title": escape(_("Số liệu đã lưu khác số đếm từ sổ đoàn viên: xem trang đối chiếu.")),
+    }
+    # Each sector's names once, not once a row: a lazy translation is looked up each time it is read.
+    texts["sectors"] = {
+        value: (escape(label), escape(SECTOR_SHORT.get(value, value))) for value, label in Sector.choices
     }
     reconcile = reverse("members:reconcile", kwargs={"code": grid.federation.code, "month": grid.month})
     links = {"detail": detail, "history": history, "reconcile": reconcile}
@@ -116,11 +121,12 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
 def _name_cell(row: GridRow, code: str, links: dict, texts: dict) -> str:
     """The CĐCS: its name (a link to it), code and sector, and when it was dissolved."""
     cdcs = row.cdcs
+    name = escape(cdcs.name)
+    sector, short = texts["sectors"].get(cdcs.sector) or (escape(cdcs.sector),) * 2
     parts = [
         '<th scope="row" class="sticky-col fw-normal">',
-        f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" '
-        f'title="{escape(cdcs.name)} · {escape(cdcs.get_sector_display())}">{escape(cdcs.name)}</a>',
-        f"<small>{escape(cdcs.code)} · {escape(SECTOR_SHORT.get(cdcs.sector, cdcs.sector))}",
+        f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" title="{name} · {sector}">{name}</a>',
+        f"<small>{escape(cdcs.code)} · {short}",
     ]
     if cdcs.dissolved_on:
         day = formats.date_format(cdcs.dissolved_on, "SHORT_DATE_FORMAT")
