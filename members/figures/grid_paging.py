@@ -84,7 +84,7 @@ def query_string(query: dict[str, str], **changes) -> str:
 def grid_page(grid: Grid, query: dict[str, str], *, keep: frozenset[int] = frozenset()) -> GridPage:
     """The page of the grid `query` asks for (page_query). A grid of at most GRID_PAGE_SIZE CĐCS,
     without a search or filter, is one page, shown as it always was. Rows in `keep` (those a
-    refused save was sent, which carry what was typed) stay found whatever the filter says."""
+    refused save was sent, which carry what was typed) are shown too, whatever page or filter."""
     size = settings.GRID_PAGE_SIZE
     searching = bool(query.get("q") or query.get("show"))
     if len(grid.rows) <= size and not searching:
@@ -94,7 +94,7 @@ def grid_page(grid: Grid, query: dict[str, str], *, keep: frozenset[int] = froze
     number = min(int(query.get("page", 1)), count)
     first = (number - 1) * size
     page = GridPage(
-        rows=found[first : first + size],
+        rows=[row for index, row in enumerate(found) if first <= index < first + size or row.cdcs.pk in keep],
         number=number,
         count=count,
         matched=len(found),
@@ -102,7 +102,7 @@ def grid_page(grid: Grid, query: dict[str, str], *, keep: frozenset[int] = froze
         query={key: value for key, value in query.items() if key != "page"},
         paged=True,
     )
-    page.links = _links(found, page, size)
+    page.links = _links(found, page, size) if found else []
     if number > 1:
         page.previous_url = query_string(page.query, page=number - 1 if number > 2 else None) or "?"
     if number < count:

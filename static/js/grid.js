@@ -196,19 +196,19 @@
   });
 
   // Another page of the grid, with figures typed on this one: save them, then go there (the
-  // server redirects to `next` once the save went through, and shows this page again if not).
+  // server redirects to `goto` once the save went through, and shows this page again if not).
   function leaveFor(query, event) {
     if (!dirty) return;
     event.preventDefault();
     if (!window.confirm(form.dataset.saveFirst)) return;
-    let next = form.querySelector('input[name="next"]');
-    if (!next) {
-      next = document.createElement("input");
-      next.type = "hidden";
-      next.name = "next";
-      form.appendChild(next);
+    let goto = form.querySelector('input[name="goto"]');
+    if (!goto) {
+      goto = document.createElement("input");
+      goto.type = "hidden";
+      goto.name = "goto";
+      form.appendChild(goto);
     }
-    next.value = query;
+    goto.value = query;
     form.requestSubmit(document.getElementById("save"));
   }
   document.querySelectorAll("a[data-grid-page]").forEach(function (link) {

@@ -131,7 +131,7 @@ def grid(request, code: str, month: Month):
 
 def _grid_post(request, org, month: Month, query: dict[str, str], context: dict):
     """Save the rows posted (a page's, or only those its script saw changed), then go back to the
-    page, or to the one asked for (`next`: the pager's links save first). A refused save shows the
+    page, or to the one asked for (`goto`: the pager's links save first). A refused save shows the
     page again around the rows it was sent, as typed, with their errors."""
     if not can_write(request.user, org):
         raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": org.name})
@@ -157,8 +157,8 @@ def _grid_post(request, org, month: Month, query: dict[str, str], context: dict)
             _submit(request, org, month, version=saved.version)
         # After a save the page shows what is saved: the register's prefill is dropped, unless
         # the save was on the way to another page that asked for it.
-        after = page_query(QueryDict(request.POST["next"].lstrip("?"))) if "next" in request.POST else query
-        if "next" not in request.POST:
+        after = page_query(QueryDict(request.POST["goto"].lstrip("?"))) if "goto" in request.POST else query
+        if "goto" not in request.POST:
             after.pop("prefill", None)
         return redirect(reverse("members:grid", kwargs={"code": org.code, "month": month}) + query_string(after))
     if submitting:
