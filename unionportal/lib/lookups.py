@@ -1,4 +1,4 @@
-"""Two changes to `__in` on integer columns and foreign keys, registered by unionportal.apps:
+"""Two changes to `__in` on integer columns and foreign keys to them, registered by unionportal.apps:
 
 - a number no column can hold matches nothing, as Django's own `exact`, `gt`, `lt` … lookups
   already do (IntegerFieldOverflow), instead of failing in the database driver: a form posting a
@@ -47,10 +47,16 @@ class _WholeNumbersAsArray:
         return f"{lhs} = ANY(%s::bigint[])", [*params, "{" + ",".join(map(str, values)) + "}"]
 
 
-class IntegerFieldIn(_WholeNumbersAsArray, In):
+class _WithinRange:
+    """Numbers the column cannot hold dropped from a list, before Django writes it IN (…)."""
+
+    def _column_field(self):
+        return self.lhs.output_field
+
     def process_rhs(self, compiler, connection):
-        if self.rhs_is_direct_value():
-            low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
+        field = self._column_field()
+        if self.rhs_is_direct_value() and isinstance(field, IntegerField):
+            low, high = connection.ops.integer_field_range(field.get_internal_type())
             self.rhs = [
                 value
                 for value in self.rhs
@@ -59,8 +65,13 @@ class IntegerFieldIn(_WholeNumbersAsArray, In):
         return super().process_rhs(compiler, connection)
 
 
-class ForeignKeyIn(_WholeNumbersAsArray, RelatedIn):
+class IntegerFieldIn(_WholeNumbersAsArray, _WithinRange, In):
     pass
+
+
+class ForeignKeyIn(_WholeNumbersAsArray, _WithinRange, RelatedIn):
+    def _column_field(self):
+        return getattr(self.lhs.output_field, "target_field", None)
 
 
 def register() -> None:
