@@ -1,14 +1,20 @@
-"""How fast the entry grid is for a 1,000-CĐCS federation-month, and how many queries it runs.
+"""How fast the entry grid is for a 3,000-CĐCS federation-month, in the browser and on the server.
 
     .venv/bin/python bench/grid_speed.py                       # SQLite (a scratch file, removed after)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_bench .venv/bin/python bench/grid_speed.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/grid_bench .venv/bin/python bench/grid_speed.py
+    BENCH_CDCS=300 …                                           # a federation of one page
 
-Builds its own federation of N CĐCS (default 1,000; BENCH_CDCS=… to change) in a scratch
-database, each with an opening month, then times: opening the grid page, saving it with every
-row new, saving it with every row changed, saving it with ten rows changed, saving it unchanged,
-and a stale save (someone else saved ten other rows since the page was opened) that is merged
-cell by cell. Each save posts the page's own inputs, as a browser does. Prints figures;
-asserts nothing."""
+Builds its own federation of N CĐCS (default 3,000; BENCH_CDCS=… to change) in a scratch
+database (named *bench*: it is emptied), each with an opening month, then times: opening the grid
+page (server time, queries, HTML); the page in Chromium from a live server (/usr/bin/chromium,
+launched as the browser tests launch it), from the start of the navigation to the grid usable:
+the first row's cell clicked, typed into and its column's total showing it (median of five, the
+page's css and js cached); saving the first page with every row new, the other pages' rows in one
+post, ten rows changed as the page's script posts them (those rows only) and as a page without
+its script would (every row of the page), nothing changed, and a stale save (someone else saved
+ten other rows since the page was opened) merged cell by cell. Prints figures and the machine's
+load; asserts only that the work was done. Target (issue 22): usable < 1.5 s, a save of ten
+changed rows < 300 ms."""
 
 import os
 import re
@@ -39,7 +45,10 @@ from django.urls import reverse  # noqa: E402
 from members.models import Affiliation, GrassrootsUnion, MonthlyFigure, Organisation, Role, UserProfile  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 
-SIZE = int(os.environ.get("BENCH_CDCS", "1000"))
+SIZE = int(os.environ.get("BENCH_CDCS", "3000"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # as the browser tests launch it (conftest.py)  # fmt: skip
 OPENING, MONTH = Month(2021, 2), Month(2021, 3)
 
 
@@ -88,48 +97,94 @@ def form_of(client, url) -> dict[str, str]:
     }
 
 
+def rows_of(form: dict[str, str]) -> set[int]:
+    """The CĐCS whose row a form carries."""
+    return {int(name[1:].split("-")[0]) for name in form if name.startswith("r")}
+
+
+def as_script_posts(form: dict[str, str], changed) -> dict[str, str]:
+    """The form as the page's script posts it: the rows changed, and no other (static/js/grid.js)."""
+    prefixes = tuple(f"r{cdcs.pk}-" for cdcs in changed)
+    return {name: value for name, value in form.items() if not name.startswith("r") or name.startswith(prefixes)}
+
+
 def post(client, url, data):
     """As a browser posts a form: urlencoded (the test client's default, multipart, is slower)."""
     return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
-def browser_figures(html: str) -> None:
-    """Open the rendered page in Chromium (from a file, static files from static/) and time
-    what the person feels: the page becoming usable, and each keystroke's live totals."""
-    chromium = "/usr/bin/chromium"
-    if not os.path.exists(chromium):
+# What "usable" means: the first row's "Kết nạp" cell clicked and typed into, and the total of the
+# column showing it (grid.js has run: a keystroke is taken and added up), timed from the start of
+# the navigation, as Chromium's performance clock counts it.
+_USABLE = """total => {
+    const cell = document.querySelector('[data-total="admitted"]');
+    return cell && cell.textContent.trim() !== total;
+}"""
+
+
+def browser_figures(url: str, session: str, runs: int = 5) -> None:
+    """Open the grid page in Chromium from a live server `runs` times (the page's css and js
+    cached, as from the menu) and print the medians: the first byte, DOMContentLoaded, and the
+    grid usable (clicked, typed into, its total updated), each from the start of the navigation;
+    then a keystroke's live totals."""
+    if not os.path.exists(CHROMIUM):
         print("  (no /usr/bin/chromium: browser figures skipped)")
         return
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
 
-    static = Path(__file__).resolve().parent.parent / "static"
-    page_file = Path(tempfile.mkdtemp()) / "grid.html"
-    page_file.write_text(html.replace('"/static/', f'"{static.as_uri()}/'), encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(page_file.as_uri(), wait_until="load")
-        # parsed, styled, laid out and scripted: from here the grid takes keystrokes
-        loaded = page.evaluate('performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd')
-        keystroke = page.evaluate(
-            """() => {
-                const inputs = Array.from(document.querySelectorAll('input[name$="-lost_job"]'));
-                const times = [];
-                inputs.slice(0, 200).forEach((input, i) => {
-                    input.value = String(i % 7);
-                    const t = performance.now();
-                    input.dispatchEvent(new Event("input", {bubbles: true}));
-                    times.push(performance.now() - t);
-                });
-                times.sort((a, b) => a - b);
-                return [times[Math.floor(times.length / 2)], times[times.length - 1]];
-            }"""
-        )
-        browser.close()
-    print(
-        f"  in Chromium: page loaded and scripted in {loaded:.0f} ms; "
-        f"a keystroke's live totals: median {keystroke[0]:.1f} ms, worst {keystroke[1]:.1f} ms"
-    )
+    server = LiveServerThread("localhost", StaticFilesHandler, connections_override={}, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    base = f"http://localhost:{server.port}"
+    figures = {"first byte": [], "DOMContentLoaded": [], "usable": []}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            for run in range(runs + 1):  # the first fills the cache
+                page = context.new_page()
+                page.goto(base + url, wait_until="commit")
+                first = page.locator('#grid input[name$="-admitted"]').first
+                first.click()
+                total = page.locator('[data-total="admitted"]').text_content().strip()
+                page.keyboard.type("7")
+                page.wait_for_function(_USABLE, arg=total, polling="raf")
+                usable = page.evaluate("performance.now()")
+                timing = page.evaluate('performance.getEntriesByType("navigation")[0].toJSON()')
+                if run:
+                    figures["first byte"].append(timing["responseStart"])
+                    figures["DOMContentLoaded"].append(timing["domContentLoadedEventEnd"])
+                    figures["usable"].append(usable)
+                if run == runs:
+                    keystroke = page.evaluate(_KEYSTROKES)
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+    medians = ", ".join(f"{name} {statistics.median(values):.0f} ms" for name, values in figures.items())
+    print(f"  in Chromium, median of {runs}: {medians}")
+    print(f"    usable, each run: {', '.join(f'{value:.0f}' for value in figures['usable'])} ms")
+    print(f"    a keystroke's live totals: median {keystroke[0]:.1f} ms, worst {keystroke[1]:.1f} ms")
+
+
+_KEYSTROKES = """() => {
+    const inputs = Array.from(document.querySelectorAll('input[name$="-lost_job"]'));
+    const times = [];
+    inputs.slice(0, 200).forEach((input, i) => {
+        input.value = String(i % 7);
+        const t = performance.now();
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+        times.push(performance.now() - t);
+    });
+    times.sort((a, b) => a - b);
+    return [times[Math.floor(times.length / 2)], times[times.length - 1]];
+}"""
 
 
 def timed_ms(action) -> float:
@@ -153,7 +208,7 @@ def main():
     client.force_login(user)
     url = reverse("members:grid", kwargs={"code": federation.code, "month": MONTH})
     engine = connection.vendor
-    print(f"Entry grid, {SIZE} CĐCS, {engine}")
+    print(f"Entry grid, {SIZE} CĐCS, {engine}; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
     client.get(url)  # warm-up
     samples = [timed_ms(lambda: client.get(url)) for _ in range(5)]
@@ -164,43 +219,54 @@ def main():
         f"{len(page_queries.captured_queries)} queries, {len(response.content) / 1024:.0f} KiB of HTML"
     )
 
-    browser_figures(response.content.decode())
+    browser_figures(url, client.cookies["sessionid"].value)
 
+    # The page's script posts the rows changed and those with nothing saved yet (all of a fresh
+    # month's page); a page without its script posts every row it shows.
     data = form_of(client, url)
-    for cdcs in unions:
-        data[f"r{cdcs.pk}-admitted"] = "3"
+    shown = rows_of(data)
+    for cdcs_id in shown:
+        data[f"r{cdcs_id}-admitted"] = "3"
     elapsed, queries = timed_save(client, url, data)
-    assert MonthlyFigure.objects.filter(month=MONTH.first_day).count() == SIZE, "first save did not write every row"
-    print(f"  save, every row new:     {elapsed:7.0f} ms  ({elapsed / SIZE:.1f} ms a row), {queries} queries")
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day).count() == len(shown), "the page's rows not written"
+    print(f"  save the first page, every row new ({len(shown)}): {elapsed:7.0f} ms, {queries} queries")
 
-    data = form_of(client, url)
-    for cdcs in unions:
-        data[f"r{cdcs.pk}-lost_job"] = "1"
-    elapsed, queries = timed_save(client, url, data)
-    print(f"  save, every row changed: {elapsed:7.0f} ms  ({elapsed / SIZE:.1f} ms a row), {queries} queries")
+    rest = {"version": form_of(client, url)["version"]}  # a script's post: cells without what the page showed
+    rest |= {f"r{cdcs.pk}-admitted": "3" for cdcs in unions if cdcs.pk not in shown}
+    elapsed, queries = timed_save(client, url, rest)
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day).count() == SIZE, "the other rows not written"
+    print(f"  save the other {SIZE - len(shown)} rows in one post: {elapsed:7.0f} ms, {queries} queries")
 
     data = form_of(client, url)
     for cdcs in unions[:10]:
         data[f"r{cdcs.pk}-transferred_in"] = "2"
+    elapsed, queries = timed_save(client, url, as_script_posts(data, unions[:10]))
+    print(f"  save, ten rows changed, as the page posts them:   {elapsed:7.0f} ms, {queries} queries")
+    data = form_of(client, url)
+    for cdcs in unions[:10]:
+        data[f"r{cdcs.pk}-transferred_in"] = "1"
     elapsed, queries = timed_save(client, url, data)
-    print(f"  save, ten rows changed:  {elapsed:7.0f} ms, {queries} queries")
+    print(
+        f"  save, ten rows changed, every row of the page ({len(rows_of(data))}): {elapsed:7.0f} ms, {queries} queries"
+    )
 
     data = form_of(client, url)
-    elapsed, queries = timed_save(client, url, data)
+    elapsed, queries = timed_save(client, url, as_script_posts(data, []))
     print(f"  save, nothing changed:   {elapsed:7.0f} ms, {queries} queries")
-    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=102).count() == SIZE - 10
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=103).count() == SIZE - 10
 
     stale = form_of(client, url)  # opened here; someone else then saves ten other rows
     theirs = form_of(client, url)
-    for cdcs in unions[-10:]:
+    for cdcs in unions[20:30]:
         theirs[f"r{cdcs.pk}-lost_retired"] = "1"
-    post(client, url, theirs)
+    post(client, url, as_script_posts(theirs, unions[20:30]))
     for cdcs in unions[10:20]:
         stale[f"r{cdcs.pk}-transferred_in"] = "2"
-    elapsed, queries = timed_save(client, url, stale)
+    elapsed, queries = timed_save(client, url, as_script_posts(stale, unions[10:20]))
     print(f"  save, stale, merged:     {elapsed:7.0f} ms, {queries} queries (ten rows here, ten kept from theirs)")
-    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=101).count() == 10
-    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=104).count() == 20
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=102).count() == 10  # theirs
+    assert MonthlyFigure.objects.filter(month=MONTH.first_day, members_end=105).count() == 10  # mine
+    print(f"  load at the end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1 and 5 minutes)")
 
 
 if __name__ == "__main__":

@@ -133,6 +133,9 @@ RETURN_DUE_DAY = envint("RETURN_DUE_DAY", 10)
 # The entry grid warns when a CĐCS's admitted or lost is more than this many times its own
 # largest monthly figure of the last twelve months.
 GRID_JUMP_FACTOR = envint("GRID_JUMP_FACTOR", 3)
+# A federation with more CĐCS than this enters its month a page of this many rows at a time
+# (members.figures.grid_paging): a browser lays out a few hundred rows of inputs at once, not thousands.
+GRID_PAGE_SIZE = envint("GRID_PAGE_SIZE", 300)
 # A CĐCS whose term ends within this many months is listed as due for its congress (cần kiện toàn).
 OFFICERS_CONGRESS_DUE_MONTHS = envint("OFFICERS_CONGRESS_DUE_MONTHS", 3)
 

@@ -7,6 +7,7 @@ everywhere else, in a fixed number of queries) inside one transaction that is ro
 when any row is refused."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
@@ -26,6 +27,8 @@ from ..register.people import RegisterMonth, register_figures
 # The grid's columns, in the order Tab walks them.
 FLOW_COLUMNS = ("admitted", "transferred_in", *LOSS_FIELDS.values())
 INPUT_COLUMNS = (*FLOW_COLUMNS, "members_end", "workers")
+_LOSS_COLUMNS = tuple(LOSS_FIELDS.values())
+_SUMMED = (*FLOW_COLUMNS, "workers")  # the columns whose totals are the rows' sums
 # The cells a save merges with what someone else saved meanwhile, and that the page carries as
 # it loaded them (members_end is not one: it is only typed to cross-check the others).
 BASE_COLUMNS = (*FLOW_COLUMNS, "members_start", "workers")
@@ -100,8 +103,8 @@ class GridRow:
         start = self.start
         if start is None:
             return None
-        lost = sum(self.values.get(column) or 0 for column in LOSS_FIELDS.values())
-        return start + (self.values.get("admitted") or 0) + (self.values.get("transferred_in") or 0) - lost
+        values = self.values
+        return start + (values.get("admitted") or 0) + (values.get("transferred_in") or 0) - _lost(values)
 
     def warning_messages(self) -> list[str]:
         return [str(WARNINGS[code]) for code in self.warnings]
@@ -140,14 +143,7 @@ class Grid:
 
     @property
     def totals(self) -> dict[str, int]:
-        columns = ("previous_end", *INPUT_COLUMNS)
-        totals = dict.fromkeys(columns, 0)
-        for row in self.rows:
-            totals["previous_end"] += row.previous_end or 0
-            for column in FLOW_COLUMNS + ("workers",):
-                totals[column] += row.values.get(column) or 0
-            totals["members_end"] += row.computed_end() or 0
-        return totals
+        return totals_of(self.rows)
 
     @property
     def missing(self) -> int:
@@ -165,6 +161,26 @@ class Grid:
     def open_warnings(self) -> int:
         """CĐCS whose warnings nobody ticked as checked."""
         return sum(1 for row in self.rows if row.warnings and not row.ticked)
+
+
+def totals_of(rows: Iterable[GridRow]) -> dict[str, int]:
+    """The sums of the rows' columns as they stand (typed or saved), and of their ends."""
+    totals = dict.fromkeys(("previous_end", *INPUT_COLUMNS), 0)
+    for row in rows:
+        totals["previous_end"] += row.previous_end or 0
+        values = row.values
+        for column in _SUMMED:
+            totals[column] += values.get(column) or 0
+        totals["members_end"] += row.computed_end() or 0
+    return totals
+
+
+def _lost(values: dict[str, int | None]) -> int:
+    """The month's losses of a row's values, all reasons together (empty: 0)."""
+    lost = 0
+    for column in _LOSS_COLUMNS:  # a loop, not a generator: it runs for every row of 3,000 on each page
+        lost += values.get(column) or 0
+    return lost
 
 
 def _lost_expression():
@@ -185,12 +201,19 @@ def federation_unions(*, federation: Organisation, month: Month):
     return GrassrootsUnion.objects.active_in(month).with_federation_at(month).filter(federation_at_id=federation.pk)
 
 
-def grid_read(*, federation: Organisation, month: Month, warnings: bool = True) -> Grid:
+def grid_read(
+    *, federation: Organisation, month: Month, warnings: bool = True, cdcs_ids: Iterable[int] | None = None
+) -> Grid:
     """The federation-month as it stands: one row per CĐCS under the federation that month, with
     the register's month on the rows of CĐCS that keep their member register (grid_prefill).
-    Without `warnings` (an import, which does not show them), the last year's history is not read."""
+    Without `warnings` (an import, which does not show them), the last year's history is not read.
+    With `cdcs_ids` (a save, which needs only the rows it was sent), only those of them that
+    are the federation-month's."""
     monthly_return = return_read(federation=federation, month=month)
-    unions = list(_with_previous(federation_unions(federation=federation, month=month), month).order_by("code"))
+    unions = federation_unions(federation=federation, month=month)
+    if cdcs_ids is not None:
+        unions = unions.filter(pk__in=list(cdcs_ids))
+    unions = list(_with_previous(unions, month).order_by("code"))
     ids = [cdcs.pk for cdcs in unions]
     figures = {row.cdcs_id: row for row in MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=ids)}
     history = _history(ids, month) if warnings else {}
@@ -274,7 +297,7 @@ def check_warnings(row: GridRow) -> list[str]:
     values, warnings = row.values, []
     start = row.start or 0
     admitted = values.get("admitted") or 0
-    lost = sum(values.get(column) or 0 for column in LOSS_FIELDS.values())
+    lost = _lost(values)
     if row.previous_end is not None and lost > row.previous_end:
         warnings.append("lost_over_stock")
     factor = settings.GRID_JUMP_FACTOR
@@ -328,6 +351,15 @@ def decode_base(text: str | None) -> tuple[dict[str, int | None], bool] | None:
         return None
     values = {column: int(part) if part else None for column, part in zip(BASE_COLUMNS, parts, strict=False)}
     return values, parts[-1] == "1"
+
+
+_POSTED_ROW = re.compile(r"^r(\d{1,18})-")
+
+
+def posted_cdcs(data) -> set[int]:
+    """The CĐCS whose row a grid's post carries (its inputs are named r<id>-<column>): the page's
+    script posts only the rows it changed, a page without it every row it shows."""
+    return {int(match[1]) for name in data if (match := _POSTED_ROW.match(name))}
 
 
 def apply_post(grid: Grid, data) -> None:

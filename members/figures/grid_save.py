@@ -213,7 +213,9 @@ def grid_save(*, grid: Grid, version: int, user, source: str = Source.WEB) -> Gr
         written=written,
         acknowledged=acknowledged,
         version=monthly_return.version,
-        merged_with=merged_with if (written or acknowledged) and any(row.taken for row in posted) else None,
+        # A page posts only the rows it changed: whoever saved meanwhile may have changed rows it did
+        # not post, which it showed as they were; said whenever this save wrote anything.
+        merged_with=merged_with if written or acknowledged else None,
         reopened=sent and bool(written),
         changed_since=merged_with,
     )

@@ -3,6 +3,7 @@
 
 import dataclasses
 from collections.abc import Mapping
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from unionportal.lib.formatting import count
 from unionportal.lib.months import Month
 
 from ..access import require_write
-from ..audit import audit_entry, audit_many
+from ..audit import audit_same
 from ..models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
@@ -29,17 +30,18 @@ from ..models import (
 )
 from ..services.common import Source, short_day
 from .locks import ensure_months_open, returns_touch
-from .summary import summary_batch
+from .summary import summary_batch, summary_rows_change
 
-# What the audit trail compares before and after a monthly figure is written.
+# What the audit trail compares before and after a monthly figure is written (the flows first).
 AUDITED_FIGURES = (*FLOW_FIELDS, "members_start", "members_end", "workers")
+_audited = attrgetter(*AUDITED_FIGURES)  # a row's, as a tuple: 20,000 rows of a sheet are compared
 
 
 def _check_counts(values: Mapping[str, int | None]) -> dict[str, list[str]]:
     errors = {}
     for field, value in values.items():
-        if value is None:
-            continue
+        if value is None or (type(value) is int and 0 <= value <= ceiling_of(field)):
+            continue  # as nearly every count is: said first, for the 20,000 rows of a sheet
         if isinstance(value, bool) or not isinstance(value, int):
             errors[field] = [_("Phải là số nguyên.")]
         elif value < 0:
@@ -140,7 +142,8 @@ def figures_record_many(
     if len(flows) != len(entries):
         raise ValueError("one entry per CĐCS")
     errors = _count_problems(entries, flows)
-    unions = _held_unions(list(flows), month)
+    # A dry run writes nothing and is rolled back: holding thousands of rows would only cost time.
+    unions = _held_unions(list(flows), month, hold=not dry_run)
     federations = Organisation.objects.in_bulk({cdcs.federation_at_id for cdcs in unions.values()} - {None})
     for cdcs in unions.values():
         problem = _cdcs_problem(cdcs, month, flows[cdcs.pk], federation)
@@ -150,10 +153,8 @@ def figures_record_many(
         require_write(user, federation)
     ensure_months_open((federation_id, month.first_day) for federation_id in federations)
 
-    existing = {
-        row.cdcs_id: row
-        for row in MonthlyFigure.objects.select_for_update().filter(cdcs_id__in=list(flows), month=month.first_day)
-    }
+    existing_rows = MonthlyFigure.objects.filter(cdcs_id__in=list(flows), month=month.first_day)
+    existing = {row.cdcs_id: row for row in (existing_rows if dry_run else existing_rows.select_for_update())}
     later = _later_months(list(flows), month)
     results = {}
     for entry in entries:
@@ -174,12 +175,16 @@ def figures_record_many(
         if delta
         for federation_id, first_day, _s, _e in later.get(cdcs_id, [])
     )
-    if not dry_run:
+    if dry_run:
+        return _write_rows(entries, unions, federations, existing, later, results, flows, month=month, user=user,
+                           source=source, write=False)  # fmt: skip
+    # Only these CĐCS's rows change, in the federations of their rows before and after.
+    touched = {*federations, *(row.federation_id for row in existing.values())}
+    touched |= {federation_id for rows in later.values() for federation_id, *_rest in rows}
+    with summary_rows_change(cdcs_ids=list(results), federation_ids=touched):
         _carry_forward_many({cdcs_id: delta for cdcs_id, (_s, _e, delta) in results.items()}, later, month, user)
-    return _write_rows(
-        entries, unions, federations, existing, later, results, flows, month=month, user=user, source=source,
-        write=not dry_run,
-    )  # fmt: skip
+        return _write_rows(entries, unions, federations, existing, later, results, flows, month=month, user=user,
+                           source=source)  # fmt: skip
 
 
 def _count_problems(entries: list[FigureEntry], flows: dict[int, dict[str, int]]) -> dict[int, ValidationError]:
@@ -199,15 +204,15 @@ def _count_problems(entries: list[FigureEntry], flows: dict[int, dict[str, int]]
     return errors
 
 
-def _held_unions(cdcs_ids: list[int], month: Month) -> dict[int, GrassrootsUnion]:
+def _held_unions(cdcs_ids: list[int], month: Month, *, hold: bool = True) -> dict[int, GrassrootsUnion]:
     """Read the CĐCS afresh and hold them (in a fixed order, so that two saves cannot deadlock):
     the caller's copies may predate a dissolution, and two saves of the same CĐCS must not
     interleave their carry-forward. Each knows its federation and its previous month's figures."""
     previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
+    unions = GrassrootsUnion.objects.select_for_update(of=("self",)) if hold else GrassrootsUnion.objects
     return {
         cdcs.pk: cdcs
-        for cdcs in GrassrootsUnion.objects.select_for_update(of=("self",))
-        .filter(pk__in=cdcs_ids)
+        for cdcs in unions.filter(pk__in=cdcs_ids)
         .with_federation_at(month)
         .annotate(
             previous_end=Subquery(previous.values("members_end")[:1]),
@@ -441,7 +446,7 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
         start, end, _delta = results[cdcs.pk]
         federation = federations[cdcs.federation_at_id]
         row = existing.get(cdcs.pk)
-        before = {name: getattr(row, name) for name in AUDITED_FIGURES} if row else None
+        before = _audited(row) if row else None
         moved = row is not None and row.federation_id != federation.pk
         if row is None:
             row = MonthlyFigure(cdcs=cdcs, month=month.first_day)
@@ -458,15 +463,15 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
                 cdcs.workers = entry.workers
                 workers_now.append(cdcs)
         rows.append(row)
-        after = {name: getattr(row, name) for name in AUDITED_FIGURES}
+        after = _audited(row)
         if before == after and not moved:
             continue  # nothing changes: no write, no audit
-        if before and any(before[name] != after[name] for name in FLOW_FIELDS):
+        if before and before[: len(FLOW_FIELDS)] != after[: len(FLOW_FIELDS)]:
             row.acknowledged_warnings = []  # they were checked for other figures
         row.updated_by, row.updated_at = user, now
         (updated if before else created).append(row)
-        changes = {name: [before[name] if before else None, after[name]] for name in after}
-        changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+        was = before or (None,) * len(after)
+        changes = {name: [old, new] for name, old, new in zip(AUDITED_FIGURES, was, after, strict=True) if old != new}
         audits.append((row, federation, changes))
     if not write:
         return rows
@@ -477,8 +482,12 @@ def _write_rows(entries, unions, federations, existing, later, results, flows, *
     update_many(workers_now, ["workers"])
     if audits:
         returns_touch({(federation.pk, month.first_day) for _row, federation, _changes in audits}, user)
-        audit_many(
-            audit_entry(user, "figures.record", row, source=source, federation=federation, month=month, changes=changes)
-            for row, federation, changes in audits
+        audit_same(
+            user,
+            "figures.record",
+            MonthlyFigure,
+            [(row.pk, str(row), federation.pk, {"changes": changes}) for row, federation, changes in audits],
+            source=source,
+            month=month,
         )
     return rows

@@ -19,6 +19,7 @@ The web upload (members.views.uploads) and `manage.py import_month` both use the
 
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -303,13 +304,9 @@ class Preview:
     def set_totals(self, after: dict[str, dict[str, int]]) -> None:
         """The month's totals as saved and as they would be: `after` has the rows that change."""
         keys = ("members_start", *FLOW_COLUMNS, "members_end")
-        before = dict.fromkeys(keys, 0)
-        totals = dict.fromkeys(keys, 0)
-        for code, values in {**self.saved, **after}.items():
-            for key in keys:
-                before[key] += self.saved.get(code, {}).get(key, 0)
-                totals[key] += values[key]
-        self.totals_before, self.totals_after = before, totals
+        self.totals_before, self.totals_after = (
+            _column_sums(rows, keys) for rows in (self.saved, {**self.saved, **after})
+        )
 
     @property
     def has_changes(self) -> bool:
@@ -325,3 +322,11 @@ class Preview:
             (column_label(key), self.totals_before.get(key, 0), self.totals_after.get(key, 0))
             for key in ("members_start", *FLOW_COLUMNS, "members_end")
         ]
+
+
+def _column_sums(rows: dict[str, dict[str, int]], keys: tuple[str, ...]) -> dict[str, int]:
+    """Each key's sum over the rows: a month sheet's 20,000 of them, column by column."""
+    if not rows:
+        return dict.fromkeys(keys, 0)
+    columns = zip(*map(itemgetter(*keys), rows.values()), strict=True)
+    return dict(zip(keys, map(sum, columns), strict=True))

@@ -7,6 +7,7 @@ everything or nothing. The upload record (members.models.Upload) keeps each file
 import dataclasses
 import hashlib
 from datetime import date
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -71,8 +72,11 @@ def _settle(preview: Preview, *, unsaved: list[MonthlyFigure] = ()) -> None:
     """After _write, inside its transaction: the changes are the federation-month's rows as the
     services wrote them (a dissolution's close-out included), or as a dry run returned them
     (`unsaved`), against what was saved before."""
-    written = saved_figures(preview.federation, preview.month)
-    written.update({row.cdcs.code: {key: getattr(row, key) for key in FIGURE_KEYS} for row in unsaved})
+    # A dry run writes no month's rows: what is saved changed only if it founded or dissolved CĐCS.
+    dry = unsaved and not (preview.founded or preview.dissolved)
+    written = dict(preview.saved) if dry else saved_figures(preview.federation, preview.month)
+    values = attrgetter(*FIGURE_KEYS)
+    written.update({row.cdcs.code: dict(zip(FIGURE_KEYS, values(row), strict=True)) for row in unsaved})
     founded = {item["code"] for item in preview.founded}
     changes = []
     for code, after in written.items():
@@ -127,15 +131,19 @@ def sheet_import(
             "Chưa ghi gì: hãy xem lại bản xem trước (đã cập nhật theo số liệu mới) rồi xác nhận lần nữa."
         ) % {"month": month, "org": federation.name, **who}
         raise SheetConflict([Problem("", None, "", message)])
-    if preview is None or preview.version != version or preview.federation != federation or preview.month != month:
+    reused = not (
+        preview is None or preview.version != version or preview.federation != federation or preview.month != month
+    )
+    if not reused:
         on_step(_("Đối chiếu tệp với số liệu đã lưu"))
         preview = sheet_plan(sheet, federation=federation, month=month, user=user)
     if preview.problems:
         raise SheetRefused(preview.problems)
     on_step(_("Ghi số liệu"))
     _write(preview, user=user, source=source)
-    on_step(_("Đọc lại những gì đã ghi"))
-    _settle(preview)
+    if not reused:  # a preview of this same month, as it is, was settled on what the services write
+        on_step(_("Đọc lại những gì đã ghi"))
+        _settle(preview)
     if preview.has_changes:  # one entry for the sheet, beside one per row written
         audit_log(
             user,

@@ -2,13 +2,14 @@
 instead of the monthly rows: a year of the whole country is 10 million rows, its summary a few
 tens of thousands.
 
-It is derived data, recomputed from the rows, never adjusted by deltas: `summary_refresh`
-recomputes one federation's months from a month on, from the monthly rows, the affiliations and
-the CĐCS register. The write services call it in the same transaction as every change (through
-`_touch_returns`, which every change to a federation's month goes through, and directly where a
-change moves stock without touching a month's rows), so that a report never sees one without the
-other. `summary_differences` recomputes everything and compares, for tests and for
-`manage.py summary --check`.
+It is derived data, recomputed from the rows: `summary_refresh` recomputes one federation's
+months from a month on, from the monthly rows, the affiliations and the CĐCS register; a write to
+the rows of a few CĐCS (ten rows of a 3,000-CĐCS grid) recomputes what those CĐCS add, before and
+after, and adds the difference (summary_rows_change). The write services call it in the same
+transaction as every change (through `returns_touch`, which every change to a federation's month
+goes through, and directly where a change moves stock without touching a month's rows), so that a
+report never sees one without the other. `summary_differences` recomputes everything and
+compares, for tests and for `manage.py summary --check`.
 
 What a month holds is what reports.selectors has always counted:
 - flows: the sums of the rows whose federation is this one, by the CĐCS's sector group, and of
@@ -33,7 +34,7 @@ from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.lib.bulk import insert_many
+from unionportal.lib.bulk import insert_many, update_many
 from unionportal.lib.months import Month, month_range
 from unionportal.lib.progress import SILENT, Reporter
 
@@ -82,8 +83,13 @@ def _this_month() -> Month:
     return Month.of(timezone.localdate())
 
 
-# Inside summary_batch: federation id → the month to refresh it from (None: all of it).
+# Inside summary_batch: federation id → the month to refresh it from (None: all of it); and, for
+# a change to a few CĐCS's rows (summary_rows_change), federation id → what they add after minus
+# before, by (month, sector group), and the federations such a change is summarising right now.
 _pending: ContextVar[dict[int, Month | None] | None] = ContextVar("summary_pending", default=None)
+_deltas: ContextVar[dict[int, dict] | None] = ContextVar("summary_deltas", default=None)
+_covered: ContextVar[frozenset[int]] = ContextVar("summary_covered", default=frozenset())
+DELTA_UP_TO = 500  # CĐCS: a change to more of them recomputes the federation (a sheet of thousands)
 
 
 @contextmanager
@@ -96,17 +102,47 @@ def summary_batch(progress: Reporter = SILENT):
     if _pending.get() is not None:
         yield  # an outer batch refreshes
         return
-    token = _pending.set({})
+    token, deltas_token = _pending.set({}), _deltas.set({})
     try:
         yield
-        pending = _pending.get()
+        pending, deltas = _pending.get(), _deltas.get()
     finally:
         _pending.reset(token)
+        _deltas.reset(deltas_token)
     if pending:
         progress.step(_("Tính lại số liệu tổng hợp của các công đoàn cấp trên"), total=len(pending))
     for federation_id, since in pending.items():
         summary_refresh(federation_ids=[federation_id], since=since)
         progress.advance()
+    for federation_id, delta in deltas.items():
+        if federation_id not in pending:  # recomputed whole otherwise, which the delta is part of
+            _apply_delta(federation_id, delta)
+
+
+@contextmanager
+def summary_rows_change(*, cdcs_ids: list[int], federation_ids: Iterable[int]):
+    """Around a write in a batch to the monthly rows of `cdcs_ids` only (not their affiliations,
+    founding or dissolution) in `federation_ids` (of the rows before and after): what these CĐCS
+    add to each federation is computed before and after, and the difference added to its stored
+    months at the batch's end, instead of recomputing every CĐCS it ever had; refreshes asked for
+    inside are this change's. A federation to recompute anyway, more than DELTA_UP_TO CĐCS or no
+    batch: the refreshes go as they always did."""
+    deltas, pending = _deltas.get(), _pending.get()
+    if deltas is None or len(cdcs_ids) > DELTA_UP_TO:
+        yield
+        return
+    federation_ids = [federation_id for federation_id in set(federation_ids) if federation_id not in pending]
+    before = {federation_id: _contributions(federation_id, cdcs_ids) for federation_id in federation_ids}
+    token = _covered.set(_covered.get() | frozenset(federation_ids))
+    try:
+        yield
+    finally:
+        _covered.reset(token)
+    for federation_id in federation_ids:
+        delta = deltas.setdefault(federation_id, {})
+        for sign, contributions in ((1, _contributions(federation_id, cdcs_ids)), (-1, before[federation_id])):
+            for key, values in contributions.items():
+                delta[key] = [total + sign * value for total, value in zip(delta.get(key, _ZEROS), values, strict=True)]
 
 
 def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None) -> None:
@@ -118,7 +154,7 @@ def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None
         return
     pending = _pending.get()
     if pending is not None:
-        for federation_id in federation_ids:
+        for federation_id in set(federation_ids) - _covered.get():
             earlier = pending.get(federation_id, since)
             pending[federation_id] = None if since is None or earlier is None else min(since, earlier)
         return
@@ -140,7 +176,10 @@ def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None
 def summary_refresh_months(pairs: Iterable[tuple[int, object]]) -> None:
     """After changes to (federation id, month first day) pairs: each federation from its earliest."""
     since = {}
+    covered = _covered.get()  # summarised by the change that asks (summary_rows_change)
     for federation_id, first_day in pairs:
+        if federation_id in covered:
+            continue
         month = Month.of(first_day)
         since[federation_id] = min(month, since.get(federation_id, month))
     for federation_id, month in since.items():
@@ -229,6 +268,7 @@ def _values(row: FederationMonth) -> tuple[int, ...]:
 
 
 _NEVER = Month(1900, 1).first_day  # the horizon of a federation not summarised yet
+_ZEROS = (0,) * len(COLUMNS)
 
 
 def _lock(federation_ids: list[int]) -> dict:
@@ -268,11 +308,14 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
     return _summary_rows(federation_id, sums, since, first, through), through
 
 
-def _read(federation_id: int, since: Month | None) -> tuple[dict, list[dict], dict]:
-    """Every CĐCS that was ever under the federation: their affiliations (cdcs id → [(month,
-    federation id)]), the CĐCS themselves (with the end stock carried into `since`), and their
-    monthly rows from `since` on (cdcs id → [(month, federation id, start, end, *flows)])."""
+def _read(federation_id: int, since: Month | None, cdcs_ids: list[int] | None = None) -> tuple[dict, list[dict], dict]:
+    """Every CĐCS that was ever under the federation (of `cdcs_ids`, if given): their affiliations
+    (cdcs id → [(month, federation id)]), the CĐCS themselves (with the end stock carried into
+    `since`), and their monthly rows from `since` on (cdcs id → [(month, federation id, start,
+    end, *flows)])."""
     ids = Affiliation.objects.filter(federation_id=federation_id).values("cdcs_id")
+    if cdcs_ids is not None:
+        ids = ids.filter(cdcs_id__in=cdcs_ids)
     affiliations = defaultdict(list)
     for cdcs_id, valid_from, federation in (
         Affiliation.objects.filter(cdcs_id__in=ids)
@@ -304,6 +347,67 @@ def _read(federation_id: int, since: Month | None) -> tuple[dict, list[dict], di
     ):
         rows[row[0]].append((Month.of(row[1]), *row[2:]))
     return affiliations, unions, rows
+
+
+def _contributions(federation_id: int, cdcs_ids: list[int]) -> dict[tuple[Month, str], list[int]]:
+    """What the CĐCS `cdcs_ids` add to the federation's months as _summarise sums them, before
+    the running totals: (month, sector group) → COLUMNS, where not all zero. Three queries."""
+    affiliations, unions, rows = _read(federation_id, None, cdcs_ids)
+    first, through = _span(unions, rows, affiliations, None)
+    if first is None:
+        return {}
+    sums = {group: [[0] * len(COLUMNS) for _ in range(through - first + 1)] for group in GROUPS}
+    for union in unions:
+        months = sums[_GROUP_OF_SECTOR[union["sector"]]]
+        _add_union(months, union, affiliations[union["pk"]], rows[union["pk"]], federation_id=federation_id,
+                   first=first, through=through)  # fmt: skip
+    return {
+        (month, group): values
+        for group, months in sums.items()
+        for month, values in zip(month_range(first, through), months, strict=True)
+        if any(values)
+    }
+
+
+def _apply_delta(federation_id: int, delta: dict[tuple[Month, str], list[int]]) -> None:
+    """Add a summary_rows_change's difference to the stored months as _summary_rows makes them:
+    flows and events as they are, the stock and totals to date running on to the horizon; a month
+    left all zero is not kept. Never summarised, or a difference past the horizon: recomputed."""
+    changes = {key: values for key, values in delta.items() if any(values)}
+    if not changes:
+        return
+    first = min(month for month, _group in changes)
+    with transaction.atomic():
+        horizon = _lock([federation_id])[federation_id]
+        if horizon == _NEVER or max(month for month, _group in changes) > Month.of(horizon):
+            summary_refresh(federation_ids=[federation_id], since=first)
+            return
+        stored = {
+            (Month.of(row.month), row.sector_group): row
+            for row in FederationMonth.objects.filter(federation_id=federation_id, month__gte=first.first_day)
+        }
+        kept, created, emptied = [], [], []
+        for group in GROUPS:
+            members = unions_count = admitted = founded = 0
+            for month in month_range(first, Month.of(horizon)):
+                change = list(changes.get((month, group), _ZEROS))
+                members, unions_count = members + change[_MEMBERS], unions_count + change[_UNIONS]
+                admitted, founded = admitted + change[_ADMITTED], founded + change[_FOUNDED]
+                change[_MEMBERS], change[_UNIONS] = members, unions_count
+                change[_ADMITTED_TO_DATE], change[_FOUNDED_TO_DATE] = admitted, founded
+                if not any(change):
+                    continue
+                row = stored.get((month, group))
+                if row is None:
+                    row = FederationMonth(federation_id=federation_id, month=month.first_day, sector_group=group,
+                                          **dict.fromkeys(COLUMNS, 0))  # fmt: skip
+                values = [old + new for old, new in zip(_values(row), change, strict=True)]
+                for name, value in zip(COLUMNS, values, strict=True):
+                    setattr(row, name, value)
+                (kept if row.pk else created).append(row) if any(values) else emptied.append(row)
+        FederationMonth.objects.filter(pk__in=[row.pk for row in emptied if row.pk]).delete()
+        insert_many(created)
+        update_many(kept, list(COLUMNS))
 
 
 def _span(unions: list[dict], rows: dict, affiliations: dict, since: Month | None) -> tuple[Month | None, Month]:

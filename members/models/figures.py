@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.bulk import QuickLoad
 from unionportal.lib.months import Month
 from unionportal.lib.text import NoteField
 
@@ -24,7 +25,7 @@ def stock_identity() -> Q:
     return Q(members_end=F("members_start") + F("admitted") + F("transferred_in") - lost)
 
 
-class MonthlyFigure(models.Model):
+class MonthlyFigure(QuickLoad, models.Model):
     """One CĐCS, one month. `federation` is the federation the CĐCS belonged to in that month,
     so history stays where it happened when CĐCS move and federations merge."""
 

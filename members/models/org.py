@@ -8,6 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.lib.bulk import QuickLoad
 from unionportal.lib.months import Month
 from unionportal.lib.text import CODE_DB_PATTERN, CODE_MESSAGE, CodeField, NFCCharField
 
@@ -168,7 +169,7 @@ class GrassrootsUnionQuerySet(models.QuerySet):
         return self.annotate(federation_at_id=Subquery(federation_at_subquery(OuterRef("pk"), month.first_day)))
 
 
-class GrassrootsUnion(models.Model):
+class GrassrootsUnion(QuickLoad, models.Model):
     """Công đoàn cơ sở (CĐCS). Its federation changes over time: see Affiliation."""
 
     code = CodeField(_("mã CĐCS"), unique=True)

@@ -267,3 +267,33 @@ def test_the_summary_check_command_agrees_after_a_plan_and_a_rebuild_gives_the_s
     kept = sorted(FederationMonth.objects.values_list(*columns))
     summary_rebuild()
     assert sorted(FederationMonth.objects.values_list(*columns)) == kept
+
+
+def test_a_save_of_a_few_rows_adjusts_the_summary_by_what_they_change_and_nothing_else(
+    world, federation, other_federation, federation_user
+):
+    """A grid save recomputes what the CĐCS it writes add to their federation, before and after,
+    and adds the difference (summary_rows_change), rather than reading every CĐCS of the
+    federation: corrections carried into later months come out as a recomputation would, and a
+    stored month it does not concern is left as it was, even a wrong one."""
+    figures_record(cdcs=world["DT01"], month=APRIL, admitted=5, user=None)
+    figures_record(cdcs=world["DT01"], month=MAY, admitted=1, user=None)
+    figures_record(cdcs=world["DT02"], month=MAY, transferred_in=2, user=None)
+    _assert_consistent(federation, other_federation)
+
+    planted = FederationMonth.objects.get(federation=federation, month=JUNE.first_day, sector_group="state")
+    FederationMonth.objects.filter(pk=planted.pk).update(admitted=99)
+    figures_record_many(
+        month=APRIL,
+        entries=[FigureEntry(cdcs=world["DT01"], admitted=9, lost={LossReason.JOB: 50})],  # carried into May and June
+        user=federation_user,
+        federation=federation,
+    )
+    may = FederationMonth.objects.get(federation=federation, month=MAY.first_day, sector_group="non_state")
+    assert (may.admitted, may.members_end) == (1, 60)
+    june = FederationMonth.objects.get(federation=federation, month=JUNE.first_day, sector_group="non_state")
+    assert june.members_end == 60
+    differences = summary_differences()
+    assert len(differences) == 1 and f"federation {federation.pk} 06/2021 state" in differences[0]
+    FederationMonth.objects.filter(pk=planted.pk).update(admitted=0)
+    _assert_consistent(federation, other_federation)

@@ -1,7 +1,11 @@
 // The entry grid: live totals and month-end stock, Enter to go down a column, each cell's content
 // selected when it gets the focus (so typing replaces it), a choice of value in a cell that two
 // people changed, a warning before leaving with unsaved figures. Works on the column and row of
-// the cell typed in, so a grid of a thousand CĐCS stays instant.
+// the cell typed in, so a grid of a thousand CĐCS stays instant. A large federation's grid shows
+// a page of its rows (members.figures.grid_paging): the totals are the federation's (each total
+// cell's data-rest is what the other pages add), a save posts only the rows changed here, and
+// going to another page with figures typed saves them first. The table's data-ready says the
+// script has run (what bench/grid_speed.py and the tests wait for).
 (function () {
   "use strict";
 
@@ -27,12 +31,13 @@
     });
   });
 
+  if (table && !table.classList.contains("is-writable")) table.dataset.ready = "";
   if (!table || !table.classList.contains("is-writable")) return;
 
   const flows = ["admitted", "transferred_in"];
   const losses = ["lost_job", "lost_retired", "lost_enterprise_closed", "lost_left", "lost_died",
                   "lost_transferred_out", "lost_cdcs_dissolved"];
-  const rows = Array.from(table.tBodies[0].rows);
+  const rows = Array.from(table.tBodies[0].querySelectorAll("tr[id^='row-']"));
   // Touch keyboards show digits; set on focus, not on 13,000 inputs at load. The cell's content
   // is selected, by mouse as by keyboard, so that typing 12 in a cell showing 0 gives 12, not 120:
   // the click's own mouseup would put the caret back where the pointer is, so that one is skipped.
@@ -96,8 +101,14 @@
     return end;
   }
 
+  // What the rows of the other pages add to a total (0 on a grid of one page).
+  function rest(column) {
+    const target = table.querySelector('[data-total="' + column + '"]');
+    return target && target.dataset.rest ? parseInt(target.dataset.rest, 10) : 0;
+  }
+
   function total(column) {
-    let sum = 0;
+    let sum = rest(column);
     rows.forEach(function (row) {
       const input = cell(row, column);
       sum += parse(input ? input.value : "");
@@ -112,7 +123,8 @@
 
   // Month-end stock of each row, kept so that typing in one row updates the total by its change.
   const ends = new Map(rows.map(function (row) { return [row, rowEnd(row)]; }));
-  let endTotal = 0;
+  const endRest = rest("members_end");
+  let endTotal = endRest;
   ends.forEach(function (end) { endTotal += end; });
 
   function showEndTotal(row) {
@@ -120,7 +132,7 @@
     const before = ends.get(row);
     ends.set(row, end);
     if (Number.isNaN(end) || Number.isNaN(before) || Number.isNaN(endTotal)) {
-      endTotal = 0;  // a cell that is not a count: add everything up again once it is fixed
+      endTotal = endRest;  // a cell that is not a count: add everything up again once it is fixed
       ends.forEach(function (value) { endTotal += value; });
     } else {
       endTotal += end - before;
@@ -166,4 +178,47 @@
     }
   });
   form.addEventListener("submit", function () { dirty = false; });
+
+  // A save posts the rows changed on this page, and those that show what is not saved yet
+  // (data-post: typed before a refused save, filled from the register, or with nothing saved, which
+  // the save makes a row of): the others would only be read and found unchanged, hundreds of them
+  // on a large federation's page.
+  function changed(row) {
+    return Array.prototype.some.call(row.querySelectorAll("input[name]"), function (input) {
+      return input.type === "checkbox" ? input.checked !== input.defaultChecked : input.value !== input.defaultValue;
+    });
+  }
+  form.addEventListener("formdata", function (event) {
+    rows.forEach(function (row) {
+      if (row.hasAttribute("data-post") || changed(row)) return;
+      row.querySelectorAll("input[name]").forEach(function (input) { event.formData.delete(input.name); });
+    });
+  });
+
+  // Another page of the grid, with figures typed on this one: save them, then go there (the
+  // server redirects to `goto` once the save went through, and shows this page again if not).
+  function leaveFor(query, event) {
+    if (!dirty) return;
+    event.preventDefault();
+    if (!window.confirm(form.dataset.saveFirst)) return;
+    let goto = form.querySelector('input[name="goto"]');
+    if (!goto) {
+      goto = document.createElement("input");
+      goto.type = "hidden";
+      goto.name = "goto";
+      form.appendChild(goto);
+    }
+    goto.value = query;
+    form.requestSubmit(document.getElementById("save"));
+  }
+  document.querySelectorAll("a[data-grid-page]").forEach(function (link) {
+    link.addEventListener("click", function (event) { leaveFor(link.search || "?", event); });
+  });
+  const filter = document.getElementById("grid-filter");
+  if (filter) {
+    filter.addEventListener("submit", function (event) {
+      leaveFor("?" + new URLSearchParams(new FormData(filter)).toString(), event);
+    });
+  }
+  table.dataset.ready = "";
 })();

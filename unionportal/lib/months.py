@@ -4,6 +4,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _VIETNAMESE = re.compile(r"^\s*(\d{1,2})/(\d{4})\s*$")
@@ -34,7 +35,7 @@ class Month:
 
     @classmethod
     def of(cls, day: date) -> "Month":
-        return cls(day.year, day.month)
+        return _month(day.year, day.month)
 
     @classmethod
     def last_complete(cls, today: date) -> "Month":
@@ -57,12 +58,19 @@ class Month:
 
     def __add__(self, months: int) -> "Month":
         index = self.year * 12 + self.month - 1 + months
-        return Month(index // 12, index % 12 + 1)
+        return _month(index // 12, index % 12 + 1)
 
     def __sub__(self, other):
         if isinstance(other, Month):
             return (self.year - other.year) * 12 + self.month - other.month
         return self + (-other)
+
+
+@lru_cache(maxsize=4096)
+def _month(year: int, month: int) -> Month:
+    """Months are made by the hundred thousand (a summary reads a date per row) from a few hundred
+    distinct ones; being immutable, each is made once."""
+    return Month(year, month)
 
 
 # The months anyone may ask for in a URL or a form: the portal's figures start in the 1990s at the

@@ -10,7 +10,7 @@ from members.figures.services import figures_record
 from members.models import AuditEntry, Member, MemberTransfer, MonthlyFigure
 from organising.models import Enterprise
 from organising.services import ListChanges, enterprises_import
-from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.bulk import COPY_FROM, insert_many, update_many
 from unionportal.lib.months import Month
 
 AWKWARD = 'CĐCS "Hòa Bình", số 2\nđường \\N; 50% ,'
@@ -78,3 +78,26 @@ def test_dates_and_times_read_back_as_written(federation, make_cdcs):
     assert abs(saved.created_at - timezone.now()) < timedelta(minutes=1)  # auto_now_add, not shifted by hours
     assert MemberTransfer.objects.get().decided_at == moment
     assert MemberTransfer.objects.filter(decided_at__date=date(2021, 3, 31)).exists()  # the local day
+
+
+def test_update_many_of_many_rows_writes_text_json_nulls_and_times_as_given(federation):
+    """From COPY_FROM rows, PostgreSQL updates through a scratch table filled by COPY: the same
+    values read back, on either database."""
+    entries = [audit_entry(None, "bulk.test", None, number=number) for number in range(COPY_FROM + 5)]
+    insert_many(entries, returning=True)
+    moment = timezone.make_aware(datetime(2021, 3, 31, 23, 30, 15, 250), timezone.get_current_timezone())
+    for number, entry in enumerate(entries):
+        entry.object_repr = AWKWARD if number % 2 else ""
+        entry.data = {"note": AWKWARD, "number": number} if number % 3 else {}
+        entry.federation, entry.month, entry.at = (
+            (federation, date(2021, 3, 1), moment) if number % 2 else (None, None, moment)
+        )
+    update_many(entries, ["object_repr", "data", "federation", "month", "at"])
+    saved = {entry.pk: entry for entry in AuditEntry.objects.filter(action="bulk.test")}
+    for number, entry in enumerate(entries):
+        row = saved[entry.pk]
+        expected = (AWKWARD, {"note": AWKWARD, "number": number} if number % 3 else {}, federation.pk, date(2021, 3, 1))
+        if not number % 2:
+            expected = ("", expected[1], None, None)
+        assert (row.object_repr, row.data, row.federation_id, row.month) == expected
+        assert row.at == moment

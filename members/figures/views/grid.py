@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,18 @@ from unionportal.lib.months import Month
 
 from ...access import access_org, can_write, is_federation_staff, is_provincial, orgs_visible_to, require_role
 from ...models import MonthlyReturn
-from ..grid import FLOW_COLUMNS, SHORT_LABELS, apply_post, column_label, grid_prefill, grid_read, return_read
+from ..grid import (
+    FLOW_COLUMNS,
+    SHORT_LABELS,
+    apply_post,
+    column_label,
+    grid_prefill,
+    grid_read,
+    posted_cdcs,
+    return_read,
+    totals_of,
+)
+from ..grid_paging import SHOW_CHOICES, GridPage, grid_page, page_query, query_string
 from ..grid_save import GridConflict, GridInvalid, GridSaved, grid_save
 from ..locks import locked_message
 from ..workflow import changed_since_seen_message, return_submit
@@ -102,44 +114,67 @@ def grid(request, code: str, month: Month):
     if reason:
         context["unavailable"] = reason
         return render(request, "members/grid.html", context)
+    query = page_query(request.GET)
+    if request.method == "POST":
+        return _grid_post(request, org, month, query, context)
 
     grid = grid_read(federation=org, month=month)
     writable = can_write(request.user, org) and not grid.monthly_return.is_locked
-    if request.method != "POST" and writable:
+    if writable:
         # Rows with nothing saved start from the member register; ?prefill=register fills the
         # saved ones too. Nothing is written until the user saves.
-        context["prefilled_all"] = request.GET.get("prefill") == "register"
+        context["prefilled_all"] = query.get("prefill") == "register"
         context["prefilled"] = grid_prefill(grid, saved_too=context["prefilled_all"])
-    if request.method == "POST":
-        if not can_write(request.user, org):
-            raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": org.name})
-        apply_post(grid, request.POST)
-        submitting = request.POST.get("action") == "submit"  # "Gửi báo cáo": save what is typed, then send
-        try:
-            saved = grid_save(grid=grid, version=_int(request.POST.get("version")), user=request.user)
-        except GridInvalid:
-            context["error"] = _(
-                "Chưa lưu gì: %(count)s dòng có lỗi (đánh dấu đỏ bên dưới). Sửa các dòng đó rồi bấm Lưu lần nữa."
-            ) % {"count": count(sum(1 for row in grid.rows if row.errors))}
-        except GridConflict as conflict:
-            context["error"] = conflict.messages[0]
-        except ValidationError as error:
-            context["error"] = " ".join(error.messages)
-            grid.monthly_return = return_read(federation=org, month=month)  # locked meanwhile, say
-            writable = can_write(request.user, org) and not grid.monthly_return.is_locked
-        else:
-            _say_saved(request, saved, month, submitting=submitting)
-            if submitting and saved.changed_since:  # what would be sent is not only what this page showed
-                messages.error(request, changed_since_seen_message(org, month, saved.changed_since))
-            elif submitting:
-                _submit(request, org, month, version=saved.version)
-            return redirect("members:grid", code=org.code, month=month)
-        if submitting:
-            context["error"] += " " + _("Báo cáo chưa được gửi.")
-        context["unsaved"] = writable  # what is on screen is not what is saved
+    context.update(_grid_context(request, grid, writable, grid_page(grid, query)))
+    return render(request, "members/grid.html", context)
 
-    context.update(_grid_context(request, grid, writable))
-    return render(request, "members/grid.html", context, status=200)
+
+def _grid_post(request, org, month: Month, query: dict[str, str], context: dict):
+    """Save the rows posted (a page's, or only those its script saw changed), then go back to the
+    page, or to the one asked for (`goto`: the pager's links save first). A refused save shows the
+    page again around the rows it was sent, as typed, with their errors."""
+    if not can_write(request.user, org):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi số liệu của %(org)s.") % {"org": org.name})
+    posted = grid_read(federation=org, month=month, cdcs_ids=posted_cdcs(request.POST))
+    apply_post(posted, request.POST)
+    submitting = request.POST.get("action") == "submit"  # "Gửi báo cáo": save what is typed, then send
+    try:
+        saved = grid_save(grid=posted, version=_int(request.POST.get("version")), user=request.user)
+    except GridInvalid:
+        context["error"] = _(
+            "Chưa lưu gì: %(count)s dòng có lỗi (đánh dấu đỏ bên dưới). Sửa các dòng đó rồi bấm Lưu lần nữa."
+        ) % {"count": count(sum(1 for row in posted.rows if row.errors))}
+    except GridConflict as conflict:
+        context["error"] = conflict.messages[0]
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        posted.monthly_return = return_read(federation=org, month=month)  # locked meanwhile, say
+    else:
+        _say_saved(request, saved, month, submitting=submitting)
+        if submitting and saved.changed_since:  # what would be sent is not only what this page showed
+            messages.error(request, changed_since_seen_message(org, month, saved.changed_since))
+        elif submitting:
+            _submit(request, org, month, version=saved.version)
+        # After a save the page shows what is saved: the register's prefill is dropped, unless
+        # the save was on the way to another page that asked for it.
+        after = page_query(QueryDict(request.POST["goto"].lstrip("?"))) if "goto" in request.POST else query
+        if "goto" not in request.POST:
+            after.pop("prefill", None)
+        return redirect(reverse("members:grid", kwargs={"code": org.code, "month": month}) + query_string(after))
+    if submitting:
+        context["error"] += " " + _("Báo cáo chưa được gửi.")
+
+    grid = grid_read(federation=org, month=month)  # the whole month: its totals and pages, around the rows sent
+    grid.monthly_return = posted.monthly_return
+    writable = can_write(request.user, org) and not grid.monthly_return.is_locked
+    if writable:
+        grid_prefill(grid, saved_too=query.get("prefill") == "register")
+    sent = {row.cdcs.pk: row for row in posted.rows}
+    grid.rows = [sent.get(row.cdcs.pk, row) for row in grid.rows]
+    context["unsaved"] = writable  # what is on screen is not what is saved
+    page = grid_page(grid, query, keep=frozenset(sent))
+    context.update(_grid_context(request, grid, writable, page))
+    return render(request, "members/grid.html", context)
 
 
 def _say_saved(request, saved: GridSaved, month: Month, *, submitting: bool) -> None:
@@ -211,21 +246,28 @@ def _int(value) -> int:
         return -1
 
 
-def _grid_context(request, grid, writable: bool) -> dict:
+def _grid_context(request, grid, writable: bool, page: GridPage) -> dict:
     monthly_return = grid.monthly_return
     provincial = is_provincial(request.user)
-    for row in grid.rows:
+    for row in page.rows:
         typed = {column: row.raw.get(column, _blank(row.values.get(column))) for column in row.values}
         row.cells = [(column, typed.get(column, "")) for column in FLOW_COLUMNS]
         row.typed = typed
     totals = grid.totals
+    shown = totals_of(page.rows)
+    # What the rows of other pages add to each total: the page's script adds its own rows to it.
+    rest = {column: value - shown[column] for column, value in totals.items()}
     heads = [(column, SHORT_LABELS[column], column_label(column)) for column in FLOW_COLUMNS]
     submitted = monthly_return.status == MonthlyReturn.Status.SUBMITTED
+    first_open = next((row for row in grid.rows if row.warnings and not row.ticked), None)
     return {
         "grid": grid,
-        "grid_body": render_rows(grid, writable=writable),
+        "grid_page": page,
+        "grid_body": render_rows(grid, page.rows, writable=writable),
+        "show_choices": SHOW_CHOICES.items(),
         "totals": totals,
-        "total_cells": [(column, totals[column]) for column in FLOW_COLUMNS],
+        "rest": rest,
+        "total_cells": [(column, totals[column], rest[column]) for column in FLOW_COLUMNS],
         "head_flows": heads[:2],
         "head_losses": heads[2:],
         "writable": writable,
@@ -237,7 +279,9 @@ def _grid_context(request, grid, writable: bool) -> dict:
         "can_approve": provincial and submitted,
         "can_send_back": provincial and submitted,
         "open_warnings": grid.open_warnings,
-        "first_open_warning": next((row.cdcs.pk for row in grid.rows if row.warnings and not row.ticked), None),
+        # on a grid of several pages, the link opens the rows that have them
+        "first_open_warning": first_open
+        and (query_string({"show": "warnings"}) if page.paged else "") + f"#row-{first_open.cdcs.pk}",
         "can_unlock": provincial and monthly_return.is_locked,
         "history_url": reverse("members:return_history", kwargs={"code": grid.federation.code, "month": grid.month}),
         "keeps_register": any(row.register is not None for row in grid.rows),

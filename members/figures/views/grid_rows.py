@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from unionportal.lib.formatting import count
 
+from ...models import Sector
 from ..grid import Grid, GridRow, encode_base
 from ..reconcile import figures_of, register_differences
 
@@ -32,7 +33,8 @@ SECTOR_SHORT = {
 }
 
 
-def render_rows(grid: Grid, *, writable: bool) -> SafeString:
+def render_rows(grid: Grid, rows: list[GridRow], *, writable: bool) -> SafeString:
+    """The rows of the grid the page shows (all of them, or a page of them: grid_paging)."""
     detail = reverse("members:cdcs_detail", kwargs={"code": _PLACEHOLDER})
     history = reverse("members:figure_history", kwargs={"code": _PLACEHOLDER, "month": grid.month})
     texts = {
@@ -54,9 +56,13 @@ def render_rows(grid: Grid, *, writable: bool) -> SafeString:
         "off_register": escape(_("lệch sổ")),
         "off_register_title": escape(_("Số liệu đã lưu khác số đếm từ sổ đoàn viên: xem trang đối chiếu.")),
     }
+    # Each sector's names once, not once a row: a lazy translation is looked up each time it is read.
+    texts["sectors"] = {
+        value: (escape(label), escape(SECTOR_SHORT.get(value, value))) for value, label in Sector.choices
+    }
     reconcile = reverse("members:reconcile", kwargs={"code": grid.federation.code, "month": grid.month})
     links = {"detail": detail, "history": history, "reconcile": reconcile}
-    return mark_safe("".join(_row(row, writable, links, texts) for row in grid.rows))
+    return mark_safe("".join(_row(row, writable, links, texts) for row in rows))
 
 
 def _input(row: GridRow, column: str, value, texts: dict, extra: str = "", attrs: str = "", hint: str = "") -> str:
@@ -96,10 +102,14 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
     code = quote(cdcs.code, safe="")
     css = "table-danger" if row.errors else ("table-warning" if row.conflicts else "")
     start = row.start
+    marks = " data-prefilled" if row.prefilled else ""
+    if row.posted or row.prefilled or row.figure is None:
+        # Shows what is not saved (typed before a refused save, filled from the register, or
+        # nothing yet, which a save makes a row of): the page's script posts it even untouched.
+        marks += " data-post"
     return "".join(
         [
-            f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"'
-            f"{' data-prefilled' if row.prefilled else ''}>",
+            f'<tr id="row-{cdcs.pk}" data-start="{"" if start is None else start}" class="{css}"{marks}>',
             _name_cell(row, code, links, texts),
             *_count_cells(row, writable, texts),
             _notes_cell(row, code, writable, links, texts),
@@ -111,11 +121,12 @@ def _row(row: GridRow, writable: bool, links: dict, texts: dict) -> str:
 def _name_cell(row: GridRow, code: str, links: dict, texts: dict) -> str:
     """The CĐCS: its name (a link to it), code and sector, and when it was dissolved."""
     cdcs = row.cdcs
+    name = escape(cdcs.name)
+    sector, short = texts["sectors"].get(cdcs.sector) or (escape(cdcs.sector),) * 2
     parts = [
         '<th scope="row" class="sticky-col fw-normal">',
-        f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" '
-        f'title="{escape(cdcs.name)} · {escape(cdcs.get_sector_display())}">{escape(cdcs.name)}</a>',
-        f"<small>{escape(cdcs.code)} · {escape(SECTOR_SHORT.get(cdcs.sector, cdcs.sector))}",
+        f'<a href="{links["detail"].replace(_PLACEHOLDER, code)}" title="{name} · {sector}">{name}</a>',
+        f"<small>{escape(cdcs.code)} · {short}",
     ]
     if cdcs.dissolved_on:
         day = formats.date_format(cdcs.dissolved_on, "SHORT_DATE_FORMAT")
