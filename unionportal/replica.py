@@ -136,7 +136,7 @@ def _check() -> tuple[bool, str]:
     if lag is None:
         return False, "it receives nothing from the primary"
     if lag > settings.REPLICA_MAX_LAG_SECONDS:
-        return False, f"it is {lag:.0f} s behind (REPLICA_MAX_LAG_SECONDS {settings.REPLICA_MAX_LAG_SECONDS})"
+        return False, f"it is {lag:.1f} s behind (REPLICA_MAX_LAG_SECONDS {settings.REPLICA_MAX_LAG_SECONDS})"
     return True, ""
 
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from unionportal.replica import PRIMARY_ONLY, REPLICA, replica_verdict_forget
 
-_TABLE = re.compile(r'\b(?:FROM|JOIN|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
+_TABLE = re.compile(r'\b(?:FROM|JOIN|INTO|UPDATE)\s+"(\w+)"', re.IGNORECASE)  # Django quotes tables
 # Tables of the apps read on the primary whatever the view (sessions, users, login throttling).
 _PRIMARY_ONLY_TABLES = tuple(f"{label.replace('.', '_')}" for label in PRIMARY_ONLY) + ("django_",)
 
