@@ -1,9 +1,13 @@
 """members_monthlyfigure partitioned by year of `month` on PostgreSQL (issue 22); SQLite as it was.
 
 One partition a year from 1990 (unionportal.lib.months.EARLIEST: no earlier month can be typed) to
-2036, a decade after this migration, and a DEFAULT partition for any month after that, so that no
-insert can fail. A month's writes, a federation-month's grid and a year's sums read or write one
-partition; a closed programme's years can be detached and archived (docs/operations.md).
+2036, a decade after this migration, one for anything before 1990 and a DEFAULT partition for any
+month after 2036, so that no insert can fail. The partition before 1990 stays empty; it is there so
+that the default one holds only months after 2036, which PostgreSQL can then leave out of a query
+bounded by a month: "the last row before March" reads the partitions newest first and stops at
+the first row (an ordered Append), instead of merging all of them. A month's writes, a
+federation-month's grid and a year's sums read or write one partition; a closed programme's years
+can be detached and archived (docs/operations.md).
 
 A partitioned table's unique indexes must hold the partition key: in PostgreSQL the primary key
 is (id, month), while Django keeps `id` as the primary key it knows (ids stay unique: they come
@@ -59,6 +63,9 @@ def _grants(cursor) -> list[tuple[str, str]]:
 
 
 def _partitions(cursor) -> None:
+    cursor.execute(
+        f"CREATE TABLE {TABLE}_before_{FIRST_YEAR} PARTITION OF {TABLE} FOR VALUES FROM (MINVALUE) TO ('{FIRST_YEAR}-01-01')"
+    )
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         cursor.execute(
             f"CREATE TABLE {TABLE}_y{year} PARTITION OF {TABLE} "

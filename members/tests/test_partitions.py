@@ -28,7 +28,7 @@ def partition_of(figure: MonthlyFigure) -> str:
     return one(f"SELECT tableoid::regclass::text FROM {TABLE} WHERE id = %s", [figure.pk])
 
 
-def test_the_monthly_figures_are_partitioned_by_year_from_1990_to_2036_and_a_default(db):
+def test_the_monthly_figures_are_partitioned_by_year_from_1990_to_2036_before_and_after(db):
     assert one("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = %s::regclass", [TABLE]) == "r"
     assert (
         one(
@@ -43,7 +43,11 @@ def test_the_monthly_figures_are_partitioned_by_year_from_1990_to_2036_and_a_def
         "WHERE inhparent = %s::regclass",
         [TABLE],
     )
-    assert partitions == [f"{TABLE}_default", *(f"{TABLE}_y{year}" for year in range(1990, 2037))]
+    assert partitions == [
+        f"{TABLE}_before_1990",
+        f"{TABLE}_default",
+        *(f"{TABLE}_y{year}" for year in range(1990, 2037)),
+    ]
     primary_key = one(
         "SELECT array_agg(attname::text ORDER BY array_position(conkey, attnum)) FROM pg_constraint "
         "JOIN pg_attribute ON attrelid = conrelid AND attnum = ANY(conkey) "
@@ -54,15 +58,19 @@ def test_the_monthly_figures_are_partitioned_by_year_from_1990_to_2036_and_a_def
     assert MonthlyFigure._meta.pk.name == "id"  # what Django knows is unchanged
 
 
-def test_each_row_lands_in_its_years_partition_and_a_far_month_in_the_default(federation, make_cdcs):
+def test_each_row_lands_in_its_years_partition_and_a_far_month_in_the_default_one(federation, make_cdcs):
     cdcs = make_cdcs(federation, opening=80, first_month=Month(2021, 4))
     later = figures_record(cdcs=cdcs, month=Month(2026, 3), admitted=5, user=None)
     far = MonthlyFigure.objects.create(
         cdcs=cdcs, federation=federation, month=Month(2041, 1).first_day, members_start=85, members_end=85
     )
+    early = MonthlyFigure.objects.create(
+        cdcs=cdcs, federation=federation, month=Month(1985, 1).first_day, members_start=80, members_end=80
+    )
     first = MonthlyFigure.objects.get(cdcs=cdcs, month=Month(2021, 4).first_day)
 
-    assert (partition_of(first), partition_of(later), partition_of(far)) == (
+    assert (partition_of(early), partition_of(first), partition_of(later), partition_of(far)) == (
+        f"{TABLE}_before_1990",
         f"{TABLE}_y2021",
         f"{TABLE}_y2026",
         f"{TABLE}_default",
