@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a small province, its users by role, and factories."""
 
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -9,12 +10,16 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from members.models import GrassrootsUnion, Organisation, Role
+from unionportal.replica import REPLICA, replica_verdict_forget
 from unionportal.testing.province import cdcs_create, federation_create, province_create, user_create
 from unionportal.testing.world import build_world
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told that this is fine (it is: the test thread is not serving async requests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The settings have read it. The processes the tests start (another app server, manage.py backup)
+# get a DATABASE_URL of their own, of which the replica of CI's database is no replica.
+os.environ.pop("DATABASE_REPLICA_URL", None)
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +33,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if database["ENGINE"] == "django.db.backends.sqlite3":
         name = Path(tempfile.gettempdir()) / f"unionportal-test-{os.getpid()}.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(name)
+    replica_alias_mirroring_default()
+
+
+def replica_alias_mirroring_default():
+    """Without DATABASE_REPLICA_URL, the tests marked `replica` read through an alias `replica` that
+    Django points at the test database (a test mirror: another connection to the same database,
+    the same file on SQLite), so that the router's way runs on SQLite and PostgreSQL alike. With
+    it, the alias is the real standby's (settings.py), also a mirror: the test database there."""
+    from django.conf import settings
+    from django.db import connections
+
+    if REPLICA not in settings.DATABASES:
+        mirror = copy.deepcopy(settings.DATABASES["default"])
+        mirror["TEST"] = {"MIRROR": "default"}
+        settings.DATABASES[REPLICA] = mirror
+        connections.configure_settings(settings.DATABASES)  # Django's defaults for the new alias
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -48,6 +69,16 @@ def _exports_aside(settings, _exports_folder):
     """Files exported by jobs (the whole register) go to this test process's own folder, never to
     the machine's shared default, where another checkout's tests number their jobs the same."""
     settings.EXPORT_DIR = _exports_folder
+
+
+@pytest.fixture(autouse=True)
+def _replica_reads_when_marked(request, settings):
+    """Reads go to the replica only in the tests marked `replica`. The others keep their rows in a
+    transaction of the default connection that is rolled back at their end, which no other
+    connection sees: the replica (or its mirror) would show them an empty portal. The `replica`
+    tests commit what they write (transaction=True) and read it through the alias."""
+    settings.REPLICA_READS = request.node.get_closest_marker("replica") is not None
+    replica_verdict_forget()
 
 
 @pytest.fixture

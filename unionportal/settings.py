@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from unionportal.lib.env import envbool, envint, envlist, envstr
 
@@ -93,6 +94,34 @@ else:
     # subqueries reach at national scale: 38 ms of compiling for a 60 ms query that returns nothing
     # (bench/dashboard_speed.py). The portal runs short queries only.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Reads on a replica (issue 22, docs/operations.md "Đọc trên bản sao"): with DATABASE_REPLICA_URL, a
+# streaming replica of the primary serves the pages that only read (unionportal/replica.py); the
+# grid, uploads, every write, the admin and the commands stay on the primary. Without it, no alias.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL là bản sao của một PostgreSQL: đặt DATABASE_URL là PostgreSQL chính, "
+            "hoặc bỏ DATABASE_REPLICA_URL."
+        )
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", 0))
+    DATABASES["replica"].update(
+        # A replica whose host does not answer costs a page REPLICA_CONNECT_TIMEOUT seconds, then the primary.
+        OPTIONS={**DATABASES["default"]["OPTIONS"], "connect_timeout": envint("REPLICA_CONNECT_TIMEOUT", 2)},
+        CONN_HEALTH_CHECKS=True,
+        # In the tests Django points the alias at the test database, on the replica's host and port.
+        TEST={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["unionportal.replica.ReplicaRouter"]
+MIDDLEWARE.append("unionportal.replica.ReplicaReadsMiddleware")
+# false: keep the alias but read everything on the primary (while the replica is rebuilt, say).
+REPLICA_READS = envbool("REPLICA_READS", True)
+# After a person writes, their own pages read the primary this long ("what I saved is what I see").
+REPLICA_STICKY_SECONDS = envint("REPLICA_STICKY_SECONDS", 10)
+# A replica further behind than this is not read; its health is checked at most this often.
+REPLICA_MAX_LAG_SECONDS = envint("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = envint("REPLICA_CHECK_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

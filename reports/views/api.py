@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from members.access import orgs_visible_to
 from unionportal.lib.months import Month
+from unionportal.replica import replica_reads
 
 from ..forms import ProgressForm
 from ..selectors import Attainment, ProgressReport, Row, progress_report
@@ -119,6 +120,7 @@ def report_json(report: ProgressReport) -> dict:
 
 
 @csrf_exempt  # it only reads; without this a POST would get the CSRF page instead of a 405
+@replica_reads
 def progress(request):
     if request.method not in ALLOWED:
         response = _error(405, _("Chỉ nhận yêu cầu GET."))

@@ -12,6 +12,7 @@ from members.access import own_federation
 from members.models import Organisation
 from unionportal.lib.dates import DAY_FORMAT
 from unionportal.lib.xlsx import download_name
+from unionportal.replica import replica_reads
 
 from ..brief import Signing, meeting_brief
 from ..brief_docx import brief_document
@@ -69,6 +70,7 @@ def _brief(request):
 
 @login_required
 @require_GET
+@replica_reads
 def brief_page(request):
     """An A4 page: the issuer and the motto, the sentence, attainment, the non-state paragraph,
     the federation table, the laggards, the charts, the recipients and the signature; above it
@@ -90,6 +92,7 @@ def brief_page(request):
 
 @login_required
 @require_GET
+@replica_reads
 def brief_docx(request):
     form, brief, refusal = _brief(request)
     if refusal:

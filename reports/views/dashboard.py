@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from members.models import SectorGroup
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import xlsx_response
+from unionportal.replica import replica_reads
 
 from ..dashboard import Dashboard, dashboard, followed_federation_ids
 from ..dashboard_charts import charts
@@ -72,6 +73,7 @@ def board_for(form: DashboardForm, followed: set[int], *, organising: bool = Tru
 
 @login_required
 @require_GET
+@replica_reads
 def dashboard_page(request):
     """Tiles, the federation table, the laggards and the charts of a range."""
     followed = followed_federation_ids(request.user)
@@ -97,6 +99,7 @@ def dashboard_page(request):
 
 @login_required
 @require_GET
+@replica_reads
 def dashboard_export(request):
     """The dashboard's tables as one .xlsx, for the same query string. A query the page would
     refuse sends the user back to it, where the form says what is wrong."""

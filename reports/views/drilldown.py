@@ -18,6 +18,7 @@ from members.access import access_org, cdcs_visible_to, figures_visible_to, orgs
 from members.models import LossReason, Organisation, SectorGroup
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import xlsx_response
+from unionportal.replica import replica_reads
 
 from ..drilldown import cdcs_months as cdcs_months_selector
 from ..drilldown import federation_cdcs
@@ -105,6 +106,7 @@ def _sector_group(form: RangeForm) -> str | None:
 
 
 @login_required
+@replica_reads
 def federation_detail(request, code: str):
     """A federation's figures for the range, then one line per CĐCS that makes them."""
     org = _federation(request.user, code)
@@ -137,6 +139,7 @@ def federation_detail(request, code: str):
 
 
 @login_required
+@replica_reads
 def federation_detail_export(request, code: str):
     org = _federation(request.user, code)
     form = _range_form(request)
@@ -160,6 +163,7 @@ def _visible_cdcs(user, code: str):
 
 
 @login_required
+@replica_reads
 def cdcs_months(request, code: str):
     """Every monthly row of one CĐCS in the range (those the user may read), with a total line."""
     cdcs = _visible_cdcs(request.user, code)
@@ -189,6 +193,7 @@ def cdcs_months(request, code: str):
 
 
 @login_required
+@replica_reads
 def cdcs_months_export(request, code: str):
     cdcs = _visible_cdcs(request.user, code)
     form = _range_form(request)

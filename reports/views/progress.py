@@ -10,6 +10,7 @@ from members.access import orgs_visible_to
 from members.models import LossReason, Organisation, SectorGroup
 from unionportal.lib.months import Month
 from unionportal.lib.xlsx import xlsx_response
+from unionportal.replica import replica_reads
 
 from ..exports import progress_file_name, progress_workbook
 from ..forms import ProgressForm
@@ -60,6 +61,7 @@ def _report(form: ProgressForm) -> ProgressReport:
 
 
 @login_required
+@replica_reads
 def progress(request):
     """The report page: a range, an organisation, the six figures, attainment and the sentence."""
     form = _progress_form(request, visible_orgs(request.user))
@@ -81,6 +83,7 @@ def progress(request):
 
 
 @login_required
+@replica_reads
 def progress_export(request):
     """The report page as an .xlsx file, for the same query string and the same users. A query
     the page would refuse sends the user back to it, where the form says what is wrong."""

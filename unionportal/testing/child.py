@@ -60,7 +60,9 @@ def in_child(action, *, headroom: int = HEADROOM, seconds: int = 60) -> Finished
             for wrapper in wrappers:
                 _KEPT.append(getattr(connections._connections, wrapper.alias, None))  # never finalised here
                 connections[wrapper.alias] = wrapper
-                if wrapper.vendor == "sqlite":  # the child's writes stay in its own memory, none in the file
+                # The child's writes stay in its own memory, none in the file (a test mirror, as the
+                # tests' alias `replica`, is never written to, and most tests may not touch it).
+                if wrapper.vendor == "sqlite" and not wrapper.settings_dict["TEST"]["MIRROR"]:
                     wrapper.cursor().execute("PRAGMA cache_spill = OFF")
             os.close(reading)
             os.dup2(output.fileno(), 1)

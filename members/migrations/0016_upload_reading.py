@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0014_officers'),
+        ('members', '0015_monthlyfigure_by_year'),
     ]
 
     operations = [
