@@ -110,9 +110,14 @@ def upload_url(upload: Upload) -> str:
     return reverse("members:upload_detail", kwargs={"code": upload.federation.code, "pk": upload.pk})
 
 
-def _upload_for(request, code: str, pk: int, *, write: bool = False) -> Upload:
+def _upload_for(request, code: str, pk: int, *, write: bool = False, light: bool = False) -> Upload:
+    """The upload, 404 outside the user's federations; `light`: without the file and what was read
+    (megabytes for a large sheet), loaded only if asked for."""
     org = access_org(request.user, code, write=write)
-    return get_object_or_404(Upload.objects.select_related("federation", "uploaded_by"), pk=pk, federation=org)
+    uploads = Upload.objects.select_related("federation", "uploaded_by")
+    if light:
+        uploads = uploads.defer("content", "parsed")
+    return get_object_or_404(uploads, pk=pk, federation=org)
 
 
 @login_required
@@ -138,13 +143,14 @@ def upload_detail(request, code: str, pk: int):
 @login_required
 @require_POST
 def upload_confirm(request, code: str, pk: int):
-    upload = _upload_for(request, code, pk, write=True)
+    upload = _upload_for(request, code, pk, write=True, light=True)
     if upload.outcome != Upload.Outcome.PREVIEW:
         messages.error(request, _("Tệp này đã được xử lý (%(outcome)s).") % {"outcome": upload.get_outcome_display()})
         return redirect("members:upload_detail", code=code, pk=pk)
     month = Month.of(upload.month)
-    # A large sheet (or one that was read as a job) is imported as a job (members.figures.sheet_jobs).
-    if is_large(rows_read(upload)) or upload_job(upload) is not None:
+    # A sheet read as a job, or a large one, is imported as a job (members.figures.sheet_jobs); the
+    # request then never loads what was read.
+    if upload_job(upload) is not None or is_large(rows_read(upload)):
         try:
             job = sheet_import_start(upload=upload, user=request.user)
         except JobBusy as busy:
