@@ -14,7 +14,7 @@ from members.audit import action_label, labelled_actions, register_labels
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ("unionportal", "members", "targets", "organising", "ratings", "training", "reorganisation", "reports")
-WRITERS = {"audit_log", "audit_entry"}  # members.audit; audit_many takes what audit_entry made
+WRITERS = {"audit_log", "audit_entry", "audit_same"}  # members.audit; audit_many takes what audit_entry made
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
 WRITER_MODULE = ROOT / "members" / "audit.py"  # passes on what it is given
 
@@ -36,9 +36,13 @@ def _strings(node: ast.AST) -> set[str]:
 
 def _assigned(tree: ast.Module, name: str) -> set[str]:
     """Actions given to a variable anywhere in the module (`action = "member.merge" if … else …`,
-    `LOOKUP = "member.lookup"`, `action, extra = "member.update", {…}`)."""
+    `LOOKUP = "member.lookup"`, `action, extra = "member.update", {…}`, a loop over them)."""
     found = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.For) and any(
+            isinstance(item, ast.Name) and item.id == name for item in ast.walk(node.target)
+        ):
+            found |= _strings(node.iter)  # for action, kept in (("member.merge", …), …)
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(item, ast.Name) and item.id == name for t in targets for item in ast.walk(t)):
