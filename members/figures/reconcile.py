@@ -7,6 +7,7 @@ reads a fixed number of queries, whatever the number of CĐCS or members."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -18,7 +19,7 @@ from unionportal.lib.months import Month
 
 from ..models import LOSS_FIELDS, GrassrootsUnion, Member, MemberEvent, MonthlyFigure, Organisation
 from ..register.people import RegisterMonth, register_figures
-from .grid import column_label, federation_unions
+from .grid import column_label
 
 # The figures compared, in the order the page shows them.
 COMPARED = ("members_start", "admitted", "transferred_in", *LOSS_FIELDS.values(), "members_end")
@@ -81,16 +82,19 @@ class Line:
 
 
 def _line(cdcs: GrassrootsUnion, figure: dict[str, int] | None, register: RegisterMonth | None) -> Line:
+    counted = register.as_figures() if register is not None else None
     return Line(
         cdcs=cdcs,
         reported=_with_lost(figure) if figure is not None else None,
-        register=_with_lost(register.as_figures()) if register is not None else None,
-        differences=register_differences(figure, register) if figure is not None and register is not None else [],
+        register=_with_lost(counted) if counted is not None else None,
+        differences=[column for column in COMPARED if figure[column] != counted[column]]
+        if figure is not None and counted is not None
+        else [],
     )
 
 
 def _reported(cdcs_ids: list[int], month: Month) -> dict[int, dict[str, int]]:
-    rows = MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=cdcs_ids).values("cdcs_id", *COMPARED)
+    rows = MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__any_of=cdcs_ids).values("cdcs_id", *COMPARED)
     return {row.pop("cdcs_id"): row for row in rows}
 
 
@@ -119,7 +123,7 @@ class Reconciliation:
     def not_reported(self) -> int:
         return self.count(Status.NOT_REPORTED)
 
-    @property
+    @cached_property
     def totals(self) -> dict[str, dict[str, int]]:
         """Reported and register totals over the CĐCS that keep a register (the others have
         nothing to compare with)."""
@@ -135,9 +139,11 @@ class Reconciliation:
 
 
 def federation_reconciliation(*, federation: Organisation, month: Month) -> Reconciliation:
-    """Every CĐCS of the federation-month (as the entry grid has them), reported against
-    register: one query for the CĐCS, one for the reported rows, two for the register."""
-    unions = list(federation_unions(federation=federation, month=month).order_by("code"))
+    """Every CĐCS of the federation-month (as the entry grid has them: active in the month, under the
+    federation then), reported against register: one query for the CĐCS, one for the reported rows,
+    two for the register."""
+    unions = GrassrootsUnion.objects.active_in(month).under(federation.pk, month).order_by("code")
+    unions = list(unions.only("pk", "code", "name", "register_from"))
     registers = register_figures(unions, month)
     reported = _reported([cdcs.pk for cdcs in unions], month)
     lines = [_line(cdcs, reported.get(cdcs.pk), registers.get(cdcs.pk)) for cdcs in unions]

@@ -1,9 +1,16 @@
-"""`__in` on integer columns with a number no column can hold matches nothing, as Django's own
-`exact`, `gt`, `lt` … lookups already do (IntegerFieldOverflow), instead of failing in the database
-driver: a form posting a 20-digit id (a ModelMultipleChoiceField's `pk__in`) then says the choice
-is not valid, where SQLite raised OverflowError (a 500). Registered by unionportal.apps."""
+"""Lookups on integer columns, registered by unionportal.apps.
 
-from django.db.models import IntegerField
+- `__in` with a number no column can hold matches nothing, as Django's own `exact`, `gt`, `lt` …
+  lookups already do (IntegerFieldOverflow), instead of failing in the database driver: a form
+  posting a 20-digit id (a ModelMultipleChoiceField's `pk__in`) then says the choice is not valid,
+  where SQLite raised OverflowError (a 500).
+- `__any_of` is `__in` for a long list of ids that the code itself read (never typed input): on
+  PostgreSQL one array parameter, `= ANY(%s)`, where `__in` writes a placeholder per id through
+  the ORM's machinery, some 7 µs an id (20 ms for the 3,000 CĐCS of a large union, 200 ms for a
+  province's 25,000). The database plans both alike. Elsewhere it is `__in`."""
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import ForeignKey, IntegerField
 from django.db.models.lookups import In
 
 
@@ -19,5 +26,24 @@ class IntegerFieldIn(In):
         return super().process_rhs(compiler, connection)
 
 
+class AnyOf(In):
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        if self.rhs_is_direct_value():
+            return [int(value) for value in self.rhs]  # whole numbers only: a list of ids
+        return super().get_prep_lookup()
+
+    def as_postgresql(self, compiler, connection):
+        if not self.rhs_is_direct_value():
+            return self.as_sql(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
 def register() -> None:
     IntegerField.register_lookup(IntegerFieldIn)
+    IntegerField.register_lookup(AnyOf)
+    ForeignKey.register_lookup(AnyOf)
