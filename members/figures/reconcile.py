@@ -8,6 +8,7 @@ reads a fixed number of queries, whatever the number of CĐCS or members."""
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -160,31 +161,44 @@ class FederationSummary:
     not_reported: int = 0
 
 
+class _Union(NamedTuple):
+    """What the province's count needs of a CĐCS: 25,000 model objects took half a second."""
+
+    pk: int
+    register_from: date | None
+    federation_at_id: int
+
+
 def province_reconciliation(*, federations, month: Month) -> list[FederationSummary]:
     """For each federation, how many of its CĐCS that month keep a register, agree with it,
-    differ from it or have not reported: four queries, whatever the number of federations."""
+    differ from it or have not reported: four queries, whatever the number of federations; rows
+    read as tuples, for the province's 25,000 CĐCS."""
     summaries = {federation.pk: FederationSummary(federation) for federation in federations}
-    unions = list(
-        GrassrootsUnion.objects.active_in(month)
+    unions = [
+        _Union(*row)
+        for row in GrassrootsUnion.objects.active_in(month)
         .with_federation_at(month)
         .filter(federation_at_id__in=list(summaries))
-        .only("pk", "register_from")
-    )
+        .values_list("pk", "register_from", "federation_at_id")
+    ]
     registers = register_figures(unions, month)
-    reported = _reported(list(registers), month)
+    reported = MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__any_of=list(registers))
+    reported = {row[0]: row[1:] for row in reported.values_list("cdcs_id", *COMPARED)}
     for cdcs in unions:
         summary = summaries[cdcs.federation_at_id]
         summary.cdcs += 1
         if cdcs.pk not in registers:
             continue
         summary.keeping += 1
-        status = _line(cdcs, reported.get(cdcs.pk), registers[cdcs.pk]).status
-        if status == Status.MATCHED:
-            summary.matched += 1
-        elif status == Status.DIFFERS:
-            summary.differing += 1
-        else:
+        figure = reported.get(cdcs.pk)
+        if figure is None:
             summary.not_reported += 1
+            continue
+        counted = registers[cdcs.pk].as_figures()
+        if figure == tuple(counted[column] for column in COMPARED):
+            summary.matched += 1
+        else:
+            summary.differing += 1
     return list(summaries.values())
 
 
