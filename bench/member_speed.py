@@ -6,7 +6,7 @@
 Builds its own province in a scratch database (named *bench*: it is emptied), then times
 - diacritic-insensitive search (members.register.people.member_search), a page of 50 and its count, as
   provincial staff (the whole province) and as a federation's staff, for common and rare names
-  and an ID number prefix; and the people page itself, POST → redirect → page;
+  and the last four digits of an ID number; and the people page itself, POST → redirect → page;
 - importing a 5,000-member list for a new CĐCS, end to end: the .xlsx (written by openpyxl)
   uploaded, read, checked and previewed, then confirmed;
 - the reconciliation page of a 150-CĐCS federation-month, and its number of queries beside that
@@ -54,7 +54,8 @@ from members.models import (  # noqa: E402
     Role,
     UserProfile,
 )
-from members.register.people import card_key, id_number_for, member_search, name_ordered, search_key  # noqa: E402
+from members.register.people import card_key, id_number_for, search_key  # noqa: E402
+from members.register.search import COUNT_CAP, people_page  # noqa: E402
 from members.services.org import cdcs_found  # noqa: E402
 from unionportal.lib.bulk import insert_many  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
@@ -192,12 +193,12 @@ def search_figures(users) -> None:
         for query in ("nguyen van an", "Đặng Thị Hằng", "le quan", "hoang", "tn12345", "0123"):
 
             def page(query=query, scope=scope):  # as the people page does it
-                found = member_search(scope, query).select_related("cdcs")
-                matches = found.count()
-                return matches, list(name_ordered(found, matches=matches)[:50])
+                listed = people_page(scope.select_related("cdcs"), query, number=1, per_page=50)
+                found = f"> {COUNT_CAP:,}" if listed.capped else f"{listed.page.paginator.count:,}"
+                return found, list(listed.page)
 
             ms, (total, rows) = timed_ms(page)
-            print(f"  {who:<10} {query!r:<18} {ms:6.1f} ms median, {total:>6,} found, {len(rows)} shown")
+            print(f"  {who:<10} {query!r:<18} {ms:6.1f} ms median, {total:>7} found, {len(rows)} shown")
 
 
 def page_figures(users) -> None:

@@ -7,6 +7,8 @@ reads a fixed number of queries, whatever the number of CĐCS or members."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -18,7 +20,7 @@ from unionportal.lib.months import Month
 
 from ..models import LOSS_FIELDS, GrassrootsUnion, Member, MemberEvent, MonthlyFigure, Organisation
 from ..register.people import RegisterMonth, register_figures
-from .grid import column_label, federation_unions
+from .grid import column_label
 
 # The figures compared, in the order the page shows them.
 COMPARED = ("members_start", "admitted", "transferred_in", *LOSS_FIELDS.values(), "members_end")
@@ -81,16 +83,19 @@ class Line:
 
 
 def _line(cdcs: GrassrootsUnion, figure: dict[str, int] | None, register: RegisterMonth | None) -> Line:
+    counted = register.as_figures() if register is not None else None
     return Line(
         cdcs=cdcs,
         reported=_with_lost(figure) if figure is not None else None,
-        register=_with_lost(register.as_figures()) if register is not None else None,
-        differences=register_differences(figure, register) if figure is not None and register is not None else [],
+        register=_with_lost(counted) if counted is not None else None,
+        differences=[column for column in COMPARED if figure[column] != counted[column]]
+        if figure is not None and counted is not None
+        else [],
     )
 
 
 def _reported(cdcs_ids: list[int], month: Month) -> dict[int, dict[str, int]]:
-    rows = MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__in=cdcs_ids).values("cdcs_id", *COMPARED)
+    rows = MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__any_of=cdcs_ids).values("cdcs_id", *COMPARED)
     return {row.pop("cdcs_id"): row for row in rows}
 
 
@@ -119,7 +124,7 @@ class Reconciliation:
     def not_reported(self) -> int:
         return self.count(Status.NOT_REPORTED)
 
-    @property
+    @cached_property
     def totals(self) -> dict[str, dict[str, int]]:
         """Reported and register totals over the CĐCS that keep a register (the others have
         nothing to compare with)."""
@@ -135,9 +140,11 @@ class Reconciliation:
 
 
 def federation_reconciliation(*, federation: Organisation, month: Month) -> Reconciliation:
-    """Every CĐCS of the federation-month (as the entry grid has them), reported against
-    register: one query for the CĐCS, one for the reported rows, two for the register."""
-    unions = list(federation_unions(federation=federation, month=month).order_by("code"))
+    """Every CĐCS of the federation-month (as the entry grid has them: active in the month, under the
+    federation then), reported against register: one query for the CĐCS, one for the reported rows,
+    two for the register."""
+    unions = GrassrootsUnion.objects.active_in(month).under(federation.pk, month).order_by("code")
+    unions = list(unions.only("pk", "code", "name", "register_from"))
     registers = register_figures(unions, month)
     reported = _reported([cdcs.pk for cdcs in unions], month)
     lines = [_line(cdcs, reported.get(cdcs.pk), registers.get(cdcs.pk)) for cdcs in unions]
@@ -154,31 +161,44 @@ class FederationSummary:
     not_reported: int = 0
 
 
+class _Union(NamedTuple):
+    """What the province's count needs of a CĐCS: 25,000 model objects took half a second."""
+
+    pk: int
+    register_from: date | None
+    federation_at_id: int
+
+
 def province_reconciliation(*, federations, month: Month) -> list[FederationSummary]:
     """For each federation, how many of its CĐCS that month keep a register, agree with it,
-    differ from it or have not reported: four queries, whatever the number of federations."""
+    differ from it or have not reported: four queries, whatever the number of federations; rows
+    read as tuples, for the province's 25,000 CĐCS."""
     summaries = {federation.pk: FederationSummary(federation) for federation in federations}
-    unions = list(
-        GrassrootsUnion.objects.active_in(month)
+    unions = [
+        _Union(*row)
+        for row in GrassrootsUnion.objects.active_in(month)
         .with_federation_at(month)
         .filter(federation_at_id__in=list(summaries))
-        .only("pk", "register_from")
-    )
+        .values_list("pk", "register_from", "federation_at_id")
+    ]
     registers = register_figures(unions, month)
-    reported = _reported(list(registers), month)
+    reported = MonthlyFigure.objects.filter(month=month.first_day, cdcs_id__any_of=list(registers))
+    reported = {row[0]: row[1:] for row in reported.values_list("cdcs_id", *COMPARED)}
     for cdcs in unions:
         summary = summaries[cdcs.federation_at_id]
         summary.cdcs += 1
         if cdcs.pk not in registers:
             continue
         summary.keeping += 1
-        status = _line(cdcs, reported.get(cdcs.pk), registers[cdcs.pk]).status
-        if status == Status.MATCHED:
-            summary.matched += 1
-        elif status == Status.DIFFERS:
-            summary.differing += 1
-        else:
+        figure = reported.get(cdcs.pk)
+        if figure is None:
             summary.not_reported += 1
+            continue
+        counted = registers[cdcs.pk].as_figures()
+        if figure == tuple(counted[column] for column in COMPARED):
+            summary.matched += 1
+        else:
+            summary.differing += 1
     return list(summaries.values())
 
 

@@ -4,7 +4,7 @@ how CĐCS moves and federation merges keep history where it happened."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -167,6 +167,20 @@ class GrassrootsUnionQuerySet(models.QuerySet):
     def with_federation_at(self, month: Month):
         """Annotate federation_at_id: the federation each CĐCS belonged to in that month."""
         return self.annotate(federation_at_id=Subquery(federation_at_subquery(OuterRef("pk"), month.first_day)))
+
+    def under(self, federation_id: int, month: Month):
+        """CĐCS under the federation in that month: with_federation_at(month).filter(federation_at_id=…)
+        without asking every CĐCS of the province for its federation. It starts from the federation's
+        own affiliations and keeps those no later one replaced by then: a few milliseconds where
+        the other takes 30 among 25,000 CĐCS (bench/register_scale.py)."""
+        first_day = month.first_day
+        replaced = Affiliation.objects.filter(
+            cdcs=OuterRef("cdcs"), valid_from__gt=OuterRef("valid_from"), valid_from__lte=first_day
+        )
+        current = Affiliation.objects.filter(federation_id=federation_id, valid_from__lte=first_day).exclude(
+            Exists(replaced)
+        )
+        return self.filter(pk__in=current.values("cdcs_id"))
 
 
 class GrassrootsUnion(QuickLoad, models.Model):

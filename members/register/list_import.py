@@ -87,9 +87,10 @@ def list_preview(
 def _count_months(preview: ListPreview) -> None:
     """The month each line entering the CĐCS counts in, and those of them that are approved."""
     entering = [line for line in preview.lines if line.event]
-    months = event_months([(preview.cdcs, Month.of(line.on)) for line in entering])
+    month_of = {line.on: Month.of(line.on) for line in entering}  # a list of 20,000 has a few hundred days
+    months = event_months([(preview.cdcs, month) for month in set(month_of.values())])
     for line in entering:
-        line.counted = months[(preview.cdcs.pk, Month.of(line.on))]
+        line.counted = months[(preview.cdcs.pk, month_of[line.on])]
     preview.approved = sorted({line.counted.month for line in entering if line.counted.approved})
 
 

@@ -22,11 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.lib.bulk import insert_many, update_many
+from unionportal.lib.bulk import insert_rows, update_many
 from unionportal.lib.months import Month
 
 from ..access import PeopleScope, id_holder_refusal, require_write
-from ..audit import audit_entry, audit_log, audit_many
+from ..audit import audit_log, audit_same
 from ..models import GrassrootsUnion, LossReason, Member, MemberEvent, MemberTransfer, Organisation
 from ..services.common import Source, federation_of, short_day
 from .event_months import require_countable
@@ -413,7 +413,9 @@ def members_import(
     The caller (members.register.lists.list_import) has checked every line against the register in
     this same transaction, with the rows it read locked: who is active where, each member's last
     event, the CĐCS's dates. What the record itself must satisfy is checked again here; the
-    database's constraints keep the rest (an ID number is one person)."""
+    database's constraints keep the rest (an ID number is one person). New members, their events
+    and audit entries are written from rows, not model objects: a list of 20,000 people made
+    60,000 objects, a few seconds of the write (bench/register_scale.py)."""
     federation = require_member_write(user, cdcs)
     if user is not None and user.is_authenticated:
         # A request's user is a lazy proxy, slow to read thousands of times (audit entries): the plain object.
@@ -426,45 +428,55 @@ def members_import(
     if not entries:
         return 0, 0
     register_start(cdcs, month)
-    at = federation_of(cdcs, month) or federation
+    at = getattr(federation_of(cdcs, month) or federation, "pk", None)
     now = timezone.now()
     recorded_by = user.pk if user is not None and user.is_authenticated else None
-    created = [
-        record_set(Member(cdcs_id=cdcs.pk, status=Member.Status.ACTIVE), entry.data)
-        for entry in entries
-        if entry.member is None
-    ]
-    insert_many(created, returning=True)
-    new = iter(created)
-    changed, events, audits = [], [], []
+    new = iter(_members_insert(cdcs, [entry.data for entry in entries if entry.member is None], now))
+    label = _("Đoàn viên #%(pk)s")  # Member.__str__, without a Member for each
+    changed, events, audits = [], [], {}
     for entry in entries:
-        member = entry.member or next(new)
-        before_id = member.id_number
-        if entry.member is not None:
+        member = entry.member
+        if member is None:
+            pk = next(new)
+        else:
+            pk, before_id = member.pk, member.id_number
             record_set(member, entry.data)
             member.cdcs, member.updated_at = cdcs, now
             member.status, member.left_on, member.left_reason = Member.Status.ACTIVE, None, ""
             changed.append(member)
         if entry.event:
-            # What new_event makes, from ids: thousands of foreign-key assignments cost more than the insert.
-            events.append(
-                MemberEvent(
-                    member_id=member.pk,
-                    cdcs_id=cdcs.pk,
-                    kind=entry.event,
-                    on=entry.on,
-                    month=entry.on.replace(day=1),
-                    recorded_by_id=recorded_by,
-                )
-            )
+            events.append((pk, cdcs.pk, entry.event, "", entry.on, entry.on.replace(day=1), recorded_by, now))
             action = "member.admit" if entry.event == MemberEvent.Kind.ADMITTED else "member.register"
-            extra = {"month": Month.of(entry.on), **_audit_data(entry.data)}
+            when, data = Month.of(entry.on), _audit_data(entry.data)
         else:
-            action, extra = "member.update", {"changed": list(entry.changed)}
+            action, when, data = "member.update", None, {"changed": list(entry.changed)}
             if "id_number" in entry.changed:
-                extra["id_number"] = [mask_id(before_id), mask_id(member.id_number)]
-        audits.append(audit_entry(user, action, member, source=source, federation=at, **extra))
+                data["id_number"] = [mask_id(before_id), mask_id(member.id_number)]
+        audits.setdefault((action, when), []).append((pk, label % {"pk": pk}, at, data))
     update_many(changed, [*RECORD_FIELDS, *DERIVED_FIELDS, "cdcs", "status", "left_on", "left_reason", "updated_at"])
-    insert_many(events)
-    audit_many(audits)
+    insert_rows(
+        MemberEvent,
+        ["member_id", "cdcs_id", "kind", "reason", "on", "month", "recorded_by_id", "recorded_at"],
+        events,
+    )
+    for (action, when), objects in audits.items():
+        audit_same(user, action, Member, objects, source=source, month=when)
     return len(events), len(entries) - len(events)
+
+
+def _members_insert(cdcs: GrassrootsUnion, records: list[MemberData], now) -> list[int]:
+    """New active members of the CĐCS with these records; returns their ids, in order."""
+    names = ["cdcs_id", "status", *RECORD_FIELDS, *DERIVED_FIELDS, "created_at", "updated_at"]
+    rows = [
+        (
+            cdcs.pk,
+            Member.Status.ACTIVE,
+            *(getattr(data, name) for name in RECORD_FIELDS),
+            search_key(data.full_name),
+            card_key(data.card_number),
+            now,
+            now,
+        )
+        for data in records
+    ]
+    return insert_rows(Member, names, rows, returning=True)

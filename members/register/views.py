@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -45,8 +44,9 @@ from .forms import (
 )
 from .lookups import id_search_record
 from .moves import member_transfer_accept, member_transfer_cancel, member_transfer_reject, member_transfer_request
-from .people import is_whole_id, mask_id, member_search, name_ordered, normal_id_number
+from .people import is_whole_id, mask_id, normal_id_number
 from .register_export import export_offer
+from .search import COUNT_CAP, member_search, people_page
 from .services import current_federation, member_admit, member_leave, member_update
 
 PAGE_SIZE = 50
@@ -110,11 +110,8 @@ def people(request):
         members = members.filter(cdcs=cdcs) if cdcs else members.none()
     if status := chosen.get("status"):
         members = members.filter(status=status)
-    found = member_search(members, query)
-    paginator = Paginator(found, PAGE_SIZE)
-    if query:
-        paginator.object_list = name_ordered(found, matches=paginator.count)
-    page = paginator.get_page(request.GET.get("page"))
+    listed = people_page(members, query, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    page = listed.page
     for member in page:
         member.masked_id = mask_id(member.id_number)
     # A whole ID number searched for is not written back into the page: the reveal is the one way
@@ -129,6 +126,9 @@ def people(request):
             "query": shown_query,
             "cdcs": cdcs,
             "page": page,
+            "capped": listed.capped,
+            "sample": listed.sample,
+            "count_cap": COUNT_CAP,
             "cdcs_options": [(code, name) for _pk, code, name in own],
             "can_add": is_provincial(user) or bool(own),
             **export_offer(user),
@@ -140,19 +140,19 @@ def people(request):
 
 
 def _person_context(user, member: Member, **extra) -> dict:
-    scope = PeopleScope(user)
-    # Events in CĐCS the user may not read stay theirs: someone who left another federation and
-    # joined here shows their history from here on, not where they were or when they left.
     events = list(member.events.select_related("cdcs", "recorded_by").order_by("on", "pk"))
-    elsewhere = sum(1 for event in events if event.cdcs_id not in scope)
-    events = [event for event in events if event.cdcs_id in scope]
-    transfers = [
-        transfer
-        for transfer in member.transfers.select_related("from_cdcs", "to_cdcs", "requested_by", "decided_by").order_by(
+    transfers = list(
+        member.transfers.select_related("from_cdcs", "to_cdcs", "requested_by", "decided_by").order_by(
             "-requested_at", "-pk"
         )
-        if transfer.from_cdcs_id in scope or transfer.to_cdcs_id in scope
-    ]
+    )
+    named = {member.cdcs_id, *(event.cdcs_id for event in events)}
+    scope = PeopleScope(user, among=named.union(*({t.from_cdcs_id, t.to_cdcs_id} for t in transfers)))
+    # Events in CĐCS the user may not read stay theirs: someone who left another federation and
+    # joined here shows their history from here on, not where they were or when they left.
+    elsewhere = sum(1 for event in events if event.cdcs_id not in scope)
+    events = [event for event in events if event.cdcs_id in scope]
+    transfers = [transfer for transfer in transfers if transfer.from_cdcs_id in scope or transfer.to_cdcs_id in scope]
     pending = next((t for t in transfers if t.status == MemberTransfer.Status.PENDING), None)
     may_change = member.cdcs_id in scope
     movable = may_change and member.is_active and pending is None and member.cdcs.dissolved_on is None

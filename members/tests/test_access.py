@@ -16,6 +16,7 @@ from members.access import (
     require_role,
 )
 from members.figures.services import figures_record
+from members.models import GrassrootsUnion
 from members.services.org import cdcs_move
 from unionportal.lib.months import Month
 
@@ -97,3 +98,19 @@ def test_an_account_without_a_role_is_refused_everywhere(no_role_user, leader):
     leader.is_active = False
     with pytest.raises(PermissionDenied):
         require_role(leader)
+
+
+def test_cdcs_under_a_federation_follow_its_moves_month_by_month(two_federations, federation, other_federation):
+    """GrassrootsUnion.objects.under (cdcs_now_under, the reconciliation) reads the federation's own
+    affiliations: the same CĐCS as asking each CĐCS for its federation that month."""
+    own, other = two_federations
+    cdcs_move(cdcs=other, federation=federation, from_month=Month(2021, 3), user=None)
+    cdcs_move(cdcs=other, federation=other_federation, from_month=Month(2021, 6), user=None)
+    cdcs_move(cdcs=own, federation=other_federation, from_month=Month(2021, 5), user=None)
+
+    for month in (Month(2021, 1), Month(2021, 3), Month(2021, 5), Month(2021, 6), Month(2030, 1)):
+        for union in (federation, other_federation):
+            asked = GrassrootsUnion.objects.with_federation_at(month).filter(federation_at_id=union.pk)
+            assert set(GrassrootsUnion.objects.under(union.pk, month)) == set(asked), (month, union.code)
+    assert set(GrassrootsUnion.objects.under(federation.pk, Month(2021, 3))) == {own, other}
+    assert set(GrassrootsUnion.objects.under(federation.pk, Month(2021, 6))) == set()

@@ -216,6 +216,40 @@ def test_page_queries_do_not_grow_with_the_number_of_cdcs(
     assert len(_lines(client.get(url))) == 6
 
 
+def test_a_large_federation_is_listed_a_page_at_a_time_with_the_counts_and_totals_of_all(
+    client_for, federation_user, world, monkeypatch
+):
+    """A union of 3,000 CĐCS made a table of 9 MB: the page lists LINES_PER_PAGE of them, or
+    those of one status, and still counts and totals all of them."""
+    monkeypatch.setattr("members.figures.views.reconcile.LINES_PER_PAGE", 2)
+    client = client_for(federation_user)
+
+    first, second = client.get(_url()), client.get(_url(), {"page": 2})
+    differing = client.get(_url(), {"status": "differs"})
+
+    def codes(response):
+        return [attr(row, "data-cdcs") for row in find_all(find(page(response), "tbody"), "tr")]
+
+    assert codes(first) == ["DT01", "DT02"] and codes(second) == ["DT03", "DT04"]
+    assert text(find(page(first), "tr", id="totals")) == text(find(page(second), "tr", id="totals"))
+    assert text(find(page(first), "span", data_count="differing")) == "1"
+    assert "CĐCS 1–2 trong 4" in text(find(page(first), id="lines-shown"))
+    assert codes(differing) == ["DT02"]
+    assert codes(client.get(_url(), {"status": "bogus"})) == ["DT01", "DT02"]  # an unknown status: every CĐCS
+
+
+def test_the_register_of_a_whole_province_is_counted_as_that_of_a_few_cdcs(world, monkeypatch):
+    """Past WHOLE_REGISTER CĐCS, register_figures reads every CĐCS's events and keeps those asked."""
+    from members.register import people
+
+    unions = list(world["cdcs"].values())
+    few = people.register_figures(unions[:2], MARCH)
+    monkeypatch.setattr(people, "WHOLE_REGISTER", 0)
+    assert {pk: month.as_figures() for pk, month in people.register_figures(unions[:2], MARCH).items()} == {
+        pk: month.as_figures() for pk, month in few.items()
+    }
+
+
 # --- the drill-down ---------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,6 +60,9 @@ _ANCHORS = {
     "members_end": "end",
 }
 _REASON_COLUMNS = frozenset(LOSS_FIELDS.values())
+# A union of 3,000 CĐCS would be a table of 9 MB, 70,000 cells: the page lists this many CĐCS at a
+# time, which status it is asked for (those that differ, say), with the counts and totals of all.
+LINES_PER_PAGE = 200
 _PLACEHOLDER = "CDCS-PLACEHOLDER"
 _PK_PLACEHOLDER = 987654321
 
@@ -109,10 +113,17 @@ def reconcile(request, code: str, month: Month):
         context["unavailable"] = reason
         return render(request, "members/reconcile/federation.html", context)
     reconciliation = federation_reconciliation(federation=org, month=month)
-    openable = _openable(request.user, [line.cdcs.pk for line in reconciliation.lines])
+    shown = request.GET.get("status", "")
+    if shown not in Status.values:  # anything else: every CĐCS
+        shown = ""
+    lines = [line for line in reconciliation.lines if not shown or line.status == shown]
+    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    openable = _openable(request.user, [line.cdcs.pk for line in page])
     context.update(
         reconciliation=reconciliation,
-        table=_table(reconciliation, openable),
+        page=page,
+        shown=shown,
+        table=_table(reconciliation, page.object_list, openable),
         heads=[(key, HEADS[key], column_label(key) if key != "lost" else HEADS[key]) for key in HEADLINE],
         reasons=[(column, SHORT_LABELS[column], reason.label) for reason, column in LOSS_FIELDS.items()],
         statuses=[(status, status.label, STATUS_BADGES[status]) for status in Status],
@@ -128,10 +139,10 @@ def _openable(user, cdcs_ids: list[int]) -> set[int]:
     return set(cdcs_now_under(user).filter(pk__in=cdcs_ids).values_list("pk", flat=True))
 
 
-def _table(reconciliation: Reconciliation, openable: set[int]) -> tuple[SafeString, SafeString]:
-    """The table's body and total line, rendered in Python: 150 CĐCS make some 3,600 cells, which
-    Django's template engine takes over 100 ms to render (as for the entry grid, see grid_rows).
-    Everything that comes from the database goes through escape()."""
+def _table(reconciliation: Reconciliation, lines: list, openable: set[int]) -> tuple[SafeString, SafeString]:
+    """The body of the table for `lines` and the total line of every CĐCS, rendered in Python: 150
+    CĐCS make some 3,600 cells, which Django's template engine takes over 100 ms to render (as for
+    the entry grid, see grid_rows). Everything that comes from the database goes through escape()."""
     org, month = reconciliation.federation, reconciliation.month
     drill = reverse("members:reconcile_cdcs", kwargs={"code": org.code, "month": month, "cdcs": _PLACEHOLDER})
     before = reverse("members:reconcile_cdcs", kwargs={"code": org.code, "month": month - 1, "cdcs": _PLACEHOLDER})
@@ -159,7 +170,7 @@ def _table(reconciliation: Reconciliation, openable: set[int]) -> tuple[SafeStri
         return "".join(parts)
 
     body = []
-    for line in reconciliation.lines:
+    for line in lines:
         code, links, name = escape(line.cdcs.code), {}, escape(line.cdcs.name)
         if line.cdcs.pk in openable and line.register is not None:
             quoted = quote(line.cdcs.code, safe="")
