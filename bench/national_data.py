@@ -48,6 +48,8 @@ FIGURE_COLUMNS = (
     "transferred_in",
     *LOSS_COLUMNS,
     "lost_cdcs_dissolved",
+    "reorg_in",
+    "reorg_out",
     "members_end",
     "workers",
     "acknowledged_warnings",
@@ -142,6 +144,8 @@ def _register(rng: np.random.Generator, n: int, federation_ids: np.ndarray) -> p
             "founding_decision": "",
             "dissolved_on": pd.Series(dissolved_on).where(dissolved),
             "dissolution_reason": np.where(dissolved, "Giải thể (đơn vị giải thể, sáp nhập)", ""),
+            "ended_by_reorganisation": False,
+            "founded_by_reorganisation": False,
         }
     )
     _copy("members_grassrootsunion", register)
@@ -197,6 +201,8 @@ def _figures(rng: np.random.Generator, register: pd.DataFrame) -> tuple[np.ndarr
                 "transferred_in": transferred_in,
                 **{column: losses[:, i] for i, column in enumerate(LOSS_COLUMNS)},
                 "lost_cdcs_dissolved": lost_dissolved,
+                "reorg_in": 0,  # no reorganisation in the bench's programme
+                "reorg_out": 0,
                 "members_end": end,
                 "workers": workers[active],
                 "acknowledged_warnings": "[]",
