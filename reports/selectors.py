@@ -25,7 +25,7 @@ from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
-from members.figures.summary import summary_ensure
+from members.figures.summary import RUNNING, summary_ensure
 from members.models import (
     LOSS_FIELDS,
     REORG_FIELDS,
@@ -236,11 +236,11 @@ def _sources(scope: Scope, start: Month, end: Month, year_start: Month, programm
         )
         federations = [scope.org] if scope.federation_id else restated.federations
         return _Sources(federations, *restated.sums(), moves=[], restated=restated)
-    federations = list(Organisation.objects.federations().active_between(start, end).select_related("merged_into"))
+    federations = Organisation.objects.federations().active_between(start, end).select_related("merged_into")
     if scope.federation_id:
-        federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
+        federations = list(federations.filter(pk=scope.federation_id)) or [scope.org]
     return _Sources(
-        federations, *_summary(scope, start, year_start, programme_start, end), moves=_moves(scope, start, end)
+        list(federations), *_summary(scope, start, year_start, programme_start, end), moves=_moves(scope, start, end)
     )
 
 
@@ -252,47 +252,39 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     programme_start = Month(programme.first_year, 1) if programme else year_start
 
     sources = _sources(scope, start, end, year_start, programme_start)
-    flows, events, stock_start, stock_end = sources.flows, sources.events, sources.stock_start, sources.stock_end
     federations = sources.federations
     quotas = _quotas(programme, end.year, only=scope.federation_id)
-
-    year_elapsed = end.month / 12
-    programme_elapsed = (
-        min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else year_elapsed
+    elapsed = {"year": end.month / 12}
+    elapsed["programme"] = (
+        min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else elapsed["year"]
     )
-
     moved_in, moved_out = defaultdict(list), defaultdict(list)
     for move in sources.moves:
         moved_in[move["to"]].append(move)
         moved_out[move["from"]].append(move)
 
     def row_for(org: Organisation, key) -> Row:
-        """key: a federation id, or None for every CĐCS in scope. Looks up its own federation's
-        figures only, so that the rows of 700 federations cost 700 look-ups, not 700²."""
+        """key: a federation id, or None for every CĐCS in scope: the sum of every federation's
+        flows, events and stocks (the same sums, added up once before the formulas)."""
+        every = (sources.flows, sources.events, sources.stock_start, sources.stock_end)
+        parts = [_added(source) if key is None else source.get(key) for source in every]
         figures = Figures()
-        keys = set(flows) | set(stock_start) | set(stock_end) | set(events) if key is None else [key]
-        actual = defaultdict(int)
-        for k in keys:
-            add_into(figures, flows.get(k), events.get(k), stock_start.get(k), stock_end.get(k))
-            for name in ("admitted_year", "admitted_programme"):
-                actual[name] += flows.get(k, {}).get(name, 0)
-            for name in ("founded_year", "founded_programme"):
-                actual[name] += events.get(k, {}).get(name, 0)
+        add_into(figures, *parts)
         if key is not None:
             figures.members_moved_in = sum(m["members"] for m in moved_in[key])
             figures.members_moved_out = sum(m["members"] for m in moved_out[key])
             figures.unions_moved_in = sum(1 for m in moved_in[key] if m["active"])
             figures.unions_moved_out = sum(1 for m in moved_out[key] if m["active"])
+        flows, events = parts[0] or {}, parts[1] or {}
         quota = quotas.get(org.pk, {}) if scope.sector_group is None and org.pk else {}
         return Row(
-            org=org,
-            figures=figures,
-            year_members=Attainment(actual["admitted_year"], quota.get("year_members"), year_elapsed),
-            year_unions=Attainment(actual["founded_year"], quota.get("year_unions"), year_elapsed),
-            programme_members=Attainment(
-                actual["admitted_programme"], quota.get("programme_members"), programme_elapsed
+            org,
+            figures,
+            *(
+                Attainment(source.get(f"{actual}_{period}", 0), quota.get(f"{period}_{kind}"), elapsed[period])
+                for period in ("year", "programme")
+                for source, actual, kind in ((flows, "admitted", "members"), (events, "founded", "unions"))
             ),
-            programme_unions=Attainment(actual["founded_programme"], quota.get("programme_unions"), programme_elapsed),
         )
 
     rows = [row_for(org, org.pk or ENDED) for org in federations]
@@ -317,62 +309,64 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     )
 
 
+def _added(parts: dict):
+    """The values of `parts` (one per federation: dicts of counts, or tuples) added up; None for none."""
+    values = [value for value in parts.values() if value]
+    if not values:
+        return None
+    if isinstance(values[0], tuple):
+        return tuple(map(sum, zip(*values, strict=True)))
+    return {name: sum(value.get(name, 0) for value in values) for name in {name for value in values for name in value}}
+
+
 # --- the queries --------------------------------------------------------------------------
 
 _ZERO = Value(0, output_field=IntegerField())
+_FLOWS = (*LOSS_FIELDS.values(), "admitted", "transferred_in", *REORG_FIELDS)
+_EVENTS = {"founded": "unions_founded", "dissolved": "unions_dissolved",
+           "reorg_founded": "unions_reorg_founded", "reorg_ended": "unions_reorg_ended"}  # fmt: skip
 
 
 def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Month, end: Month):
     """Per federation: Σ of every flow column for the range, admitted and CĐCS founded since the
     start of the year and of the programme (for attainment), CĐCS founded and dissolved in the
     range, and the stocks at the end of the month before the range and of its last month. One
-    query over the summary per federation × month (members.figures.summary), which holds each month's
-    flows and events, for the federation of that month, the stock at its end and running totals:
-    "since the start of the programme" is the end month's running total minus the one of the
-    month before the programme, so six years cost two months of rows, not seventy-two."""
+    query over the summary per federation × month (members.figures.summary), which holds each
+    month's stocks and every flow's running total since the federation's first month: a flow over
+    the range is its total at the end less its total at the end of the month before, so a range of
+    six years costs the rows of two months (four with the windows of attainment), not seventy-two."""
     summary_ensure(end)
-    before = start - 1
-    in_range = Q(month__gte=start.first_day)
-    columns = (
-        "admitted",
-        "transferred_in",
-        *LOSS_FIELDS.values(),
-        *REORG_FIELDS,
-        "unions_founded",
-        "unions_dissolved",
-        "unions_reorg_founded",
-        "unions_reorg_ended",
-    )
-    # Annotations may not reuse a field's name, hence the "sum_" prefix.
-    sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in columns}
-    points = {"start": before, "end": end, "year": year_start - 1, "programme": programme_start - 1}
-    for name, month in points.items():
-        at = Q(month=month.first_day)
-        for column in ("members_end", "unions_end", "admitted_to_date", "founded_to_date"):
-            sums[f"sum_{name}_{column}"] = Coalesce(Sum(column, filter=at), _ZERO)
-    rows = FederationMonth.objects.filter(
-        Q(month__gte=start.first_day, month__lte=end.first_day)
-        | Q(month__in=[month.first_day for month in points.values()])
-    )
+    before, year, programme = start - 1, year_start - 1, programme_start - 1
+
+    def at(month: Month, column: str):
+        return Coalesce(Sum(column, filter=Q(month=month.first_day)), _ZERO)
+
+    def since(month: Month, column: str):
+        return at(end, RUNNING[column]) - at(month, RUNNING[column])
+
+    values = {
+        **{column: since(before, column) for column in _FLOWS},
+        **{name: since(before, column) for name, column in _EVENTS.items()},
+        "admitted_year": since(year, "admitted"),
+        "admitted_programme": since(programme, "admitted"),
+        "founded_year": since(year, "unions_founded"),
+        "founded_programme": since(programme, "unions_founded"),
+        **{f"{name}_{column}": at(month, column) for name, month in (("start", before), ("end", end))
+           for column in ("members_end", "unions_end")},
+    }  # fmt: skip
+    rows = FederationMonth.objects.filter(month__in=sorted({m.first_day for m in (before, end, year, programme)}))
     if scope.sector_group:
         rows = rows.filter(sector_group=scope.sector_group)
     if scope.federation_id:
         rows = rows.filter(federation_id=scope.federation_id)
+    names = list(values)
+    # Annotations may not reuse a field's name, hence the "sum_" prefix.
+    sums = {f"sum_{name}": value for name, value in values.items()}
     flows, events, stock_start, stock_end = {}, {}, {}, {}
-    for row in rows.order_by().values("federation_id").annotate(**sums):
-        key = row.pop("federation_id")
-        row = {name.removeprefix("sum_"): value for name, value in row.items()}
-        row["admitted_year"] = row["end_admitted_to_date"] - row["year_admitted_to_date"]
-        row["admitted_programme"] = row["end_admitted_to_date"] - row["programme_admitted_to_date"]
-        flows[key] = row
-        events[key] = {
-            "founded": row["unions_founded"],
-            "founded_year": row["end_founded_to_date"] - row["year_founded_to_date"],
-            "founded_programme": row["end_founded_to_date"] - row["programme_founded_to_date"],
-            "dissolved": row["unions_dissolved"],
-            "reorg_founded": row["unions_reorg_founded"],
-            "reorg_ended": row["unions_reorg_ended"],
-        }
+    for key, *found in rows.order_by().values("federation_id").annotate(**sums).values_list("federation_id", *sums):
+        row = dict(zip(names, found, strict=True))
+        flows[key] = {name: row[name] for name in (*_FLOWS, "admitted_year", "admitted_programme")}
+        events[key] = {name: row[name] for name in (*_EVENTS, "founded_year", "founded_programme")}
         stock_start[key] = (row["start_members_end"], row["start_unions_end"])
         stock_end[key] = (row["end_members_end"], row["end_unions_end"])
     return flows, events, stock_start, stock_end
@@ -404,34 +398,43 @@ def moves_between(start: Month, end: Month, cdcs_filter: Q):
 
 
 def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
-    """The moves of the range as plain values. One query."""
-    moves = moves_between(start, end, scope.cdcs_filter("cdcs__")).values_list(
-        "federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on"
-    )
+    """The moves of the range as plain values (for one federation, those in or out of it: of the
+    CĐCS that were ever under it). One query."""
+    moves = moves_between(start, end, scope.cdcs_filter("cdcs__")).order_by()
+    if scope.federation_id:
+        moves = moves.filter(cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs"))
     return [
         {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}
-        for to, from_, members, valid_from, dissolved_on in moves
+        for to, from_, members, valid_from, dissolved_on in moves.values_list(
+            "federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on"
+        )
     ]
 
 
 def _quotas(programme: Programme | None, year: int, *, only: int | None = None) -> dict[int, dict[str, int]]:
-    """Per organisation (or only the one with id `only`): the year's quotas and the whole
-    programme's. One query."""
+    """Per organisation (or only the one with id `only`): the year's quotas (None without one
+    for the year) and the whole programme's. One query."""
     if programme is None:
         return {}
-    quotas = defaultdict(lambda: defaultdict(int))
     rows = Quota.objects.filter(programme=programme)
     if only is not None:
         rows = rows.filter(organisation_id=only)
-    for org_id, quota_year, new_members, new_unions in rows.values_list(
-        "organisation_id", "year", "new_members", "new_unions"
-    ):
-        quotas[org_id]["programme_members"] += new_members
-        quotas[org_id]["programme_unions"] += new_unions
-        if quota_year == year:
-            quotas[org_id]["year_members"] += new_members
-            quotas[org_id]["year_unions"] += new_unions
-    return quotas
+    this_year = Q(year=year)
+    sums = (
+        rows.order_by()
+        .values("organisation_id")
+        .annotate(
+            sum_programme_members=Sum("new_members"),
+            sum_programme_unions=Sum("new_unions"),
+            sum_year_members=Sum("new_members", filter=this_year),
+            sum_year_unions=Sum("new_unions", filter=this_year),
+        )
+    )
+    names = ("programme_members", "programme_unions", "year_members", "year_unions")
+    return {
+        org_id: {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        for org_id, *values in sums.values_list("organisation_id", *(f"sum_{name}" for name in names))
+    }
 
 
 def add_into(figures: Figures, flows, events, stock_start=None, stock_end=None) -> None:

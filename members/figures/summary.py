@@ -16,6 +16,8 @@ What a month holds is what reports.selectors has always counted:
 - CĐCS founded / dissolved in the month, for the federation they belonged to that month: those a
   reorganisation plan founded or ended apart (unions_reorg_founded, unions_reorg_ended), never in
   unions_founded, unions_dissolved or founded_to_date, which count development only;
+- each flow's and event's running total since the federation's first month (RUNNING), so that a
+  report reads the months at the ends of its range, not every month in it;
 - the stock at the end of the month: CĐCS founded by then, not dissolved by then, belonging to
   the federation that month, each with the end stock of its latest row up to then or, before its
   first row, the opening balance of that row.
@@ -52,28 +54,18 @@ GROUPS = (SectorGroup.STATE.value, SectorGroup.NON_STATE.value)
 _GROUP_OF_SECTOR = {sector.value: group.value for group, sectors in SECTORS_OF_GROUP.items() for sector in sectors}
 # The columns of a FederationMonth besides its key, in the order _summarise fills them.
 ROW_FIELDS = (*FLOW_FIELDS, *REORG_FIELDS)  # what is summed from the monthly rows
-COLUMNS = (
-    *ROW_FIELDS,
-    "unions_founded",
-    "unions_dissolved",
-    "unions_reorg_founded",
-    "unions_reorg_ended",
-    "members_end",
-    "unions_end",
-    "admitted_to_date",
-    "founded_to_date",
-)
-_ADMITTED = COLUMNS.index("admitted")
-(
-    _FOUNDED,
-    _DISSOLVED,
-    _REORG_FOUNDED,
-    _REORG_ENDED,
-    _MEMBERS,
-    _UNIONS,
-    _ADMITTED_TO_DATE,
-    _FOUNDED_TO_DATE,
-) = (COLUMNS.index(name) for name in COLUMNS[len(ROW_FIELDS) :])
+EVENT_FIELDS = ("unions_founded", "unions_dissolved", "unions_reorg_founded", "unions_reorg_ended")
+# Every flow and event, and the column of its running total since the federation's first month:
+# the flows of a range are the total at its end less the total at the end of the month before it.
+RUNNING = {
+    **{column: f"{column}_to_date" for column in ROW_FIELDS},
+    "unions_founded": "founded_to_date",
+    **{column: f"{column}_to_date" for column in EVENT_FIELDS[1:]},
+}
+COLUMNS = (*ROW_FIELDS, *EVENT_FIELDS, "members_end", "unions_end", *RUNNING.values())
+_FOUNDED, _DISSOLVED, _REORG_FOUNDED, _REORG_ENDED = (COLUMNS.index(name) for name in EVENT_FIELDS)
+_MEMBERS, _UNIONS = COLUMNS.index("members_end"), COLUMNS.index("unions_end")
+_RUNNING = tuple((COLUMNS.index(column), COLUMNS.index(total)) for column, total in RUNNING.items())
 
 
 def _this_month() -> Month:
@@ -319,23 +311,23 @@ def _summary_rows(federation_id: int, sums: dict, since: Month | None, first: Mo
     before = {}
     if since is not None:
         before = {
-            group: (admitted, founded)
-            for group, admitted, founded in FederationMonth.objects.filter(
+            group: totals
+            for group, *totals in FederationMonth.objects.filter(
                 federation_id=federation_id, month=(since - 1).first_day
-            ).values_list("sector_group", "admitted_to_date", "founded_to_date")
+            ).values_list("sector_group", *RUNNING.values())
         }
     result = []
     for group, months in sums.items():
         members = unions_count = 0
-        admitted, founded = before.get(group, (0, 0))
+        totals = list(before.get(group, [0] * len(_RUNNING)))
         for month, values in zip(month_range(first, through), months, strict=True):
             # The stock columns hold changes so far; the running sum makes them stocks.
             members += values[_MEMBERS]
             unions_count += values[_UNIONS]
-            admitted += values[_ADMITTED]
-            founded += values[_FOUNDED]
             values[_MEMBERS], values[_UNIONS] = members, unions_count
-            values[_ADMITTED_TO_DATE], values[_FOUNDED_TO_DATE] = admitted, founded
+            for position, (column, total) in enumerate(_RUNNING):
+                totals[position] += values[column]
+                values[total] = totals[position]
             if any(values):
                 result.append(
                     FederationMonth(

@@ -220,10 +220,24 @@ class FederationMonth(models.Model):
     unions_reorg_ended = models.PositiveIntegerField(default=0)
     members_end = models.PositiveIntegerField(default=0)
     unions_end = models.PositiveIntegerField(default=0)
-    # Running totals since the federation's first month, so that "since the start of the
-    # programme" is one month's row minus another's instead of a sum over six years of rows.
+    # Running totals since the federation's first month of every flow and event above, so that
+    # the flows of any range are one month's row minus another's instead of a sum over its months
+    # (members.figures.summary.RUNNING pairs each column with its total).
     admitted_to_date = models.PositiveIntegerField(default=0)
-    founded_to_date = models.PositiveIntegerField(default=0)
+    transferred_in_to_date = models.PositiveIntegerField(default=0)
+    lost_job_to_date = models.PositiveIntegerField(default=0)
+    lost_retired_to_date = models.PositiveIntegerField(default=0)
+    lost_enterprise_closed_to_date = models.PositiveIntegerField(default=0)
+    lost_left_to_date = models.PositiveIntegerField(default=0)
+    lost_died_to_date = models.PositiveIntegerField(default=0)
+    lost_transferred_out_to_date = models.PositiveIntegerField(default=0)
+    lost_cdcs_dissolved_to_date = models.PositiveIntegerField(default=0)
+    reorg_in_to_date = models.PositiveIntegerField(default=0)
+    reorg_out_to_date = models.PositiveIntegerField(default=0)
+    founded_to_date = models.PositiveIntegerField(default=0)  # of unions_founded
+    unions_dissolved_to_date = models.PositiveIntegerField(default=0)
+    unions_reorg_founded_to_date = models.PositiveIntegerField(default=0)
+    unions_reorg_ended_to_date = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tổng hợp tháng của công đoàn cấp trên")
