@@ -18,9 +18,10 @@ A report reads the structure of its own months (the default) or today's structur
 (Scope.structure "today", reports.restated), where each CĐCS counts for its federation today."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,7 @@ from members.models import (
     SECTORS_OF_GROUP,
     Affiliation,
     FederationMonth,
+    GrassrootsUnion,
     LossReason,
     MonthlyFigure,
     Organisation,
@@ -254,37 +256,31 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     sources = _sources(scope, start, end, year_start, programme_start)
     federations = sources.federations
     quotas = _quotas(programme, end.year, only=scope.federation_id)
-    elapsed = {"year": end.month / 12}
-    elapsed["programme"] = (
-        min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else elapsed["year"]
+    year_elapsed = end.month / 12
+    programme_elapsed = (
+        min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else year_elapsed
     )
-    moved_in, moved_out = defaultdict(list), defaultdict(list)
-    for move in sources.moves:
-        moved_in[move["to"]].append(move)
-        moved_out[move["from"]].append(move)
+    moved = _moved(sources.moves)
+    every = (sources.flows, sources.events, sources.stock_start, sources.stock_end)
 
     def row_for(org: Organisation, key) -> Row:
         """key: a federation id, or None for every CĐCS in scope: the sum of every federation's
         flows, events and stocks (the same sums, added up once before the formulas)."""
-        every = (sources.flows, sources.events, sources.stock_start, sources.stock_end)
-        parts = [_added(source) if key is None else source.get(key) for source in every]
-        figures = Figures()
-        add_into(figures, *parts)
-        if key is not None:
-            figures.members_moved_in = sum(m["members"] for m in moved_in[key])
-            figures.members_moved_out = sum(m["members"] for m in moved_out[key])
-            figures.unions_moved_in = sum(1 for m in moved_in[key] if m["active"])
-            figures.unions_moved_out = sum(1 for m in moved_out[key] if m["active"])
+        parts = [_added(source) for source in every] if key is None else [source.get(key) for source in every]
+        figures = figures_of(*parts)
+        if key in moved:
+            moves = moved[key]
+            figures.members_moved_in, figures.members_moved_out = moves["members_in"], moves["members_out"]
+            figures.unions_moved_in, figures.unions_moved_out = moves["unions_in"], moves["unions_out"]
         flows, events = parts[0] or {}, parts[1] or {}
-        quota = quotas.get(org.pk, {}) if scope.sector_group is None and org.pk else {}
+        quota = quotas.get(org.pk, _NONE) if scope.sector_group is None and org.pk else _NONE
         return Row(
             org,
             figures,
-            *(
-                Attainment(source.get(f"{actual}_{period}", 0), quota.get(f"{period}_{kind}"), elapsed[period])
-                for period in ("year", "programme")
-                for source, actual, kind in ((flows, "admitted", "members"), (events, "founded", "unions"))
-            ),
+            Attainment(flows.get("admitted_year", 0), quota.get("year_members"), year_elapsed),
+            Attainment(events.get("founded_year", 0), quota.get("year_unions"), year_elapsed),
+            Attainment(flows.get("admitted_programme", 0), quota.get("programme_members"), programme_elapsed),
+            Attainment(events.get("founded_programme", 0), quota.get("programme_unions"), programme_elapsed),
         )
 
     rows = [row_for(org, org.pk or ENDED) for org in federations]
@@ -309,6 +305,19 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     )
 
 
+_NONE = {}  # no quotas
+
+
+def _moved(moves: list[dict]) -> dict:
+    """Per federation: the members and active CĐCS the range's moves brought in and took out."""
+    moved = defaultdict(lambda: dict.fromkeys(("members_in", "members_out", "unions_in", "unions_out"), 0))
+    for move in moves:
+        for key, side in ((move["to"], "in"), (move["from"], "out")):
+            moved[key][f"members_{side}"] += move["members"]
+            moved[key][f"unions_{side}"] += move["active"]
+    return moved
+
+
 def _added(parts: dict):
     """The values of `parts` (one per federation: dicts of counts, or tuples) added up; None for none."""
     values = [value for value in parts.values() if value]
@@ -325,6 +334,50 @@ _ZERO = Value(0, output_field=IntegerField())
 _FLOWS = (*LOSS_FIELDS.values(), "admitted", "transferred_in", *REORG_FIELDS)
 _EVENTS = {"founded": "unions_founded", "dissolved": "unions_dissolved",
            "reorg_founded": "unions_reorg_founded", "reorg_ended": "unions_reorg_ended"}  # fmt: skip
+# What _summary reads per federation, in its query's order: each flow over the range (by the name
+# of the flow), the windows of attainment, the stocks at both ends.
+_WINDOWS = ("admitted_year", "admitted_programme", "founded_year", "founded_programme")
+_STOCKS = ("start_members", "start_unions", "end_members", "end_unions")
+_SUMMARY_NAMES = (*RUNNING, *_WINDOWS, *_STOCKS)
+
+
+@cache
+def _summary_sql(alias: str, *, sector_group: bool, federation: bool) -> str:
+    """The query of _summary: one row per federation, its sector groups added up. Written out
+    rather than through the ORM, whose forty filtered aggregates cost more to compile and convert
+    than the database takes to sum a few thousand rows; the names come from the model."""
+    meta, quote = FederationMonth._meta, connections[alias].ops.quote_name
+    column = {name: quote(meta.get_field(name).column) for name in (*RUNNING.values(), "members_end", "unions_end")}
+    month, federation_id = quote(meta.get_field("month").column), quote(meta.get_field("federation").column)
+
+    def between(total: str, since: str) -> str:
+        """A running total at the end month less its value at the month `since` (a parameter)."""
+        return (
+            f"SUM(CASE WHEN {month} = %(end)s THEN {column[total]} "
+            f"WHEN {month} = %({since})s THEN -{column[total]} ELSE 0 END)"
+        )
+
+    def at(point: str, stock: str) -> str:
+        return f"SUM(CASE WHEN {month} = %({point})s THEN {column[stock]} ELSE 0 END)"
+
+    values = [
+        *(between(total, "before") for total in RUNNING.values()),
+        *(
+            between(RUNNING[flow], window)
+            for flow in ("admitted", "unions_founded")
+            for window in ("year", "programme")
+        ),
+        *(at(point, stock) for point in ("before", "end") for stock in ("members_end", "unions_end")),
+    ]
+    where = [f"{month} IN (%(before)s, %(end)s, %(year)s, %(programme)s)"]
+    if sector_group:
+        where.append(f"{quote(meta.get_field('sector_group').column)} = %(sector_group)s")
+    if federation:
+        where.append(f"{federation_id} = %(federation)s")
+    return (
+        f"SELECT {federation_id}, {', '.join(values)} FROM {quote(meta.db_table)} "
+        f"WHERE {' AND '.join(where)} GROUP BY {federation_id}"
+    )
 
 
 def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Month, end: Month):
@@ -333,49 +386,36 @@ def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Mon
     range, and the stocks at the end of the month before the range and of its last month. One
     query over the summary per federation × month (members.figures.summary), which holds each
     month's stocks and every flow's running total since the federation's first month: a flow over
-    the range is its total at the end less its total at the end of the month before, so a range of
-    six years costs the rows of two months (four with the windows of attainment), not seventy-two."""
+    the range is its total at the end less its total at the end of the month before, so any range
+    costs the rows of at most four months (its ends and the windows of attainment), never the
+    months in between. A month without a row is a month before anything happened: zero."""
     summary_ensure(end)
-    before, year, programme = start - 1, year_start - 1, programme_start - 1
-
-    def at(month: Month, column: str):
-        return Coalesce(Sum(column, filter=Q(month=month.first_day)), _ZERO)
-
-    def since(month: Month, column: str):
-        return at(end, RUNNING[column]) - at(month, RUNNING[column])
-
-    values = {
-        **{column: since(before, column) for column in _FLOWS},
-        **{name: since(before, column) for name, column in _EVENTS.items()},
-        "admitted_year": since(year, "admitted"),
-        "admitted_programme": since(programme, "admitted"),
-        "founded_year": since(year, "unions_founded"),
-        "founded_programme": since(programme, "unions_founded"),
-        **{f"{name}_{column}": at(month, column) for name, month in (("start", before), ("end", end))
-           for column in ("members_end", "unions_end")},
+    alias = router.db_for_read(FederationMonth)
+    database = connections[alias]
+    params = {
+        name: database.ops.adapt_datefield_value(month.first_day)
+        for name, month in (("before", start - 1), ("end", end), ("year", year_start - 1),
+                            ("programme", programme_start - 1))
     }  # fmt: skip
-    rows = FederationMonth.objects.filter(month__in=sorted({m.first_day for m in (before, end, year, programme)}))
-    if scope.sector_group:
-        rows = rows.filter(sector_group=scope.sector_group)
-    if scope.federation_id:
-        rows = rows.filter(federation_id=scope.federation_id)
-    names = list(values)
-    # Annotations may not reuse a field's name, hence the "sum_" prefix.
-    sums = {f"sum_{name}": value for name, value in values.items()}
+    params.update(sector_group=scope.sector_group, federation=scope.federation_id)
+    sql = _summary_sql(alias, sector_group=bool(scope.sector_group), federation=bool(scope.federation_id))
     flows, events, stock_start, stock_end = {}, {}, {}, {}
-    for key, *found in rows.order_by().values("federation_id").annotate(**sums).values_list("federation_id", *sums):
-        row = dict(zip(names, found, strict=True))
-        flows[key] = {name: row[name] for name in (*_FLOWS, "admitted_year", "admitted_programme")}
-        events[key] = {name: row[name] for name in (*_EVENTS, "founded_year", "founded_programme")}
-        stock_start[key] = (row["start_members_end"], row["start_unions_end"])
-        stock_end[key] = (row["end_members_end"], row["end_unions_end"])
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        for key, *values in cursor.fetchall():
+            row = dict(zip(_SUMMARY_NAMES, values, strict=True))
+            flows[key] = {name: row[name] for name in (*_FLOWS, "admitted_year", "admitted_programme")}
+            events[key] = {name: row[column] for name, column in _EVENTS.items()}
+            events[key].update(founded_year=row["founded_year"], founded_programme=row["founded_programme"])
+            stock_start[key] = (row["start_members"], row["start_unions"])
+            stock_end[key] = (row["end_members"], row["end_unions"])
     return flows, events, stock_start, stock_end
 
 
-def moves_between(start: Month, end: Month, cdcs_filter: Q):
-    """The affiliations that moved a CĐCS from one federation to another in a month of the range,
-    each annotated with `from_federation` (the federation before) and `members` (what it carried:
-    its stock at the end of the month before). The drill-down's moves are these too."""
+def affiliations_with_previous(start: Month, end: Month, cdcs_filter: Q):
+    """The affiliations that start in a month of the range, each annotated with `from_federation`
+    (the federation before, None for a CĐCS's first) and `members` (what it carried: its stock at
+    the end of the month before)."""
     previous_federation = (
         Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from"))
         .order_by("-valid_from")
@@ -386,28 +426,43 @@ def moves_between(start: Month, end: Month, cdcs_filter: Q):
         .order_by("-month")
         .values("members_end")[:1]
     )
+    return Affiliation.objects.filter(
+        cdcs_filter, valid_from__gte=start.first_day, valid_from__lte=end.first_day
+    ).annotate(
+        from_federation=Subquery(previous_federation),
+        members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
+    )
+
+
+def moves_between(start: Month, end: Month, cdcs_filter: Q):
+    """The affiliations that moved a CĐCS from one federation to another in a month of the range
+    (see affiliations_with_previous). The drill-down's moves are these too."""
     return (
-        Affiliation.objects.filter(cdcs_filter, valid_from__gte=start.first_day, valid_from__lte=end.first_day)
-        .annotate(
-            from_federation=Subquery(previous_federation),
-            members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
-        )
+        affiliations_with_previous(start, end, cdcs_filter)
         .filter(from_federation__isnull=False)
         .exclude(from_federation=F("federation_id"))
     )
 
 
 def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
-    """The moves of the range as plain values (for one federation, those in or out of it: of the
-    CĐCS that were ever under it). One query."""
-    moves = moves_between(start, end, scope.cdcs_filter("cdcs__")).order_by()
+    """The moves of the range as plain values. One query. For one federation, the affiliations of
+    its CĐCS only, and which of them are moves is decided here: in the query, the database would
+    look up the previous federation of every CĐCS whose affiliation changed in the range first."""
+    # The CĐCS's dissolution read for the rows found only: a join would read every CĐCS.
+    dissolved = GrassrootsUnion.objects.filter(pk=OuterRef("cdcs_id")).order_by().values("dissolved_on")[:1]
     if scope.federation_id:
-        moves = moves.filter(cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs"))
+        changes = affiliations_with_previous(start, end, scope.cdcs_filter("cdcs__")).filter(
+            cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs")
+        )
+    else:
+        changes = moves_between(start, end, scope.cdcs_filter("cdcs__"))
+    changes = changes.order_by().annotate(dissolved=Subquery(dissolved))
     return [
         {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}
-        for to, from_, members, valid_from, dissolved_on in moves.values_list(
-            "federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on"
+        for to, from_, members, valid_from, dissolved_on in changes.values_list(
+            "federation_id", "from_federation", "members", "valid_from", "dissolved"
         )
+        if from_ is not None and from_ != to
     ]
 
 
@@ -437,25 +492,36 @@ def _quotas(programme: Programme | None, year: int, *, only: int | None = None) 
     }
 
 
-def add_into(figures: Figures, flows, events, stock_start=None, stock_end=None) -> None:
-    """Add a federation's (or a CĐCS's) flows, events and stocks into `figures`: transfers and
-    CĐCS founded or dissolved without what a reorganisation plan did, which goes to its own fields."""
+_LOSSES = tuple((reason.value, column) for reason, column in LOSS_FIELDS.items())
+_TRANSFERRED_OUT = LossReason.TRANSFERRED_OUT.value
+_ADDED = tuple(item.name for item in fields(Figures) if item.name != "lost_by_reason")
+
+
+def figures_of(flows, events, stock_start=None, stock_end=None) -> Figures:
+    """The Figures of a federation's (or a CĐCS's) flows, events and stocks: transfers and CĐCS
+    founded or dissolved without what a reorganisation plan did, which goes to its own fields."""
+    values = {}
     if flows:
-        figures.admitted += flows["admitted"]
-        figures.reorg_in += flows["reorg_in"]
-        figures.reorg_out += flows["reorg_out"]
-        figures.transferred_in += flows["transferred_in"] - flows["reorg_in"]
-        for reason, column in LOSS_FIELDS.items():
-            figures.lost_by_reason[reason.value] += flows[column]
-        figures.lost_by_reason[LossReason.TRANSFERRED_OUT.value] -= flows["reorg_out"]
+        reorg_in, reorg_out = flows["reorg_in"], flows["reorg_out"]
+        lost = {reason: flows[column] for reason, column in _LOSSES}
+        lost[_TRANSFERRED_OUT] -= reorg_out
+        values.update(admitted=flows["admitted"], transferred_in=flows["transferred_in"] - reorg_in,
+                      lost_by_reason=lost, reorg_in=reorg_in, reorg_out=reorg_out)  # fmt: skip
     if events:
-        figures.unions_founded += events.get("founded", 0)
-        figures.unions_dissolved += events.get("dissolved", 0)
-        figures.unions_reorg_founded += events.get("reorg_founded", 0)
-        figures.unions_reorg_ended += events.get("reorg_ended", 0)
+        values.update(unions_founded=events.get("founded", 0), unions_dissolved=events.get("dissolved", 0),
+                      unions_reorg_founded=events.get("reorg_founded", 0),
+                      unions_reorg_ended=events.get("reorg_ended", 0))  # fmt: skip
     if stock_start:
-        figures.members_start += stock_start[0]
-        figures.unions_start += stock_start[1]
+        values.update(members_start=stock_start[0], unions_start=stock_start[1])
     if stock_end:
-        figures.members_end += stock_end[0]
-        figures.unions_end += stock_end[1]
+        values.update(members_end=stock_end[0], unions_end=stock_end[1])
+    return Figures(**values)
+
+
+def add_into(figures: Figures, flows, events, stock_start=None, stock_end=None) -> None:
+    """Add a federation's (or a CĐCS's) flows, events and stocks into `figures` (see figures_of)."""
+    part = figures_of(flows, events, stock_start, stock_end)
+    for name in _ADDED:
+        setattr(figures, name, getattr(figures, name) + getattr(part, name))
+    for reason, count in part.lost_by_reason.items():
+        figures.lost_by_reason[reason] += count
