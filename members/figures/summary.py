@@ -1,6 +1,7 @@
 """The summary per federation × month × sector group (FederationMonth), which the reports read
 instead of the monthly rows: a year of the whole country is 10 million rows, its summary a few
-tens of thousands.
+tens of thousands. Beside it, per federation × month × sector, what the month's rows reported
+of members and workers (SectorMonth, the dashboard's union density).
 
 It is derived data, recomputed from the rows, never adjusted by deltas: `summary_refresh`
 recomputes one federation's months from a month on, from the monthly rows, the affiliations and
@@ -29,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery
@@ -47,6 +49,7 @@ from ..models import (
     MonthlyFigure,
     Organisation,
     SectorGroup,
+    SectorMonth,
     SummaryHorizon,
 )
 
@@ -114,12 +117,15 @@ def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None
             # A federation never summarised (rows loaded around the services, or from before the
             # summary existed) is summarised whole, whatever month changed.
             start = since if horizons[federation_id] > _NEVER else None
-            rows, through = _summarise(federation_id, start)
-            stale = FederationMonth.objects.filter(federation_id=federation_id)
-            if start is not None:
-                stale = stale.filter(month__gte=start.first_day)
-            stale.delete()
-            insert_many(rows)
+            summary = _summarise(federation_id, start)
+            for model in (FederationMonth, SectorMonth):
+                stale = model.objects.filter(federation_id=federation_id)
+                if start is not None:
+                    stale = stale.filter(month__gte=start.first_day)
+                stale.delete()
+            insert_many(summary.rows)
+            insert_many(summary.sectors)
+            through = summary.through
             SummaryHorizon.objects.filter(federation_id=federation_id).update(through=through.first_day)
 
 
@@ -174,6 +180,7 @@ def summary_rebuild() -> None:
     """Recompute every federation's summary from scratch (after data was loaded around the services)."""
     with transaction.atomic():
         FederationMonth.objects.all().delete()
+        SectorMonth.objects.all().delete()
         SummaryHorizon.objects.all().delete()
         summary_refresh(federation_ids=Organisation.objects.federations().values_list("pk", flat=True))
 
@@ -187,12 +194,23 @@ def summary_differences() -> list[str]:
     for federation_id in Organisation.objects.federations().values_list("pk", flat=True):
         if federation_id not in horizons:
             continue  # summarised whole on its first read or write
-        expected = {(row.month, row.sector_group): _values(row) for row in _summarise(federation_id, None)[0]}
-        through = horizons[federation_id]
+        summary, through = _summarise(federation_id, None), horizons[federation_id]
+        expected = {
+            **{(row.month, row.sector_group): _values(row) for row in summary.rows},
+            **{(row.month, row.sector): (row.members, row.workers) for row in summary.sectors},
+        }
         expected = {key: values for key, values in expected.items() if key[0] <= through}
         stored = {
-            (row.month, row.sector_group): _values(row)
-            for row in FederationMonth.objects.filter(federation_id=federation_id)
+            **{
+                (row.month, row.sector_group): _values(row)
+                for row in FederationMonth.objects.filter(federation_id=federation_id)
+            },
+            **{
+                (month, sector): (members, workers)
+                for month, sector, members, workers in SectorMonth.objects.filter(
+                    federation_id=federation_id
+                ).values_list("month", "sector", "members", "workers")
+            },
         }
         for key in sorted(set(expected) | set(stored)):
             if expected.get(key) != stored.get(key):
@@ -226,14 +244,23 @@ def _lock(federation_ids: list[int]) -> dict:
     return dict(horizons.values_list("federation_id", "through"))
 
 
-def _summarise(federation_id: int, since: Month | None) -> tuple[list[FederationMonth], Month]:
-    """The federation's FederationMonth rows from `since` on, and the month they run to. Five queries."""
+@dataclass
+class _Summary:
+    rows: list[FederationMonth]
+    sectors: list[SectorMonth]
+    through: Month
+
+
+def _summarise(federation_id: int, since: Month | None) -> _Summary:
+    """The federation's FederationMonth and SectorMonth rows from `since` on, and the month they
+    run to. Five queries."""
     affiliations, unions, rows = _read(federation_id, since)
     first, through = _span(unions, rows, affiliations, since)
     if first is None:
-        return [], through
+        return _Summary([], [], through)
     size = through - first + 1
     sums = {group: [[0] * len(COLUMNS) for _ in range(size)] for group in GROUPS}
+    reported = defaultdict(lambda: [0, 0])  # (month, sector) → members, workers of its rows
     for union in unions:
         _add_union(
             sums[_GROUP_OF_SECTOR[union["sector"]]],
@@ -244,13 +271,23 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
             first=first,
             through=through,
         )
-    return _summary_rows(federation_id, sums, since, first, through), through
+        for month, federation, _start, end, workers, *_flows in rows[union["pk"]]:
+            if federation == federation_id:
+                counts = reported[(month, union["sector"])]
+                counts[0] += end
+                counts[1] += workers
+    sectors = [
+        SectorMonth(federation_id=federation_id, month=month.first_day, sector=sector, members=members, workers=workers)
+        for (month, sector), (members, workers) in reported.items()
+        if members or workers
+    ]
+    return _Summary(_summary_rows(federation_id, sums, since, first, through), sectors, through)
 
 
 def _read(federation_id: int, since: Month | None) -> tuple[dict, list[dict], dict]:
     """Every CĐCS that was ever under the federation: their affiliations (cdcs id → [(month,
     federation id)]), the CĐCS themselves (with the end stock carried into `since`), and their
-    monthly rows from `since` on (cdcs id → [(month, federation id, start, end, *flows)])."""
+    monthly rows from `since` on (cdcs id → [(month, federation id, start, end, workers, *flows)])."""
     ids = Affiliation.objects.filter(federation_id=federation_id).values("cdcs_id")
     affiliations = defaultdict(list)
     for cdcs_id, valid_from, federation in (
@@ -279,7 +316,7 @@ def _read(federation_id: int, since: Month | None) -> tuple[dict, list[dict], di
     if since is not None:
         figures = figures.filter(month__gte=since.first_day)
     for row in figures.order_by("cdcs_id", "month").values_list(
-        "cdcs_id", "month", "federation_id", "members_start", "members_end", *ROW_FIELDS
+        "cdcs_id", "month", "federation_id", "members_start", "members_end", "workers", *ROW_FIELDS
     ):
         rows[row[0]].append((Month.of(row[1]), *row[2:]))
     return affiliations, unions, rows
@@ -354,7 +391,7 @@ def _add_union(months, union, affiliations, rows, *, federation_id, first, throu
 
     founded = Month.of(union["founded_on"])
     dissolved = Month.of(union["dissolved_on"]) if union["dissolved_on"] else None
-    for month, federation, _start, _end, *flows in rows:
+    for month, federation, _start, _end, _workers, *flows in rows:
         if federation == federation_id:
             target = months[month - first]
             for position, value in enumerate(flows):
