@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy
@@ -197,9 +198,10 @@ class Dashboard:
     def months_left(self) -> int:
         return 12 - self.report.end.month
 
-    @property
+    @cached_property
     def has_structural(self) -> bool:
-        """Whether any line or the total has something "do sắp xếp tổ chức"."""
+        """Whether any line or the total has something "do sắp xếp tổ chức" (read by every row of
+        the table: 700 lines each time, once)."""
         return self.report.total.figures.has_structural or any(line.row.figures.has_structural for line in self.lines)
 
     @property

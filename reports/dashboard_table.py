@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from members.register.people import fold
+from unionportal.lib import formatting
 
 from .dashboard import Dashboard, FederationLine
 
@@ -39,6 +40,7 @@ class Column:
     css: str = "text-end"
     title: str = ""
     ascending_first: bool = False
+    shown: Callable[[object], str] | None = None  # a figure's cell: how it reads (a link to the detail)
 
     @property
     def first_order(self) -> str:
@@ -53,46 +55,43 @@ def _percent(name: str) -> Callable[[FederationLine], object]:
     return lambda line: getattr(line.row, name).percent
 
 
+def _cell(key, label, value, shown, *, border: bool = False, title: str = "") -> Column:
+    """A column of figures, each cell a link to the federation's detail; `border` before it."""
+    return Column(key, label, value, title=title, shown=shown, css="text-end border-start" if border else "text-end")
+
+
 def _columns(year: int, end, *, structural: bool) -> list[Column]:
-    """The table's columns, in the order of templates/reports/_dash_federation_row.html."""
-    members_structural = Column(
-        "members_structural",
-        _("Sắp xếp ĐV"),
-        _figure("members_structural"),
+    """The table's columns, in the order of templates/reports/_dash_federation_row.html: the rank,
+    the name, the figures (members, CĐCS, attainment), the progress and the month's return."""
+    count, signed, percent = formatting.count, formatting.signed, formatting.percent
+    members_structural = _cell(
+        "members_structural", _("Sắp xếp ĐV"), _figure("members_structural"), signed,
         title=_("Đoàn viên do sắp xếp tổ chức: CĐCS chuyển đến / đi, hợp nhất, kết thúc theo đề án"),
-    )
-    unions_structural = Column(
-        "unions_structural",
-        _("Sắp xếp CĐCS"),
-        _figure("unions_structural"),
+    )  # fmt: skip
+    unions_structural = _cell(
+        "unions_structural", _("Sắp xếp CĐCS"), _figure("unions_structural"), signed,
         title=_("CĐCS do sắp xếp tổ chức: chuyển đến / đi, hợp nhất, kết thúc, thành lập theo đề án"),
-    )
-    columns = [
+    )  # fmt: skip
+    return [
         Column("rank", _("Hạng"), lambda line: line.rank, ascending_first=True),
         Column("name", _("Đơn vị"), lambda line: line.row.org.name, numeric=False, css=""),
-        Column("admitted", _("Kết nạp"), _figure("admitted"), css="text-end border-start"),
-        Column("decrease", _("Giảm"), _figure("decrease")),
-        Column("net_members", _("Tăng TĐ"), _figure("net_members")),
+        _cell("admitted", _("Kết nạp"), _figure("admitted"), count, border=True),
+        _cell("decrease", _("Giảm"), _figure("decrease"), count),
+        _cell("net_members", _("Tăng TĐ"), _figure("net_members"), signed),
         *([members_structural] if structural else []),
-        Column("members_end", _("Đoàn viên"), _figure("members_end")),
-        Column("unions_founded", _("CĐCS lập mới"), _figure("unions_founded"), css="text-end border-start"),
-        Column("unions_dissolved", _("CĐCS giảm"), _figure("unions_dissolved")),
-        Column("net_unions", _("Tăng TĐ CĐCS"), _figure("net_unions")),
+        _cell("members_end", _("Đoàn viên"), _figure("members_end"), count),
+        _cell("unions_founded", _("CĐCS lập mới"), _figure("unions_founded"), count, border=True),
+        _cell("unions_dissolved", _("CĐCS giảm"), _figure("unions_dissolved"), count),
+        _cell("net_unions", _("Tăng TĐ CĐCS"), _figure("net_unions"), signed),
         *([unions_structural] if structural else []),
-        Column("unions_end", _("CĐCS"), _figure("unions_end")),
-        Column(
-            "year_members",
-            _("Đạt KN %(year)s") % {"year": year},
-            _percent("year_members"),
-            css="text-end border-start",
-        ),
-        Column("year_unions", _("Đạt CĐCS %(year)s") % {"year": year}, _percent("year_unions")),
-        Column("programme_members", _("Đạt KN cả CT"), _percent("programme_members")),
-        Column("programme_unions", _("Đạt CĐCS cả CT"), _percent("programme_unions")),
+        _cell("unions_end", _("CĐCS"), _figure("unions_end"), count),
+        _cell("year_members", _("Đạt KN %(year)s") % {"year": year}, _percent("year_members"), percent, border=True),
+        _cell("year_unions", _("Đạt CĐCS %(year)s") % {"year": year}, _percent("year_unions"), percent),
+        _cell("programme_members", _("Đạt KN cả CT"), _percent("programme_members"), percent),
+        _cell("programme_unions", _("Đạt CĐCS cả CT"), _percent("programme_unions"), percent),
         Column("progress", _("Tiến độ"), lambda line: line.pace, css=""),
         Column("status", _("Báo cáo %(month)s") % {"month": end}, lambda line: line.status, numeric=False, css=""),
     ]
-    return columns
 
 
 def _sorted(lines: list[FederationLine], column: Column, *, descending: bool) -> list[FederationLine]:
@@ -150,6 +149,17 @@ class FederationTable:
         if column.key != self.sort:
             return ""
         return "ascending" if self.order == "asc" else "descending"
+
+    @property
+    def rows(self) -> list[tuple[FederationLine, list[tuple[Column, object, str]]]]:
+        """Each line of the page with its figures' cells: (column, value to sort by, as it reads)."""
+        figures = [column for column in self.columns if column.shown]
+
+        def cells(line: FederationLine) -> list[tuple[Column, object, str]]:
+            values = [column.value(line) for column in figures]
+            return [(column, value, column.shown(value)) for column, value in zip(figures, values, strict=True)]
+
+        return [(line, cells(line)) for line in self.lines]
 
     @property
     def headers(self) -> list[tuple[Column, str, str]]:
