@@ -111,6 +111,15 @@ def _matches(line: FederationLine, words: list[str]) -> bool:
     return all(word in text for word in words)
 
 
+_ORDERS = (
+    (_("hạng"), "rank", "asc"),
+    (_("chậm tiến độ nhất"), "progress", "asc"),
+    (_("kết nạp nhiều nhất"), "admitted", "desc"),
+    (_("đoàn viên nhiều nhất"), "members_end", "desc"),
+    (_("tên"), "name", "asc"),
+)
+
+
 @dataclass
 class FederationTable:
     """The lines the table and the phone's ranked list show, and how to reach the others."""
@@ -185,6 +194,14 @@ class FederationTable:
         """What a card lists of `items` (federations, the first the most relevant): all of them
         when the table fits on one page, else the first CARD_ROWS."""
         return items[:CARD_ROWS] if self.paged else items
+
+    @property
+    def orders(self) -> list[tuple[str, str, bool]]:
+        """The orders a phone, which shows no column headers, offers: (label, address, whether shown)."""
+        return [
+            (str(label), self.url(sort=key, order=order, page=None), (key, order) == (self.sort, self.order))
+            for label, key, order in _ORDERS
+        ]
 
     @property
     def behind_url(self) -> str:

@@ -3,12 +3,8 @@ table in pages, sorted on the server, searched by name or code; the cards that l
 cut to their first rows with a link to the rest; the officers card loaded apart; the Excel file
 still whole. A province that fits on one page (the `world` of conftest.py) keeps its table whole.
 
-The province here: 61 federations under TN, "LĐLĐ huyện 01" … "LĐLĐ huyện 60" (codes H01 … H60)
-and "LĐLĐ huyện Đại Từ" (DT). Each has one CĐCS of 100 members at the end of 2020; in January 2021
-federation Hn admits n members and DT admits 0. Every federation but H56 … H60 has a 2021 quota
-of 200 members (none of CĐCS), so its attainment is n/2 % and the ranks run H55 (1) … H01 (55),
-DT (56); H56 … H60 have no quota and no rank. The range is 01/2021, a twelfth of the year
-(8,33 %): H17 and above keep pace, H16 … H01 and DT (17 federations) are behind."""
+The province here is unionportal.testing.many_federations: 61 federations (H01 … H60 and DT),
+ranked H55 … H01, DT, then H56 … H60 without a quota; 17 of them behind in 01/2021."""
 
 from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
@@ -20,14 +16,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import FAST_HASHERS
-from members.figures.services import figures_record
-from members.models import Role
 from reports.dashboard_table import CARD_ROWS, PAGE_SIZE
-from targets.models import Programme, Quota
-from unionportal.lib.months import Month
 from unionportal.testing.html import attr, find, find_all, text
 from unionportal.testing.html import page as parsed
-from unionportal.testing.province import cdcs_create, federation_create, province_create, user_create
+from unionportal.testing.many_federations import many_federations
 
 URL = reverse("reports:dashboard")
 RANGE = {"start": "2021-01", "end": "2021-01", "org": "TN"}
@@ -37,29 +29,12 @@ COUNT = 61
 pytestmark = pytest.mark.xdist_group(__name__)
 
 
-def _build() -> dict:
-    province = province_create()
-    programme = Programme.objects.create(
-        name="Phát triển đoàn viên 2021–2025", document_number="01/CTr", document_date="2021-01-05",
-        first_year=2021, last_year=2025,
-    )  # fmt: skip
-    federations = [federation_create(province, f"H{n:02d}", position=n) for n in range(1, 61)]
-    federations.append(federation_create(province, "DT", "LĐLĐ huyện Đại Từ", position=61))
-    for number, org in enumerate(federations, start=1):
-        cdcs = cdcs_create(org, number, opening=100, first_month=Month(2020, 12))
-        admitted = number if org.code != "DT" else 0
-        figures_record(cdcs=cdcs, month=Month(2021, 1), admitted=admitted, user=None)
-        if number <= 55 or org.code == "DT":
-            Quota.objects.create(programme=programme, organisation=org, year=2021, new_members=200, new_unions=0)
-    return {"leader": user_create("lanhdao", Role.LEADERSHIP)}
-
-
 @pytest.fixture(scope="module")
 def country_once(django_db_setup, django_db_blocker):
     """The province of the module's docstring, built once and rolled back at the module's end."""
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            world = _build()
+            world = many_federations()
         yield world
         transaction.set_rollback(True)
 
@@ -204,3 +179,12 @@ def test_page_two_a_sort_and_a_search_cost_the_queries_of_page_one(country_once,
     with CaptureQueriesContext(connection) as second:
         client.get(URL, {**RANGE, "page": "2", "sort": "name", "q": "huyen"})
     assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_a_phone_which_shows_no_headers_offers_the_main_orders(board):
+    orders = find(board(sort="progress", order="asc"), id="federations-orders")
+    links = {text(link): _query(attr(link, "href")) for link in find_all(orders, "a")}
+    assert (links["chậm tiến độ nhất"]["sort"], links["chậm tiến độ nhất"]["order"]) == ("progress", "asc")
+    assert "sort" not in links["hạng"]  # the table's default order
+    current = find(orders, "a", aria_current="true")
+    assert text(current) == "chậm tiến độ nhất"
