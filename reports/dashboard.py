@@ -2,14 +2,16 @@
 who lags and by how much, and the monthly series behind the charts.
 
 The figures of the range (tiles, federation rows, attainment) are progress_report's, never
-recomputed here. The series come from the summary table FederationMonth in one grouped query,
-density from the end month's rows of MonthlyFigure in another: the page runs the same number of
-queries for 2 federations or 30, 12 months or 72."""
+recomputed here. The series come from the summary table FederationMonth in two grouped queries
+(the range's months, and the admitted of the months before it), density from the summary's
+SectorMonth in another: the page runs the same number of queries for 2 federations or 700, 12
+months or 72."""
 
 import math
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,7 @@ from members.models import (
     Organisation,
     Sector,
     SectorGroup,
+    SectorMonth,
 )
 from organising.funnel import Funnel
 from targets.models import Quota
@@ -125,6 +128,15 @@ class FederationLine:
         marks = [a.on_track for a in (self.row.year_members, self.row.year_unions) if a.on_track is not None]
         return all(marks) if marks else None
 
+    @property
+    def pace(self) -> float | None:
+        """How far behind the year's pace, as a sortable number: 0 on pace, minus the percentage
+        points of the laggards' "Chậm" column when behind, None without a quota."""
+        if self.on_track is None:
+            return None
+        shortfall = max(Gap(self.row.year_members, 0).shortfall, Gap(self.row.year_unions, 0).shortfall)
+        return -shortfall if shortfall else 0.0
+
 
 @dataclass(frozen=True)
 class Gap:
@@ -186,9 +198,10 @@ class Dashboard:
     def months_left(self) -> int:
         return 12 - self.report.end.month
 
-    @property
+    @cached_property
     def has_structural(self) -> bool:
-        """Whether any line or the total has something "do sắp xếp tổ chức"."""
+        """Whether any line or the total has something "do sắp xếp tổ chức" (read by every row of
+        the table: 700 lines each time, once)."""
         return self.report.total.figures.has_structural or any(line.row.figures.has_structural for line in self.lines)
 
     @property
@@ -285,47 +298,62 @@ def _totals(value: dict[str, int]) -> Totals:
 
 
 def _series(report: ProgressReport, first: Month, only: Collection[int] | None) -> dict[Month, dict[str, Totals]]:
-    """Per month and sector group, the scope's federations (those in `only`) summed. One query."""
+    """Per month and sector group, the scope's federations (those in `only`) summed: every figure in
+    the range, the admitted before it (from `first`). Two queries."""
     scope, start, end = report.scope, report.start, report.end
     homes = _restated_homes(report, only)
     if homes is not None:
         restated = restated_series(report.restated, homes, first=first, start=start, end=end)
         return {month: {group: _totals(value) for group, value in groups.items()} for month, groups in restated.items()}
-    rows = FederationMonth.objects.filter(month__gte=first.first_day, month__lte=end.first_day)
+    rows = FederationMonth.objects.all()
     if scope.federation_id:
         rows = rows.filter(federation_id=scope.federation_id)
     if only is not None:
         rows = rows.filter(federation_id__in=only)
     if scope.sector_group:
         rows = rows.filter(sector_group=scope.sector_group)
+    series: dict[Month, dict[str, Totals]] = defaultdict(dict)
+    # The range's months whole; before it, the cumulative chart needs the admitted only, and the
+    # months of a programme are many (the country's six years are a hundred thousand rows).
+    if first < start:
+        earlier = rows.filter(month__gte=first.first_day, month__lt=start.first_day)
+        for row in earlier.order_by().values("month", "sector_group").annotate(sum_admitted=Sum("admitted")):
+            series[Month.of(row["month"])][row["sector_group"]] = Totals(admitted=row["sum_admitted"] or 0)
     # Annotations may not reuse a field's name, hence the "sum_" prefix.
     sums = {f"sum_{column}": Sum(column) for column in (*_FLOW_COLUMNS, *_STOCK_COLUMNS)}
-    series: dict[Month, dict[str, Totals]] = defaultdict(dict)
-    for row in rows.order_by().values("month", "sector_group").annotate(**sums):
+    in_range = rows.filter(month__gte=start.first_day, month__lte=end.first_day)
+    for row in in_range.order_by().values("month", "sector_group").annotate(**sums):
         value = {column: row[f"sum_{column}"] or 0 for column in (*_FLOW_COLUMNS, *_STOCK_COLUMNS)}
         series[Month.of(row["month"])][row["sector_group"]] = _totals(value)
     return series
 
 
 def _density(report: ProgressReport, only: Collection[int] | None) -> list[Density]:
-    """Members ÷ workers per sector, from the end month's rows. One query."""
+    """Members ÷ workers per sector, from what the end month's rows reported: the summary's
+    SectorMonth, or the rows themselves when restated on today's structure. One query."""
     scope = report.scope
-    rows = MonthlyFigure.objects.filter(scope.cdcs_filter("cdcs__"), month=report.end.first_day)
     homes = _restated_homes(report, only)
     if homes is not None:
-        rows = rows.filter(cdcs_id__in=[pk for pk, home in report.restated.homes.items() if home in homes])
+        rows = MonthlyFigure.objects.filter(
+            scope.cdcs_filter("cdcs__"),
+            month=report.end.first_day,
+            cdcs_id__in=[pk for pk, home in report.restated.homes.items() if home in homes],
+        )
+        sector, members, workers = "cdcs__sector", "members_end", "workers"
     else:
+        rows = SectorMonth.objects.filter(scope.cdcs_filter(), month=report.end.first_day)
         if scope.federation_id:
             rows = rows.filter(federation_id=scope.federation_id)
         if only is not None:
             rows = rows.filter(federation_id__in=only)
+        sector, members, workers = "sector", "members", "workers"
     sums = {
-        row["cdcs__sector"]: row
-        for row in rows.order_by().values("cdcs__sector").annotate(members=Sum("members_end"), workers=Sum("workers"))
+        row[sector]: row
+        for row in rows.order_by().values(sector).annotate(sum_members=Sum(members), sum_workers=Sum(workers))
     }
     return [
-        Density(sector, sums.get(sector, {}).get("members") or 0, sums.get(sector, {}).get("workers") or 0)
-        for sector in Sector.values
+        Density(name, sums.get(name, {}).get("sum_members") or 0, sums.get(name, {}).get("sum_workers") or 0)
+        for name in Sector.values
     ]
 
 

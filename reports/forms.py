@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import SectorGroup
-from unionportal.lib.forms import DateField, MonthField
+from unionportal.lib.forms import DateField, LongSelect, MonthField
 from unionportal.lib.months import Month
 
 from .selectors import Structure
@@ -11,7 +11,7 @@ from .selectors import Structure
 class ProgressForm(forms.Form):
     start = MonthField(label=_("Từ tháng"))
     end = MonthField(label=_("Đến tháng"))
-    org = forms.ChoiceField(label=_("Đơn vị"))
+    org = forms.ChoiceField(label=_("Đơn vị"), widget=LongSelect)
     sector_group = forms.ChoiceField(
         label=_("Khu vực"), required=False, choices=[("", _("Tất cả khu vực")), *SectorGroup.choices]
     )

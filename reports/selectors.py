@@ -18,20 +18,18 @@ A report reads the structure of its own months (the default) or today's structur
 (Scope.structure "today", reports.restated), where each CĐCS counts for its federation today."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import models
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
-from members.figures.summary import summary_ensure
 from members.models import (
     LOSS_FIELDS,
-    REORG_FIELDS,
     SECTORS_OF_GROUP,
     Affiliation,
-    FederationMonth,
+    GrassrootsUnion,
     LossReason,
     MonthlyFigure,
     Organisation,
@@ -40,6 +38,7 @@ from targets.models import Programme, Quota
 from unionportal.lib.months import Month
 
 from .restated import ENDED, Restated, restate
+from .summary_sums import summary_sums
 
 
 class Structure(models.TextChoices):
@@ -236,11 +235,20 @@ def _sources(scope: Scope, start: Month, end: Month, year_start: Month, programm
         )
         federations = [scope.org] if scope.federation_id else restated.federations
         return _Sources(federations, *restated.sums(), moves=[], restated=restated)
-    federations = list(Organisation.objects.federations().active_between(start, end).select_related("merged_into"))
+    federations = Organisation.objects.federations().active_between(start, end).select_related("merged_into")
     if scope.federation_id:
-        federations = [org for org in federations if org.pk == scope.federation_id] or [scope.org]
+        federations = list(federations.filter(pk=scope.federation_id)) or [scope.org]
     return _Sources(
-        federations, *_summary(scope, start, year_start, programme_start, end), moves=_moves(scope, start, end)
+        list(federations),
+        *summary_sums(
+            start=start,
+            end=end,
+            year_start=year_start,
+            programme_start=programme_start,
+            sector_group=scope.sector_group,
+            federation_id=scope.federation_id,
+        ),
+        moves=_moves(scope, start, end),
     )
 
 
@@ -252,47 +260,33 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     programme_start = Month(programme.first_year, 1) if programme else year_start
 
     sources = _sources(scope, start, end, year_start, programme_start)
-    flows, events, stock_start, stock_end = sources.flows, sources.events, sources.stock_start, sources.stock_end
     federations = sources.federations
     quotas = _quotas(programme, end.year, only=scope.federation_id)
-
     year_elapsed = end.month / 12
     programme_elapsed = (
         min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else year_elapsed
     )
-
-    moved_in, moved_out = defaultdict(list), defaultdict(list)
-    for move in sources.moves:
-        moved_in[move["to"]].append(move)
-        moved_out[move["from"]].append(move)
+    moved = _moved(sources.moves)
+    every = (sources.flows, sources.events, sources.stock_start, sources.stock_end)
 
     def row_for(org: Organisation, key) -> Row:
-        """key: a federation id, or None for every CĐCS in scope. Looks up its own federation's
-        figures only, so that the rows of 700 federations cost 700 look-ups, not 700²."""
-        figures = Figures()
-        keys = set(flows) | set(stock_start) | set(stock_end) | set(events) if key is None else [key]
-        actual = defaultdict(int)
-        for k in keys:
-            add_into(figures, flows.get(k), events.get(k), stock_start.get(k), stock_end.get(k))
-            for name in ("admitted_year", "admitted_programme"):
-                actual[name] += flows.get(k, {}).get(name, 0)
-            for name in ("founded_year", "founded_programme"):
-                actual[name] += events.get(k, {}).get(name, 0)
-        if key is not None:
-            figures.members_moved_in = sum(m["members"] for m in moved_in[key])
-            figures.members_moved_out = sum(m["members"] for m in moved_out[key])
-            figures.unions_moved_in = sum(1 for m in moved_in[key] if m["active"])
-            figures.unions_moved_out = sum(1 for m in moved_out[key] if m["active"])
-        quota = quotas.get(org.pk, {}) if scope.sector_group is None and org.pk else {}
+        """key: a federation id, or None for every CĐCS in scope: the sum of every federation's
+        flows, events and stocks (the same sums, added up once before the formulas)."""
+        parts = [_added(source) for source in every] if key is None else [source.get(key) for source in every]
+        figures = figures_of(*parts)
+        if key in moved:
+            moves = moved[key]
+            figures.members_moved_in, figures.members_moved_out = moves["members_in"], moves["members_out"]
+            figures.unions_moved_in, figures.unions_moved_out = moves["unions_in"], moves["unions_out"]
+        flows, events = parts[0] or {}, parts[1] or {}
+        quota = quotas.get(org.pk, _NONE) if scope.sector_group is None and org.pk else _NONE
         return Row(
-            org=org,
-            figures=figures,
-            year_members=Attainment(actual["admitted_year"], quota.get("year_members"), year_elapsed),
-            year_unions=Attainment(actual["founded_year"], quota.get("year_unions"), year_elapsed),
-            programme_members=Attainment(
-                actual["admitted_programme"], quota.get("programme_members"), programme_elapsed
-            ),
-            programme_unions=Attainment(actual["founded_programme"], quota.get("programme_unions"), programme_elapsed),
+            org,
+            figures,
+            Attainment(flows.get("admitted_year", 0), quota.get("year_members"), year_elapsed),
+            Attainment(events.get("founded_year", 0), quota.get("year_unions"), year_elapsed),
+            Attainment(flows.get("admitted_programme", 0), quota.get("programme_members"), programme_elapsed),
+            Attainment(events.get("founded_programme", 0), quota.get("programme_unions"), programme_elapsed),
         )
 
     rows = [row_for(org, org.pk or ENDED) for org in federations]
@@ -317,71 +311,38 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     )
 
 
+_NONE = {}  # no quotas
+
+
+def _moved(moves: list[dict]) -> dict:
+    """Per federation: the members and active CĐCS the range's moves brought in and took out."""
+    moved = defaultdict(lambda: dict.fromkeys(("members_in", "members_out", "unions_in", "unions_out"), 0))
+    for move in moves:
+        for key, side in ((move["to"], "in"), (move["from"], "out")):
+            moved[key][f"members_{side}"] += move["members"]
+            moved[key][f"unions_{side}"] += move["active"]
+    return moved
+
+
+def _added(parts: dict):
+    """The values of `parts` (one per federation: dicts of counts, or tuples) added up; None for none."""
+    values = [value for value in parts.values() if value]
+    if not values:
+        return None
+    if isinstance(values[0], tuple):
+        return tuple(map(sum, zip(*values, strict=True)))
+    return {name: sum(value.get(name, 0) for value in values) for name in {name for value in values for name in value}}
+
+
 # --- the queries --------------------------------------------------------------------------
 
 _ZERO = Value(0, output_field=IntegerField())
 
 
-def _summary(scope: Scope, start: Month, year_start: Month, programme_start: Month, end: Month):
-    """Per federation: Σ of every flow column for the range, admitted and CĐCS founded since the
-    start of the year and of the programme (for attainment), CĐCS founded and dissolved in the
-    range, and the stocks at the end of the month before the range and of its last month. One
-    query over the summary per federation × month (members.figures.summary), which holds each month's
-    flows and events, for the federation of that month, the stock at its end and running totals:
-    "since the start of the programme" is the end month's running total minus the one of the
-    month before the programme, so six years cost two months of rows, not seventy-two."""
-    summary_ensure(end)
-    before = start - 1
-    in_range = Q(month__gte=start.first_day)
-    columns = (
-        "admitted",
-        "transferred_in",
-        *LOSS_FIELDS.values(),
-        *REORG_FIELDS,
-        "unions_founded",
-        "unions_dissolved",
-        "unions_reorg_founded",
-        "unions_reorg_ended",
-    )
-    # Annotations may not reuse a field's name, hence the "sum_" prefix.
-    sums = {f"sum_{column}": Coalesce(Sum(column, filter=in_range), _ZERO) for column in columns}
-    points = {"start": before, "end": end, "year": year_start - 1, "programme": programme_start - 1}
-    for name, month in points.items():
-        at = Q(month=month.first_day)
-        for column in ("members_end", "unions_end", "admitted_to_date", "founded_to_date"):
-            sums[f"sum_{name}_{column}"] = Coalesce(Sum(column, filter=at), _ZERO)
-    rows = FederationMonth.objects.filter(
-        Q(month__gte=start.first_day, month__lte=end.first_day)
-        | Q(month__in=[month.first_day for month in points.values()])
-    )
-    if scope.sector_group:
-        rows = rows.filter(sector_group=scope.sector_group)
-    if scope.federation_id:
-        rows = rows.filter(federation_id=scope.federation_id)
-    flows, events, stock_start, stock_end = {}, {}, {}, {}
-    for row in rows.order_by().values("federation_id").annotate(**sums):
-        key = row.pop("federation_id")
-        row = {name.removeprefix("sum_"): value for name, value in row.items()}
-        row["admitted_year"] = row["end_admitted_to_date"] - row["year_admitted_to_date"]
-        row["admitted_programme"] = row["end_admitted_to_date"] - row["programme_admitted_to_date"]
-        flows[key] = row
-        events[key] = {
-            "founded": row["unions_founded"],
-            "founded_year": row["end_founded_to_date"] - row["year_founded_to_date"],
-            "founded_programme": row["end_founded_to_date"] - row["programme_founded_to_date"],
-            "dissolved": row["unions_dissolved"],
-            "reorg_founded": row["unions_reorg_founded"],
-            "reorg_ended": row["unions_reorg_ended"],
-        }
-        stock_start[key] = (row["start_members_end"], row["start_unions_end"])
-        stock_end[key] = (row["end_members_end"], row["end_unions_end"])
-    return flows, events, stock_start, stock_end
-
-
-def moves_between(start: Month, end: Month, cdcs_filter: Q):
-    """The affiliations that moved a CĐCS from one federation to another in a month of the range,
-    each annotated with `from_federation` (the federation before) and `members` (what it carried:
-    its stock at the end of the month before). The drill-down's moves are these too."""
+def affiliations_with_previous(start: Month, end: Month, cdcs_filter: Q):
+    """The affiliations that start in a month of the range, each annotated with `from_federation`
+    (the federation before, None for a CĐCS's first) and `members` (what it carried: its stock at
+    the end of the month before)."""
     previous_federation = (
         Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from"))
         .order_by("-valid_from")
@@ -392,67 +353,102 @@ def moves_between(start: Month, end: Month, cdcs_filter: Q):
         .order_by("-month")
         .values("members_end")[:1]
     )
+    return Affiliation.objects.filter(
+        cdcs_filter, valid_from__gte=start.first_day, valid_from__lte=end.first_day
+    ).annotate(
+        from_federation=Subquery(previous_federation),
+        members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
+    )
+
+
+def moves_between(start: Month, end: Month, cdcs_filter: Q):
+    """The affiliations that moved a CĐCS from one federation to another in a month of the range
+    (see affiliations_with_previous). The drill-down's moves are these too."""
     return (
-        Affiliation.objects.filter(cdcs_filter, valid_from__gte=start.first_day, valid_from__lte=end.first_day)
-        .annotate(
-            from_federation=Subquery(previous_federation),
-            members=Coalesce(Subquery(carried, output_field=IntegerField()), _ZERO),
-        )
+        affiliations_with_previous(start, end, cdcs_filter)
         .filter(from_federation__isnull=False)
         .exclude(from_federation=F("federation_id"))
     )
 
 
 def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
-    """The moves of the range as plain values. One query."""
-    moves = moves_between(start, end, scope.cdcs_filter("cdcs__")).values_list(
-        "federation_id", "from_federation", "members", "valid_from", "cdcs__dissolved_on"
-    )
+    """The moves of the range as plain values. One query. For one federation, the affiliations of
+    its CĐCS only, and which of them are moves is decided here: in the query, the database would
+    look up the previous federation of every CĐCS whose affiliation changed in the range first."""
+    # The CĐCS's dissolution read for the rows found only: a join would read every CĐCS.
+    dissolved = GrassrootsUnion.objects.filter(pk=OuterRef("cdcs_id")).order_by().values("dissolved_on")[:1]
+    if scope.federation_id:
+        changes = affiliations_with_previous(start, end, scope.cdcs_filter("cdcs__")).filter(
+            cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs")
+        )
+    else:
+        changes = moves_between(start, end, scope.cdcs_filter("cdcs__"))
+    changes = changes.order_by().annotate(dissolved=Subquery(dissolved))
     return [
         {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}
-        for to, from_, members, valid_from, dissolved_on in moves
+        for to, from_, members, valid_from, dissolved_on in changes.values_list(
+            "federation_id", "from_federation", "members", "valid_from", "dissolved"
+        )
+        if from_ is not None and from_ != to
     ]
 
 
 def _quotas(programme: Programme | None, year: int, *, only: int | None = None) -> dict[int, dict[str, int]]:
-    """Per organisation (or only the one with id `only`): the year's quotas and the whole
-    programme's. One query."""
+    """Per organisation (or only the one with id `only`): the year's quotas (None without one
+    for the year) and the whole programme's. One query."""
     if programme is None:
         return {}
-    quotas = defaultdict(lambda: defaultdict(int))
     rows = Quota.objects.filter(programme=programme)
     if only is not None:
         rows = rows.filter(organisation_id=only)
-    for org_id, quota_year, new_members, new_unions in rows.values_list(
-        "organisation_id", "year", "new_members", "new_unions"
-    ):
-        quotas[org_id]["programme_members"] += new_members
-        quotas[org_id]["programme_unions"] += new_unions
-        if quota_year == year:
-            quotas[org_id]["year_members"] += new_members
-            quotas[org_id]["year_unions"] += new_unions
-    return quotas
+    this_year = Q(year=year)
+    sums = (
+        rows.order_by()
+        .values("organisation_id")
+        .annotate(
+            sum_programme_members=Sum("new_members"),
+            sum_programme_unions=Sum("new_unions"),
+            sum_year_members=Sum("new_members", filter=this_year),
+            sum_year_unions=Sum("new_unions", filter=this_year),
+        )
+    )
+    names = ("programme_members", "programme_unions", "year_members", "year_unions")
+    return {
+        org_id: {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        for org_id, *values in sums.values_list("organisation_id", *(f"sum_{name}" for name in names))
+    }
+
+
+_LOSSES = tuple((reason.value, column) for reason, column in LOSS_FIELDS.items())
+_TRANSFERRED_OUT = LossReason.TRANSFERRED_OUT.value
+_ADDED = tuple(item.name for item in fields(Figures) if item.name != "lost_by_reason")
+
+
+def figures_of(flows, events, stock_start=None, stock_end=None) -> Figures:
+    """The Figures of a federation's (or a CĐCS's) flows, events and stocks: transfers and CĐCS
+    founded or dissolved without what a reorganisation plan did, which goes to its own fields."""
+    values = {}
+    if flows:
+        reorg_in, reorg_out = flows["reorg_in"], flows["reorg_out"]
+        lost = {reason: flows[column] for reason, column in _LOSSES}
+        lost[_TRANSFERRED_OUT] -= reorg_out
+        values.update(admitted=flows["admitted"], transferred_in=flows["transferred_in"] - reorg_in,
+                      lost_by_reason=lost, reorg_in=reorg_in, reorg_out=reorg_out)  # fmt: skip
+    if events:
+        values.update(unions_founded=events.get("founded", 0), unions_dissolved=events.get("dissolved", 0),
+                      unions_reorg_founded=events.get("reorg_founded", 0),
+                      unions_reorg_ended=events.get("reorg_ended", 0))  # fmt: skip
+    if stock_start:
+        values.update(members_start=stock_start[0], unions_start=stock_start[1])
+    if stock_end:
+        values.update(members_end=stock_end[0], unions_end=stock_end[1])
+    return Figures(**values)
 
 
 def add_into(figures: Figures, flows, events, stock_start=None, stock_end=None) -> None:
-    """Add a federation's (or a CĐCS's) flows, events and stocks into `figures`: transfers and
-    CĐCS founded or dissolved without what a reorganisation plan did, which goes to its own fields."""
-    if flows:
-        figures.admitted += flows["admitted"]
-        figures.reorg_in += flows["reorg_in"]
-        figures.reorg_out += flows["reorg_out"]
-        figures.transferred_in += flows["transferred_in"] - flows["reorg_in"]
-        for reason, column in LOSS_FIELDS.items():
-            figures.lost_by_reason[reason.value] += flows[column]
-        figures.lost_by_reason[LossReason.TRANSFERRED_OUT.value] -= flows["reorg_out"]
-    if events:
-        figures.unions_founded += events.get("founded", 0)
-        figures.unions_dissolved += events.get("dissolved", 0)
-        figures.unions_reorg_founded += events.get("reorg_founded", 0)
-        figures.unions_reorg_ended += events.get("reorg_ended", 0)
-    if stock_start:
-        figures.members_start += stock_start[0]
-        figures.unions_start += stock_start[1]
-    if stock_end:
-        figures.members_end += stock_end[0]
-        figures.unions_end += stock_end[1]
+    """Add a federation's (or a CĐCS's) flows, events and stocks into `figures` (see figures_of)."""
+    part = figures_of(flows, events, stock_start, stock_end)
+    for name in _ADDED:
+        setattr(figures, name, getattr(figures, name) + getattr(part, name))
+    for reason, count in part.lost_by_reason.items():
+        figures.lost_by_reason[reason] += count

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", progress.progress_export, name="progress_export"),
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
+    path("dashboard/officers/", dashboard.dashboard_officers, name="dashboard_officers"),
     # the meeting brief (báo cáo nhanh phục vụ họp Ban Chỉ đạo)
     path("brief/", brief.brief_page, name="brief"),
     path("brief.docx", brief.brief_docx, name="brief_docx"),

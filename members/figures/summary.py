@@ -1,6 +1,7 @@
 """The summary per federation × month × sector group (FederationMonth), which the reports read
 instead of the monthly rows: a year of the whole country is 10 million rows, its summary a few
-tens of thousands.
+tens of thousands. Beside it, per federation × month × sector, what the month's rows reported
+of members and workers (SectorMonth, the dashboard's union density).
 
 It is derived data, recomputed from the rows: `summary_refresh` recomputes one federation's
 months from a month on, from the monthly rows, the affiliations and the CĐCS register; a write to
@@ -17,6 +18,8 @@ What a month holds is what reports.selectors has always counted:
 - CĐCS founded / dissolved in the month, for the federation they belonged to that month: those a
   reorganisation plan founded or ended apart (unions_reorg_founded, unions_reorg_ended), never in
   unions_founded, unions_dissolved or founded_to_date, which count development only;
+- each flow's and event's running total since the federation's first month (RUNNING), so that a
+  report reads the months at the ends of its range, not every month in it;
 - the stock at the end of the month: CĐCS founded by then, not dissolved by then, belonging to
   the federation that month, each with the end stock of its latest row up to then or, before its
   first row, the opening balance of that row.
@@ -28,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery
@@ -39,44 +43,25 @@ from unionportal.lib.months import Month, month_range
 from unionportal.lib.progress import SILENT, Reporter
 
 from ..models import (
-    FLOW_FIELDS,
-    REORG_FIELDS,
-    SECTORS_OF_GROUP,
     Affiliation,
     FederationMonth,
     GrassrootsUnion,
     MonthlyFigure,
     Organisation,
-    SectorGroup,
+    SectorMonth,
     SummaryHorizon,
 )
-
-GROUPS = (SectorGroup.STATE.value, SectorGroup.NON_STATE.value)
-_GROUP_OF_SECTOR = {sector.value: group.value for group, sectors in SECTORS_OF_GROUP.items() for sector in sectors}
-# The columns of a FederationMonth besides its key, in the order _summarise fills them.
-ROW_FIELDS = (*FLOW_FIELDS, *REORG_FIELDS)  # what is summed from the monthly rows
-COLUMNS = (
-    *ROW_FIELDS,
-    "unions_founded",
-    "unions_dissolved",
-    "unions_reorg_founded",
-    "unions_reorg_ended",
-    "members_end",
-    "unions_end",
-    "admitted_to_date",
-    "founded_to_date",
+from .summary_columns import (
+    COLUMNS,
+    GROUP_OF_SECTOR,
+    GROUPS,
+    MEMBERS,
+    ROW_FIELDS,
+    RUNNING_AT,
+    UNIONS,
+    summary_rows_make,
+    union_add,
 )
-_ADMITTED = COLUMNS.index("admitted")
-(
-    _FOUNDED,
-    _DISSOLVED,
-    _REORG_FOUNDED,
-    _REORG_ENDED,
-    _MEMBERS,
-    _UNIONS,
-    _ADMITTED_TO_DATE,
-    _FOUNDED_TO_DATE,
-) = (COLUMNS.index(name) for name in COLUMNS[len(ROW_FIELDS) :])
 
 
 def _this_month() -> Month:
@@ -164,12 +149,15 @@ def summary_refresh(*, federation_ids: Iterable[int], since: Month | None = None
             # A federation never summarised (rows loaded around the services, or from before the
             # summary existed) is summarised whole, whatever month changed.
             start = since if horizons[federation_id] > _NEVER else None
-            rows, through = _summarise(federation_id, start)
-            stale = FederationMonth.objects.filter(federation_id=federation_id)
-            if start is not None:
-                stale = stale.filter(month__gte=start.first_day)
-            stale.delete()
-            insert_many(rows)
+            summary = _summarise(federation_id, start)
+            for model in (FederationMonth, SectorMonth):
+                stale = model.objects.filter(federation_id=federation_id)
+                if start is not None:
+                    stale = stale.filter(month__gte=start.first_day)
+                stale.delete()
+            insert_many(summary.rows)
+            insert_many(summary.sectors)
+            through = summary.through
             SummaryHorizon.objects.filter(federation_id=federation_id).update(through=through.first_day)
 
 
@@ -229,6 +217,7 @@ def summary_rebuild(*, on_federation=None) -> int:
     many federations; `on_federation(number, count, name)` hears of each before it (a job's progress)."""
     with transaction.atomic():
         FederationMonth.objects.all().delete()
+        SectorMonth.objects.all().delete()
         SummaryHorizon.objects.all().delete()
         federations = list(Organisation.objects.federations().order_by("position", "name").values_list("pk", "name"))
         for number, (federation_id, name) in enumerate(federations):
@@ -247,12 +236,23 @@ def summary_differences() -> list[str]:
     for federation_id in Organisation.objects.federations().values_list("pk", flat=True):
         if federation_id not in horizons:
             continue  # summarised whole on its first read or write
-        expected = {(row.month, row.sector_group): _values(row) for row in _summarise(federation_id, None)[0]}
-        through = horizons[federation_id]
+        summary, through = _summarise(federation_id, None), horizons[federation_id]
+        expected = {
+            **{(row.month, row.sector_group): _values(row) for row in summary.rows},
+            **{(row.month, row.sector): (row.members, row.workers) for row in summary.sectors},
+        }
         expected = {key: values for key, values in expected.items() if key[0] <= through}
         stored = {
-            (row.month, row.sector_group): _values(row)
-            for row in FederationMonth.objects.filter(federation_id=federation_id)
+            **{
+                (row.month, row.sector_group): _values(row)
+                for row in FederationMonth.objects.filter(federation_id=federation_id)
+            },
+            **{
+                (month, sector): (members, workers)
+                for month, sector, members, workers in SectorMonth.objects.filter(
+                    federation_id=federation_id
+                ).values_list("month", "sector", "members", "workers")
+            },
         }
         for key in sorted(set(expected) | set(stored)):
             if expected.get(key) != stored.get(key):
@@ -287,17 +287,26 @@ def _lock(federation_ids: list[int]) -> dict:
     return dict(horizons.values_list("federation_id", "through"))
 
 
-def _summarise(federation_id: int, since: Month | None) -> tuple[list[FederationMonth], Month]:
-    """The federation's FederationMonth rows from `since` on, and the month they run to. Five queries."""
+@dataclass
+class _Summary:
+    rows: list[FederationMonth]
+    sectors: list[SectorMonth]
+    through: Month
+
+
+def _summarise(federation_id: int, since: Month | None) -> _Summary:
+    """The federation's FederationMonth and SectorMonth rows from `since` on, and the month they
+    run to. Five queries."""
     affiliations, unions, rows = _read(federation_id, since)
     first, through = _span(unions, rows, affiliations, since)
     if first is None:
-        return [], through
+        return _Summary([], [], through)
     size = through - first + 1
     sums = {group: [[0] * len(COLUMNS) for _ in range(size)] for group in GROUPS}
+    reported = defaultdict(lambda: [0, 0])  # (month, sector) → members, workers of its rows
     for union in unions:
-        _add_union(
-            sums[_GROUP_OF_SECTOR[union["sector"]]],
+        union_add(
+            sums[GROUP_OF_SECTOR[union["sector"]]],
             union,
             affiliations[union["pk"]],
             rows[union["pk"]],
@@ -305,14 +314,24 @@ def _summarise(federation_id: int, since: Month | None) -> tuple[list[Federation
             first=first,
             through=through,
         )
-    return _summary_rows(federation_id, sums, since, first, through), through
+        for month, federation, _start, end, workers, *_flows in rows[union["pk"]]:
+            if federation == federation_id:
+                counts = reported[(month, union["sector"])]
+                counts[0] += end
+                counts[1] += workers
+    sectors = [
+        SectorMonth(federation_id=federation_id, month=month.first_day, sector=sector, members=members, workers=workers)
+        for (month, sector), (members, workers) in reported.items()
+        if members or workers
+    ]
+    return _Summary(summary_rows_make(federation_id, sums, since, first, through), sectors, through)
 
 
 def _read(federation_id: int, since: Month | None, cdcs_ids: list[int] | None = None) -> tuple[dict, list[dict], dict]:
     """Every CĐCS that was ever under the federation (of `cdcs_ids`, if given): their affiliations
     (cdcs id → [(month, federation id)]), the CĐCS themselves (with the end stock carried into
     `since`), and their monthly rows from `since` on (cdcs id → [(month, federation id, start,
-    end, *flows)])."""
+    end, workers, *flows)])."""
     ids = Affiliation.objects.filter(federation_id=federation_id).values("cdcs_id")
     if cdcs_ids is not None:
         ids = ids.filter(cdcs_id__in=cdcs_ids)
@@ -343,7 +362,7 @@ def _read(federation_id: int, since: Month | None, cdcs_ids: list[int] | None = 
     if since is not None:
         figures = figures.filter(month__gte=since.first_day)
     for row in figures.order_by("cdcs_id", "month").values_list(
-        "cdcs_id", "month", "federation_id", "members_start", "members_end", *ROW_FIELDS
+        "cdcs_id", "month", "federation_id", "members_start", "members_end", "workers", *ROW_FIELDS
     ):
         rows[row[0]].append((Month.of(row[1]), *row[2:]))
     return affiliations, unions, rows
@@ -351,22 +370,28 @@ def _read(federation_id: int, since: Month | None, cdcs_ids: list[int] | None = 
 
 def _contributions(federation_id: int, cdcs_ids: list[int]) -> dict[tuple[Month, str], list[int]]:
     """What the CĐCS `cdcs_ids` add to the federation's months as _summarise sums them, before
-    the running totals: (month, sector group) → COLUMNS, where not all zero. Three queries."""
+    the running totals: (month, sector group) → COLUMNS, where not all zero; and the members and
+    workers their rows reported, (month, (sector,)) → [members, workers, 0…]. Three queries."""
     affiliations, unions, rows = _read(federation_id, None, cdcs_ids)
     first, through = _span(unions, rows, affiliations, None)
     if first is None:
         return {}
     sums = {group: [[0] * len(COLUMNS) for _ in range(through - first + 1)] for group in GROUPS}
     for union in unions:
-        months = sums[_GROUP_OF_SECTOR[union["sector"]]]
-        _add_union(months, union, affiliations[union["pk"]], rows[union["pk"]], federation_id=federation_id,
+        months = sums[GROUP_OF_SECTOR[union["sector"]]]
+        union_add(months, union, affiliations[union["pk"]], rows[union["pk"]], federation_id=federation_id,
                    first=first, through=through)  # fmt: skip
-    return {
+    found = {
         (month, group): values
         for group, months in sums.items()
         for month, values in zip(month_range(first, through), months, strict=True)
         if any(values)
     }
+    for union in unions:  # and what their rows reported here, as SectorMonth keeps it: (month, (sector,))
+        for month, federation, _start, end, workers, *_flows in rows[union["pk"]]:
+            if federation == federation_id and (end or workers):
+                found[(month, (union["sector"],))] = [end, workers, *_ZEROS[2:]]
+    return found
 
 
 def _apply_delta(federation_id: int, delta: dict[tuple[Month, str], list[int]]) -> None:
@@ -382,19 +407,22 @@ def _apply_delta(federation_id: int, delta: dict[tuple[Month, str], list[int]]) 
         if horizon == _NEVER or max(month for month, _group in changes) > Month.of(horizon):
             summary_refresh(federation_ids=[federation_id], since=first)
             return
+        _apply_sector_delta(federation_id, {key: values for key, values in changes.items() if key[1] not in GROUPS})
         stored = {
             (Month.of(row.month), row.sector_group): row
             for row in FederationMonth.objects.filter(federation_id=federation_id, month__gte=first.first_day)
         }
         kept, created, emptied = [], [], []
         for group in GROUPS:
-            members = unions_count = admitted = founded = 0
+            members = unions_count = 0
+            totals = [0] * len(RUNNING_AT)
             for month in month_range(first, Month.of(horizon)):
                 change = list(changes.get((month, group), _ZEROS))
-                members, unions_count = members + change[_MEMBERS], unions_count + change[_UNIONS]
-                admitted, founded = admitted + change[_ADMITTED], founded + change[_FOUNDED]
-                change[_MEMBERS], change[_UNIONS] = members, unions_count
-                change[_ADMITTED_TO_DATE], change[_FOUNDED_TO_DATE] = admitted, founded
+                members, unions_count = members + change[MEMBERS], unions_count + change[UNIONS]
+                change[MEMBERS], change[UNIONS] = members, unions_count
+                for position, (column, total) in enumerate(RUNNING_AT):
+                    totals[position] += change[column]
+                    change[total] = totals[position]
                 if not any(change):
                     continue
                 row = stored.get((month, group))
@@ -408,6 +436,28 @@ def _apply_delta(federation_id: int, delta: dict[tuple[Month, str], list[int]]) 
         FederationMonth.objects.filter(pk__in=[row.pk for row in emptied if row.pk]).delete()
         insert_many(created)
         update_many(kept, list(COLUMNS))
+
+
+def _apply_sector_delta(federation_id: int, changes: dict[tuple[Month, tuple[str]], list[int]]) -> None:
+    """Add the members and workers a change's rows reported to the federation's SectorMonth rows."""
+    if not changes:
+        return
+    stored = {
+        (Month.of(row.month), row.sector): row
+        for row in SectorMonth.objects.filter(
+            federation_id=federation_id, month__in=sorted({month.first_day for month, _sector in changes})
+        )
+    }
+    kept, created, emptied = [], [], []
+    for (month, (sector,)), (members, workers, *_rest) in changes.items():
+        row = stored.get((month, sector)) or SectorMonth(
+            federation_id=federation_id, month=month.first_day, sector=sector, members=0, workers=0
+        )
+        row.members, row.workers = row.members + members, row.workers + workers
+        (kept if row.pk else created).append(row) if row.members or row.workers else emptied.append(row)
+    SectorMonth.objects.filter(pk__in=[row.pk for row in emptied if row.pk]).delete()
+    insert_many(created)
+    update_many(kept, ["members", "workers"])
 
 
 def _span(unions: list[dict], rows: dict, affiliations: dict, since: Month | None) -> tuple[Month | None, Month]:
@@ -427,87 +477,3 @@ def _span(unions: list[dict], rows: dict, affiliations: dict, since: Month | Non
     if first is not None and since is not None:
         first = since
     return first, through
-
-
-def _summary_rows(federation_id: int, sums: dict, since: Month | None, first: Month, through: Month):
-    """The FederationMonth rows of the sums, the stock changes and running totals made into stocks
-    and totals to date; the months where nothing is left out (no row means all zero)."""
-    # Running totals go on from the month before `since`, which this refresh leaves as it is.
-    before = {}
-    if since is not None:
-        before = {
-            group: (admitted, founded)
-            for group, admitted, founded in FederationMonth.objects.filter(
-                federation_id=federation_id, month=(since - 1).first_day
-            ).values_list("sector_group", "admitted_to_date", "founded_to_date")
-        }
-    result = []
-    for group, months in sums.items():
-        members = unions_count = 0
-        admitted, founded = before.get(group, (0, 0))
-        for month, values in zip(month_range(first, through), months, strict=True):
-            # The stock columns hold changes so far; the running sum makes them stocks.
-            members += values[_MEMBERS]
-            unions_count += values[_UNIONS]
-            admitted += values[_ADMITTED]
-            founded += values[_FOUNDED]
-            values[_MEMBERS], values[_UNIONS] = members, unions_count
-            values[_ADMITTED_TO_DATE], values[_FOUNDED_TO_DATE] = admitted, founded
-            if any(values):
-                result.append(
-                    FederationMonth(
-                        federation_id=federation_id,
-                        month=month.first_day,
-                        sector_group=group,
-                        **dict(zip(COLUMNS, values, strict=True)),
-                    )
-                )
-    return result
-
-
-def _add_union(months, union, affiliations, rows, *, federation_id, first, through) -> None:
-    """Add one CĐCS's flows, events and stock changes into `months` (one list of COLUMNS per
-    month from `first`)."""
-
-    def federation_at(month: Month):
-        current = None
-        for valid_from, federation in affiliations:
-            if valid_from > month:
-                break
-            current = federation
-        return current
-
-    founded = Month.of(union["founded_on"])
-    dissolved = Month.of(union["dissolved_on"]) if union["dissolved_on"] else None
-    for month, federation, _start, _end, *flows in rows:
-        if federation == federation_id:
-            target = months[month - first]
-            for position, value in enumerate(flows):
-                target[position] += value
-    # A CĐCS a reorganisation plan founded or ended is counted apart from the development figures.
-    founded_column = _REORG_FOUNDED if union["founded_by_reorganisation"] else _FOUNDED
-    dissolved_column = _REORG_ENDED if union["ended_by_reorganisation"] else _DISSOLVED
-    for event, column in ((founded, founded_column), (dissolved, dissolved_column)):
-        if event is not None and first <= event <= through and federation_at(event) == federation_id:
-            months[event - first][column] += 1
-
-    # The stock: its value at `first` and wherever it may change after.
-    changes = {first, founded, *(month for month, *_rest in rows), *(month for month, _f in affiliations)}
-    if dissolved is not None:
-        changes.add(dissolved)
-    carried = union.get("carried")
-    opening = rows[0][2] if rows else 0  # members_start of the first row, for months before it
-    position, members, counted = 0, 0, 0
-    for month in sorted(month for month in changes if first <= month <= through):
-        while position < len(rows) and rows[position][0] <= month:
-            carried = rows[position][3]
-            position += 1
-        alive = founded <= month and (dissolved is None or dissolved > month)
-        if alive and federation_at(month) == federation_id:
-            now_members, now_counted = (carried if carried is not None else opening), 1
-        else:
-            now_members, now_counted = 0, 0
-        target = months[month - first]
-        target[_MEMBERS] += now_members - members
-        target[_UNIONS] += now_counted - counted
-        members, counted = now_members, now_counted

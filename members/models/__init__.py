@@ -5,7 +5,8 @@ no table, migration or permission moves with a module).
 - counts: what is counted and the ceilings every count is held to (LossReason, FLOW_MAX, …);
 - org: the organisation tree (Organisation, GrassrootsUnion, Affiliation);
 - accounts: roles (UserProfile); audit: the audit trail (AuditEntry);
-- figures: the monthly figures (MonthlyFigure, MonthlyReturn, FederationMonth, SummaryHorizon);
+- figures: the monthly figures (MonthlyFigure, MonthlyReturn, FederationMonth, SectorMonth,
+  SummaryHorizon);
 - register: the member register (Member, MemberEvent, MemberTransfer);
 - officers: who leads a CĐCS (Term, Officer, its Body and Post, OfficerListUpload);
 - uploads: Excel files uploaded to be imported (Upload, MemberListUpload; the abstract ListUpload
@@ -28,7 +29,7 @@ from .counts import (
     first_of_month,
     too_large_message,
 )
-from .figures import FederationMonth, MonthlyFigure, MonthlyReturn, SummaryHorizon, stock_identity
+from .figures import FederationMonth, MonthlyFigure, MonthlyReturn, SectorMonth, SummaryHorizon, stock_identity
 from .officers import (
     COMMITTEE_MAX,
     POSTS_OF_BODY,
@@ -89,6 +90,7 @@ __all__ = [
     "Role",
     "Sector",
     "SectorGroup",
+    "SectorMonth",
     "SummaryHorizon",
     "Term",
     "Upload",

@@ -1,6 +1,6 @@
 """The monthly figures: one CĐCS's month (MonthlyFigure), a federation's month and its
 submission (MonthlyReturn), and the per-federation monthly summary derived from them
-(FederationMonth, SummaryHorizon)."""
+(FederationMonth, SectorMonth, SummaryHorizon)."""
 
 from functools import reduce
 from operator import add
@@ -15,7 +15,7 @@ from unionportal.lib.months import Month
 from unionportal.lib.text import NoteField
 
 from .counts import FLOW_MAX, LOSS_FIELDS, STOCK_MAX, AtMost, LossReason, first_of_month
-from .org import GrassrootsUnion, Organisation, SectorGroup
+from .org import GrassrootsUnion, Organisation, Sector, SectorGroup
 
 
 def stock_identity() -> Q:
@@ -221,10 +221,24 @@ class FederationMonth(models.Model):
     unions_reorg_ended = models.PositiveIntegerField(default=0)
     members_end = models.PositiveIntegerField(default=0)
     unions_end = models.PositiveIntegerField(default=0)
-    # Running totals since the federation's first month, so that "since the start of the
-    # programme" is one month's row minus another's instead of a sum over six years of rows.
+    # Running totals since the federation's first month of every flow and event above, so that
+    # the flows of any range are one month's row minus another's instead of a sum over its months
+    # (members.figures.summary.RUNNING pairs each column with its total).
     admitted_to_date = models.PositiveIntegerField(default=0)
-    founded_to_date = models.PositiveIntegerField(default=0)
+    transferred_in_to_date = models.PositiveIntegerField(default=0)
+    lost_job_to_date = models.PositiveIntegerField(default=0)
+    lost_retired_to_date = models.PositiveIntegerField(default=0)
+    lost_enterprise_closed_to_date = models.PositiveIntegerField(default=0)
+    lost_left_to_date = models.PositiveIntegerField(default=0)
+    lost_died_to_date = models.PositiveIntegerField(default=0)
+    lost_transferred_out_to_date = models.PositiveIntegerField(default=0)
+    lost_cdcs_dissolved_to_date = models.PositiveIntegerField(default=0)
+    reorg_in_to_date = models.PositiveIntegerField(default=0)
+    reorg_out_to_date = models.PositiveIntegerField(default=0)
+    founded_to_date = models.PositiveIntegerField(default=0)  # of unions_founded
+    unions_dissolved_to_date = models.PositiveIntegerField(default=0)
+    unions_reorg_founded_to_date = models.PositiveIntegerField(default=0)
+    unions_reorg_ended_to_date = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tổng hợp tháng của công đoàn cấp trên")
@@ -236,6 +250,30 @@ class FederationMonth(models.Model):
 
     def __str__(self):
         return f"{self.federation_id} {Month.of(self.month)} {self.sector_group}"
+
+
+class SectorMonth(models.Model):
+    """Derived data beside FederationMonth, written by the same refresh: what one federation's CĐCS
+    of one sector reported in their rows of a month, members at the end and workers, from which the
+    dashboard draws union density (đoàn viên / lao động) without reading the month's rows. No row
+    means no row of that sector that month."""
+
+    federation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sector_summaries")
+    month = models.DateField()
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    members = models.PositiveIntegerField(default=0)
+    workers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp tháng theo loại hình")
+        verbose_name_plural = _("tổng hợp tháng theo loại hình")
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "month", "sector"], name="sector_summary_one_per_month"),
+        ]
+        indexes = [models.Index(fields=["month", "federation"])]
+
+    def __str__(self):
+        return f"{self.federation_id} {Month.of(self.month)} {self.sector}"
 
 
 class SummaryHorizon(models.Model):

@@ -12,6 +12,7 @@ from members.figures.services import FigureEntry, figures_record, figures_record
 from members.figures.sheet import sheet_read
 from members.figures.sheet_import import sheet_import, sheet_preview
 from members.figures.summary import summary_differences, summary_ensure, summary_rebuild
+from members.figures.summary_columns import ROW_FIELDS, RUNNING
 from members.models import (
     LOSS_FIELDS,
     SECTORS_OF_GROUP,
@@ -20,6 +21,8 @@ from members.models import (
     GrassrootsUnion,
     LossReason,
     MonthlyFigure,
+    Sector,
+    SectorMonth,
     SummaryHorizon,
 )
 from members.services.org import cdcs_dissolve, cdcs_merge, cdcs_move, organisation_merge
@@ -64,6 +67,19 @@ def _assert_consistent(*federations, months=(MARCH, APRIL, MAY, JUNE)):
                           + row.lost_died + row.lost_transferred_out + row.lost_cdcs_dissolved,
                           row.members_end, row.unions_end) if row else (0, 0, 0, 0)  # fmt: skip
                 assert stored == (admitted, lost, *_stock(federation, month, group)), (federation.code, month, group)
+                # Each flow's running total is every row of the federation up to the month.
+                so_far = MonthlyFigure.objects.filter(
+                    federation=federation, month__lte=month.first_day, cdcs__sector__in=SECTORS_OF_GROUP[group]
+                )
+                for flow, total in RUNNING.items():
+                    if flow in ROW_FIELDS:
+                        expected = sum(so_far.values_list(flow, flat=True))
+                        assert (getattr(row, total) if row else 0) == expected, (federation.code, month, flow)
+            for sector in Sector.values:
+                rows = MonthlyFigure.objects.filter(federation=federation, month=month.first_day, cdcs__sector=sector)
+                reported = tuple(sum(rows.values_list(column, flat=True)) for column in ("members_end", "workers"))
+                stored = SectorMonth.objects.filter(federation=federation, month=month.first_day, sector=sector).first()
+                assert ((stored.members, stored.workers) if stored else (0, 0)) == reported, (federation.code, month)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ MATRIX = {
     "reports:progress_export": ("get", signed_in(OK, no_role=FORBIDDEN), {}),  # this year's report as .xlsx
     "reports:dashboard": ("get", signed_in(OK, no_role=FORBIDDEN), {}),
     "reports:dashboard_export": ("get", signed_in(OK, no_role=FORBIDDEN), {}),
+    "reports:dashboard_officers": ("get", signed_in(OK, no_role=FORBIDDEN), {}),  # the card, loaded apart
     "reports:brief": ("get", signed_in(OK, no_role=FORBIDDEN), {}),  # the meeting brief, A4
     "reports:brief_docx": ("get", signed_in(OK, no_role=FORBIDDEN), {}),
     # drill-down from a federation's figures to its CĐCS and their months: no_role users see none, so a 404

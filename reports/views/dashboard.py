@@ -3,7 +3,8 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,6 +18,7 @@ from ..dashboard import Dashboard, dashboard, followed_federation_ids
 from ..dashboard_charts import charts
 from ..dashboard_exports import dashboard_file_name, dashboard_workbook
 from ..dashboard_officers import officers_card
+from ..dashboard_table import FederationTable, federation_table, organising_rows
 from ..forms import DashboardForm
 from ..models import Meeting
 from ..selectors import programme_for
@@ -82,19 +84,55 @@ def dashboard_page(request):
     if form.is_valid():
         board = board_for(form, followed)
         report = board.report
+        table = federation_table(board, form.data)
         context.update(
             board=board,
             report=report,
+            table=table,
+            laggards=table.card(board.laggards),
+            organising_rows=table.card(organising_rows(board.organising, paged=table.paged)),
             charts=charts(board),
             scope_label=SectorGroup(report.scope.sector_group).label if report.scope.sector_group else "",
             range_query=range_query(report, request.get_full_path()),
-            export_query=form.data.urlencode(),
-            officers=officers_card(board, user=request.user),
+            export_query=urlencode(table.params),
+            **_officers(request, board, table),
             structure_links=structure_links(request, report.scope.structure),
             structure_note=structure_note(report.scope.structure),
             structural=structural_sentence(report.total.figures, province=report.scope.org.is_province),
         )
     return render(request, "reports/dashboard.html", context)
+
+
+def _officers(request, board: Dashboard, table: FederationTable) -> dict:
+    """The officers card, or, when the table comes in pages (a country of CĐCS, whose officers
+    are counted one CĐCS at a time), the address the page loads it from once it is shown."""
+    if table.paged:
+        return {"officers_src": reverse("reports:dashboard_officers") + "?" + urlencode(table.params)}
+    officers = officers_card(board, user=request.user)
+    return {"officers": officers, "officer_federations": table.card(officers.federations)}
+
+
+@login_required
+@require_GET
+def dashboard_officers(request):
+    """The dashboard's officers card on a page of its own, for the same query string: the
+    dashboard of a country fetches it once it is shown (static/js/dashboard.js), and links to it."""
+    followed = followed_federation_ids(request.user)
+    form = dashboard_form(request, followed)
+    if not form.is_valid():
+        return redirect(with_query(request, "reports:dashboard"))
+    board = board_for(form, followed, organising=False)
+    table = federation_table(board, form.data)
+    officers = officers_card(board, user=request.user)
+    context = {
+        "board": board,
+        "report": board.report,
+        "officers": officers,
+        "officer_federations": table.card(officers.federations),
+        "scope_label": SectorGroup(board.report.scope.sector_group).label if board.report.scope.sector_group else "",
+        "back": reverse("reports:dashboard") + "?" + urlencode(table.params),
+    }
+    return render(request, "reports/dashboard_officers.html", context)
 
 
 @login_required

@@ -52,6 +52,23 @@
     });
   });
 
+  // --- cards loaded apart: a card with data-src (the officers of a whole country, counted one CĐCS
+  // at a time) is fetched once the page is shown and put in the place of its placeholder. ---
+  document.querySelectorAll("section[data-src]").forEach((placeholder) => {
+    fetch(placeholder.dataset.src, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(response.statusText))))
+      .then((html) => {
+        const card = new DOMParser().parseFromString(html, "text/html").getElementById(placeholder.id);
+        if (card) placeholder.replaceWith(document.importNode(card, true));
+        else placeholder.remove();
+      })
+      .catch(() => {
+        placeholder.removeAttribute("aria-busy");
+        const loading = placeholder.querySelector("[data-loading]");
+        if (loading) loading.firstChild.textContent = `${placeholder.dataset.failed} `;
+      });
+  });
+
   // --- charts ---
   if (!window.Chart) return;
   const GREEN = "#198754";

@@ -14,6 +14,14 @@ def count(number: int | None) -> str:
     return "–" if number is None else formats.number_format(number, force_grouping=True)
 
 
+def signed(number: int | None) -> str:
+    """+1.234 / −56 for changes."""
+    if number is None:
+        return "–"
+    text = count(abs(number))
+    return f"+{text}" if number > 0 else (f"−{text}" if number < 0 else text)
+
+
 def percent(value: float | None) -> str:
     """63.4567 → "63,5 %" in Vietnamese, "63.5 %" in English; rounded, not cut."""
     return "–" if value is None else f"{floatformat(value, '1g')} %"

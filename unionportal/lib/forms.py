@@ -9,6 +9,8 @@ vanillajs-datepicker); without it, typing is enough."""
 from datetime import date
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .dates import DAY_FORMAT, EARLIEST_DAY, LATEST_DAY, parse_day
@@ -110,6 +112,22 @@ class MonthField(forms.Field):
                 self.error_messages["range"], code="range", params={"earliest": EARLIEST, "latest": LATEST}
             )
         return month
+
+
+class LongSelect(forms.Select):
+    """A <select> of many options (the federations of a whole country: 700), written in one pass.
+    Django writes each option through a template of its own, which for hundreds of options costs
+    more than the rest of a page. Flat choices only (no groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attributes, options)
 
 
 def posted(request):

@@ -19,10 +19,7 @@ def num(value):
 @register.filter
 def signed(value):
     """+1.234 / −56 for changes."""
-    if value is None:
-        return "–"
-    text = formatting.count(abs(value))
-    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
+    return formatting.signed(value)
 
 
 # Inputs of unionportal.lib.forms for forms written by hand in templates (a page's month picker, a

@@ -27,6 +27,8 @@ ALLOWED = {
     ("unionportal/lib/bulk.py", "cursor.copy_expert"): "COPY of values escaped by _csv into a table named by _meta",
     ("unionportal/health.py", "cursor.execute"): "a constant SELECT 1",
     ("unionportal/replica.py", "cursor.execute"): "a constant query of the replica's lag (or SELECT 0)",
+    ("reports/summary_sums.py", "cursor.execute"): "the summary's query: table and column names from FederationMonth's "
+    "_meta, quoted by the backend; every value (months, sector group, federation id) a parameter",
     ("reorganisation/provinces/exporting.py", "cursor.execute"): "a constant SET TRANSACTION ISOLATION LEVEL, so "
     "that the export reads one snapshot",
     ("reorganisation/provinces/fileformat.py", "open"): "the province file the operator names on the command line "
