@@ -185,6 +185,14 @@ def search_case(province: Province) -> None:
             counts = [f"> {COUNT_CAP:,}" if n > COUNT_CAP else f"{n:,}" for n in (min(found), max(found))]
             extra = f"found {counts[0]}–{counts[1]}"
             line(kind, samples, target=TARGETS["search"], extra=extra)
+        client = Client()
+        client.force_login(user)
+
+        def people(query, client=client):  # the page itself: the search posted, then the list
+            response = client.post(reverse("members:people"), {"q": query}, follow=True)
+            assert response.status_code == 200
+
+        line("the people page, POST → list (common names)", sampled(people, queries["common names"][:10]))
         for kind in ("common names", "ID number, last 4 digits"):
             scope = members_visible_to(user)
             samples = sampled(lambda query, scope=scope: anchor_search_page(scope, query), queries[kind], rounds=1)
