@@ -279,7 +279,8 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
             figures.members_moved_in, figures.members_moved_out = moves["members_in"], moves["members_out"]
             figures.unions_moved_in, figures.unions_moved_out = moves["unions_in"], moves["unions_out"]
         flows, events = parts[0] or {}, parts[1] or {}
-        quota = quotas.get(org.pk, _NONE) if scope.sector_group is None and org.pk else _NONE
+        pk = org.pk
+        quota = quotas.get(pk, _NONE) if scope.sector_group is None and pk else _NONE
         return Row(
             org,
             figures,
@@ -291,14 +292,12 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
 
     rows = [row_for(org, org.pk or ENDED) for org in federations]
     total = row_for(scope.org, scope.federation_id)
-    quota_sums = (
-        {
-            name: sum(quotas.get(org.pk, {}).get(name) or 0 for org in federations)
-            for name in ("year_members", "year_unions", "programme_members", "programme_unions")
-        }
-        if programme
-        else {}
-    )
+    quota_sums = {}
+    if programme:
+        quota_sums = dict.fromkeys(("year_members", "year_unions", "programme_members", "programme_unions"), 0)
+        for row in rows:
+            for name, value in quotas.get(row.org.pk, _NONE).items():
+                quota_sums[name] += value or 0
     return ProgressReport(
         start=start,
         end=end,
