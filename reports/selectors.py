@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 from django.db import models
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
@@ -279,7 +279,8 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
             figures.members_moved_in, figures.members_moved_out = moves["members_in"], moves["members_out"]
             figures.unions_moved_in, figures.unions_moved_out = moves["unions_in"], moves["unions_out"]
         flows, events = parts[0] or {}, parts[1] or {}
-        quota = quotas.get(org.pk, _NONE) if scope.sector_group is None and org.pk else _NONE
+        pk = org.pk
+        quota = quotas.get(pk, _NONE) if scope.sector_group is None and pk else _NONE
         return Row(
             org,
             figures,
@@ -291,14 +292,12 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
 
     rows = [row_for(org, org.pk or ENDED) for org in federations]
     total = row_for(scope.org, scope.federation_id)
-    quota_sums = (
-        {
-            name: sum(quotas.get(org.pk, {}).get(name) or 0 for org in federations)
-            for name in ("year_members", "year_unions", "programme_members", "programme_unions")
-        }
-        if programme
-        else {}
-    )
+    quota_sums = {}
+    if programme:
+        quota_sums = dict.fromkeys(("year_members", "year_unions", "programme_members", "programme_unions"), 0)
+        for row in rows:
+            for name, value in quotas.get(row.org.pk, _NONE).items():
+                quota_sums[name] += value or 0
     return ProgressReport(
         start=start,
         end=end,
@@ -372,17 +371,17 @@ def moves_between(start: Month, end: Month, cdcs_filter: Q):
 
 
 def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
-    """The moves of the range as plain values. One query. For one federation, the affiliations of
-    its CĐCS only, and which of them are moves is decided here: in the query, the database would
-    look up the previous federation of every CĐCS whose affiliation changed in the range first."""
+    """The moves of the range as plain values. One query, which finds the affiliations that follow
+    an earlier one (as a join: a range of six years starts every CĐCS's first) and, for one
+    federation, those of its own CĐCS; which of them moved to another federation is decided here,
+    since in the query the database would look up the previous federation of every affiliation
+    of the range first."""
+    earlier = Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from"))
     # The CĐCS's dissolution read for the rows found only: a join would read every CĐCS.
     dissolved = GrassrootsUnion.objects.filter(pk=OuterRef("cdcs_id")).order_by().values("dissolved_on")[:1]
+    changes = affiliations_with_previous(start, end, scope.cdcs_filter("cdcs__")).filter(Exists(earlier))
     if scope.federation_id:
-        changes = affiliations_with_previous(start, end, scope.cdcs_filter("cdcs__")).filter(
-            cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs")
-        )
-    else:
-        changes = moves_between(start, end, scope.cdcs_filter("cdcs__"))
+        changes = changes.filter(cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs"))
     changes = changes.order_by().annotate(dissolved=Subquery(dissolved))
     return [
         {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}

@@ -188,3 +188,9 @@ def test_a_phone_which_shows_no_headers_offers_the_main_orders(board):
     assert "sort" not in links["hạng"]  # the table's default order
     current = find(orders, "a", aria_current="true")
     assert text(current) == "chậm tiến độ nhất"
+
+
+def test_the_quick_ranges_keep_the_tables_order_and_search(board):
+    presets = find_all(find(board(sort="admitted", order="asc", q="h1", page="2"), id="presets"), "a")
+    query = _query(attr(presets[0], "href"))
+    assert (query["sort"], query["order"], query["q"]) == ("admitted", "asc", "h1") and "page" not in query

@@ -26,7 +26,8 @@ from ..texts import structural_sentence, structure_note
 from .common import refused, structure_links, with_query
 from .progress import range_query, report_scope, visible_orgs
 
-KEPT = ("org", "sector_group", "structure", "mine")  # what a preset link keeps of the current query
+# What a preset link keeps of the current query: the scope, and the table's order and search.
+KEPT = ("org", "sector_group", "structure", "mine", "sort", "order", "q")
 
 
 def _presets(today, query) -> list[tuple[str, str]]:
