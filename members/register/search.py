@@ -17,7 +17,7 @@ from .people import card_key, fold, is_id_ending, is_whole_id, normal_id_number
 
 class NameWords(Func):
     """PostgreSQL: every beginning of every word of a folded name (" nguyen van " → n, ng, …, nguyen,
-    v, va, van), as the GIN index of migration 0015 holds them. A search's words are then a few
+    v, va, van), as the GIN index of migration 0017 holds them. A search's words are then a few
     look-ups in that index, where LIKE '% word%' reads the name of every member, or (trigrams)
     merges the long lists of "ngu", "guy", "uye"… of a province where a third are Nguyễn."""
 
