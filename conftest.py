@@ -17,9 +17,18 @@ from unionportal.testing.world import build_world
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
 # unless told that this is fine (it is: the test thread is not serving async requests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# The settings have read it. The processes the tests start (another app server, manage.py backup)
-# get a DATABASE_URL of their own, of which the replica of CI's database is no replica.
-os.environ.pop("DATABASE_REPLICA_URL", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _replica_url_kept_from_child_processes():
+    """The settings have read DATABASE_REPLICA_URL. The processes the tests start (another app
+    server, manage.py backup) get a DATABASE_URL of their own, of which CI's replica is no replica.
+    Taken out of the environment in each test process's session, not when this file is read:
+    pytest-xdist's workers inherit the environment of the process that reads it first."""
+    url = os.environ.pop("DATABASE_REPLICA_URL", None)
+    yield
+    if url is not None:
+        os.environ["DATABASE_REPLICA_URL"] = url
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,9 @@ year (the migration's own rebuild, timed: what `migrate` costs a production data
 size), it times a federation-month grid read (the largest federation, 12/2023), one month of the
 whole country, a year's sums per federation, one CĐCS's six years, inserting a month of the whole
 country (COPY), re-saving a federation-month (the grid's UPDATE), the summary rebuilt from 01/2023,
-and the whole summary rebuilt. Writes are rolled back. It leaves the table partitioned, as
+and the whole summary rebuilt. Writes are rolled back and vacuumed away. The machine's other work
+changes over minutes: each layout is made and timed twice in turn (--rounds), the summary once,
+and the best and the median of each case's runs are printed. It leaves the table partitioned, as
 `migrate` made it.
 
 Last, the router (unionportal/replica.py): the alias `replica` is pointed at this same database
@@ -37,6 +39,7 @@ parser.add_argument("--cdcs", type=int, default=30_000, help="CĐCS of the count
 parser.add_argument("--runs", type=int, default=5, help="timed runs of each fast case, after a warm-up (5)")
 parser.add_argument("--rebuild", action="store_true", help="load the country share again even if it is there")
 parser.add_argument("--only", choices=("partitions", "router"), help="time only one of the two parts")
+parser.add_argument("--rounds", type=int, default=2, help="times each layout is made and timed, in turn (2)")
 OPTIONS = parser.parse_args()
 
 import django  # noqa: E402
@@ -49,6 +52,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection, router, transaction  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -58,7 +62,6 @@ from members.models import FLOW_FIELDS, GrassrootsUnion, MonthlyFigure, Organisa
 from unionportal.lib.bulk import insert_rows, update_many  # noqa: E402
 from unionportal.lib.months import Month  # noqa: E402
 from unionportal.replica import replica_usable, wrote_recently  # noqa: E402
-from unionportal.testing.timing import timed  # noqa: E402
 
 partitioning = importlib.import_module("members.migrations.0015_monthlyfigure_by_year")
 DECEMBER, YEAR = Month(2023, 12), 2023
@@ -115,15 +118,22 @@ def layout(by_year: bool) -> float:
 
 
 def rolled_back(action):
+    """`action` in a transaction rolled back, then the table vacuumed: the rows it wrote and took
+    back would otherwise weigh on every case after it."""
+
     def run():
         with transaction.atomic():
             action()
             transaction.set_rollback(True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE members_monthlyfigure")
+            cursor.execute("VACUUM ANALYZE members_federationmonth")
 
     return run
 
 
 def cases() -> dict:
+    """label → (action, runs, whether it is timed in every round or in the first only)."""
     federation = (
         Organisation.objects.filter(figures__month=DECEMBER.first_day)
         .annotate(rows=Count("figures"))
@@ -152,54 +162,81 @@ def cases() -> dict:
             row.admitted, row.members_end = row.admitted + 1, row.members_end + 1
         update_many(resaved, ["admitted", "members_end"])
 
+    runs = OPTIONS.runs
     return {
         f"grid read, {federation.code} 12/2023 ({len(resaved):,} CĐCS)": (
             lambda: grid_read(federation=federation, month=DECEMBER),
-            OPTIONS.runs,
+            runs,
+            True,
         ),
         f"one month of the country, sums (12/2023, {len(december):,} rows)": (
             lambda: MonthlyFigure.objects.filter(month=DECEMBER.first_day).aggregate(**sums),
-            OPTIONS.runs,
+            runs,
+            True,
         ),
         "a year's sums per federation (2023)": (
             lambda: list(
                 MonthlyFigure.objects.filter(month__year=YEAR).values("federation_id").annotate(**sums).order_by()
             ),
-            OPTIONS.runs,
+            runs,
+            True,
         ),
         "one CĐCS's rows, no month in the query (2018–2023)": (
             lambda: list(MonthlyFigure.objects.filter(cdcs_id=cdcs_id).order_by("month")),
-            OPTIONS.runs,
+            runs,
+            True,
         ),
-        f"inserting a month of the country (COPY, {len(december):,} rows)": (rolled_back(insert_month), OPTIONS.runs),
-        f"re-saving a federation-month (UPDATE … FROM VALUES, {len(resaved):,} rows)": (
+        f"inserting a month of the country (COPY, {len(december):,} rows)": (rolled_back(insert_month), runs, True),
+        f"re-saving a federation-month (UPDATE … FROM VALUES, {len(resaved):,})": (
             rolled_back(resave),
-            OPTIONS.runs,
+            runs,
+            True,
         ),
         "summary of every federation rebuilt from 01/2023": (
             rolled_back(lambda: summary_refresh(federation_ids=federation_ids, since=Month(YEAR, 1))),
             1,
+            False,
         ),
-        "summary rebuilt whole (summary_rebuild)": (rolled_back(summary_rebuild), 1),
+        "summary rebuilt whole (summary_rebuild)": (rolled_back(summary_rebuild), 1, False),
     }
 
 
+def samples(action, runs: int) -> list[float]:
+    """Milliseconds of `runs` calls of `action`, after one to warm up (the vacuum of a rolled-back
+    write is not counted)."""
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            action()
+        vacuum = sum(float(query["time"]) for query in queries.captured_queries if query["sql"].startswith("VACUUM"))
+        times.append((time.perf_counter() - started - vacuum) * 1000)
+    return times
+
+
 def compare() -> None:
+    """Plain, then by year, then both again: the machine's other work changes over minutes, so
+    each layout is timed twice in turn; the best and the median of all its runs are shown."""
     figures = {}
-    for by_year in (False, True):
-        name = "partitioned" if by_year else "plain"
-        seconds = layout(by_year)
-        if seconds:
-            print(f"table made {name}: {seconds:.1f} s (the migration's rebuild, in one transaction); {load()}")
-        if not by_year:
-            summary_rebuild()  # so that the timed refreshes start from a built summary
-        for label, (action, runs) in cases().items():
-            figures.setdefault(label, {})[name] = timed(action, runs)[0]
-            print(f"  {name:<12}{label:<72}{figures[label][name]:>10.1f} ms", flush=True)
-    print(f"\n{'what':<72}{'plain ms':>10}{'by year ms':>12}{'ratio':>8}   ({load()})")
+    summary_rebuild()  # so that the timed refreshes start from a built summary
+    for round_ in range(OPTIONS.rounds):
+        for by_year in (False, True):
+            name = "by year" if by_year else "plain"
+            seconds = layout(by_year)
+            if seconds:
+                print(f"table made {name}: {seconds:.1f} s (the migration's rebuild, in one transaction); {load()}")
+            for label, (action, runs, every_round) in cases().items():
+                if round_ and not every_round:
+                    continue
+                times = figures.setdefault(label, {}).setdefault(name, [])
+                times += samples(action, runs)
+                print(f"  {name:<10}{label:<76}{min(times):>10.1f} ms", flush=True)
+    print(f"\n{'best of the runs, then their median (ms)':<76}{'plain':>18}{'by year':>18}{'ratio':>7}   ({load()})")
     for label, by_layout in figures.items():
-        plain, by_year = by_layout["plain"], by_layout["partitioned"]
-        print(f"{label:<72}{plain:>10.1f}{by_year:>12.1f}{plain / by_year:>8.2f}")
+        plain, by_year = by_layout["plain"], by_layout["by year"]
+        shown = [f"{min(times):8.1f} {statistics.median(times):8.1f}" for times in (plain, by_year)]
+        print(f"{label:<76}{shown[0]:>18}{shown[1]:>18}{min(plain) / min(by_year):>7.2f}")
 
 
 def leader_client() -> Client:

@@ -1,10 +1,11 @@
 """Backing up the portal's database to one file and restoring it (`manage.py backup` / `restore`).
 
-PostgreSQL: pg_dump's custom format (-Fc: compressed, restored table by table) and pg_restore
---clean --if-exists --no-owner in one transaction, so that a restore that fails half way leaves
-the database as it was. The connection comes from settings.DATABASES, the password through the
-PGPASSWORD environment variable (never on a command line other users can read), and the
-programs get their arguments as a list: no shell sees a path or a name.
+PostgreSQL: pg_dump's custom format (-Fc: compressed, restored table by table); pg_restore
+--clean --if-exists --no-owner writes the statements that restore it, which psql runs in one
+transaction, so that a restore that fails half way leaves the database as it was. The connection
+comes from settings.DATABASES, the password through the PGPASSWORD environment variable (never on
+a command line other users can read), and the programs get their arguments as a list: no shell
+sees a path or a name.
 
 SQLite: sqlite3's online backup API, which copies a consistent snapshot while the portal keeps
 serving (a write during the copy makes it start again), and the same API back into the live
@@ -14,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.apps import apps
@@ -91,20 +93,7 @@ def database_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool =
             "dữ liệu hiện có trước rồi chạy lại lệnh với --force."
         )
     if connection.vendor == "postgresql":
-        _run(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-acl",
-                "--single-transaction",
-                "--exit-on-error",
-                *_pg_connection(connection),
-                str(path),
-            ],
-            connection,
-        )
+        _pg_restore(connection, path)
     else:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -127,6 +116,44 @@ def database_holds_data(*, using: str = DEFAULT_DB_ALIAS) -> bool:
         if model._base_manager.using(using).exists():
             return True
     return False
+
+
+# The partitioned tables of a database (members_monthlyfigure, by year), as quoted names.
+PARTITIONED_SQL = (
+    "SELECT format('%I.%I', namespace.nspname, class.relname) FROM pg_partitioned_table partitioned "
+    "JOIN pg_class class ON class.oid = partitioned.partrelid "
+    "JOIN pg_namespace namespace ON namespace.oid = class.relnamespace"
+)
+
+
+def _pg_restore(connection, path: Path) -> None:
+    """pg_restore's statements are written to a file first, so that a damaged backup stops there
+    before anything changes, then psql runs them in one transaction: all or nothing. In that
+    transaction the database's partitioned tables go first, partitions and all: the DROP
+    statements of pg_restore --clean take each partition's part of the primary key apart from
+    its table, which PostgreSQL refuses."""
+    with connection.cursor() as cursor:
+        cursor.execute(PARTITIONED_SQL)
+        drops = [f"--command=DROP TABLE IF EXISTS {name} CASCADE" for (name,) in cursor.fetchall()]
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "restore.sql"
+        _run(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl", f"--file={script}", str(path)],
+            connection,
+        )
+        _run(
+            [
+                "psql",
+                "--no-psqlrc",
+                "--quiet",
+                "--set=ON_ERROR_STOP=1",
+                "--single-transaction",
+                *_pg_connection(connection),
+                *drops,
+                f"--file={script}",
+            ],
+            connection,
+        )
 
 
 def _pg_connection(connection) -> list[str]:

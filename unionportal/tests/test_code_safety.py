@@ -37,6 +37,8 @@ ALLOWED = {
     ("unionportal/backup.py", "subprocess"): "pg_dump / pg_restore run by the backup command (an operator, not a "
     "request), with an argument list (no shell) built from settings and the command's path argument",
     ("unionportal/backup.py", "source.execute"): "constant SQL on the SQLite copy being checked",
+    ("unionportal/backup.py", "cursor.execute"): "a constant query of the partitioned tables, whose names PostgreSQL "
+    "quotes (format %I) for the DROP that psql runs before the restore",
     ("unionportal/backup.py", ".open"): "the backup file the operator names on the command line",
     ("unionportal/backup_views.py", ".open"): "a backup file of BACKUP_DIR named by the job that wrote it, its name "
     "matched against backup_jobs.FILE_NAME (no separator, no dot-dot), and served to superusers only",
