@@ -390,7 +390,9 @@ def _contributions(federation_id: int, cdcs_ids: list[int]) -> dict[tuple[Month,
     for union in unions:  # and what their rows reported here, as SectorMonth keeps it: (month, (sector,))
         for month, federation, _start, end, workers, *_flows in rows[union["pk"]]:
             if federation == federation_id and (end or workers):
-                found[(month, (union["sector"],))] = [end, workers, *_ZEROS[2:]]
+                reported = found.setdefault((month, (union["sector"],)), list(_ZEROS))
+                reported[0] += end
+                reported[1] += workers
     return found
 
 
