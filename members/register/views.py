@@ -50,6 +50,7 @@ from .search import COUNT_CAP, member_search, people_page
 from .services import current_federation, member_admit, member_leave, member_update
 
 PAGE_SIZE = 50
+PICK_UP_TO = 300  # a union's CĐCS offered to pick from on the list's filter
 DECIDED_LIMIT = 50
 SEARCH_KEY = "people_search"  # the session key of the list's search text
 
@@ -99,8 +100,10 @@ def people(request):
         return redirect(reverse("members:people") + (f"?{urlencode(chosen)}" if chosen else ""))
 
     query = request.session.get(SEARCH_KEY, "")
-    # Federation staff pick among their own CĐCS; the province has too many to list on every page.
-    own = [] if is_provincial(user) else list(cdcs_now_under(user).order_by("code").values_list("pk", "code", "name"))
+    # Federation staff pick among their own CĐCS; the province, or a union of thousands (250 KB of
+    # options on every page), has too many to list: the code is typed.
+    own = [] if is_provincial(user) else cdcs_now_under(user).order_by("code").values_list("code", "name")
+    own = list(own[: PICK_UP_TO + 1])
     members = members_visible_to(user).select_related("cdcs")
     cdcs = None
     if code := chosen.get("cdcs", "").strip():
@@ -129,7 +132,7 @@ def people(request):
             "capped": listed.capped,
             "sample": listed.sample,
             "count_cap": COUNT_CAP,
-            "cdcs_options": [(code, name) for _pk, code, name in own],
+            "cdcs_options": own if len(own) <= PICK_UP_TO else [],
             "can_add": is_provincial(user) or bool(own),
             **export_offer(user),
         },

@@ -15,7 +15,7 @@ from members.models import Member
 from members.register.people import search_key
 from members.register.search import COUNT_CAP, member_search, people_page
 from unionportal.lib.bulk import insert_rows
-from unionportal.testing.html import find, find_all, page, text
+from unionportal.testing.html import attr, find, find_all, page, text
 
 from .people_pages import listed_names, signed_in
 
@@ -131,3 +131,17 @@ def _queries(action) -> int:
     with CaptureQueriesContext(connection) as captured:
         action()
     return len(captured)
+
+
+def test_a_union_of_thousands_types_the_cdcs_code_instead_of_picking_it(dt01, dt02, federation_user, monkeypatch):
+    """The filter offers a union's CĐCS to pick from, up to PICK_UP_TO of them (3,000 made 250 KB of
+    options on every page); past that the code is typed, and the filter still works."""
+    client = signed_in(federation_user)
+    options = [attr(option, "value") for option in find_all(page(client.get(reverse("members:people"))), "option")]
+    assert {"DT01", "DT02"} <= set(options)
+
+    monkeypatch.setattr("members.register.views.PICK_UP_TO", 1)
+    enter(dt02, ["Đặng Thị Xuân"])
+    response = client.get(reverse("members:people"), {"cdcs": "DT02"})
+    assert not find_all(page(response), "datalist") and listed_names(response) == ["Đặng Thị Xuân"]
+    assert find(page(response), "a", href=reverse("members:person_new") + "?cdcs=DT02")  # may still add
