@@ -124,10 +124,11 @@ def test_the_list_takes_a_constant_number_of_queries(dt01, dt02, provincial_staf
     for number in range(120):
         admit(dt01 if number % 2 else dt02, f"Người Thứ {number}")
     client = signed_in(provincial_staff)
-    with django_assert_max_num_queries(8):
+    # 9: one of them is the provincial staff's latest export of the whole register (its link)
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("members:people"))
     assert len(response.context["page"]) == 50 and response.context["page"].paginator.count == 120
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("members:people"), {"cdcs": "DT01", "status": "active", "page": 2})
 
 
