@@ -104,13 +104,13 @@ _DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: "²".isdigit() is true, and int
 def parse_number(value, *, maximum: int) -> int | None:
     """A cell as a whole number from 0 to `maximum` (the caller's ceiling): 12, 12.0, "12",
     " 1.234 ", "1,234". Empty: None. ValueError with a Vietnamese message otherwise."""
-    kind = type(value)  # a number as the reader gives it, first: a month sheet has 300,000 of them
+    if value is None:  # an empty cell, and a number as the reader gives it, first: 300,000 of them a sheet
+        return None
+    kind = type(value)
     if kind is float and value.is_integer() and 0 <= value <= maximum:
         return int(value)
     if kind is int and 0 <= value <= maximum:
         return value
-    if value is None:
-        return None
     if isinstance(value, bool):
         raise ValueError(_("phải là số, không phải đúng/sai"))
     if isinstance(value, datetime | date):
