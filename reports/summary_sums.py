@@ -7,18 +7,17 @@ from functools import cache
 from django.db import connections, router
 
 from members.figures.summary import summary_ensure
-from members.figures.summary_columns import RUNNING
-from members.models import LOSS_FIELDS, REORG_FIELDS, FederationMonth
+from members.figures.summary_columns import EVENT_FIELDS, ROW_FIELDS, RUNNING
+from members.models import FederationMonth
 from unionportal.lib.months import Month
 
-_FLOWS = (*LOSS_FIELDS.values(), "admitted", "transferred_in", *REORG_FIELDS)
-_EVENTS = {"founded": "unions_founded", "dissolved": "unions_dissolved",
-           "reorg_founded": "unions_reorg_founded", "reorg_ended": "unions_reorg_ended"}  # fmt: skip
-# What summary_sums reads per federation, in its query's order: each flow over the range (by the name
-# of the flow), the windows of attainment, the stocks at both ends.
-_WINDOWS = ("admitted_year", "admitted_programme", "founded_year", "founded_programme")
-_STOCKS = ("start_members", "start_unions", "end_members", "end_unions")
-_SUMMARY_NAMES = (*RUNNING, *_WINDOWS, *_STOCKS)
+# What summary_sums reads per federation, in its query's order, named as progress_report's flows
+# and events name them: the flows over the range and the admitted of the windows of attainment;
+# the CĐCS founded, dissolved, founded and ended by a plan over the range and founded in the
+# windows; the stocks (members, CĐCS) at the end of the month before the range and of its last.
+_FLOWS = (*ROW_FIELDS, "admitted_year", "admitted_programme")
+_EVENTS = ("founded", "dissolved", "reorg_founded", "reorg_ended", "founded_year", "founded_programme")
+_EVENTS_AT, _STOCKS_AT = len(_FLOWS), len(_FLOWS) + len(_EVENTS)
 
 
 @cache
@@ -41,12 +40,10 @@ def _summary_sql(alias: str, *, sector_group: bool, federation: bool) -> str:
         return f"SUM(CASE WHEN {month} = %({point})s THEN {column[stock]} ELSE 0 END)"
 
     values = [
-        *(between(total, "before") for total in RUNNING.values()),
-        *(
-            between(RUNNING[flow], window)
-            for flow in ("admitted", "unions_founded")
-            for window in ("year", "programme")
-        ),
+        *(between(RUNNING[flow], "before") for flow in ROW_FIELDS),
+        *(between(RUNNING["admitted"], window) for window in ("year", "programme")),
+        *(between(RUNNING[event], "before") for event in EVENT_FIELDS),
+        *(between(RUNNING["unions_founded"], window) for window in ("year", "programme")),
         *(at(point, stock) for point in ("before", "end") for stock in ("members_end", "unions_end")),
     ]
     where = [f"{month} IN (%(before)s, %(end)s, %(year)s, %(programme)s)"]
@@ -91,10 +88,8 @@ def summary_sums(
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         for key, *values in cursor.fetchall():
-            row = dict(zip(_SUMMARY_NAMES, values, strict=True))
-            flows[key] = {name: row[name] for name in (*_FLOWS, "admitted_year", "admitted_programme")}
-            events[key] = {name: row[column] for name, column in _EVENTS.items()}
-            events[key].update(founded_year=row["founded_year"], founded_programme=row["founded_programme"])
-            stock_start[key] = (row["start_members"], row["start_unions"])
-            stock_end[key] = (row["end_members"], row["end_unions"])
+            flows[key] = dict(zip(_FLOWS, values[:_EVENTS_AT], strict=True))
+            events[key] = dict(zip(_EVENTS, values[_EVENTS_AT:_STOCKS_AT], strict=True))
+            start_members, start_unions, end_members, end_unions = values[_STOCKS_AT:]
+            stock_start[key], stock_end[key] = (start_members, start_unions), (end_members, end_unions)
     return flows, events, stock_start, stock_end

@@ -194,3 +194,10 @@ def test_the_quick_ranges_keep_the_tables_order_and_search(board):
     presets = find_all(find(board(sort="admitted", order="asc", q="h1", page="2"), id="presets"), "a")
     query = _query(attr(presets[0], "href"))
     assert (query["sort"], query["order"], query["q"]) == ("admitted", "asc", "h1") and "page" not in query
+
+
+def test_the_officers_card_for_a_range_the_page_refuses_sends_back_to_the_page(board, client):
+    board()  # signed in
+    response = client.get(reverse("reports:dashboard_officers"), {**RANGE, "end": "2021-13"})
+    assert response.status_code == 302 and response["Location"].startswith(URL)
+    assert "end=2021-13" in response["Location"]  # where the form says what is wrong
