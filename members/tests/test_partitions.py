@@ -114,6 +114,8 @@ def test_the_migration_goes_back_to_a_plain_table_and_forth_keeping_rows_and_ids
     cdcs = make_cdcs(federation, opening=80, first_month=Month(2021, 4))
     figures_record(cdcs=cdcs, month=Month(2025, 12), admitted=3, user=None)
     before = list(MonthlyFigure.objects.order_by("pk").values_list("pk", "month", "members_end"))
+    with connection.cursor() as cursor:  # the summary's deferred keys checked now: going back drops its tables
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     call_command("migrate", "members", "0014", verbosity=0)
     assert one("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [TABLE]) == "r"
