@@ -24,6 +24,7 @@ from members.figures.exports import (
     MONTH_COLUMNS,
     MONTH_SHEET,
 )
+from members.figures.grid import return_read
 from members.figures.services import RowErrors, figures_record_many
 from members.figures.sheet import FIGURE_KEYS, Change, Preview, Sheet, sheet_read
 from members.figures.sheet_plan import saved_figures, sheet_plan
@@ -321,3 +322,31 @@ def upload_finish(upload: Upload, *, user, imported: Preview | None = None, refu
         upload.outcome = Upload.Outcome.DISCARDED
     upload.finished_by, upload.finished_at = user, timezone.now()
     upload.save(update_fields=["outcome", "rows_changed", "problems", "finished_by", "finished_at"])
+
+
+def upload_import(*, upload: Upload, user, on_step=None) -> Preview:
+    """Import a previewed upload and note it imported; the confirmation page and the import job
+    both call it. A month saved since the upload (SheetConflict): the upload is moved to what is
+    saved, so that its preview shows it and a confirmation replaces it knowingly. A sheet refused:
+    the upload is noted refused with its problems. Both raise again for the caller to say so."""
+    month = Month.of(upload.month)
+    try:
+        preview = sheet_import(
+            sheet=Sheet.from_json(upload.parsed),
+            federation=upload.federation,
+            month=month,
+            version=upload.return_version,
+            user=user,
+            file_name=upload.file_name,
+            on_step=on_step,
+        )
+    except SheetConflict:
+        upload.return_version = return_read(federation=upload.federation, month=month).version
+        upload.save(update_fields=["return_version"])
+        raise
+    except SheetRefused as refused:
+        upload_finish(upload, user=user, refused=refused)
+        raise
+    (on_step or _quiet)(_("Ghi nhận tệp đã nhập"))
+    upload_finish(upload, user=user, imported=preview)
+    return preview

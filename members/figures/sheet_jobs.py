@@ -29,9 +29,7 @@ from unionportal.lib.xlsx import UnsafeFile, sheet_extents
 
 from ..access import is_provincial, own_federation
 from ..models import Upload
-from .grid import return_read
-from .sheet import Sheet
-from .sheet_import import SheetConflict, SheetRefused, sheet_import, upload_finish, upload_read
+from .sheet_import import SheetConflict, SheetRefused, upload_import, upload_read
 
 READ, IMPORT = "members.sheet_read", "members.sheet_import"
 READ_STEPS = 4  # read, compare, trial write, note
@@ -133,29 +131,14 @@ def sheet_import_job(*, job: Job, progress) -> Result:
         return _imported(upload, month)  # run again after it was done: nothing more to do
     if upload.outcome != Upload.Outcome.PREVIEW:
         raise JobFailed(_("Tệp này đã được xử lý (%(outcome)s).") % {"outcome": upload.get_outcome_display()}, url=link)
-    steps = _Steps(progress, IMPORT_STEPS)
     try:
-        preview = sheet_import(
-            sheet=Sheet.from_json(upload.parsed),
-            federation=upload.federation,
-            month=month,
-            version=upload.return_version,
-            user=job.created_by,
-            file_name=upload.file_name,
-            on_step=steps,
-        )
+        upload_import(upload=upload, user=job.created_by, on_step=_Steps(progress, IMPORT_STEPS))
     except SheetConflict as conflict:
-        # As the upload page does: the preview now shows what is saved; confirming again replaces it knowingly.
-        upload.return_version = return_read(federation=upload.federation, month=month).version
-        upload.save(update_fields=["return_version"])
         return Result(conflict.problems[0].message, url=link, link=_("Xem lại bản xem trước"), failed=True)
-    except SheetRefused as refused:
-        upload_finish(upload, user=job.created_by, refused=refused)
+    except SheetRefused:
         return Result(_("Chưa ghi gì: tệp có lỗi."), url=link, link=_("Xem các lỗi"), failed=True)
     except PermissionDenied as denied:
         raise JobFailed(str(denied)) from None
-    steps(_("Ghi nhận tệp đã nhập"))
-    upload_finish(upload, user=job.created_by, imported=preview)
     return _imported(upload, month)
 
 

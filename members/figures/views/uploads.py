@@ -29,9 +29,9 @@ from ..sheet import Sheet
 from ..sheet_import import (
     SheetConflict,
     SheetRefused,
-    sheet_import,
     sheet_preview,
     upload_finish,
+    upload_import,
     upload_keep,
     upload_receive,
 )
@@ -158,25 +158,13 @@ def upload_confirm(request, code: str, pk: int):
             return redirect("jobs:detail", pk=busy.job.pk) if busy.job else redirect(upload_url(upload))
         return redirect("jobs:detail", pk=job.pk)
     try:
-        preview = sheet_import(
-            sheet=Sheet.from_json(upload.parsed),
-            federation=upload.federation,
-            month=month,
-            version=upload.return_version,
-            user=request.user,
-            file_name=upload.file_name,
-        )
+        upload_import(upload=upload, user=request.user)
     except SheetConflict as conflict:
-        # The preview now shows what is saved; confirming again replaces it knowingly.
-        upload.return_version = return_read(federation=upload.federation, month=month).version
-        upload.save(update_fields=["return_version"])
         messages.error(request, conflict.problems[0].message)
         return redirect("members:upload_detail", code=code, pk=pk)
-    except SheetRefused as refused:
-        upload_finish(upload, user=request.user, refused=refused)
+    except SheetRefused:
         messages.error(request, _("Chưa ghi gì: tệp có lỗi (xem bên dưới)."))
         return redirect("members:upload_detail", code=code, pk=pk)
-    upload_finish(upload, user=request.user, imported=preview)
     messages.success(
         request,
         _("Đã nhập số liệu tháng %(month)s từ tệp %(file)s: %(count)s dòng thay đổi.")
