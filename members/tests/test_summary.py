@@ -155,6 +155,27 @@ def test_a_cdcs_moved_in_a_month_without_rows_changes_both_federations_stock(
     _assert_consistent(federation, other_federation)
 
 
+def test_a_month_corrected_before_a_move_changes_the_stock_the_cdcs_took_to_its_new_federation(
+    world, federation, other_federation, provincial_staff
+):
+    cdcs_move(cdcs=world["DT01"], federation=other_federation, from_month=APRIL, user=provincial_staff)
+    figures_record(cdcs=world["DT01"], month=MARCH, admitted=50, user=None)
+    june = FederationMonth.objects.get(federation=other_federation, month=JUNE.first_day, sector_group="non_state")
+    assert (june.members_end, june.unions_end) == (70 + 100 + 50, 2)
+    _assert_consistent(federation, other_federation)
+
+
+def test_an_opening_entered_after_a_move_counts_back_in_the_federation_it_left(
+    federation, other_federation, make_cdcs, provincial_staff
+):
+    cdcs = make_cdcs(federation, founded_on=date(2021, 3, 10))
+    cdcs_move(cdcs=cdcs, federation=other_federation, from_month=MAY, user=provincial_staff)
+    figures_record(cdcs=cdcs, month=JUNE, members_start=25, admitted=1, user=None)
+    march = FederationMonth.objects.get(federation=federation, month=MARCH.first_day, sector_group="non_state")
+    assert (march.members_end, march.unions_end) == (25, 1)
+    _assert_consistent(federation, other_federation)
+
+
 def test_a_dissolution_without_figures_counts_one_cdcs_fewer(federation, other_federation, make_cdcs):
     quiet = make_cdcs(federation, founded_on=date(2020, 5, 1))
     cdcs_dissolve(cdcs=quiet, on=date(2021, 4, 3), reason="Giải thể", user=None)
