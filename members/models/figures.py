@@ -29,6 +29,8 @@ class MonthlyFigure(QuickLoad, models.Model):
     """One CĐCS, one month. `federation` is the federation the CĐCS belonged to in that month,
     so history stays where it happened when CĐCS move and federations merge."""
 
+    partition_key = "month"  # PostgreSQL keeps the rows in a table per year (migration 0015): lib.bulk.update_many
+
     cdcs = models.ForeignKey(GrassrootsUnion, verbose_name=_("CĐCS"), on_delete=models.PROTECT, related_name="figures")
     month = models.DateField(_("tháng"))
     federation = models.ForeignKey(

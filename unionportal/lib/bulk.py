@@ -32,10 +32,16 @@ def update_many(rows: list[Model], names: list[str]) -> None:
 
     PostgreSQL: one UPDATE … FROM (VALUES …) per batch; from COPY_FROM rows, the rows are copied
     into a scratch table that one UPDATE … FROM reads (_update_by_copy). SQLite runs in the
-    process, where one prepared statement executed per row (executemany) is as fast."""
+    process, where one prepared statement executed per row (executemany) is as fast.
+
+    A model whose table PostgreSQL partitions says by which field (`partition_key`): each row is
+    then also matched on it, so that PostgreSQL looks for it in its own partition only, not in
+    every one (30 ms → 0.5 ms for a federation's month). Rows made with their key alone, without
+    that field, or an update of that field itself, are matched on the key only."""
     if not rows:
         return
-    meta = type(rows[0])._meta
+    model = type(rows[0])
+    meta = model._meta
     fields = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     table, pk = quote(meta.db_table), meta.pk
@@ -50,18 +56,26 @@ def update_many(rows: list[Model], names: list[str]) -> None:
             )
             cursor.executemany(sql, [values + [row.pk] for values, row in zip(params, rows, strict=True)])
             return
+        keys = [pk]
+        partition = getattr(model, "partition_key", None)
+        if partition and partition not in names and all(getattr(row, partition, None) is not None for row in rows):
+            keys.append(meta.get_field(partition))
+        key_values = [[getattr(row, field.attname) for field in keys] for row in rows]
         if len(rows) >= COPY_FROM:
-            _update_by_copy(cursor, meta, fields, [(row.pk, *values) for row, values in zip(rows, params, strict=True)])
+            _update_by_copy(
+                cursor, meta, keys, fields, [(*key, *values) for key, values in zip(key_values, params, strict=True)]
+            )
             return
-        columns = ["pk", *(f"v{index}" for index in range(len(fields)))]
-        casts = [f"%s::{pk.db_type(connection)}", *(f"%s::{field.db_type(connection)}" for field in fields)]
+        columns = [*(f"k{index}" for index in range(len(keys))), *(f"v{index}" for index in range(len(fields)))]
+        casts = [f"%s::{field.db_type(connection)}" for field in (*keys, *fields)]
         row_sql = "(" + ", ".join(casts) + ")"
         assignments = ", ".join(f"{quote(field.column)} = v.v{index}" for index, field in enumerate(fields))
-        for batch in _batches(list(zip(rows, params, strict=True)), len(fields) + 1):
-            sql = "UPDATE {} SET {} FROM (VALUES {}) AS v ({}) WHERE {}.{} = v.pk".format(
-                table, assignments, ", ".join([row_sql] * len(batch)), ", ".join(columns), table, quote(pk.column)
+        matches = " AND ".join(f"{table}.{quote(field.column)} = v.k{index}" for index, field in enumerate(keys))
+        for batch in _batches(list(zip(key_values, params, strict=True)), len(keys) + len(fields)):
+            sql = "UPDATE {} SET {} FROM (VALUES {}) AS v ({}) WHERE {}".format(
+                table, assignments, ", ".join([row_sql] * len(batch)), ", ".join(columns), matches
             )
-            cursor.execute(sql, [value for row, values in batch for value in (row.pk, *values)])
+            cursor.execute(sql, [value for key, values in batch for value in (*key, *values)])
 
 
 class QuickLoad:
@@ -88,20 +102,27 @@ def _attnames(model) -> tuple[str, ...]:
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
-def _update_by_copy(cursor, meta, fields, rows: list[tuple]) -> None:
+def _update_by_copy(cursor, meta, keys, fields, rows: list[tuple]) -> None:
     """update_many on PostgreSQL for many rows: a VALUES list of 20,000 rows of 14 fields is
     280,000 expressions for PostgreSQL to parse and plan, twice the time of COPY into a scratch
-    table (dropped at once, and at the end of the transaction whatever happens) and one UPDATE."""
+    table (dropped at once, and at the end of the transaction whatever happens) and one UPDATE.
+    Each row is the values of `keys` (what it is matched on), then those of `fields`."""
     quote = connection.ops.quote_name
-    table, pk = quote(meta.db_table), meta.pk
+    table = quote(meta.db_table)
     scratch = quote(f"bulk_update_{meta.db_table}")
-    columns = ", ".join(f"v{index} {field.db_type(connection)}" for index, field in enumerate(fields))
+    columns = ", ".join(
+        [
+            *(f"k{index} {field.db_type(connection)}" for index, field in enumerate(keys)),
+            *(f"v{index} {field.db_type(connection)}" for index, field in enumerate(fields)),
+        ]
+    )
     assignments = ", ".join(f"{quote(field.column)} = v.v{index}" for index, field in enumerate(fields))
+    matches = " AND ".join(f"{table}.{quote(field.column)} = v.k{index}" for index, field in enumerate(keys))
     text = "".join(",".join(map(_csv, row)) + "\n" for row in rows)
     with transaction.atomic():
-        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (pk {pk.db_type(connection)}, {columns}) ON COMMIT DROP")
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} ({columns}) ON COMMIT DROP")
         cursor.copy_expert(f"COPY {scratch} FROM STDIN WITH (FORMAT csv, NULL '\\N')", io.StringIO(text))
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {scratch} AS v WHERE {table}.{quote(pk.column)} = v.pk")
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {scratch} AS v WHERE {matches}")
         cursor.execute(f"DROP TABLE {scratch}")
 
 

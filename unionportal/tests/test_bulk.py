@@ -3,6 +3,7 @@ databases: text with quotes, commas, new lines and backslashes, JSON, NULLs, dat
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from django.utils import timezone
 
 from members.audit import audit_entry, audit_many
@@ -10,6 +11,7 @@ from members.figures.services import figures_record
 from members.models import AuditEntry, Member, MemberTransfer, MonthlyFigure
 from organising.models import Enterprise
 from organising.services import ListChanges, enterprises_import
+from unionportal.lib import bulk
 from unionportal.lib.bulk import COPY_FROM, insert_many, update_many
 from unionportal.lib.months import Month
 
@@ -47,6 +49,31 @@ def test_insert_many_returns_the_new_keys_and_update_many_changes_each_row_its_w
     saved = {row.pk: row for row in MonthlyFigure.objects.filter(pk__in=[row.pk for row in rows])}
     assert (saved[rows[0].pk].acknowledged_warnings, saved[rows[0].pk].workers) == (["jump", AWKWARD], 7)
     assert (saved[rows[1].pk].acknowledged_warnings, saved[rows[1].pk].workers) == ([], 0)
+
+
+@pytest.mark.parametrize("copy_from", [1_000, 1], ids=["values", "copy"])
+def test_update_many_finds_each_monthly_row_whether_it_carries_its_month_or_only_its_key(
+    federation, make_cdcs, monkeypatch, copy_from
+):
+    """On PostgreSQL the rows are kept a table per year and matched on their month too; a row made
+    from its key alone is still found, and so is a row whose month is what changes."""
+    monkeypatch.setattr(bulk, "COPY_FROM", copy_from)
+    cdcs = [make_cdcs(federation, opening=10, first_month=Month(2021, 3)) for _ in range(3)]
+    for union in cdcs:
+        figures_record(cdcs=union, month=Month(2022, 1), admitted=1, user=None)
+    loaded = list(MonthlyFigure.objects.filter(month=Month(2021, 3).first_day).order_by("id"))
+    for row in loaded:
+        row.workers = 70
+    update_many(loaded, ["workers"])
+    january = list(MonthlyFigure.objects.filter(month=Month(2022, 1).first_day).order_by("id"))
+    update_many([MonthlyFigure(pk=row.pk, workers=80) for row in january], ["workers"])
+    moved = january[0]
+    moved.month = Month(2022, 2).first_day
+    update_many([moved], ["month"])
+
+    workers = dict(MonthlyFigure.objects.values_list("month", "workers").order_by("month").distinct())
+    assert workers == {Month(2021, 3).first_day: 70, Month(2022, 1).first_day: 80, Month(2022, 2).first_day: 80}
+    assert MonthlyFigure.objects.filter(month=Month(2022, 2).first_day).get().pk == moved.pk
 
 
 def test_a_figure_written_through_the_bulk_path_is_audited(federation, make_cdcs):
