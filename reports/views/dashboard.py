@@ -115,6 +115,7 @@ def _officers(request, board: Dashboard, table: FederationTable) -> dict:
 
 @login_required
 @require_GET
+@replica_reads
 def dashboard_officers(request):
     """The dashboard's officers card on a page of its own, for the same query string: the
     dashboard of a country fetches it once it is shown (static/js/dashboard.js), and links to it."""

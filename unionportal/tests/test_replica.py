@@ -59,6 +59,7 @@ def read_pages(cdcs) -> dict[str, str]:
         name: reverse(f"reports:{name}") + RANGE
         for name in (
             "dashboard",
+            "dashboard_officers",
             "dashboard_export",
             "brief",
             "brief_docx",
