@@ -188,7 +188,9 @@ def national() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), min(month), max(month), count(DISTINCT cdcs_id) FROM members_monthlyfigure")
         rows, first, last, unions = cursor.fetchone()
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('members_monthlyfigure'))")
+        cursor.execute(  # the table and its partitions by year, where it has them
+            "SELECT pg_size_pretty(SUM(pg_total_relation_size(relid))) FROM pg_partition_tree('members_monthlyfigure')"
+        )
         size = cursor.fetchone()[0]
     federations = Organisation.objects.federations().count()
     print(f"{rows:,} monthly rows ({size} with indexes), {first:%m/%Y}–{last:%m/%Y}, ", end="")

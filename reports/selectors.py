@@ -17,11 +17,10 @@ federations or months. Formulas as docs/domain.md writes them:
 A report reads the structure of its own months (the default) or today's structure
 (Scope.structure "today", reports.restated), where each CĐCS counts for its federation today."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 from django.db import models
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +28,6 @@ from members.models import (
     LOSS_FIELDS,
     SECTORS_OF_GROUP,
     Affiliation,
-    GrassrootsUnion,
     LossReason,
     MonthlyFigure,
     Organisation,
@@ -220,7 +218,7 @@ class _Sources:
     events: dict
     stock_start: dict
     stock_end: dict
-    moves: list[dict]
+    moves: dict  # per federation with any: members_in, members_out, unions_in, unions_out
     restated: Restated | None = None
 
 
@@ -234,7 +232,7 @@ def _sources(scope: Scope, start: Month, end: Month, year_start: Month, programm
             sector_group=scope.sector_group,
         )
         federations = [scope.org] if scope.federation_id else restated.federations
-        return _Sources(federations, *restated.sums(), moves=[], restated=restated)
+        return _Sources(federations, *restated.sums(), moves={}, restated=restated)
     federations = Organisation.objects.federations().active_between(start, end).select_related("merged_into")
     if scope.federation_id:
         federations = list(federations.filter(pk=scope.federation_id)) or [scope.org]
@@ -248,7 +246,6 @@ def _sources(scope: Scope, start: Month, end: Month, year_start: Month, programm
             sector_group=scope.sector_group,
             federation_id=scope.federation_id,
         ),
-        moves=_moves(scope, start, end),
     )
 
 
@@ -266,7 +263,7 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
     programme_elapsed = (
         min(1.0, (end - programme_start + 1) / (len(programme.years) * 12)) if programme else year_elapsed
     )
-    moved = _moved(sources.moves)
+    moved = sources.moves
     every = (sources.flows, sources.events, sources.stock_start, sources.stock_end)
 
     def row_for(org: Organisation, key) -> Row:
@@ -311,16 +308,6 @@ def progress_report(*, start: Month, end: Month, scope: Scope) -> ProgressReport
 
 
 _NONE = {}  # no quotas
-
-
-def _moved(moves: list[dict]) -> dict:
-    """Per federation: the members and active CĐCS the range's moves brought in and took out."""
-    moved = defaultdict(lambda: dict.fromkeys(("members_in", "members_out", "unions_in", "unions_out"), 0))
-    for move in moves:
-        for key, side in ((move["to"], "in"), (move["from"], "out")):
-            moved[key][f"members_{side}"] += move["members"]
-            moved[key][f"unions_{side}"] += move["active"]
-    return moved
 
 
 def _added(parts: dict):
@@ -368,28 +355,6 @@ def moves_between(start: Month, end: Month, cdcs_filter: Q):
         .filter(from_federation__isnull=False)
         .exclude(from_federation=F("federation_id"))
     )
-
-
-def _moves(scope: Scope, start: Month, end: Month) -> list[dict]:
-    """The moves of the range as plain values. One query, which finds the affiliations that follow
-    an earlier one (as a join: a range of six years starts every CĐCS's first) and, for one
-    federation, those of its own CĐCS; which of them moved to another federation is decided here,
-    since in the query the database would look up the previous federation of every affiliation
-    of the range first."""
-    earlier = Affiliation.objects.filter(cdcs=OuterRef("cdcs"), valid_from__lt=OuterRef("valid_from"))
-    # The CĐCS's dissolution read for the rows found only: a join would read every CĐCS.
-    dissolved = GrassrootsUnion.objects.filter(pk=OuterRef("cdcs_id")).order_by().values("dissolved_on")[:1]
-    changes = affiliations_with_previous(start, end, scope.cdcs_filter("cdcs__")).filter(Exists(earlier))
-    if scope.federation_id:
-        changes = changes.filter(cdcs__in=Affiliation.objects.filter(federation_id=scope.federation_id).values("cdcs"))
-    changes = changes.order_by().annotate(dissolved=Subquery(dissolved))
-    return [
-        {"to": to, "from": from_, "members": members, "active": dissolved_on is None or dissolved_on >= valid_from}
-        for to, from_, members, valid_from, dissolved_on in changes.values_list(
-            "federation_id", "from_federation", "members", "valid_from", "dissolved"
-        )
-        if from_ is not None and from_ != to
-    ]
 
 
 def _quotas(programme: Programme | None, year: int, *, only: int | None = None) -> dict[int, dict[str, int]]:

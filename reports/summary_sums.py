@@ -7,7 +7,7 @@ from functools import cache
 from django.db import connections, router
 
 from members.figures.summary import summary_ensure
-from members.figures.summary_columns import EVENT_FIELDS, ROW_FIELDS, RUNNING
+from members.figures.summary_columns import EVENT_FIELDS, MOVE_FIELDS, ROW_FIELDS, RUNNING
 from members.models import FederationMonth
 from unionportal.lib.months import Month
 
@@ -17,7 +17,10 @@ from unionportal.lib.months import Month
 # windows; the stocks (members, CĐCS) at the end of the month before the range and of its last.
 _FLOWS = (*ROW_FIELDS, "admitted_year", "admitted_programme")
 _EVENTS = ("founded", "dissolved", "reorg_founded", "reorg_ended", "founded_year", "founded_programme")
-_EVENTS_AT, _STOCKS_AT = len(_FLOWS), len(_FLOWS) + len(_EVENTS)
+# Then the moves of CĐCS between federations over the range, as progress_report names them.
+_MOVES = ("members_in", "members_out", "unions_in", "unions_out")
+_EVENTS_AT, _MOVES_AT = len(_FLOWS), len(_FLOWS) + len(_EVENTS)
+_STOCKS_AT = _MOVES_AT + len(_MOVES)
 
 
 @cache
@@ -44,6 +47,7 @@ def _summary_sql(alias: str, *, sector_group: bool, federation: bool) -> str:
         *(between(RUNNING["admitted"], window) for window in ("year", "programme")),
         *(between(RUNNING[event], "before") for event in EVENT_FIELDS),
         *(between(RUNNING["unions_founded"], window) for window in ("year", "programme")),
+        *(between(RUNNING[move], "before") for move in MOVE_FIELDS),
         *(at(point, stock) for point in ("before", "end") for stock in ("members_end", "unions_end")),
     ]
     where = [f"{month} IN (%(before)s, %(end)s, %(year)s, %(programme)s)"]
@@ -65,10 +69,11 @@ def summary_sums(
     programme_start: Month,
     sector_group: str | None,
     federation_id: int | None,
-) -> tuple[dict, dict, dict, dict]:
+) -> tuple[dict, dict, dict, dict, dict]:
     """Per federation: Σ of every flow column for the range, admitted and CĐCS founded since the
     start of the year and of the programme (for attainment), CĐCS founded and dissolved in the
-    range, and the stocks at the end of the month before the range and of its last month. One
+    range, the stocks at the end of the month before the range and of its last month, and the
+    members and CĐCS that moves brought in and took out over the range (where any did). One
     query over the summary per federation × month (members.figures.summary), which holds each
     month's stocks and every flow's running total since the federation's first month: a flow over
     the range is its total at the end less its total at the end of the month before, so any range
@@ -84,12 +89,14 @@ def summary_sums(
     }  # fmt: skip
     params.update(sector_group=sector_group, federation=federation_id)
     sql = _summary_sql(alias, sector_group=bool(sector_group), federation=bool(federation_id))
-    flows, events, stock_start, stock_end = {}, {}, {}, {}
+    flows, events, stock_start, stock_end, moves = {}, {}, {}, {}, {}
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         for key, *values in cursor.fetchall():
             flows[key] = dict(zip(_FLOWS, values[:_EVENTS_AT], strict=True))
-            events[key] = dict(zip(_EVENTS, values[_EVENTS_AT:_STOCKS_AT], strict=True))
+            events[key] = dict(zip(_EVENTS, values[_EVENTS_AT:_MOVES_AT], strict=True))
+            if any(values[_MOVES_AT:_STOCKS_AT]):
+                moves[key] = dict(zip(_MOVES, values[_MOVES_AT:_STOCKS_AT], strict=True))
             start_members, start_unions, end_members, end_unions = values[_STOCKS_AT:]
             stock_start[key], stock_end[key] = (start_members, start_unions), (end_members, end_unions)
-    return flows, events, stock_start, stock_end
+    return flows, events, stock_start, stock_end, moves

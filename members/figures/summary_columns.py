@@ -3,6 +3,8 @@ order they are filled, one CĐCS's flows, events and stock changes added into it
 (`union_add`), and the months' sums made into rows with stocks and running totals
 (`summary_rows_make`). Kept apart so that summary.py holds when and how a summary is refreshed."""
 
+from itertools import pairwise
+
 from unionportal.lib.months import Month, month_range
 
 from ..models import FLOW_FIELDS, REORG_FIELDS, SECTORS_OF_GROUP, FederationMonth, SectorGroup
@@ -12,15 +14,18 @@ GROUP_OF_SECTOR = {sector.value: group.value for group, sectors in SECTORS_OF_GR
 # The columns of a FederationMonth besides its key, in the order the summary fills them.
 ROW_FIELDS = (*FLOW_FIELDS, *REORG_FIELDS)  # what is summed from the monthly rows
 EVENT_FIELDS = ("unions_founded", "unions_dissolved", "unions_reorg_founded", "unions_reorg_ended")
+MOVE_FIELDS = ("members_moved_in", "members_moved_out", "unions_moved_in", "unions_moved_out")
 # Every flow and event, and the column of its running total since the federation's first month:
 # the flows of a range are the total at its end less the total at the end of the month before it.
 RUNNING = {
     **{column: f"{column}_to_date" for column in ROW_FIELDS},
     "unions_founded": "founded_to_date",
     **{column: f"{column}_to_date" for column in EVENT_FIELDS[1:]},
+    **{column: f"{column}_to_date" for column in MOVE_FIELDS},
 }
-COLUMNS = (*ROW_FIELDS, *EVENT_FIELDS, "members_end", "unions_end", *RUNNING.values())
+COLUMNS = (*ROW_FIELDS, *EVENT_FIELDS, *MOVE_FIELDS, "members_end", "unions_end", *RUNNING.values())
 FOUNDED, DISSOLVED, REORGFOUNDED, REORG_ENDED = (COLUMNS.index(name) for name in EVENT_FIELDS)
+MOVED_MEMBERS_IN, MOVED_MEMBERS_OUT, MOVED_UNIONS_IN, MOVED_UNIONS_OUT = (COLUMNS.index(name) for name in MOVE_FIELDS)
 MEMBERS, UNIONS = COLUMNS.index("members_end"), COLUMNS.index("unions_end")
 RUNNING_AT = tuple((COLUMNS.index(column), COLUMNS.index(total)) for column, total in RUNNING.items())
 
@@ -87,6 +92,22 @@ def union_add(months, union, affiliations, rows, *, federation_id, first, throug
         if event is not None and first <= event <= through and federation_at(event) == federation_id:
             months[event - first][column] += 1
 
+    # Its moves from one federation to another: the members it took are its end stock of the
+    # latest month before with a row (none before its first row), and it counts as a CĐCS moved
+    # unless it was dissolved by then.
+    for (_earlier, from_federation), (month, to_federation) in pairwise(affiliations):
+        if from_federation == to_federation or not first <= month <= through:
+            continue
+        sides = (
+            (to_federation, MOVED_MEMBERS_IN, MOVED_UNIONS_IN),
+            (from_federation, MOVED_MEMBERS_OUT, MOVED_UNIONS_OUT),
+        )
+        for federation, members_column, unions_column in sides:
+            if federation == federation_id:
+                target = months[month - first]
+                target[members_column] += _end_before(month, rows, union.get("carried"))
+                target[unions_column] += dissolved is None or dissolved >= month
+
     # The stock: its value at `first` and wherever it may change after.
     changes = {first, founded, *(month for month, *_rest in rows), *(month for month, _f in affiliations)}
     if dissolved is not None:
@@ -107,3 +128,12 @@ def union_add(months, union, affiliations, rows, *, federation_id, first, throug
         target[MEMBERS] += now_members - members
         target[UNIONS] += now_counted - counted
         members, counted = now_members, now_counted
+
+
+def _end_before(month: Month, rows, carried: int | None) -> int:
+    """A CĐCS's end stock of its latest row before `month`: of `rows` (its rows from the month
+    summarised first), else `carried` (of the rows before them), else none: 0."""
+    for row_month, _federation, _start, end, *_rest in reversed(rows):
+        if row_month < month:
+            return end
+    return carried or 0

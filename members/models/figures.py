@@ -221,6 +221,12 @@ class FederationMonth(models.Model):
     unions_dissolved = models.PositiveIntegerField(default=0)
     unions_reorg_founded = models.PositiveIntegerField(default=0)
     unions_reorg_ended = models.PositiveIntegerField(default=0)
+    # CĐCS that came from, or left for, another federation in the month (a change of affiliation),
+    # and the members they took: their end stock of the latest month before, with a row.
+    members_moved_in = models.PositiveIntegerField(default=0)
+    members_moved_out = models.PositiveIntegerField(default=0)
+    unions_moved_in = models.PositiveIntegerField(default=0)  # of them, CĐCS not dissolved by then
+    unions_moved_out = models.PositiveIntegerField(default=0)
     members_end = models.PositiveIntegerField(default=0)
     unions_end = models.PositiveIntegerField(default=0)
     # Running totals since the federation's first month of every flow and event above, so that
@@ -241,6 +247,10 @@ class FederationMonth(models.Model):
     unions_dissolved_to_date = models.PositiveIntegerField(default=0)
     unions_reorg_founded_to_date = models.PositiveIntegerField(default=0)
     unions_reorg_ended_to_date = models.PositiveIntegerField(default=0)
+    members_moved_in_to_date = models.PositiveIntegerField(default=0)
+    members_moved_out_to_date = models.PositiveIntegerField(default=0)
+    unions_moved_in_to_date = models.PositiveIntegerField(default=0)
+    unions_moved_out_to_date = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tổng hợp tháng của công đoàn cấp trên")

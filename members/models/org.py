@@ -275,7 +275,7 @@ class Affiliation(models.Model):
             models.UniqueConstraint(fields=["cdcs", "valid_from"], name="affiliation_one_per_month"),
             models.CheckConstraint(condition=first_of_month("valid_from"), name="affiliation_starts_on_first"),
         ]
-        indexes = [models.Index(fields=["valid_from"])]  # the moves of a range (reports.selectors._moves)
+        indexes = [models.Index(fields=["valid_from"])]  # the moves of a range (reports.drilldown)
 
     def __str__(self):
         return f"{self.cdcs.code} → {self.federation.code} ({Month.of(self.valid_from)})"
