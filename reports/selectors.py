@@ -317,6 +317,9 @@ def _added(parts: dict):
         return None
     if isinstance(values[0], tuple):
         return tuple(map(sum, zip(*values, strict=True)))
+    names = tuple(values[0])
+    if all(tuple(value) == names for value in values):  # as the summary's sums all are: added column by column
+        return dict(zip(names, map(sum, zip(*(value.values() for value in values), strict=True)), strict=True))
     return {name: sum(value.get(name, 0) for value in values) for name in {name for value in values for name in value}}
 
 

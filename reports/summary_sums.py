@@ -92,11 +92,12 @@ def summary_sums(
     flows, events, stock_start, stock_end, moves = {}, {}, {}, {}, {}
     with database.cursor() as cursor:
         cursor.execute(sql, params)
-        for key, *values in cursor.fetchall():
-            flows[key] = dict(zip(_FLOWS, values[:_EVENTS_AT], strict=True))
-            events[key] = dict(zip(_EVENTS, values[_EVENTS_AT:_MOVES_AT], strict=True))
-            if any(values[_MOVES_AT:_STOCKS_AT]):
-                moves[key] = dict(zip(_MOVES, values[_MOVES_AT:_STOCKS_AT], strict=True))
-            start_members, start_unions, end_members, end_unions = values[_STOCKS_AT:]
-            stock_start[key], stock_end[key] = (start_members, start_unions), (end_members, end_unions)
+        found = cursor.fetchall()
+    for key, *values in found:
+        flows[key] = dict(zip(_FLOWS, values[:_EVENTS_AT], strict=True))
+        events[key] = dict(zip(_EVENTS, values[_EVENTS_AT:_MOVES_AT], strict=True))
+        if any(values[_MOVES_AT:_STOCKS_AT]):
+            moves[key] = dict(zip(_MOVES, values[_MOVES_AT:_STOCKS_AT], strict=True))
+        start_members, start_unions, end_members, end_unions = values[_STOCKS_AT:]
+        stock_start[key], stock_end[key] = (start_members, start_unions), (end_members, end_unions)
     return flows, events, stock_start, stock_end, moves

@@ -92,8 +92,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # PostgreSQL's JIT compiles a plan when its cost estimate is high, which the reports' correlated
     # subqueries reach at national scale: 38 ms of compiling for a 60 ms query that returns nothing
-    # (bench/dashboard_speed.py). The portal runs short queries only.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # (bench/dashboard_speed.py). The portal runs short queries only: for the same reason, no
+    # parallel workers, which take longer to start than such a query takes alone (a country's
+    # progress report sums 2,800 rows of the summary in 9 ms alone, 19 ms with two workers), and
+    # would take the other core from the next request.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 
 # Reads on a replica (issue 22, docs/operations.md "Đọc trên bản sao"): with DATABASE_REPLICA_URL, a
 # streaming replica of the primary serves the pages that only read (unionportal/replica.py); the

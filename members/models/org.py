@@ -71,7 +71,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(QuickLoad, models.Model):
     """The province federation (the root) and the federations under it."""
 
     class Kind(models.TextChoices):
