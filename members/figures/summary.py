@@ -18,6 +18,8 @@ What a month holds is what reports.selectors has always counted:
 - CĐCS founded / dissolved in the month, for the federation they belonged to that month: those a
   reorganisation plan founded or ended apart (unions_reorg_founded, unions_reorg_ended), never in
   unions_founded, unions_dissolved or founded_to_date, which count development only;
+- CĐCS that came from or left for another federation in the month, and the members they carried
+  (members_moved_in / _out, unions_moved_in / _out);
 - each flow's and event's running total since the federation's first month (RUNNING), so that a
   report reads the months at the ends of its range, not every month in it;
 - the stock at the end of the month: CĐCS founded by then, not dissolved by then, belonging to
