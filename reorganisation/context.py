@@ -186,7 +186,7 @@ def _cdcs_states(month: Month, line_ids: set[int]) -> dict[int, CdcsState]:
     """Every CĐCS alive at the end of M−1 or founded in M, and the plan's own CĐCS whatever they
     are (a line naming a CĐCS dissolved long ago is refused by name), in one query."""
     before = month - 1
-    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
+    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).before(month.first_day).order_by("-month")
     first_row = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).order_by("month")
     last_row = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).order_by("-month")
     around = Q(founded_on__lte=month.last_day) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=month.first_day))

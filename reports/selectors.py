@@ -338,7 +338,8 @@ def affiliations_with_previous(start: Month, end: Month, cdcs_filter: Q):
         .values("federation_id")[:1]
     )
     carried = (
-        MonthlyFigure.objects.filter(cdcs=OuterRef("cdcs"), month__lt=OuterRef("valid_from"))
+        MonthlyFigure.objects.filter(cdcs=OuterRef("cdcs"))
+        .before(OuterRef("valid_from"))
         .order_by("-month")
         .values("members_end")[:1]
     )

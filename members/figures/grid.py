@@ -227,7 +227,7 @@ def grid_read(
 
 def _with_previous(unions, month: Month):
     """Annotate each CĐCS's end and workers of its last month before `month`."""
-    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
+    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).before(month.first_day).order_by("-month")
     return unions.annotate(
         previous_end=Subquery(previous.values("members_end")[:1]),
         previous_workers=Subquery(previous.values("workers")[:1]),

@@ -225,7 +225,7 @@ def _held_unions(cdcs_ids: list[int], month: Month, *, hold: bool = True) -> dic
     """Read the CĐCS afresh and hold them (in a fixed order, so that two saves cannot deadlock):
     the caller's copies may predate a dissolution, and two saves of the same CĐCS must not
     interleave their carry-forward. Each knows its federation and its previous month's figures."""
-    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day).order_by("-month")
+    previous = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).before(month.first_day).order_by("-month")
     unions = GrassrootsUnion.objects.select_for_update(of=("self",)) if hold else GrassrootsUnion.objects
     return {
         cdcs.pk: cdcs

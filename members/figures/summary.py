@@ -180,7 +180,7 @@ def _reach_back(federation_id: int, month: Month) -> Month:
     """Where a change at `month` starts to matter. Before its first row a CĐCS counts the opening
     balance of that row, so a CĐCS founded earlier whose first row is `month` or later changes the
     months back to its founding."""
-    earlier_rows = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=month.first_day)
+    earlier_rows = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).before(month.first_day)
     founded = (
         GrassrootsUnion.objects.filter(affiliations__federation_id=federation_id, founded_on__lt=month.first_day)
         .exclude(Exists(earlier_rows))
@@ -346,7 +346,7 @@ def _read(federation_id: int, since: Month | None, cdcs_ids: list[int] | None = 
         affiliations[cdcs_id].append((Month.of(valid_from), federation))
     unions = GrassrootsUnion.objects.filter(pk__in=ids)
     if since is not None:
-        before = MonthlyFigure.objects.filter(cdcs=OuterRef("pk"), month__lt=since.first_day).order_by("-month")
+        before = MonthlyFigure.objects.filter(cdcs=OuterRef("pk")).before(since.first_day).order_by("-month")
         unions = unions.annotate(carried=Subquery(before.values("members_end")[:1], output_field=IntegerField()))
     unions = list(
         unions.values(
