@@ -7,7 +7,7 @@ from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,6 @@ from ..models import (
     FLOW_FIELDS,
     LOSS_FIELDS,
     STOCK_MAX,
-    Affiliation,
     GrassrootsUnion,
     LossReason,
     MonthlyFigure,
@@ -31,7 +30,7 @@ from ..models import (
 )
 from ..services.common import Source, short_day
 from .locks import ensure_months_open, returns_touch
-from .summary import summary_batch, summary_refresh_months, summary_rows_change
+from .summary import summary_batch, summary_federations_carried, summary_refresh_months, summary_rows_change
 
 # What the audit trail compares before and after a monthly figure is written (the flows first).
 AUDITED_FIGURES = (*FLOW_FIELDS, "members_start", "members_end", "workers")
@@ -182,26 +181,13 @@ def figures_record_many(
     # Only these CĐCS's rows change, in the federations of their rows before and after.
     touched = {*federations, *(row.federation_id for row in existing.values())}
     touched |= {federation_id for rows in later.values() for federation_id, *_rest in rows}
-    elsewhere = _federations_carried_into(unions, list(results), month) - touched
+    first_rows = [pk for pk in results if unions[pk].previous_month is None]
+    elsewhere = summary_federations_carried(list(results), month, first_rows=first_rows) - touched
     with summary_rows_change(cdcs_ids=list(results), federation_ids=touched | elsewhere):
         summary_refresh_months((federation_id, month.first_day) for federation_id in elsewhere)
         _carry_forward_many({cdcs_id: delta for cdcs_id, (_s, _e, delta) in results.items()}, later, month, user)
         return _write_rows(entries, unions, federations, existing, later, results, flows, month=month, user=user,
                            source=source)  # fmt: skip
-
-
-def _federations_carried_into(unions: dict[int, GrassrootsUnion], cdcs_ids: list[int], month: Month) -> set[int]:
-    """The federations whose stock these CĐCS's rows of `month` decide besides those of their rows:
-    those they moved to after the month, which carry its end stock on until a row of their own,
-    and, for a CĐCS with no row before the month, those it belonged to before, which count the
-    opening balance of its first row."""
-    moved_on = Q(cdcs_id__in=cdcs_ids, valid_from__gt=month.first_day)
-    first_rows = [pk for pk in cdcs_ids if unions[pk].previous_month is None]
-    return set(
-        Affiliation.objects.filter(moved_on | Q(cdcs_id__in=first_rows) if first_rows else moved_on)
-        .values_list("federation_id", flat=True)
-        .distinct()
-    )
 
 
 def _count_problems(entries: list[FigureEntry], flows: dict[int, dict[str, int]]) -> dict[int, ValidationError]:

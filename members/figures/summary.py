@@ -200,6 +200,14 @@ def summary_refresh_cdcs(cdcs_ids: Iterable[int], *, since: Month | None = None)
     summary_refresh(federation_ids=federations, since=since)
 
 
+def summary_federations_carried(cdcs_ids: list[int], month: Month, *, first_rows: list[int]) -> set[int]:
+    """Whose stock the CĐCS's rows of `month` decide besides their rows' federations: those they
+    moved to after it (its end stock carries on there), and for `first_rows` (CĐCS without an
+    earlier row) every federation they belonged to (which counts that row's opening balance)."""
+    carried = Q(cdcs_id__in=cdcs_ids, valid_from__gt=month.first_day) | Q(cdcs_id__in=first_rows)
+    return set(Affiliation.objects.filter(carried).values_list("federation_id", flat=True).distinct())
+
+
 def summary_ensure(through: Month) -> None:
     """Make every federation's summary reach `through`. Months pass without anyone writing, and a
     federation whose summary was never built (new, or data loaded around the services) gets its
