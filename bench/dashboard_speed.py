@@ -52,9 +52,10 @@ import django  # noqa: E402
 django.setup()
 
 import pandas as pd  # noqa: E402
+from bench_database import bench_database_ready  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import OperationalError, connection  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -78,17 +79,9 @@ TARGET_MS = {"national": 50, "federation": 15, "country page": 300, "demo page":
 
 
 def database_ready() -> None:
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark runs on PostgreSQL only: DATABASE_URL=postgres://…/unionportal_bench")
-    if "bench" not in name:  # a safety catch: DATABASE_URL may come from .env
-        sys.exit(f"{name}: this script empties its database, and will only use one with “bench” in its name.")
-    try:
-        connection.ensure_connection()
-    except OperationalError:
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
+    name = bench_database_ready(
+        postgres_only="This benchmark runs on PostgreSQL only: DATABASE_URL=postgres://…/unionportal_bench"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version'), current_setting('jit')")
         version, jit = cursor.fetchone()

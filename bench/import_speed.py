@@ -40,10 +40,11 @@ django.setup()
 import import_export  # noqa: E402
 import openpyxl  # noqa: E402
 import tablib  # noqa: E402
+from bench_database import bench_database_ready  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import OperationalError, connection  # noqa: E402
+from django.db import connection  # noqa: E402
 from import_export import fields, resources, widgets  # noqa: E402
 
 from members.figures.exports import (  # noqa: E402
@@ -120,20 +121,6 @@ def machine() -> None:
     versions = f"Django {django.get_version()}, openpyxl {openpyxl.__version__}, tablib {tablib.__version__}"
     print(f"Python {platform.python_version()}, {versions}, django-import-export {import_export.__version__}")
     print(f"database: {server}")
-
-
-def database_ready() -> None:
-    name = str(connection.settings_dict["NAME"])
-    if "bench" not in Path(name).name:  # a safety catch: DATABASE_URL may come from .env
-        sys.exit(f"{name}: this script empties its database, and will only use one with “bench” in its name.")
-    try:
-        connection.ensure_connection()
-    except OperationalError:
-        if connection.vendor != "postgresql":
-            raise
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{connection.settings_dict["NAME"]}"')
-    call_command("migrate", verbosity=0)
 
 
 def build(size: int, rng: random.Random):
@@ -430,7 +417,7 @@ def main():
     parser.add_argument("--small-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", metavar="FILE", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    database_ready()
+    bench_database_ready()
     rng = random.Random(2021)
     if options.measure:
         return measure(options.measure, options.big)

@@ -46,10 +46,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_database import bench_database_ready  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import OperationalError, connection, router, transaction  # noqa: E402
+from django.db import connection, router, transaction  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -71,17 +71,7 @@ def load() -> str:
 
 
 def database_ready() -> None:
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "postgresql":
-        sys.exit("PostgreSQL only: DATABASE_URL=postgres://…/replica_bench")
-    if "bench" not in name:  # DATABASE_URL may come from .env: this script empties its database
-        sys.exit(f"{name}: this script empties its database, and will only use one with “bench” in its name.")
-    try:
-        connection.ensure_connection()
-    except OperationalError:
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
+    name = bench_database_ready(postgres_only="PostgreSQL only: DATABASE_URL=postgres://…/replica_bench")
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version')")
         print(f"database: PostgreSQL {cursor.fetchone()[0]}, {name}; {os.cpu_count()} CPU; {load()}")

@@ -61,8 +61,8 @@ import django  # noqa: E402
 django.setup()
 logging.getLogger("axes").setLevel(logging.WARNING)  # each force_login would say so
 
-from django.core.management import call_command  # noqa: E402
-from django.db import OperationalError, connection  # noqa: E402
+from bench_database import bench_database_ready  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -84,16 +84,7 @@ TARGETS = {"search": 100, "person": 100, "import": 15_000, "reconcile": 500, "co
 
 
 def database_ready() -> None:
-    name = str(connection.settings_dict["NAME"])
-    if "bench" not in Path(name).name:  # a safety catch: DATABASE_URL may come from .env
-        sys.exit(f"{name}: this script empties its database, and will only use one with “bench” in its name.")
-    if connection.vendor == "postgresql":
-        try:
-            connection.ensure_connection()
-        except OperationalError:
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
+    name = bench_database_ready()
     version = connection.Database.sqlite_version if connection.vendor == "sqlite" else ""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
