@@ -35,7 +35,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.import_speed import MONTH, build, database_ready, layout_file, line, machine, month_flows  # noqa: E402
+from bench.bench_database import bench_database_ready  # noqa: E402
+from bench.import_speed import MONTH, build, layout_file, line, machine, month_flows  # noqa: E402
 from jobs.models import Job  # noqa: E402
 from members.models import MonthlyFigure, Upload  # noqa: E402
 from unionportal import celery_app  # noqa: E402
@@ -132,7 +133,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="CĐCS in the sheet (100,000)")
     options = parser.parse_args()
-    database_ready()
+    bench_database_ready()
     machine()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     rng = random.Random(2021)
