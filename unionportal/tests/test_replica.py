@@ -280,5 +280,8 @@ def test_the_replica_alias_is_there_only_with_a_replica_url_and_only_beside_post
     assert list(both) == ["default", "replica"]
     assert (both["replica"]["HOST"], both["replica"]["PORT"]) == ("db-2.internal", 5433)
     assert both["replica"]["TEST"]["MIRROR"] == "default"  # the tests read the test database there
-    assert both["replica"]["OPTIONS"] == {"options": both["default"]["OPTIONS"]["options"], "connect_timeout": 2}
+    assert both["replica"]["OPTIONS"] == {
+        "options": "-c jit=off -c max_parallel_workers_per_gather=0",
+        "connect_timeout": 2,
+    }
     assert refused is None and "DATABASE_REPLICA_URL là bản sao của một PostgreSQL" in message
