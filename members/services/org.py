@@ -335,7 +335,7 @@ def _close_out(cdcs: GrassrootsUnion, *, month: Month, reason: LossReason, user,
                 source=source,
             )
         return remaining
-    previous = cdcs.figures.filter(month__lt=month.first_day).order_by("-month").first()
+    previous = cdcs.figures.before(month.first_day).order_by("-month").first()
     if previous is None:
         return 0  # no figures were ever entered for it: there is nothing to close
     figures_record(cdcs=cdcs, month=month, lost={reason: previous.members_end}, workers=0, user=user, source=source)
@@ -357,7 +357,7 @@ def _transfer_in(cdcs: GrassrootsUnion, *, month: Month, members: int, user, sou
         )
         return
     opening = {}
-    if cdcs.founded_on < month.first_day and not cdcs.figures.filter(month__lt=month.first_day).exists():
+    if cdcs.founded_on < month.first_day and not cdcs.figures.before(month.first_day).exists():
         # Its first month in the portal: it starts from the opening balance of a later month
         # entered already, or else from nothing.
         later = cdcs.figures.filter(month__gt=month.first_day).order_by("month").first()
